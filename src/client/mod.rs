@@ -1,0 +1,1 @@
+//! The Writer OAuth Apps API client (see `docs/writer-api.openapi.yaml`).

@@ -1,0 +1,1 @@
+//! What a correct Confluence OAuth app for Writer looks like: pure rules, no I/O.

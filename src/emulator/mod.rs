@@ -1,0 +1,1 @@
+//! A local, faithful implementation of the Writer OAuth Apps API.

@@ -1,0 +1,1 @@
+//! The `writer` provider: its configuration, resource and data source.

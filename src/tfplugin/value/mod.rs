@@ -1,0 +1,1 @@
+//! Terraform values (cty) and their wire forms.
