@@ -1,1 +1,66 @@
-//! Terraform values (cty) and their wire forms.
+//! Terraform values (cty) and their wire forms: the only shape in which
+//! provider code sees configuration, plans and state.
+//!
+//! Values are always decoded against their schema type, because the wire
+//! forms do not say which kind of collection or object they hold. Null and
+//! unknown are different values, anywhere in the tree. This module knows
+//! the protocol's value rules only: it must not know about Writer, and it
+//! never logs (values may hold secrets).
+//!
+//! - [`Type`]: cty types and their JSON type specs.
+//! - [`Value`], [`Number`]: the value tree and exact numbers.
+//! - [`decode_msgpack`] / [`encode_msgpack`]: `DynamicValue.msgpack`.
+//! - [`decode_json`] / [`encode_json`]: `DynamicValue.json` and raw state.
+//! - [`Value::walk`], [`transform`]: visiting and rewriting by path.
+
+mod json;
+mod json_text;
+mod msgpack;
+mod number;
+mod tree;
+mod types;
+
+use std::fmt;
+
+use crate::tfplugin::path::AttributePath;
+
+pub use json::{decode_json, encode_json};
+pub use msgpack::{decode_msgpack, encode_msgpack};
+pub use number::{Number, ParseNumberError};
+pub use tree::{transform, Value};
+pub use types::Type;
+
+/// How deeply values and type specs may nest. Real schemas use a handful of
+/// levels; the limit keeps hostile input from exhausting the stack.
+const MAX_DEPTH: usize = 128;
+
+/// A value that does not fit its type or its wire form, and where.
+///
+/// Messages name kinds and attribute names, never the value itself, so an
+/// error about a secret attribute does not carry the secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueError {
+    pub path: AttributePath,
+    pub message: String,
+}
+
+impl ValueError {
+    pub fn new(path: AttributePath, message: impl Into<String>) -> ValueError {
+        ValueError {
+            path,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_root() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ValueError {}

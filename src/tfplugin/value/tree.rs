@@ -1,0 +1,544 @@
+//! The value tree provider code reads and builds, with the accessors that
+//! keep null and unknown handling short, and the walks the server uses to
+//! enforce protocol invariants. No wire format lives here.
+
+use std::collections::BTreeMap;
+
+use super::{Number, Type};
+use crate::tfplugin::path::{AttributePath, PathStep};
+
+/// A Terraform value. Null and unknown are distinct, and either may stand
+/// where any type is expected.
+///
+/// Decoded objects hold every attribute of their type (absent ones as
+/// `Null`). Sets hold no two equal wholly-known elements and compare
+/// without regard to order; unknown elements are never merged, as in cty.
+#[derive(Clone, Debug)]
+pub enum Value {
+    Null,
+    Unknown,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    List(Vec<Value>),
+    Set(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+    Object(BTreeMap<String, Value>),
+    Tuple(Vec<Value>),
+    /// A value in a position whose schema type is `dynamic`: the concrete
+    /// type travels with it. A null or unknown of no particular type at a
+    /// dynamic position is plain `Null` / `Unknown`.
+    Dynamic(Box<Type>, Box<Value>),
+}
+
+static NULL: Value = Value::Null;
+
+impl Value {
+    pub fn string(s: impl Into<String>) -> Value {
+        Value::String(s.into())
+    }
+
+    pub fn number(n: impl Into<Number>) -> Value {
+        Value::Number(n.into())
+    }
+
+    pub fn object<K: Into<String>>(attributes: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Object(
+            attributes
+                .into_iter()
+                .map(|(name, v)| (name.into(), v))
+                .collect(),
+        )
+    }
+
+    pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    pub fn list(elements: impl IntoIterator<Item = Value>) -> Value {
+        Value::List(elements.into_iter().collect())
+    }
+
+    /// A set, dropping repeated wholly-known elements (first one kept).
+    pub fn set(elements: impl IntoIterator<Item = Value>) -> Value {
+        Value::Set(dedupe_set(elements.into_iter().collect()))
+    }
+
+    pub fn dynamic(ty: Type, value: Value) -> Value {
+        Value::Dynamic(Box::new(ty), Box::new(value))
+    }
+
+    /// Null itself, or a dynamic value that wraps a null.
+    pub fn is_null(&self) -> bool {
+        match self {
+            Value::Null => true,
+            Value::Dynamic(_, inner) => inner.is_null(),
+            _ => false,
+        }
+    }
+
+    /// Unknown itself (or wrapped in a dynamic value); an object with an
+    /// unknown attribute is not unknown: see [`Value::is_known`].
+    pub fn is_unknown(&self) -> bool {
+        match self {
+            Value::Unknown => true,
+            Value::Dynamic(_, inner) => inner.is_unknown(),
+            _ => false,
+        }
+    }
+
+    /// Wholly known: no unknown anywhere inside.
+    pub fn is_known(&self) -> bool {
+        match self {
+            Value::Unknown => false,
+            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => true,
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+                items.iter().all(Value::is_known)
+            }
+            Value::Map(entries) | Value::Object(entries) => entries.values().all(Value::is_known),
+            Value::Dynamic(_, inner) => inner.is_known(),
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self.content() {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.content() {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match self.content() {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Map entries (or object attributes), if this is one.
+    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+        match self.content() {
+            Value::Map(entries) | Value::Object(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// An object's attribute; `Null` when absent, or when this is not a
+    /// known object (null, unknown, another kind), so that
+    /// `config.get("a").get("b")` never needs a check in between.
+    pub fn get(&self, attribute: &str) -> &Value {
+        match self.content() {
+            Value::Object(attributes) => attributes.get(attribute).unwrap_or(&NULL),
+            _ => &NULL,
+        }
+    }
+
+    /// Elements of a list, set or tuple; empty for anything else (null included).
+    pub fn elements(&self) -> &[Value] {
+        match self.content() {
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => items,
+            _ => &[],
+        }
+    }
+
+    /// What a dynamic wrapper holds (itself for any other value).
+    pub fn content(&self) -> &Value {
+        match self {
+            Value::Dynamic(_, inner) => inner.content(),
+            other => other,
+        }
+    }
+
+    /// What kind of value this is, in a type error's words.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Unknown => "unknown",
+            Value::Bool(_) => "a bool",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::List(_) => "a list",
+            Value::Set(_) => "a set",
+            Value::Map(_) => "a map",
+            Value::Object(_) => "an object",
+            Value::Tuple(_) => "a tuple",
+            Value::Dynamic(..) => "a dynamic value",
+        }
+    }
+
+    /// Visit this value and everything inside it, parents first, each with
+    /// its path and schema type.
+    ///
+    /// - Object attributes are visited for every attribute of the *type*
+    ///   (an absent one as `Null`), in name order.
+    /// - Set elements have no path step in the protocol: they are visited
+    ///   with the set's own path.
+    /// - A `Value::Dynamic` is visited as itself (type `Dynamic`), then its
+    ///   content is visited at the same path with its concrete type.
+    /// - Where value and type disagree the node is visited and not entered.
+    pub fn walk(&self, ty: &Type, f: &mut impl FnMut(&AttributePath, &Value, &Type)) {
+        let mut path = AttributePath::root();
+        walk_at(&mut path, self, ty, f);
+    }
+}
+
+fn walk_at(
+    path: &mut AttributePath,
+    value: &Value,
+    ty: &Type,
+    f: &mut impl FnMut(&AttributePath, &Value, &Type),
+) {
+    f(path, value, ty);
+    match (value, ty) {
+        (Value::List(items), Type::List(element)) => {
+            for (i, item) in items.iter().enumerate() {
+                path.0.push(PathStep::Index(i as i64));
+                walk_at(path, item, element, f);
+                path.0.pop();
+            }
+        }
+        (Value::Set(items), Type::Set(element)) => {
+            for item in items {
+                walk_at(path, item, element, f);
+            }
+        }
+        (Value::Map(entries), Type::Map(element)) => {
+            for (key, item) in entries {
+                path.0.push(PathStep::Key(key.clone()));
+                walk_at(path, item, element, f);
+                path.0.pop();
+            }
+        }
+        (Value::Object(attributes), Type::Object(types)) => {
+            for (name, attribute_type) in types {
+                path.0.push(PathStep::Attribute(name.clone()));
+                walk_at(
+                    path,
+                    attributes.get(name).unwrap_or(&NULL),
+                    attribute_type,
+                    f,
+                );
+                path.0.pop();
+            }
+        }
+        (Value::Tuple(items), Type::Tuple(types)) => {
+            for (i, (item, item_type)) in items.iter().zip(types).enumerate() {
+                path.0.push(PathStep::Index(i as i64));
+                walk_at(path, item, item_type, f);
+                path.0.pop();
+            }
+        }
+        (Value::Dynamic(concrete, inner), Type::Dynamic) => walk_at(path, inner, concrete, f),
+        _ => {}
+    }
+}
+
+/// Rebuild `value`, replacing nodes chosen by `f`.
+///
+/// The contract, top-down: `f` is called on a node before its children,
+/// with the same paths, types and visiting rules as [`Value::walk`]. If it
+/// returns `Some(new)`, `new` takes the node's place as is and nothing
+/// inside the old node is visited. If it returns `None`, the node is kept
+/// and its children are transformed in turn. For example, returning
+/// `Some(Value::Null)` at a write-only attribute's path nulls it out.
+///
+/// Rebuilt objects hold exactly their type's attributes, and rebuilt sets
+/// drop elements that became equal, as cty would.
+pub fn transform(
+    value: &Value,
+    ty: &Type,
+    f: &mut impl FnMut(&AttributePath, &Value, &Type) -> Option<Value>,
+) -> Value {
+    let mut path = AttributePath::root();
+    transform_at(&mut path, value, ty, f)
+}
+
+fn transform_at(
+    path: &mut AttributePath,
+    value: &Value,
+    ty: &Type,
+    f: &mut impl FnMut(&AttributePath, &Value, &Type) -> Option<Value>,
+) -> Value {
+    if let Some(replacement) = f(path, value, ty) {
+        return replacement;
+    }
+    let mut step = |path: &mut AttributePath, step: PathStep, item: &Value, item_type: &Type| {
+        path.0.push(step);
+        let out = transform_at(path, item, item_type, f);
+        path.0.pop();
+        out
+    };
+    match (value, ty) {
+        (Value::List(items), Type::List(element)) => Value::List(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| step(path, PathStep::Index(i as i64), item, element))
+                .collect(),
+        ),
+        (Value::Set(items), Type::Set(element)) => Value::Set(dedupe_set(
+            items
+                .iter()
+                .map(|item| transform_at(path, item, element, f))
+                .collect(),
+        )),
+        (Value::Map(entries), Type::Map(element)) => Value::Map(
+            entries
+                .iter()
+                .map(|(key, item)| {
+                    let out = step(path, PathStep::Key(key.clone()), item, element);
+                    (key.clone(), out)
+                })
+                .collect(),
+        ),
+        (Value::Object(attributes), Type::Object(types)) => Value::Object(
+            types
+                .iter()
+                .map(|(name, attribute_type)| {
+                    let item = attributes.get(name).unwrap_or(&NULL);
+                    let out = step(
+                        path,
+                        PathStep::Attribute(name.clone()),
+                        item,
+                        attribute_type,
+                    );
+                    (name.clone(), out)
+                })
+                .collect(),
+        ),
+        (Value::Tuple(items), Type::Tuple(types)) => Value::Tuple(
+            items
+                .iter()
+                .zip(types)
+                .enumerate()
+                .map(|(i, (item, item_type))| {
+                    step(path, PathStep::Index(i as i64), item, item_type)
+                })
+                .collect(),
+        ),
+        (Value::Dynamic(concrete, inner), Type::Dynamic) => Value::Dynamic(
+            concrete.clone(),
+            Box::new(transform_at(path, inner, concrete, f)),
+        ),
+        _ => value.clone(),
+    }
+}
+
+/// Structural equality, except that sets compare as sets.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) | (Value::Unknown, Value::Unknown) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => a == b,
+            (Value::Set(a), Value::Set(b)) => same_elements(a, b),
+            (Value::Dynamic(ta, a), Value::Dynamic(tb, b)) => ta == tb && a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Multiset comparison, quadratic: sets in a provider schema are small.
+fn same_elements(a: &[Value], b: &[Value]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut used = vec![false; b.len()];
+    a.iter().all(|x| {
+        let found = b.iter().enumerate().position(|(i, y)| !used[i] && x == y);
+        if let Some(i) = found {
+            used[i] = true;
+        }
+        found.is_some()
+    })
+}
+
+/// The elements a cty set would keep: it cannot hold two equal values, but
+/// every unknown is distinct, so only wholly-known repeats are dropped.
+pub(crate) fn distinct_set_elements(items: &[Value]) -> Vec<&Value> {
+    let mut out: Vec<&Value> = Vec::with_capacity(items.len());
+    for item in items {
+        let known = item.is_known();
+        if !(known && out.iter().any(|kept| kept.is_known() && *kept == item)) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+pub(crate) fn dedupe_set(items: Vec<Value>) -> Vec<Value> {
+    if distinct_set_elements(&items).len() == items.len() {
+        return items;
+    }
+    distinct_set_elements(&items).into_iter().cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> Value {
+        Value::string(text)
+    }
+
+    #[test]
+    fn accessors_tolerate_null_and_unknown() {
+        let v = Value::object([
+            ("name", s("app")),
+            ("enabled", Value::Bool(true)),
+            ("count", Value::number(3i64)),
+            ("scopes", Value::set([s("read"), s("write")])),
+            ("nested", Value::object([("inner", s("x"))])),
+            ("pending", Value::Unknown),
+        ]);
+        assert_eq!(v.get("name").as_str(), Some("app"));
+        assert_eq!(v.get("enabled").as_bool(), Some(true));
+        assert_eq!(v.get("count").as_number().and_then(Number::as_i64), Some(3));
+        assert_eq!(v.get("scopes").elements().len(), 2);
+        assert_eq!(v.get("nested").get("inner").as_str(), Some("x"));
+        assert!(v.get("absent").is_null());
+        assert!(v.get("absent").get("deeper").is_null());
+        assert!(v.get("name").get("x").is_null());
+        assert!(Value::Unknown.get("x").is_null());
+        assert!(Value::Null.elements().is_empty());
+        assert!(v.get("pending").is_unknown());
+        assert!(!v.is_unknown());
+        assert!(!v.is_known());
+        assert!(v.get("nested").is_known());
+        assert_eq!(v.get("name").as_bool(), None);
+
+        let d = Value::dynamic(Type::String, s("inside"));
+        assert_eq!(d.as_str(), Some("inside"));
+        assert!(Value::dynamic(Type::String, Value::Null).is_null());
+        assert!(Value::dynamic(Type::String, Value::Unknown).is_unknown());
+        assert!(!Value::dynamic(Type::String, Value::Unknown).is_known());
+    }
+
+    #[test]
+    fn sets_compare_as_sets_and_drop_known_duplicates() {
+        assert_eq!(Value::set([s("a"), s("b")]), Value::set([s("b"), s("a")]));
+        assert_ne!(Value::set([s("a"), s("b")]), Value::set([s("a"), s("c")]));
+        assert_ne!(Value::list([s("a"), s("b")]), Value::list([s("b"), s("a")]));
+        assert_eq!(Value::set([s("a"), s("a"), s("b")]).elements().len(), 2);
+        let with_unknowns = Value::set([Value::Unknown, Value::Unknown, s("a")]);
+        assert_eq!(with_unknowns.elements().len(), 3);
+        assert_ne!(
+            Value::Set(vec![s("a"), s("a")]),
+            Value::Set(vec![s("a"), s("b")])
+        );
+        assert_eq!(
+            Value::set([Value::number(1i64)]),
+            Value::set([Value::Number("1.0".parse().unwrap_or(Number::ZERO))])
+        );
+    }
+
+    fn sample() -> (Value, Type) {
+        let ty = Type::object([
+            ("id", Type::String),
+            ("tags", Type::map(Type::String)),
+            ("ports", Type::list(Type::Number)),
+            ("scopes", Type::set(Type::String)),
+            ("pair", Type::tuple([Type::Bool, Type::String])),
+            ("extra", Type::Dynamic),
+            ("secret_wo", Type::String),
+        ]);
+        let value = Value::object([
+            ("id", Value::Unknown),
+            ("tags", Value::map([("env", s("dev"))])),
+            ("ports", Value::list([Value::number(443i64)])),
+            ("scopes", Value::set([s("read")])),
+            ("pair", Value::Tuple(vec![Value::Bool(false), s("p")])),
+            (
+                "extra",
+                Value::dynamic(Type::list(Type::String), Value::list([s("e")])),
+            ),
+            ("secret_wo", s("fake-secret-0001")),
+        ]);
+        (value, ty)
+    }
+
+    #[test]
+    fn walk_visits_every_node_with_its_path() {
+        let (value, ty) = sample();
+        let mut seen = Vec::new();
+        value.walk(&ty, &mut |path, v, t| {
+            seen.push(format!("{path} {} {}", v.kind(), t));
+        });
+        let expected = [
+            r#" an object ["object",{"extra":"dynamic","id":"string","pair":["tuple",["bool","string"]],"ports":["list","number"],"scopes":["set","string"],"secret_wo":"string","tags":["map","string"]}]"#,
+            r#"extra a dynamic value "dynamic""#,
+            r#"extra a list ["list","string"]"#,
+            r#"extra[0] a string "string""#,
+            r#"id unknown "string""#,
+            r#"pair a tuple ["tuple",["bool","string"]]"#,
+            r#"pair[0] a bool "bool""#,
+            r#"pair[1] a string "string""#,
+            r#"ports a list ["list","number"]"#,
+            r#"ports[0] a number "number""#,
+            r#"scopes a set ["set","string"]"#,
+            r#"scopes a string "string""#,
+            r#"secret_wo a string "string""#,
+            r#"tags a map ["map","string"]"#,
+            r#"tags["env"] a string "string""#,
+        ];
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn transform_replaces_top_down_and_keeps_the_rest() {
+        let (value, ty) = sample();
+        let mut visited = Vec::new();
+        let out = transform(&value, &ty, &mut |path, v, _| {
+            visited.push(path.to_string());
+            if *path == AttributePath::attribute("secret_wo") {
+                Some(Value::Null)
+            } else if *path == AttributePath::attribute("tags") {
+                Some(Value::map([("replaced", s("yes"))]))
+            } else if v.is_unknown() {
+                Some(s("now-known"))
+            } else {
+                None
+            }
+        });
+        let expected = Value::object([
+            ("id", s("now-known")),
+            ("tags", Value::map([("replaced", s("yes"))])),
+            ("ports", Value::list([Value::number(443i64)])),
+            ("scopes", Value::set([s("read")])),
+            ("pair", Value::Tuple(vec![Value::Bool(false), s("p")])),
+            (
+                "extra",
+                Value::dynamic(Type::list(Type::String), Value::list([s("e")])),
+            ),
+            ("secret_wo", Value::Null),
+        ]);
+        assert_eq!(out, expected);
+        // Replaced nodes are not entered: nothing under "tags" was visited.
+        assert!(!visited.iter().any(|p| p.starts_with("tags[")));
+        assert!(visited.contains(&"extra[0]".to_owned()));
+    }
+
+    #[test]
+    fn transform_collapses_set_elements_that_become_equal() {
+        let ty = Type::set(Type::String);
+        let value = Value::set([Value::Unknown, s("a")]);
+        let out = transform(&value, &ty, &mut |_, v, _| v.is_unknown().then(|| s("a")));
+        assert_eq!(out.elements(), &[s("a")]);
+    }
+
+    #[test]
+    fn transform_fills_absent_object_attributes_with_null() {
+        let ty = Type::object([("a", Type::String), ("b", Type::String)]);
+        let out = transform(&Value::object([("a", s("x"))]), &ty, &mut |_, _, _| None);
+        assert_eq!(out, Value::object([("a", s("x")), ("b", Value::Null)]));
+    }
+}
