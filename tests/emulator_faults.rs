@@ -141,7 +141,8 @@ async fn latency_delays_but_answers() {
 
 #[tokio::test]
 async fn bad_configurations_are_refused() {
-    let cases: Vec<(Config, fn(&EmulatorError) -> bool)> = vec![
+    type Expected = fn(&EmulatorError) -> bool;
+    let cases: Vec<(Config, Expected)> = vec![
         (Config::default(), |e| matches!(e, EmulatorError::NoApiKeys)),
         (
             Config {
