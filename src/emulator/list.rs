@@ -86,9 +86,10 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<ListQuery, ApiError> {
             }
             "name" => query.name = Some(name_key(&value)),
             "limit" => {
-                query.limit = value
-                    .parse::<usize>()
-                    .ok()
+                // Digits only: `parse` alone would also take "+5".
+                query.limit = Some(value.as_ref())
+                    .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|v| v.parse::<usize>().ok())
                     .filter(|n| (1..=MAX_LIMIT).contains(n))
                     .ok_or_else(|| {
                         param_error(
@@ -290,6 +291,8 @@ mod tests {
             ("limit=0", "list.limit.invalid"),
             ("limit=101", "list.limit.invalid"),
             ("limit=x", "list.limit.invalid"),
+            ("limit=%2B5", "list.limit.invalid"),
+            ("limit=", "list.limit.invalid"),
             ("order=up", "list.order.invalid"),
             ("connector=jira", "list.connector.unknown"),
             ("before=a&after=b", "list.cursor.conflict"),

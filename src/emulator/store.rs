@@ -211,9 +211,10 @@ impl Store {
         Ok(app)
     }
 
-    /// A partial update. `If-Match` is judged before the body, as RFC 9110
-    /// asks of preconditions, and nothing changes when it fails. A request
-    /// that changes nothing keeps the entity tag and `updated_at`.
+    /// A partial update. The body is checked first, so a 412 always means
+    /// "valid, but stale": resending it after a fresh read will work. Nothing
+    /// changes when `If-Match` fails. A request that changes nothing keeps the
+    /// entity tag and `updated_at`.
     pub(crate) fn update(
         &mut self,
         id: &str,
@@ -222,6 +223,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<StoredApp, ApiError> {
         let current = self.get(id)?;
+        let input = parse_update(body, current.connector)?;
         if let Some(condition) = if_match {
             if !if_match_allows(condition, &current.etag_header()) {
                 return Err(ApiError::one(
@@ -235,7 +237,6 @@ impl Store {
                 ));
             }
         }
-        let input = parse_update(body, current.connector)?;
         if let Some(name) = &input.name {
             self.check_name_free(current.connector, name, Some(id))?;
         }
