@@ -715,3 +715,68 @@ async fn concurrent_creates_are_consistent() {
     assert_eq!(ids(&page).len(), 17);
     emu.stop().await.unwrap();
 }
+
+/// The `required:` list of a schema in `components/schemas` of the OpenAPI
+/// document. The document is ours and written in one style: a schema is a
+/// 4-space-indented key, its `required` either inline (`[a, b]`) or a block list.
+fn required_fields(schema: &str) -> Vec<String> {
+    let doc = include_str!("../docs/writer-api.openapi.yaml");
+    let mut lines = doc
+        .lines()
+        .skip_while(|l| *l != "  schemas:")
+        .skip_while(|l| *l != format!("    {schema}:"))
+        .skip(1)
+        .take_while(|l| l.is_empty() || l.starts_with("     "));
+    let required = lines
+        .by_ref()
+        .find(|l| l.trim_start().starts_with("required:"))
+        .unwrap_or_else(|| panic!("schema {schema} has a required list"));
+    let inline = required.trim_start().trim_start_matches("required:").trim();
+    if !inline.is_empty() {
+        return inline
+            .trim_matches(['[', ']'])
+            .split(',')
+            .map(|f| f.trim().to_owned())
+            .collect();
+    }
+    lines
+        .map_while(|l| l.trim_start().strip_prefix("- "))
+        .map(|f| f.trim().to_owned())
+        .collect()
+}
+
+fn keys_of(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    keys
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn responses_have_exactly_the_fields_the_contract_requires() {
+    let emu = Emulator::start(config()).await;
+    let http = client();
+    let app = create(&http, &emu, "Eng").await;
+    assert_eq!(keys_of(&app), sorted(required_fields("OAuthApp")));
+
+    let page = list(&http, &emu, &[]).await;
+    assert_eq!(keys_of(&page), sorted(required_fields("OAuthAppList")));
+
+    let missing = http
+        .get(emu.url("/v1/oauth-apps/missing"))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap();
+    let (_, error) = error_keys(missing, 404, "NotFound").await;
+    assert_eq!(keys_of(&error), sorted(required_fields("Error")));
+    assert_eq!(
+        keys_of(&error["errors"][0]),
+        sorted(required_fields("ErrorItem"))
+    );
+    emu.stop().await.unwrap();
+}

@@ -241,7 +241,7 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let query = parse_query(query.as_deref())?;
     let page = shared.read(|store| store.list(&query))?;
-    Ok(Json(page).into_response())
+    Ok(([(header::CONTENT_TYPE, "application/json")], page).into_response())
 }
 
 async fn read(

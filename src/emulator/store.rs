@@ -114,10 +114,11 @@ impl Store {
         self.find(id).cloned().ok_or_else(ApiError::not_found)
     }
 
-    /// One page of the list, already serialized (the page borrows the store).
-    pub(crate) fn list(&self, query: &list::ListQuery) -> Result<Value, ApiError> {
+    /// One page of the list as JSON text: serialized here because the page
+    /// borrows the store, and as text to keep the contract's field order.
+    pub(crate) fn list(&self, query: &list::ListQuery) -> Result<String, ApiError> {
         let page = list::page(&self.apps, query)?;
-        serde_json::to_value(page).map_err(|_| ApiError::internal("cannot serialize the list"))
+        serde_json::to_string(&page).map_err(|_| ApiError::internal("cannot serialize the list"))
     }
 
     /// A create, honouring `Idempotency-Key`: the first answer for a key is
