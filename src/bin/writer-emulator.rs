@@ -15,9 +15,13 @@ fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
 async fn main() -> ExitCode {
     let options = match cli::parse(std::env::args_os().skip(1)) {
         Ok(cli::Command::Run(options)) => options,
-        Ok(cli::Command::Help) => return fail_free(),
+        Ok(cli::Command::Help) => {
+            print!("{}", cli::USAGE);
+            return ExitCode::SUCCESS;
+        }
         Err(e) => return fail(format_args!("{e}\nTry --help."), 2),
     };
+    // Before binding: a bad key list or state file must not look like a started server.
     if let Err(e) = emulator::check(&options.config) {
         return fail(e, 2);
     }
@@ -34,9 +38,4 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e, 1),
     }
-}
-
-fn fail_free() -> ExitCode {
-    print!("{}", cli::USAGE);
-    ExitCode::SUCCESS
 }
