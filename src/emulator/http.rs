@@ -1,0 +1,278 @@
+//! The HTTP face of the emulator: routes of the contract, the layers every
+//! request passes (request id, faults, auth) and the state shared by handlers.
+//!
+//! Each handler takes the state lock once, runs one `Store` operation, lets
+//! go, and only then writes the state file: the lock is never held across I/O.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use time::OffsetDateTime;
+
+use super::auth::{require_key, Keys};
+use super::errors::{ApiError, ErrorItem};
+use super::faults::{inject, Faults};
+use super::list::parse_query;
+use super::model::StoredApp;
+use super::persist;
+use super::store::Store;
+
+/// Request bodies are a few hundred bytes; anything far larger is a mistake.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// Tells a client that it got the recorded answer of an earlier create.
+const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+pub(crate) struct Shared {
+    store: Mutex<Store>,
+    state_file: Option<PathBuf>,
+    /// Revision last written to the state file. Writers queue on this lock so
+    /// an older snapshot can never overwrite a newer one.
+    written: tokio::sync::Mutex<u64>,
+}
+
+impl Shared {
+    pub(crate) fn new(store: Store, state_file: Option<PathBuf>) -> Self {
+        Self {
+            store: Mutex::new(store),
+            state_file,
+            written: tokio::sync::Mutex::new(0),
+        }
+    }
+
+    /// Runs `op` under the lock, then saves the state if `op` changed it.
+    async fn mutate<R>(&self, op: impl FnOnce(&mut Store) -> R) -> Result<R, ApiError> {
+        let (result, snapshot) = {
+            let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+            let before = store.revision();
+            let result = op(&mut store);
+            let snapshot = (self.state_file.is_some() && store.revision() != before)
+                .then(|| (store.revision(), store.state_file().to_bytes()));
+            (result, snapshot)
+        };
+        if let (Some(path), Some((revision, bytes))) = (&self.state_file, snapshot) {
+            self.save(path.clone(), revision, bytes).await?;
+        }
+        Ok(result)
+    }
+
+    async fn save(
+        &self,
+        path: PathBuf,
+        revision: u64,
+        bytes: Result<Vec<u8>, serde_json::Error>,
+    ) -> Result<(), ApiError> {
+        let failed = || {
+            ApiError::internal(
+                "the emulator could not write its state file; the change is kept in memory only",
+            )
+        };
+        let mut written = self.written.lock().await;
+        if *written >= revision {
+            return Ok(());
+        }
+        let bytes = bytes.map_err(|e| {
+            tracing::error!("cannot serialize the state: {e}");
+            failed()
+        })?;
+        let shown = path.display().to_string();
+        match tokio::task::spawn_blocking(move || persist::save(&path, &bytes)).await {
+            Ok(Ok(())) => {
+                *written = revision;
+                Ok(())
+            }
+            Ok(Err(e)) => {
+                tracing::error!("cannot write the state file {shown}: {e}");
+                Err(failed())
+            }
+            Err(e) => {
+                tracing::error!("writing the state file {shown} failed: {e}");
+                Err(failed())
+            }
+        }
+    }
+
+    fn read<R>(&self, op: impl FnOnce(&Store) -> R) -> R {
+        op(&self.store.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+pub(crate) fn router(shared: Arc<Shared>, keys: Arc<Keys>, faults: Arc<Faults>) -> Router {
+    Router::new()
+        .route("/v1/oauth-apps", get(list).post(create))
+        .route(
+            "/v1/oauth-apps/{id}",
+            get(read).patch(update).delete(delete),
+        )
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
+        .with_state(shared)
+        .layer(middleware::from_fn_with_state(keys, require_key))
+        .layer(middleware::from_fn_with_state(faults, inject))
+        .layer(middleware::from_fn(request_id))
+}
+
+/// Outermost layer, so every answer (429s and 503s included) carries an id.
+async fn request_id(request: Request, next: Next) -> Response {
+    let id = format!("req_{}", uuid::Uuid::new_v4().simple());
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(X_REQUEST_ID, value);
+    }
+    tracing::info!(
+        request_id = %id,
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        "request"
+    );
+    response
+}
+
+async fn no_route() -> ApiError {
+    ApiError::one(
+        StatusCode::NOT_FOUND,
+        ErrorItem::new("route.not_found", "no such endpoint; see /v1/oauth-apps"),
+    )
+}
+
+async fn wrong_method() -> ApiError {
+    ApiError::one(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorItem::new(
+            "route.method_not_allowed",
+            "this endpoint does not support this method",
+        ),
+    )
+}
+
+fn app_response(status: StatusCode, app: &StoredApp, replayed: bool) -> Response {
+    let mut response = (status, Json(app.view())).into_response();
+    let headers = response.headers_mut();
+    if let Ok(etag) = HeaderValue::from_str(&app.etag_header()) {
+        headers.insert(header::ETAG, etag);
+    }
+    if status == StatusCode::CREATED {
+        if let Ok(location) = HeaderValue::from_str(&format!("/v1/oauth-apps/{}", app.id)) {
+            headers.insert(header::LOCATION, location);
+        }
+    }
+    if replayed {
+        headers.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+    }
+    response
+}
+
+async fn body_bytes(body: Body) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::bad_request(ErrorItem::new(
+                "request.body_unreadable",
+                format!(
+                    "the request body could not be read or is larger than {MAX_BODY_BYTES} bytes"
+                ),
+            ))
+        })
+}
+
+/// A header as text; `Err` when present but not visible ASCII.
+fn header_text<'h>(
+    headers: &'h HeaderMap,
+    name: &HeaderName,
+    field: &str,
+) -> Result<Option<&'h str>, ApiError> {
+    headers
+        .get(name)
+        .map(|v| {
+            v.to_str().map_err(|_| {
+                ApiError::bad_request(ErrorItem::field(
+                    "request.invalid_header",
+                    field,
+                    format!("{field} must be visible ASCII text"),
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// Ids are opaque: one that cannot even be decoded names no app.
+fn app_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    path.map(|Path(id)| id).map_err(|_| ApiError::not_found())
+}
+
+async fn create(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let key = header_text(&headers, &IDEMPOTENCY_KEY, "Idempotency-Key")?.map(str::to_owned);
+    let body = body_bytes(body).await?;
+    let outcome = shared
+        .mutate(|store| {
+            store.create(
+                &body,
+                key.as_deref(),
+                OffsetDateTime::now_utc(),
+                Instant::now(),
+            )
+        })
+        .await?;
+    let app = outcome.result?;
+    Ok(app_response(StatusCode::CREATED, &app, outcome.replayed))
+}
+
+async fn list(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let query = parse_query(query.as_deref())?;
+    let page = shared.read(|store| store.list(&query))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], page).into_response())
+}
+
+async fn read(
+    State(shared): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = app_id(path)?;
+    let app = shared.read(|store| store.get(&id))?;
+    Ok(app_response(StatusCode::OK, &app, false))
+}
+
+async fn update(
+    State(shared): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let id = app_id(path)?;
+    let if_match = header_text(&headers, &header::IF_MATCH, "If-Match")?.map(str::to_owned);
+    let body = body_bytes(body).await?;
+    let app = shared
+        .mutate(|store| store.update(&id, if_match.as_deref(), &body, OffsetDateTime::now_utc()))
+        .await??;
+    Ok(app_response(StatusCode::OK, &app, false))
+}
+
+async fn delete(
+    State(shared): State<Arc<Shared>>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let id = app_id(path)?;
+    shared.mutate(|store| store.delete(&id)).await??;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,136 @@
+//! The optional state file: the apps (with their secrets and entity tags)
+//! saved after every change, so an emulator restarted on the same file
+//! answers as before. Written whole to a 0600 temporary file and renamed over
+//! the old one, so a crash leaves either the old state or the new, never half.
+//!
+//! A file that cannot be read back is an error for the operator to settle;
+//! it is never replaced by an empty state. Errors give positions, never the
+//! file's content (it holds secrets).
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::model::StoredApp;
+
+/// Bumped when the layout changes in a way an older emulator cannot read.
+const FORMAT: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StateFile {
+    format: u32,
+    pub(crate) next_seq: u64,
+    pub(crate) next_etag: u64,
+    pub(crate) apps: Vec<StoredApp>,
+}
+
+impl StateFile {
+    pub(crate) fn new(next_seq: u64, next_etag: u64, apps: Vec<StoredApp>) -> Self {
+        Self {
+            format: FORMAT,
+            next_seq,
+            next_etag,
+            apps,
+        }
+    }
+
+    pub(crate) fn to_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut bytes = serde_json::to_vec_pretty(self)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}
+
+/// Reads a state file; `Ok(None)` when there is none yet (the first change creates it).
+pub(crate) fn load(path: &Path) -> Result<Option<StateFile>, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read it: {e}")),
+    };
+    let file: StateFile = serde_json::from_slice(&bytes).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "does not have the layout of a state file",
+            _ => "is not valid JSON",
+        };
+        format!("it {what} (line {}, column {})", e.line(), e.column())
+    })?;
+    if file.format != FORMAT {
+        return Err(format!(
+            "it has format {}, this emulator reads format {FORMAT}",
+            file.format
+        ));
+    }
+    Ok(Some(file))
+}
+
+/// Replaces the file atomically with `bytes`, readable by its owner only.
+pub(crate) fn save(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    // tempfile creates its files with mode 0600 on unix.
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable; not every platform can open a directory.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_is_an_empty_start() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(load(&dir.path().join("state.json")).unwrap().is_none());
+    }
+
+    #[test]
+    fn save_then_load_with_owner_only_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        save(&path, &StateFile::new(3, 9, vec![]).to_bytes().unwrap()).unwrap();
+        let file = load(&path).unwrap().unwrap();
+        assert_eq!((file.next_seq, file.next_etag), (3, 9));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+
+    #[test]
+    fn corrupt_files_are_errors_that_do_not_quote_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        for (content, expect) in [
+            ("", "not valid JSON"),
+            ("{\"format\":1,", "not valid JSON"),
+            ("{\"format\":1,\"next_seq\":\"fake-secret-0001\"}", "layout"),
+            (
+                "{\"format\":2,\"next_seq\":1,\"next_etag\":1,\"apps\":[]}",
+                "format 2",
+            ),
+        ] {
+            std::fs::write(&path, content).unwrap();
+            let err = load(&path).unwrap_err();
+            assert!(err.contains(expect), "{content}: {err}");
+            assert!(!err.contains("fake-secret"), "{err}");
+        }
+    }
+}

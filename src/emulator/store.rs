@@ -1,0 +1,518 @@
+//! The emulator's state and the rules that need it: unique names, entity
+//! tags, conditional updates and idempotent creates. Synchronous and free of
+//! I/O so the HTTP layer can run each operation under one short lock.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::errors::{ApiError, ErrorItem};
+use super::list;
+use super::model::{name_key, timestamp, Connector, StoredApp};
+use super::persist::StateFile;
+use super::validate::{parse_create, parse_update};
+
+/// How long a create's result is replayed for its `Idempotency-Key`.
+const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
+/// Keys longer than this are refused, as the contract says.
+const IDEMPOTENCY_KEY_MAX_CHARS: usize = 255;
+
+/// What a create answered, kept to be replayed for a retry with the same key.
+struct Recorded {
+    body: Fingerprint,
+    at: Instant,
+    outcome: Result<StoredApp, ApiError>,
+}
+
+/// "The same body": equal JSON values (so key order and spacing do not
+/// matter), or equal bytes when the body was not JSON at all.
+#[derive(PartialEq)]
+enum Fingerprint {
+    Json(Value),
+    Bytes(Vec<u8>),
+}
+
+impl Fingerprint {
+    fn of(body: &[u8]) -> Self {
+        serde_json::from_slice(body)
+            .map(Fingerprint::Json)
+            .unwrap_or_else(|_| Fingerprint::Bytes(body.to_vec()))
+    }
+}
+
+/// How a create was answered.
+pub(crate) struct CreateOutcome {
+    pub(crate) result: Result<StoredApp, ApiError>,
+    /// The answer is the one recorded for an earlier request with the same key.
+    pub(crate) replayed: bool,
+}
+
+#[derive(Default)]
+pub(crate) struct Store {
+    /// In creation order.
+    apps: Vec<StoredApp>,
+    next_seq: u64,
+    next_etag: u64,
+    /// Counts changes, so a writer can tell an older snapshot from a newer one.
+    revision: u64,
+    idempotency: HashMap<String, Recorded>,
+}
+
+impl Store {
+    pub(crate) fn new() -> Self {
+        Self {
+            next_seq: 1,
+            next_etag: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Rebuilds the state saved in a state file, refusing one that breaks the
+    /// store's invariants rather than serving wrong answers from it.
+    pub(crate) fn from_state_file(file: StateFile) -> Result<Self, String> {
+        let mut apps = file.apps;
+        apps.sort_by_key(|a| a.seq);
+        for (i, app) in apps.iter().enumerate() {
+            if app.seq >= file.next_seq || app.etag >= file.next_etag {
+                return Err(format!(
+                    "app {} has a seq or etag not below next_seq/next_etag",
+                    app.id
+                ));
+            }
+            if apps[..i].iter().any(|a| a.id == app.id || a.seq == app.seq) {
+                return Err(format!("app {} appears twice", app.id));
+            }
+            if apps[..i]
+                .iter()
+                .any(|a| a.connector == app.connector && name_key(&a.name) == name_key(&app.name))
+            {
+                return Err(format!("app {} repeats the name of another app", app.id));
+            }
+        }
+        Ok(Self {
+            apps,
+            next_seq: file.next_seq,
+            next_etag: file.next_etag,
+            revision: 0,
+            idempotency: HashMap::new(),
+        })
+    }
+
+    pub(crate) fn state_file(&self) -> StateFile {
+        StateFile::new(self.next_seq, self.next_etag, self.apps.clone())
+    }
+
+    pub(crate) fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Result<StoredApp, ApiError> {
+        self.find(id).cloned().ok_or_else(ApiError::not_found)
+    }
+
+    /// One page of the list as JSON text: serialized here because the page
+    /// borrows the store, and as text to keep the contract's field order.
+    pub(crate) fn list(&self, query: &list::ListQuery) -> Result<String, ApiError> {
+        let page = list::page(&self.apps, query)?;
+        serde_json::to_string(&page).map_err(|_| ApiError::internal("cannot serialize the list"))
+    }
+
+    /// A create, honouring `Idempotency-Key`: the first answer for a key is
+    /// recorded (errors included) and replayed to a retry with the same body.
+    pub(crate) fn create(
+        &mut self,
+        body: &[u8],
+        idempotency_key: Option<&str>,
+        now: OffsetDateTime,
+        clock: Instant,
+    ) -> CreateOutcome {
+        let Some(key) = idempotency_key else {
+            return CreateOutcome {
+                result: self.create_app(body, now),
+                replayed: false,
+            };
+        };
+        if !(1..=IDEMPOTENCY_KEY_MAX_CHARS).contains(&key.chars().count()) {
+            return CreateOutcome {
+                result: Err(ApiError::bad_request(
+                    ErrorItem::field(
+                        "idempotency_key.invalid",
+                        "Idempotency-Key",
+                        format!(
+                            "Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX_CHARS} characters"
+                        ),
+                    )
+                    .with("max", json!(IDEMPOTENCY_KEY_MAX_CHARS)),
+                )),
+                replayed: false,
+            };
+        }
+        self.idempotency
+            .retain(|_, r| clock.saturating_duration_since(r.at) < IDEMPOTENCY_WINDOW);
+        let fingerprint = Fingerprint::of(body);
+        if let Some(recorded) = self.idempotency.get(key) {
+            if recorded.body == fingerprint {
+                return CreateOutcome {
+                    result: recorded.outcome.clone(),
+                    replayed: true,
+                };
+            }
+            return CreateOutcome {
+                result: Err(ApiError::one(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorItem::field(
+                        "idempotency_key.reused",
+                        "Idempotency-Key",
+                        "this Idempotency-Key was already used with a different request body; \
+                         use a new key for a new request",
+                    ),
+                )),
+                replayed: false,
+            };
+        }
+        let result = self.create_app(body, now);
+        self.idempotency.insert(
+            key.to_owned(),
+            Recorded {
+                body: fingerprint,
+                at: clock,
+                outcome: result.clone(),
+            },
+        );
+        CreateOutcome {
+            result,
+            replayed: false,
+        }
+    }
+
+    fn create_app(&mut self, body: &[u8], now: OffsetDateTime) -> Result<StoredApp, ApiError> {
+        let input = parse_create(body)?;
+        self.check_name_free(input.connector, &input.name, None)?;
+        let at = timestamp(now);
+        let app = StoredApp {
+            id: Uuid::new_v4().to_string(),
+            seq: self.next_seq,
+            etag: self.take_etag(),
+            connector: input.connector,
+            name: input.name,
+            client_id: input.client_id,
+            client_secret: input.client_secret,
+            client_secret_updated_at: at.clone(),
+            scopes: input.scopes,
+            created_at: at.clone(),
+            updated_at: at,
+        };
+        self.next_seq += 1;
+        self.apps.push(app.clone());
+        self.revision += 1;
+        Ok(app)
+    }
+
+    /// A partial update. The body is checked first, so a 412 always means
+    /// "valid, but stale": resending it after a fresh read will work. Nothing
+    /// changes when `If-Match` fails. A request that changes nothing keeps the
+    /// entity tag and `updated_at`.
+    pub(crate) fn update(
+        &mut self,
+        id: &str,
+        if_match: Option<&str>,
+        body: &[u8],
+        now: OffsetDateTime,
+    ) -> Result<StoredApp, ApiError> {
+        let current = self.get(id)?;
+        let input = parse_update(body, current.connector)?;
+        if let Some(condition) = if_match {
+            if !if_match_allows(condition, &current.etag_header()) {
+                return Err(ApiError::one(
+                    StatusCode::PRECONDITION_FAILED,
+                    ErrorItem::field(
+                        "oauth_app.precondition_failed",
+                        "If-Match",
+                        "the OAuth app changed since you read it (If-Match does not match its \
+                         current ETag); read it again and retry",
+                    ),
+                ));
+            }
+        }
+        if let Some(name) = &input.name {
+            self.check_name_free(current.connector, name, Some(id))?;
+        }
+        let mut next = current.clone();
+        let at = timestamp(now);
+        if let Some(name) = input.name {
+            next.name = name;
+        }
+        if let Some(client_id) = input.client_id {
+            next.client_id = client_id;
+        }
+        if let Some(scopes) = input.scopes {
+            next.scopes = scopes;
+        }
+        if let Some(secret) = input.client_secret {
+            next.client_secret = secret;
+            next.client_secret_updated_at = at.clone();
+        }
+        if next == current {
+            return Ok(current);
+        }
+        next.etag = self.take_etag();
+        next.updated_at = at;
+        if let Some(slot) = self.apps.iter_mut().find(|a| a.id == id) {
+            *slot = next.clone();
+        }
+        self.revision += 1;
+        Ok(next)
+    }
+
+    pub(crate) fn delete(&mut self, id: &str) -> Result<(), ApiError> {
+        let before = self.apps.len();
+        self.apps.retain(|a| a.id != id);
+        if self.apps.len() == before {
+            return Err(ApiError::not_found());
+        }
+        self.revision += 1;
+        Ok(())
+    }
+
+    fn find(&self, id: &str) -> Option<&StoredApp> {
+        self.apps.iter().find(|a| a.id == id)
+    }
+
+    fn take_etag(&mut self) -> u64 {
+        let etag = self.next_etag;
+        self.next_etag += 1;
+        etag
+    }
+
+    fn check_name_free(
+        &self,
+        connector: Connector,
+        name: &str,
+        except_id: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let key = name_key(name);
+        match self.apps.iter().find(|a| {
+            a.connector == connector && Some(a.id.as_str()) != except_id && name_key(&a.name) == key
+        }) {
+            None => Ok(()),
+            Some(other) => Err(ApiError::one(
+                StatusCode::CONFLICT,
+                ErrorItem::field(
+                    "oauth_app.name_taken",
+                    "name",
+                    format!(
+                        "an OAuth app named {:?} already exists for connector {} (names are \
+                         compared ignoring case)",
+                        other.name.trim(),
+                        connector.as_str()
+                    ),
+                )
+                .with("conflicting_id", json!(other.id)),
+            )),
+        }
+    }
+}
+
+/// `If-Match` with strong comparison (RFC 9110 §13.1.1): `*`, or a list of
+/// entity tags one of which is exactly the current one. Weak or malformed tags
+/// never match.
+pub(crate) fn if_match_allows(header: &str, current: &str) -> bool {
+    let header = header.trim();
+    header == "*" || header.split(',').map(str::trim).any(|tag| tag == current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = r#"{"connector":"confluence","name":"Eng","client_id":"abc",
+        "client_secret":"fake-secret-0001",
+        "scopes":["search:confluence","read:space:confluence","read:page:confluence"]}"#;
+
+    fn t(secs: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_700_000_000 + secs).unwrap()
+    }
+
+    fn body_named(name: &str) -> Vec<u8> {
+        let mut v: Value = serde_json::from_str(BODY).unwrap();
+        v["name"] = json!(name);
+        v.to_string().into_bytes()
+    }
+
+    #[test]
+    fn create_then_update_moves_etag_and_times() {
+        let mut store = Store::new();
+        let app = store
+            .create(BODY.as_bytes(), None, t(0), Instant::now())
+            .result
+            .unwrap();
+        assert_eq!(app.etag_header(), "\"1\"");
+        assert_eq!(app.created_at, app.client_secret_updated_at);
+
+        let same = store
+            .update(&app.id, None, br#"{"name":"Eng"}"#, t(5))
+            .unwrap();
+        assert_eq!(same, app, "a no-op update changes nothing");
+
+        let renamed = store
+            .update(&app.id, Some("\"1\""), br#"{"name":"Eng 2"}"#, t(10))
+            .unwrap();
+        assert_eq!(renamed.etag_header(), "\"2\"");
+        assert_eq!(renamed.updated_at, timestamp(t(10)));
+        assert_eq!(
+            renamed.client_secret_updated_at,
+            app.client_secret_updated_at
+        );
+
+        let rotated = store
+            .update(
+                &app.id,
+                None,
+                br#"{"client_secret":"fake-secret-0002"}"#,
+                t(20),
+            )
+            .unwrap();
+        assert_eq!(rotated.client_secret_updated_at, timestamp(t(20)));
+        assert_eq!(rotated.client_secret.hint(), "…0002");
+        assert_eq!(rotated.etag, 3);
+    }
+
+    #[test]
+    fn stale_if_match_changes_nothing() {
+        let mut store = Store::new();
+        let app = store
+            .create(BODY.as_bytes(), None, t(0), Instant::now())
+            .result
+            .unwrap();
+        for stale in ["\"2\"", "W/\"1\"", "1", ""] {
+            let err = store
+                .update(&app.id, Some(stale), br#"{"name":"X"}"#, t(1))
+                .unwrap_err();
+            assert_eq!(err.status, StatusCode::PRECONDITION_FAILED, "{stale}");
+            assert_eq!(err.errors[0].key, "oauth_app.precondition_failed");
+        }
+        assert_eq!(store.get(&app.id).unwrap(), app);
+        assert!(store
+            .update(&app.id, Some("\"7\", \"1\""), br#"{"name":"X"}"#, t(1))
+            .is_ok());
+        assert!(store
+            .update(&app.id, Some("*"), br#"{"name":"Y"}"#, t(1))
+            .is_ok());
+    }
+
+    #[test]
+    fn names_are_unique_per_connector_ignoring_case() {
+        let mut store = Store::new();
+        let first = store
+            .create(&body_named("Eng"), None, t(0), Instant::now())
+            .result
+            .unwrap();
+        let err = store
+            .create(&body_named(" eNG "), None, t(0), Instant::now())
+            .result
+            .unwrap_err();
+        assert_eq!(err.status, StatusCode::CONFLICT);
+        assert_eq!(err.errors[0].key, "oauth_app.name_taken");
+        assert_eq!(err.errors[0].extras["conflicting_id"], json!(first.id));
+
+        let mut other: Value = serde_json::from_str(BODY).unwrap();
+        other["connector"] = json!("notion");
+        assert!(store
+            .create(other.to_string().as_bytes(), None, t(0), Instant::now())
+            .result
+            .is_ok());
+
+        let second = store
+            .create(&body_named("Ops"), None, t(0), Instant::now())
+            .result
+            .unwrap();
+        let err = store
+            .update(&second.id, None, br#"{"name":"ENG"}"#, t(1))
+            .unwrap_err();
+        assert_eq!(err.status, StatusCode::CONFLICT);
+        assert!(store
+            .update(&first.id, None, br#"{"name":"ENG"}"#, t(1))
+            .is_ok());
+    }
+
+    #[test]
+    fn idempotent_create_replays_and_refuses_other_bodies() {
+        let mut store = Store::new();
+        let start = Instant::now();
+        let first = store.create(BODY.as_bytes(), Some("k1"), t(0), start);
+        assert!(!first.replayed);
+        let app = first.result.unwrap();
+
+        let respaced = serde_json::to_vec(&serde_json::from_str::<Value>(BODY).unwrap()).unwrap();
+        let again = store.create(&respaced, Some("k1"), t(1), start);
+        assert!(again.replayed);
+        assert_eq!(again.result.unwrap(), app);
+        assert_eq!(store.apps.len(), 1);
+
+        let other = store.create(&body_named("Other"), Some("k1"), t(1), start);
+        assert_eq!(
+            other.result.unwrap_err().status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+
+        let later = start + IDEMPOTENCY_WINDOW + Duration::from_secs(1);
+        let expired = store.create(BODY.as_bytes(), Some("k1"), t(2), later);
+        assert!(!expired.replayed);
+        assert_eq!(expired.result.unwrap_err().status, StatusCode::CONFLICT);
+
+        let too_long = "k".repeat(256);
+        let err = store
+            .create(BODY.as_bytes(), Some(&too_long), t(2), later)
+            .result
+            .unwrap_err();
+        assert_eq!(err.errors[0].key, "idempotency_key.invalid");
+    }
+
+    #[test]
+    fn recorded_errors_are_replayed_too() {
+        let mut store = Store::new();
+        let first = store.create(b"{", Some("k"), t(0), Instant::now());
+        let again = store.create(b"{", Some("k"), t(0), Instant::now());
+        assert!(again.replayed);
+        assert_eq!(again.result.unwrap_err(), first.result.unwrap_err());
+    }
+
+    #[test]
+    fn delete_then_gone() {
+        let mut store = Store::new();
+        let app = store
+            .create(BODY.as_bytes(), None, t(0), Instant::now())
+            .result
+            .unwrap();
+        store.delete(&app.id).unwrap();
+        assert_eq!(
+            store.get(&app.id).unwrap_err().status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            store.delete(&app.id).unwrap_err().status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(store.revision(), 2);
+    }
+
+    #[test]
+    fn state_file_round_trip_and_invariants() {
+        let mut store = Store::new();
+        let app = store
+            .create(BODY.as_bytes(), None, t(0), Instant::now())
+            .result
+            .unwrap();
+        let restored = Store::from_state_file(store.state_file()).unwrap();
+        assert_eq!(restored.get(&app.id).unwrap(), app);
+        assert_eq!(restored.next_etag, 2);
+
+        let mut broken = store.state_file();
+        broken.apps.push(app.clone());
+        assert!(Store::from_state_file(broken).is_err());
+    }
+}

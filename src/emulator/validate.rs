@@ -1,0 +1,543 @@
+//! Reading create and update bodies: every field rule of the contract, with
+//! every problem reported at once (one `errors[]` entry each, `extras.field`
+//! naming the field). Pure: no state, so name uniqueness is the store's job.
+//!
+//! Messages name fields and limits; they never repeat a secret's value.
+
+use serde_json::{json, Map, Value};
+
+use super::errors::{ApiError, ErrorItem};
+use super::model::{Connector, Secret};
+
+const NAME_MAX_CHARS: usize = 128;
+const CLIENT_ID_MAX_CHARS: usize = 256;
+const CLIENT_SECRET_MAX_CHARS: usize = 512;
+
+const CREATE_FIELDS: [&str; 5] = ["connector", "name", "client_id", "client_secret", "scopes"];
+const UPDATE_FIELDS: [&str; 4] = ["name", "client_id", "client_secret", "scopes"];
+
+/// A valid create request.
+#[derive(Debug)]
+pub(crate) struct CreateInput {
+    pub(crate) connector: Connector,
+    pub(crate) name: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: Secret,
+    pub(crate) scopes: Vec<String>,
+}
+
+/// A valid update request: `None` leaves the field as it is.
+#[derive(Debug, Default)]
+pub(crate) struct UpdateInput {
+    pub(crate) name: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) client_secret: Option<Secret>,
+    pub(crate) scopes: Option<Vec<String>>,
+}
+
+pub(crate) fn parse_create(body: &[u8]) -> Result<CreateInput, ApiError> {
+    let mut map = parse_object(body)?;
+    let mut errors = unknown_fields(&map, &CREATE_FIELDS, &[]);
+
+    let connector = match required(&mut map, "connector", &mut errors)
+        .and_then(|v| string(v, "connector", &mut errors))
+    {
+        Some(text) => match Connector::parse(&text) {
+            Some(c) => Some(c),
+            None => {
+                errors.push(unknown_connector());
+                None
+            }
+        },
+        None => None,
+    };
+    let name = required(&mut map, "name", &mut errors).and_then(|v| name(v, &mut errors));
+    let client_id =
+        required(&mut map, "client_id", &mut errors).and_then(|v| client_id(v, &mut errors));
+    let client_secret = required(&mut map, "client_secret", &mut errors)
+        .and_then(|v| client_secret(v, &mut errors));
+    // Without a known connector the required scopes are unknown; the other
+    // scope rules still apply.
+    let scopes =
+        required(&mut map, "scopes", &mut errors).and_then(|v| scopes(v, connector, &mut errors));
+
+    match (connector, name, client_id, client_secret, scopes) {
+        (Some(connector), Some(name), Some(client_id), Some(client_secret), Some(scopes))
+            if errors.is_empty() =>
+        {
+            Ok(CreateInput {
+                connector,
+                name,
+                client_id,
+                client_secret,
+                scopes,
+            })
+        }
+        _ => Err(ApiError::new(axum::http::StatusCode::BAD_REQUEST, errors)),
+    }
+}
+
+pub(crate) fn parse_update(body: &[u8], connector: Connector) -> Result<UpdateInput, ApiError> {
+    let mut map = parse_object(body)?;
+    let mut errors = unknown_fields(&map, &UPDATE_FIELDS, &["connector"]);
+    if map.contains_key("connector") {
+        errors.push(ErrorItem::field(
+            "oauth_app.connector.immutable",
+            "connector",
+            "connector is set when the app is created and cannot be changed; create a new app instead",
+        ));
+    }
+    let input = UpdateInput {
+        name: map.remove("name").and_then(|v| name(v, &mut errors)),
+        client_id: map
+            .remove("client_id")
+            .and_then(|v| client_id(v, &mut errors)),
+        client_secret: map
+            .remove("client_secret")
+            .and_then(|v| client_secret(v, &mut errors)),
+        scopes: map
+            .remove("scopes")
+            .and_then(|v| scopes(v, Some(connector), &mut errors)),
+    };
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(ApiError::new(axum::http::StatusCode::BAD_REQUEST, errors))
+    }
+}
+
+fn parse_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(ErrorItem::new(
+            "request.invalid_json",
+            "the request body is empty; send a JSON object",
+        )));
+    }
+    // serde_json's syntax errors give a position, never the offending text.
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ApiError::bad_request(ErrorItem::new(
+            "request.invalid_json",
+            "the request body must be a JSON object",
+        ))),
+        Err(e) => Err(ApiError::bad_request(ErrorItem::new(
+            "request.invalid_json",
+            format!("the request body is not valid JSON: {e}"),
+        ))),
+    }
+}
+
+fn unknown_fields(map: &Map<String, Value>, known: &[&str], handled: &[&str]) -> Vec<ErrorItem> {
+    map.keys()
+        .filter(|k| !known.contains(&k.as_str()) && !handled.contains(&k.as_str()))
+        .map(|k| {
+            ErrorItem::field(
+                "request.unknown_field",
+                k,
+                format!("unknown field {k:?}; allowed fields: {}", known.join(", ")),
+            )
+        })
+        .collect()
+}
+
+fn required(
+    map: &mut Map<String, Value>,
+    field: &str,
+    errors: &mut Vec<ErrorItem>,
+) -> Option<Value> {
+    let value = map.remove(field);
+    if value.is_none() {
+        errors.push(ErrorItem::field(
+            required_key(field),
+            field,
+            format!("{field} is required"),
+        ));
+    }
+    value
+}
+
+fn required_key(field: &str) -> &'static str {
+    match field {
+        "connector" => "oauth_app.connector.required",
+        "name" => "oauth_app.name.required",
+        "client_id" => "oauth_app.client_id.required",
+        "client_secret" => "oauth_app.client_secret.required",
+        _ => "oauth_app.scopes.required",
+    }
+}
+
+fn string(value: Value, field: &str, errors: &mut Vec<ErrorItem>) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s),
+        _ => {
+            errors.push(
+                ErrorItem::field(
+                    "request.invalid_type",
+                    field,
+                    format!("{field} must be a string"),
+                )
+                .with("expected", json!("string")),
+            );
+            None
+        }
+    }
+}
+
+fn unknown_connector() -> ErrorItem {
+    let allowed: Vec<&str> = Connector::ALL.iter().map(|c| c.as_str()).collect();
+    ErrorItem::field(
+        "oauth_app.connector.unknown",
+        "connector",
+        format!("connector must be one of: {}", allowed.join(", ")),
+    )
+    .with("allowed", json!(allowed))
+}
+
+fn length_error(key: &'static str, field: &str, what: &str, max: usize, got: usize) -> ErrorItem {
+    ErrorItem::field(
+        key,
+        field,
+        format!("{field} must be 1 to {max} characters{what} (got {got})"),
+    )
+    .with("min", json!(1))
+    .with("max", json!(max))
+}
+
+fn name(value: Value, errors: &mut Vec<ErrorItem>) -> Option<String> {
+    let name = string(value, "name", errors)?;
+    let len = name.trim().chars().count();
+    if !(1..=NAME_MAX_CHARS).contains(&len) {
+        errors.push(length_error(
+            "oauth_app.name.invalid_length",
+            "name",
+            " after trimming surrounding whitespace",
+            NAME_MAX_CHARS,
+            len,
+        ));
+        return None;
+    }
+    Some(name)
+}
+
+fn client_id(value: Value, errors: &mut Vec<ErrorItem>) -> Option<String> {
+    let id = string(value, "client_id", errors)?;
+    let len = id.chars().count();
+    if !(1..=CLIENT_ID_MAX_CHARS).contains(&len) {
+        errors.push(length_error(
+            "oauth_app.client_id.invalid_length",
+            "client_id",
+            "",
+            CLIENT_ID_MAX_CHARS,
+            len,
+        ));
+        return None;
+    }
+    if id.chars().any(char::is_whitespace) {
+        errors.push(ErrorItem::field(
+            "oauth_app.client_id.contains_whitespace",
+            "client_id",
+            "client_id must not contain whitespace; copy it again from the Atlassian developer console",
+        ));
+        return None;
+    }
+    Some(id)
+}
+
+fn client_secret(value: Value, errors: &mut Vec<ErrorItem>) -> Option<Secret> {
+    let secret = string(value, "client_secret", errors)?;
+    let len = secret.chars().count();
+    if !(1..=CLIENT_SECRET_MAX_CHARS).contains(&len) {
+        errors.push(length_error(
+            "oauth_app.client_secret.invalid_length",
+            "client_secret",
+            "",
+            CLIENT_SECRET_MAX_CHARS,
+            len,
+        ));
+        return None;
+    }
+    Some(Secret::new(secret))
+}
+
+fn scopes(
+    value: Value,
+    connector: Option<Connector>,
+    errors: &mut Vec<ErrorItem>,
+) -> Option<Vec<String>> {
+    let before = errors.len();
+    let Value::Array(items) = value else {
+        errors.push(
+            ErrorItem::field(
+                "request.invalid_type",
+                "scopes",
+                "scopes must be an array of strings",
+            )
+            .with("expected", json!("array")),
+        );
+        return None;
+    };
+    let mut scopes: Vec<String> = Vec::with_capacity(items.len());
+    let mut duplicates: Vec<String> = Vec::new();
+    for (index, item) in items.into_iter().enumerate() {
+        match item {
+            Value::String(s) if !s.is_empty() && !s.chars().any(char::is_whitespace) => {
+                if scopes.contains(&s) {
+                    if !duplicates.contains(&s) {
+                        duplicates.push(s);
+                    }
+                } else {
+                    scopes.push(s);
+                }
+            }
+            _ => errors.push(
+                ErrorItem::field(
+                    "oauth_app.scopes.invalid",
+                    "scopes",
+                    format!("scopes[{index}] must be a non-empty string without whitespace"),
+                )
+                .with("index", json!(index)),
+            ),
+        }
+    }
+    if !duplicates.is_empty() {
+        errors.push(
+            ErrorItem::field(
+                "oauth_app.scopes.duplicate",
+                "scopes",
+                format!(
+                    "scopes is a set: each scope may appear once ({} repeated)",
+                    duplicates.join(", ")
+                ),
+            )
+            .with("duplicates", json!(duplicates)),
+        );
+    }
+    let connector = connector?;
+    let missing: Vec<&str> = connector
+        .required_scopes()
+        .iter()
+        .copied()
+        .filter(|r| !scopes.iter().any(|s| s == r))
+        .collect();
+    if !missing.is_empty() {
+        errors.push(
+            ErrorItem::field(
+                "oauth_app.scopes.missing_required",
+                "scopes",
+                format!(
+                    "scopes must include {} for connector {}",
+                    missing.join(", "),
+                    connector.as_str()
+                ),
+            )
+            .with("missing", json!(missing)),
+        );
+    }
+    (errors.len() == before).then_some(scopes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"connector":"confluence","name":"Eng","client_id":"abc123",
+        "client_secret":"fake-secret-0001",
+        "scopes":["search:confluence","read:space:confluence","read:page:confluence"]}"#;
+
+    fn keys(err: &ApiError) -> Vec<&'static str> {
+        err.errors.iter().map(|e| e.key).collect()
+    }
+
+    fn create_with(field: &str, value: Value) -> Result<CreateInput, ApiError> {
+        let mut body: Value = serde_json::from_str(GOOD).unwrap();
+        body[field] = value;
+        parse_create(body.to_string().as_bytes())
+    }
+
+    #[test]
+    fn a_complete_body_is_accepted() {
+        let input = parse_create(GOOD.as_bytes()).unwrap();
+        assert_eq!(input.connector, Connector::Confluence);
+        assert_eq!(input.name, "Eng");
+        assert_eq!(input.scopes.len(), 3);
+    }
+
+    #[test]
+    fn field_rules() {
+        let cases: &[(&str, Value, Option<&str>)] = &[
+            ("name", json!("   "), Some("oauth_app.name.invalid_length")),
+            ("name", json!("x".repeat(128)), None),
+            ("name", json!(format!("  {}  ", "x".repeat(128))), None),
+            (
+                "name",
+                json!("x".repeat(129)),
+                Some("oauth_app.name.invalid_length"),
+            ),
+            ("name", json!(7), Some("request.invalid_type")),
+            (
+                "client_id",
+                json!(""),
+                Some("oauth_app.client_id.invalid_length"),
+            ),
+            ("client_id", json!("a".repeat(256)), None),
+            (
+                "client_id",
+                json!("a".repeat(257)),
+                Some("oauth_app.client_id.invalid_length"),
+            ),
+            (
+                "client_id",
+                json!("ab c"),
+                Some("oauth_app.client_id.contains_whitespace"),
+            ),
+            (
+                "client_id",
+                json!("abc\n"),
+                Some("oauth_app.client_id.contains_whitespace"),
+            ),
+            (
+                "client_secret",
+                json!(""),
+                Some("oauth_app.client_secret.invalid_length"),
+            ),
+            ("client_secret", json!("s".repeat(512)), None),
+            (
+                "client_secret",
+                json!("s".repeat(513)),
+                Some("oauth_app.client_secret.invalid_length"),
+            ),
+            (
+                "connector",
+                json!("jira"),
+                Some("oauth_app.connector.unknown"),
+            ),
+            ("connector", json!(null), Some("request.invalid_type")),
+            (
+                "scopes",
+                json!("search:confluence"),
+                Some("request.invalid_type"),
+            ),
+            (
+                "scopes",
+                json!(["search:confluence", "read:space:confluence"]),
+                Some("oauth_app.scopes.missing_required"),
+            ),
+            (
+                "scopes",
+                json!([
+                    "search:confluence",
+                    "read:space:confluence",
+                    "read:page:confluence",
+                    "search:confluence"
+                ]),
+                Some("oauth_app.scopes.duplicate"),
+            ),
+            (
+                "scopes",
+                json!([
+                    "search:confluence",
+                    "read:space:confluence",
+                    "read:page:confluence",
+                    ""
+                ]),
+                Some("oauth_app.scopes.invalid"),
+            ),
+            (
+                "scopes",
+                json!([
+                    "search:confluence",
+                    "read:space:confluence",
+                    "read:page:confluence",
+                    3
+                ]),
+                Some("oauth_app.scopes.invalid"),
+            ),
+            ("surprise", json!(1), Some("request.unknown_field")),
+        ];
+        for (field, value, expected) in cases {
+            let result = create_with(field, value.clone());
+            match (expected, result) {
+                (None, Ok(_)) => {}
+                (Some(key), Err(e)) => {
+                    assert_eq!(keys(&e), vec![*key], "{field} = {value}");
+                    assert_eq!(e.errors[0].extras["field"], json!(field));
+                }
+                (expected, other) => {
+                    panic!("{field} = {value}: expected {expected:?}, got {other:?}")
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn missing_required_scope_names_each_one() {
+        let err = create_with("scopes", json!(["search:confluence"])).unwrap_err();
+        assert_eq!(
+            err.errors[0].extras["missing"],
+            json!(["read:space:confluence", "read:page:confluence"])
+        );
+    }
+
+    #[test]
+    fn other_connectors_have_no_required_scopes() {
+        let mut body: Value = serde_json::from_str(GOOD).unwrap();
+        body["connector"] = json!("sharepoint");
+        body["scopes"] = json!([]);
+        assert!(parse_create(body.to_string().as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let err = parse_create(br#"{"connector":"confluence","name":""}"#).unwrap_err();
+        assert_eq!(
+            keys(&err),
+            vec![
+                "oauth_app.name.invalid_length",
+                "oauth_app.client_id.required",
+                "oauth_app.client_secret.required",
+                "oauth_app.scopes.required",
+            ]
+        );
+    }
+
+    #[test]
+    fn bodies_that_are_not_objects() {
+        for body in ["", "  ", "{", "[]", "\"x\"", "null"] {
+            let err = parse_create(body.as_bytes()).unwrap_err();
+            assert_eq!(keys(&err), vec!["request.invalid_json"], "{body:?}");
+        }
+    }
+
+    #[test]
+    fn errors_never_repeat_the_secret() {
+        let err = create_with(
+            "client_secret",
+            json!(format!("fake-secret-{}", "9".repeat(600))),
+        )
+        .unwrap_err();
+        let body = serde_json::to_string(&err.body()).unwrap();
+        assert!(!body.contains("fake-secret"));
+    }
+
+    #[test]
+    fn update_rules() {
+        let ok = parse_update(br#"{}"#, Connector::Confluence).unwrap();
+        assert!(ok.name.is_none() && ok.scopes.is_none() && ok.client_secret.is_none());
+        let ok = parse_update(br#"{"name":"New"}"#, Connector::Confluence).unwrap();
+        assert_eq!(ok.name.as_deref(), Some("New"));
+
+        let err =
+            parse_update(br#"{"connector":"confluence"}"#, Connector::Confluence).unwrap_err();
+        assert_eq!(keys(&err), vec!["oauth_app.connector.immutable"]);
+        let err = parse_update(
+            br#"{"scopes":["search:confluence"]}"#,
+            Connector::Confluence,
+        )
+        .unwrap_err();
+        assert_eq!(keys(&err), vec!["oauth_app.scopes.missing_required"]);
+        let err = parse_update(br#"{"name":null}"#, Connector::Confluence).unwrap_err();
+        assert_eq!(keys(&err), vec!["request.invalid_type"]);
+        let err = parse_update(br#"{"id":"x"}"#, Connector::Confluence).unwrap_err();
+        assert_eq!(keys(&err), vec!["request.unknown_field"]);
+    }
+}

@@ -1,0 +1,219 @@
+//! The `writer-emulator` binary as a user runs it: its flags, its first
+//! line, refusing to start without a key or with a corrupt state file, and
+//! a state file that survives a SIGTERM and a restart.
+
+mod emulator_support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use emulator_support::*;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_writer-emulator");
+
+fn run_to_end(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+/// A running emulator process; killed if a test fails half way.
+struct Running {
+    child: Child,
+    base: String,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(BIN)
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim_end()
+            .strip_prefix("writer-emulator listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+        let port: u16 = base.rsplit(':').next().unwrap().parse().unwrap();
+        assert_ne!(port, 0);
+        Self { child, base }
+    }
+
+    /// SIGTERM, then the exit status (a bounded wait, so a hang fails the test).
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        for _ in 0..300 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("writer-emulator did not exit after SIGTERM");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn refuses_to_start_without_a_key() {
+    let out = run_to_end(&["--listen", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no API key"), "{stderr}");
+    assert!(stderr.contains("--api-key"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing announced");
+}
+
+#[test]
+fn bad_flags_are_explained() {
+    for (args, expect) in [
+        (
+            vec!["--api-key", "k", "--port", "1"],
+            "unknown argument \"--port\"",
+        ),
+        (vec!["--api-key"], "--api-key needs a value"),
+        (
+            vec!["--api-key", "k", "--fail-rate", "2"],
+            "--fail-rate \"2\"",
+        ),
+        (
+            vec!["--api-key", "k", "--rate-limit", "0"],
+            "--rate-limit \"0\"",
+        ),
+        (
+            vec!["--api-key", "k", "--listen", "not-an-address"],
+            "cannot listen on not-an-address",
+        ),
+    ] {
+        let out = run_to_end(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr.contains(expect), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn help_lists_every_flag() {
+    let out = run_to_end(&["--help"]);
+    assert!(out.status.success());
+    let usage = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--listen",
+        "--api-key",
+        "--read-only-key",
+        "--state-file",
+        "--latency-ms",
+        "--fail-rate",
+        "--drop-rate",
+        "--rate-limit",
+        "--help",
+    ] {
+        assert!(usage.contains(flag), "{flag}");
+    }
+}
+
+async fn get_app(base: &str, id: &str) -> (String, Value) {
+    let response = client()
+        .get(format!("{base}/v1/oauth-apps/{id}"))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let etag = header(&response, "etag").unwrap().to_owned();
+    (etag, response.json().await.unwrap())
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test]
+async fn state_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("apps.json");
+    let state_arg = state.to_str().unwrap();
+    let args = ["--api-key", ADMIN, "--state-file", state_arg];
+
+    let first = Running::start(&args);
+    let http = client();
+    let created = http
+        .post(format!("{}/v1/oauth-apps", first.base))
+        .bearer_auth(ADMIN)
+        .json(&app_body("Survivor"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let app: Value = created.json().await.unwrap();
+    let id = app["id"].as_str().unwrap().to_owned();
+    let renamed = http
+        .patch(format!("{}/v1/oauth-apps/{id}", first.base))
+        .bearer_auth(ADMIN)
+        .json(&serde_json::json!({"name": "Survivor 2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 200);
+    let (etag, before) = get_app(&first.base, &id).await;
+    assert!(first.terminate().success(), "graceful exit on SIGTERM");
+    assert_eq!(mode(&state), 0o600);
+
+    let second = Running::start(&args);
+    let (etag_after, after) = get_app(&second.base, &id).await;
+    assert_eq!(after, before);
+    assert_eq!(etag_after, etag);
+    // Entity tags keep counting from where they were: no tag is ever reused.
+    let updated = http
+        .patch(format!("{}/v1/oauth-apps/{id}", second.base))
+        .bearer_auth(ADMIN)
+        .header("If-Match", &etag)
+        .json(&serde_json::json!({"client_id": "rotated-id"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.status(), 200);
+    assert_ne!(header(&updated, "etag"), Some(etag.as_str()));
+    assert!(second.terminate().success());
+}
+
+#[test]
+fn a_corrupt_state_file_stops_startup_and_is_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("apps.json");
+    std::fs::write(&state, "{ not json").unwrap();
+    let out = run_to_end(&[
+        "--api-key",
+        "k",
+        "--listen",
+        "127.0.0.1:0",
+        "--state-file",
+        state.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "it never announced itself");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(state.to_str().unwrap()), "{stderr}");
+    assert!(stderr.contains("not valid JSON"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), "{ not json");
+}
