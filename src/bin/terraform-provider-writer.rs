@@ -1,1 +1,35 @@
-fn main() {}
+//! The provider binary Terraform starts. `--debug` serves without Terraform
+//! and prints the `TF_REATTACH_PROVIDERS` value to attach it.
+
+use std::process::ExitCode;
+
+use terraform_provider_writer::provider::{WriterProvider, ADDRESS};
+use terraform_provider_writer::tfplugin::{serve, ServeOptions};
+
+fn main() -> ExitCode {
+    let debug = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("--debug") => true,
+        Some(other) => {
+            eprintln!("unknown argument {other:?}; the only option is --debug");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("terraform-provider-writer: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = ServeOptions {
+        address: ADDRESS.to_string(),
+        binary_name: "terraform-provider-writer".to_string(),
+        debug,
+    };
+    runtime.block_on(serve(WriterProvider::new(), options))
+}

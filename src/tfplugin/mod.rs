@@ -1,5 +1,36 @@
-//! Terraform's plugin protocol, version 6: knows nothing about Writer.
+//! Terraform's plugin protocol, version 6, served the way Terraform launches
+//! plugins. This layer knows nothing about Writer: a provider implements
+//! [`Provider`] (and [`Resource`], [`DataSource`]) with hand-written types,
+//! and [`serve`] does the rest.
+//!
+//! - `serve`: handshake, private unix socket, signals, debug mode.
+//! - `tls`: mutual TLS that accepts only Terraform's own certificate.
+//! - `server`: the gRPC services; one shape per call, panics contained.
+//! - `invariants`: protocol rules enforced for every resource.
+//! - `convert`: generated protobuf types <-> ours, in one place.
+//! - [`value`], [`schema`], [`diag`], [`path`]: the types providers use.
+//! - [`log`]: `tracing` events as hclog JSON lines on stderr.
 
+mod convert;
+pub mod diag;
+mod interface;
+mod invariants;
+pub mod log;
 pub mod path;
+#[doc(hidden)]
+// Public only so that tests can be a real gRPC client; not part of the API.
 pub mod proto;
+pub mod schema;
+mod serve;
+mod server;
+#[cfg(test)]
+mod server_tests;
+mod tls;
 pub mod value;
+
+pub use interface::{
+    ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, ImportResponse, PlanRequest,
+    PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
+};
+pub use serve::{serve, ServeOptions};
+pub use tls::TlsSetupError;

@@ -1,2 +1,13 @@
-//! The protobuf types and gRPC services generated from `proto/`. Private to
-//! `tfplugin`: the rest of the crate sees hand-written types only.
+//! The protobuf types and gRPC services generated from `proto/`. Only
+//! `tfplugin` uses them (and tests, which act as Terraform): everything else
+//! sees hand-written types.
+
+#![allow(clippy::all, clippy::pedantic, missing_docs)]
+
+pub mod tfplugin6 {
+    tonic::include_proto!("tfplugin6");
+}
+
+pub mod plugin {
+    tonic::include_proto!("plugin");
+}

@@ -1,0 +1,46 @@
+# The Confluence OAuth app Writer's Knowledge Graph uses, managed as code.
+# Credentials come from the environment: WRITER_API_KEY (and WRITER_BASE_URL
+# for the local emulator). See the README.
+
+terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    writer = {
+      source = "writer/writer"
+    }
+  }
+}
+
+provider "writer" {}
+
+variable "atlassian_client_id" {
+  description = "Client ID of the OAuth 2.0 (3LO) app in Atlassian's developer console."
+  type        = string
+  default     = "demo-client-id-not-real"
+}
+
+variable "atlassian_client_secret" {
+  description = "Its secret. Write-only below: never stored in plan or state."
+  type        = string
+  sensitive   = true
+  default     = "demo-secret-not-real-0001"
+}
+
+resource "writer_confluence_oauth_app" "engineering" {
+  name                     = "Engineering Confluence"
+  client_id                = var.atlassian_client_id
+  client_secret_wo         = var.atlassian_client_secret
+  client_secret_wo_version = 1 # increase to send a new secret
+  callback_url             = "https://app.writer.com/connector/confluence"
+  scopes                   = ["search:confluence", "read:space:confluence", "read:page:confluence"]
+}
+
+output "authorization_url" {
+  description = "Open it to test the Atlassian side of the app by hand."
+  value       = writer_confluence_oauth_app.engineering.authorization_url
+}
+
+output "app_id" {
+  description = "The app's ID in Writer."
+  value       = writer_confluence_oauth_app.engineering.id
+}

@@ -1,0 +1,314 @@
+//! The provider block: its schema, the settings it yields (HCL first, then
+//! the environment, then defaults), and the configured API client.
+//!
+//! Settings are judged only when known: `terraform validate` runs with no
+//! credentials and with values that may be unknown until apply, and must pass.
+//! A missing API key is an error only when a call needs the API.
+
+use std::time::Duration;
+
+use crate::client::{Client, ClientConfig, Secret};
+use crate::domain::AppUrl;
+use crate::tfplugin::diag::{Diagnostic, Diagnostics};
+use crate::tfplugin::path::AttributePath;
+use crate::tfplugin::schema::{Attribute, Block, Schema};
+use crate::tfplugin::value::{Type, Value};
+
+use super::texts;
+
+pub(crate) const ENV_API_KEY: &str = "WRITER_API_KEY";
+pub(crate) const ENV_BASE_URL: &str = "WRITER_BASE_URL";
+pub(crate) const ENV_APP_URL: &str = "WRITER_APP_URL";
+const DEFAULT_BASE_URL: &str = "https://api.writer.com";
+const DEFAULT_MAX_RETRIES: u32 = 4;
+/// Enough for a slow Writer answer, short enough that a hung connection is noticed.
+const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// A whole call, retries included, gives up after this.
+const DEFAULT_RETRY_TIMEOUT: Duration = Duration::from_secs(120);
+const MAX_RETRIES_LIMIT: u32 = 20;
+
+pub(crate) fn schema() -> Schema {
+    Schema::new(
+        Block::new(
+            "The Writer provider manages Writer's self-managed OAuth apps, which Knowledge Graph \
+             connectors use to sync from Confluence. Every setting can come from the environment, so \
+             an empty `provider \"writer\" {}` block is enough.",
+        )
+        .attribute(Attribute::optional("api_key", Type::String).sensitive().description(
+            "A Writer API key of an org admin. Defaults to the `WRITER_API_KEY` environment variable. \
+             Needed for plan and apply (reads and writes), not for `terraform validate`. Never shown in \
+             plans, logs or errors.",
+        ))
+        .attribute(Attribute::optional("base_url", Type::String).description(
+            "The Writer API's base URL. Defaults to the `WRITER_BASE_URL` environment variable, then \
+             `https://api.writer.com`. Set it for a dedicated tenant or for the local `writer-emulator` \
+             (e.g. `http://127.0.0.1:8787`).",
+        ))
+        .attribute(Attribute::optional("app_url", Type::String).description(
+            "The origin of the Writer web app, whose `/connector/confluence` path is the callback URL \
+             every Confluence OAuth app must use. Defaults to the `WRITER_APP_URL` environment variable, \
+             then `https://app.writer.com`. An origin only: scheme and host, no path.",
+        ))
+        .attribute(Attribute::optional("max_retries", Type::Number).description(
+            "How many times a request that failed for a passing reason (HTTP 429, 500, 502, 503, 504, \
+             or a dropped connection) is retried, with exponential backoff and jitter, honouring \
+             `Retry-After`. Default 4; at most 20; 0 disables retries. Creates are always safe to retry: \
+             each carries an idempotency key.",
+        ))
+        .attribute(Attribute::optional("request_timeout", Type::String).description(
+            "How long one HTTP request may take, as a duration such as `30s` or `1m`. Default `30s`.",
+        ))
+        .attribute(Attribute::optional("retry_timeout", Type::String).description(
+            "How long one operation may take in all, retries and waits included, as a duration such \
+             as `2m`. Default `2m`.",
+        )),
+    )
+}
+
+/// The provider block, read. `None` fields are unknown until apply.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub api_key: Option<Secret>,
+    pub base_url: Option<url::Url>,
+    pub app_url: Option<AppUrl>,
+    pub max_retries: u32,
+    pub request_timeout: Duration,
+    pub retry_timeout: Duration,
+}
+
+impl Settings {
+    /// What an empty provider block means here.
+    pub fn from_environment() -> Settings {
+        Self::from_config(&Value::Null).0
+    }
+
+    pub fn from_config(config: &Value) -> (Settings, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let api_key = setting(config, "api_key", ENV_API_KEY)
+            .known()
+            .map(Secret::new);
+        let base_url = match setting(config, "base_url", ENV_BASE_URL) {
+            Setting::Unknown => None,
+            Setting::Known(s) => parse_base_url(&s, &mut diags),
+            Setting::Unset => url::Url::parse(DEFAULT_BASE_URL).ok(),
+        };
+        let app_url = match setting(config, "app_url", ENV_APP_URL) {
+            Setting::Unknown => None,
+            Setting::Known(s) => match AppUrl::parse(&s) {
+                Ok(u) => Some(u),
+                Err(finding) => {
+                    diags.push(texts::finding(finding, AttributePath::attribute("app_url")));
+                    None
+                }
+            },
+            Setting::Unset => Some(AppUrl::default()),
+        };
+        let max_retries = match config.get("max_retries") {
+            Value::Number(n) => match n.as_i64() {
+                Some(v) if (0..=i64::from(MAX_RETRIES_LIMIT)).contains(&v) => v as u32,
+                _ => {
+                    diags.push(texts::bad_max_retries(&n.to_string(), MAX_RETRIES_LIMIT));
+                    DEFAULT_MAX_RETRIES
+                }
+            },
+            _ => DEFAULT_MAX_RETRIES,
+        };
+        let request_timeout = duration(
+            config,
+            "request_timeout",
+            DEFAULT_REQUEST_TIMEOUT,
+            &mut diags,
+        );
+        let retry_timeout = duration(config, "retry_timeout", DEFAULT_RETRY_TIMEOUT, &mut diags);
+        let settings = Settings {
+            api_key,
+            base_url,
+            app_url,
+            max_retries,
+            request_timeout,
+            retry_timeout,
+        };
+        (settings, diags)
+    }
+}
+
+/// A setting from HCL, else from the environment.
+enum Setting {
+    Unknown,
+    Unset,
+    Known(String),
+}
+
+impl Setting {
+    fn known(self) -> Option<String> {
+        match self {
+            Setting::Known(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+fn setting(config: &Value, name: &str, env: &str) -> Setting {
+    match config.get(name) {
+        Value::Unknown => Setting::Unknown,
+        Value::String(s) => Setting::Known(s.clone()),
+        _ => match std::env::var(env) {
+            Ok(v) if !v.is_empty() => Setting::Known(v),
+            _ => Setting::Unset,
+        },
+    }
+}
+
+fn parse_base_url(s: &str, diags: &mut Diagnostics) -> Option<url::Url> {
+    match url::Url::parse(s.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
+        _ => {
+            diags.push(texts::bad_base_url(s));
+            None
+        }
+    }
+}
+
+fn duration(config: &Value, name: &str, default: Duration, diags: &mut Diagnostics) -> Duration {
+    match config.get(name) {
+        Value::String(s) => match parse_duration(s) {
+            Some(d) if !d.is_zero() => d,
+            _ => {
+                diags.push(texts::bad_duration(name, s));
+                default
+            }
+        },
+        _ => default,
+    }
+}
+
+/// Go-style durations, as Terraform users write them: `500ms`, `30s`, `2m`, `1h30m`.
+pub(crate) fn parse_duration(s: &str) -> Option<Duration> {
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = Duration::ZERO;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        let n: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit = match &rest[..unit_len] {
+            "ms" => Duration::from_millis(n),
+            "s" => Duration::from_secs(n),
+            "m" => Duration::from_secs(n.checked_mul(60)?),
+            "h" => Duration::from_secs(n.checked_mul(3600)?),
+            _ => return None,
+        };
+        total = total.checked_add(unit)?;
+        rest = &rest[unit_len..];
+    }
+    Some(total)
+}
+
+/// What a configured provider uses to call Writer.
+#[derive(Clone)]
+pub(crate) struct Api {
+    pub client: Client,
+    pub app_url: AppUrl,
+}
+
+impl Api {
+    /// A client from known settings; a missing API key is reported here, at
+    /// the first call that needs the API.
+    pub fn new(
+        settings: &Settings,
+        terraform_version: &str,
+        stop: tokio_util::sync::CancellationToken,
+    ) -> Result<Api, Diagnostic> {
+        let api_key = settings
+            .api_key
+            .clone()
+            .ok_or_else(texts::missing_api_key)?;
+        let base_url = settings
+            .base_url
+            .clone()
+            .ok_or_else(texts::unknown_base_url)?;
+        let app_url = settings
+            .app_url
+            .clone()
+            .ok_or_else(texts::unknown_app_url)?;
+        let mut config = ClientConfig::new(base_url, api_key);
+        config.user_agent = format!(
+            "terraform-provider-writer/{} (Terraform {terraform_version})",
+            env!("CARGO_PKG_VERSION")
+        );
+        config.max_attempts = settings.max_retries + 1;
+        config.request_timeout = settings.request_timeout;
+        config.max_elapsed = settings.retry_timeout;
+        config.cancel = Some(stop);
+        let client = Client::new(config).map_err(|e| texts::client_setup_failed(&e))?;
+        Ok(Api { client, app_url })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_terraform() {
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        for bad in ["", "30", "s", "1.5s", "-1s", "10 s", "1d"] {
+            assert_eq!(parse_duration(bad), None, "{bad:?}");
+        }
+    }
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn unknown_settings_are_not_judged() {
+        let (s, d) = Settings::from_config(&config(&[
+            ("app_url", Value::Unknown),
+            ("base_url", Value::Unknown),
+            ("api_key", Value::Unknown),
+        ]));
+        assert!(d.is_empty(), "{d:?}");
+        assert!(s.app_url.is_none() && s.base_url.is_none() && s.api_key.is_none());
+    }
+
+    #[test]
+    fn bad_settings_name_their_attribute() {
+        let (_, d) = Settings::from_config(&config(&[
+            ("base_url", Value::String("api.writer.com".into())),
+            (
+                "app_url",
+                Value::String("https://app.writer.com/connector".into()),
+            ),
+            ("request_timeout", Value::String("soon".into())),
+        ]));
+        let paths: Vec<String> = d
+            .iter()
+            .map(|d| {
+                d.attribute
+                    .as_ref()
+                    .map(|p| p.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(paths, vec!["base_url", "app_url", "request_timeout"]);
+    }
+}

@@ -1,0 +1,271 @@
+//! Every message the provider shows a user, written once: a summary, a
+//! detail that says what is wrong, and what to do next. This is also the one
+//! place where domain findings and API errors become Terraform diagnostics.
+
+use crate::client;
+use crate::domain::{Finding, Severity};
+use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::path::AttributePath;
+
+use super::config::{ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL};
+
+/// A domain finding about the value at `path`.
+pub(crate) fn finding(f: Finding, path: AttributePath) -> Diagnostic {
+    let d = match f.severity {
+        Severity::Error => Diagnostic::error(f.summary, f.detail),
+        Severity::Warning => Diagnostic::warning(f.summary, f.detail),
+    };
+    d.at(path)
+}
+
+pub(crate) fn bad_base_url(value: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Invalid base_url",
+        format!(
+            "{value:?} is not an absolute http(s) URL. Set base_url (or {ENV_BASE_URL}) to the Writer \
+             API's address, e.g. \"https://api.writer.com\", or \"http://127.0.0.1:8787\" for the local \
+             writer-emulator."
+        ),
+    )
+    .at(AttributePath::attribute("base_url"))
+}
+
+pub(crate) fn bad_duration(attribute: &str, value: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Invalid {attribute}"),
+        format!(
+            "{value:?} is not a duration. Write a positive whole number with a unit: \"500ms\", \"30s\", \
+             \"2m\" or \"1h30m\"."
+        ),
+    )
+    .at(AttributePath::attribute(attribute))
+}
+
+pub(crate) fn bad_max_retries(value: &str, limit: u32) -> Diagnostic {
+    Diagnostic::error(
+        "Invalid max_retries",
+        format!("max_retries is {value}; it must be a whole number from 0 to {limit}."),
+    )
+    .at(AttributePath::attribute("max_retries"))
+}
+
+pub(crate) fn missing_api_key() -> Diagnostic {
+    Diagnostic::error(
+        "No Writer API key",
+        format!(
+            "This operation calls the Writer API, which needs an org admin's API key. Set the \
+             {ENV_API_KEY} environment variable, or api_key in the provider block (from a variable \
+             marked sensitive, never a literal in code)."
+        ),
+    )
+}
+
+pub(crate) fn unknown_base_url() -> Diagnostic {
+    Diagnostic::error(
+        "base_url is not known yet",
+        "The provider's base_url depends on a value known only after apply, so the provider cannot \
+         call Writer now. Set base_url from a variable or the environment instead.",
+    )
+}
+
+pub(crate) fn unknown_app_url() -> Diagnostic {
+    Diagnostic::error(
+        "app_url is not known yet",
+        format!(
+            "The provider's app_url depends on a value known only after apply. Set it from a variable or \
+             {ENV_APP_URL}, or leave it unset for https://app.writer.com."
+        ),
+    )
+}
+
+pub(crate) fn provider_not_configured() -> Diagnostic {
+    Diagnostic::error(
+        "The Writer provider is not configured",
+        "Terraform called the provider before configuring it. This is a bug; please report it with \
+         the output of TF_LOG=debug (it never contains your secrets).",
+    )
+}
+
+pub(crate) fn client_setup_failed(e: &client::Error) -> Diagnostic {
+    Diagnostic::error(
+        "Cannot set up the Writer API client",
+        format!("{e}. Check base_url and the provider settings."),
+    )
+}
+
+/// An API error during an operation on a resource or data source.
+pub(crate) fn api_error(action: &str, e: &client::Error) -> Diagnostic {
+    use client::Error as E;
+    match e {
+        E::Unauthorized { .. } => Diagnostic::error(
+            format!("Writer rejected the API key while trying to {action}"),
+            format!(
+                "{e}\n\nThe key is missing, mistyped, revoked or for another Writer organization. Set a \
+                 valid org-admin key in {ENV_API_KEY} (or the provider's api_key)."
+            ),
+        ),
+        E::Forbidden { .. } => Diagnostic::error(
+            format!("The API key may not {action}"),
+            format!(
+                "{e}\n\nThe key is valid but lacks the org-admin role, which managing OAuth apps needs \
+                 (reading is allowed). Use an org admin's key in {ENV_API_KEY}."
+            ),
+        ),
+        E::NameTaken { .. } => Diagnostic::error(
+            "An OAuth app with this name already exists",
+            format!(
+                "{e}\n\nNames are unique per connector, ignoring case. Choose another name, or bring the \
+                 existing app under Terraform with an import block:\n\n  import {{\n    to = \
+                 writer_confluence_oauth_app.<name>\n    id = \"name=<its name>\"\n  }}"
+            ),
+        )
+        .at(AttributePath::attribute("name")),
+        E::PreconditionFailed { .. } => Diagnostic::error(
+            "The OAuth app changed outside Terraform",
+            format!(
+                "{e}\n\nSomeone changed the app in Writer after Terraform last read it, so the update \
+                 was not applied (nothing was overwritten). Run terraform plan again to see the \
+                 change, then apply."
+            ),
+        ),
+        E::Validation { field, .. } => {
+            let d = Diagnostic::error(format!("Writer refused to {action}"), format!("{e}"));
+            match field.as_deref() {
+                Some(f @ ("name" | "client_id" | "scopes")) => d.at(AttributePath::attribute(f)),
+                Some("client_secret") => d.at(AttributePath::attribute("client_secret")),
+                _ => d,
+            }
+        }
+        _ => Diagnostic::error(
+            format!("Could not {action}"),
+            format!(
+                "{e}\n\nNothing is lost: Terraform state still matches what Writer has. If Writer is \
+                 unreachable or slow, check base_url and retry; max_retries and retry_timeout in the \
+                 provider block control how long the provider keeps trying."
+            ),
+        ),
+    }
+}
+
+pub(crate) fn app_gone(id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "OAuth app deleted outside Terraform",
+        format!(
+            "The Confluence OAuth app {id} no longer exists in Writer (someone deleted it). It was \
+             removed from the state; the plan creates it again. Knowledge Graph syncs that used it need \
+             the new app."
+        ),
+    )
+}
+
+pub(crate) fn no_app_with_id(id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "No OAuth app with this ID",
+        format!(
+            "Writer has no Confluence OAuth app with ID {id:?}. Check the ID in Writer (Admin > OAuth \
+             apps), or look it up by name (import IDs of the form \"name=<the app's name>\")."
+        ),
+    )
+}
+
+pub(crate) fn no_app_named(name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "No OAuth app with this name",
+        format!(
+            "Writer has no Confluence OAuth app named {name:?} (names match ignoring case). Check the \
+             name in Writer (Admin > OAuth apps)."
+        ),
+    )
+}
+
+pub(crate) fn several_apps_named(name: &str, ids: &[String]) -> Diagnostic {
+    Diagnostic::error(
+        "Several OAuth apps have this name",
+        format!(
+            "Writer has {} Confluence OAuth apps named {name:?}: {}. Use the ID of the one you mean.",
+            ids.len(),
+            ids.join(", ")
+        ),
+    )
+}
+
+pub(crate) fn wrong_connector(id: &str, connector: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Not a Confluence OAuth app",
+        format!(
+            "The OAuth app {id} is for the {connector:?} connector; writer_confluence_oauth_app manages \
+             Confluence apps only."
+        ),
+    )
+}
+
+pub(crate) fn one_of_id_or_name() -> Diagnostic {
+    Diagnostic::error(
+        "Set either id or name",
+        "Look the OAuth app up by exactly one of `id` or `name`.",
+    )
+}
+
+pub(crate) fn set_one_secret() -> Diagnostic {
+    Diagnostic::error(
+        "No client secret",
+        "Set `client_secret_wo` (write-only: never stored in plan or state; recommended) with \
+         `client_secret_wo_version`, or `client_secret` (stored in state, marked sensitive). The value \
+         is the Secret shown under Settings of the app in Atlassian's developer console.",
+    )
+    .at(AttributePath::attribute("client_secret_wo"))
+}
+
+pub(crate) fn two_secrets() -> Diagnostic {
+    Diagnostic::error(
+        "Two client secrets",
+        "`client_secret` and `client_secret_wo` are two ways to give the same secret: set only one. \
+         Prefer `client_secret_wo` (with `client_secret_wo_version`), which never lands in state.",
+    )
+    .at(AttributePath::attribute("client_secret"))
+}
+
+pub(crate) fn version_needed() -> Diagnostic {
+    Diagnostic::error(
+        "client_secret_wo_version is required with client_secret_wo",
+        "A write-only secret is never stored, so Terraform cannot see when it changes. Set \
+         `client_secret_wo_version = 1`, and increase it whenever you change the secret: that is what \
+         sends the new secret to Writer.",
+    )
+    .at(AttributePath::attribute("client_secret_wo"))
+}
+
+pub(crate) fn version_without_secret() -> Diagnostic {
+    Diagnostic::error(
+        "client_secret_wo_version without client_secret_wo",
+        "`client_secret_wo_version` versions the write-only secret: set `client_secret_wo` too, or \
+         remove the version.",
+    )
+    .at(AttributePath::attribute("client_secret_wo_version"))
+}
+
+pub(crate) fn bad_version(value: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Invalid client_secret_wo_version",
+        format!("client_secret_wo_version is {value}; use a whole number, 1 or more."),
+    )
+    .at(AttributePath::attribute("client_secret_wo_version"))
+}
+
+/// A text value outside its limits.
+pub(crate) fn bad_text(attribute: &str, problem: &str, fix: &str) -> Diagnostic {
+    Diagnostic::error(format!("Invalid {attribute}"), format!("{problem}. {fix}"))
+        .at(AttributePath::attribute(attribute))
+}
+
+pub(crate) fn callback_url_moved(state: &str, writer: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "Writer expects another callback URL",
+        format!(
+            "This app's callback_url is {state:?}, but Writer now reports {writer:?} as the callback for \
+             Confluence apps. Update the Callback URL of the Atlassian app (developer console > your app \
+             > Authorization), and callback_url here (or the provider's app_url)."
+        ),
+    )
+    .at(AttributePath::attribute("callback_url"))
+}

@@ -1,0 +1,181 @@
+//! Conversions between the generated protobuf types and our hand-written
+//! ones: pure functions, all in this one place, so that the rest of the crate
+//! never sees a generated type.
+
+use super::diag::{Diagnostic, Diagnostics, Severity};
+use super::path::{AttributePath, PathStep};
+use super::proto::tfplugin6 as pb;
+use super::schema::{Attribute, Block, NestedAttributes, NestedBlock, Nesting, Schema};
+use super::value::{self, Type, Value};
+
+pub(crate) fn schema(s: &Schema) -> pb::Schema {
+    pb::Schema {
+        version: s.version,
+        block: Some(block(&s.block, s.version)),
+    }
+}
+
+fn block(b: &Block, version: i64) -> pb::schema::Block {
+    pb::schema::Block {
+        version,
+        attributes: b.attributes.iter().map(attribute).collect(),
+        block_types: b.blocks.iter().map(nested_block).collect(),
+        description: b.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecated: b.deprecated,
+    }
+}
+
+fn attribute(a: &Attribute) -> pb::schema::Attribute {
+    pb::schema::Attribute {
+        name: a.name.clone(),
+        // Nested attributes carry their type in `nested_type` only.
+        r#type: if a.nested.is_some() {
+            Vec::new()
+        } else {
+            a.ty.to_json()
+        },
+        nested_type: a.nested.as_ref().map(nested_attributes),
+        description: a.description.clone(),
+        required: a.required,
+        optional: a.optional,
+        computed: a.computed,
+        sensitive: a.sensitive,
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecated: a.deprecated,
+        write_only: a.write_only,
+    }
+}
+
+fn nested_attributes(n: &NestedAttributes) -> pb::schema::Object {
+    use pb::schema::object::NestingMode as M;
+    let nesting = match n.nesting {
+        Nesting::Single | Nesting::Group => M::Single,
+        Nesting::List => M::List,
+        Nesting::Set => M::Set,
+        Nesting::Map => M::Map,
+    };
+    #[allow(deprecated)]
+    pb::schema::Object {
+        attributes: n.attributes.iter().map(attribute).collect(),
+        nesting: nesting as i32,
+        min_items: 0,
+        max_items: 0,
+    }
+}
+
+fn nested_block(b: &NestedBlock) -> pb::schema::NestedBlock {
+    use pb::schema::nested_block::NestingMode as M;
+    let nesting = match b.nesting {
+        Nesting::Single => M::Single,
+        Nesting::Group => M::Group,
+        Nesting::List => M::List,
+        Nesting::Set => M::Set,
+        Nesting::Map => M::Map,
+    };
+    pb::schema::NestedBlock {
+        type_name: b.type_name.clone(),
+        block: Some(block(&b.block, 0)),
+        nesting: nesting as i32,
+        min_items: b.min_items,
+        max_items: b.max_items,
+    }
+}
+
+pub(crate) fn diagnostics(d: Diagnostics) -> Vec<pb::Diagnostic> {
+    d.into_iter().map(diagnostic).collect()
+}
+
+fn diagnostic(d: Diagnostic) -> pb::Diagnostic {
+    let severity = match d.severity {
+        Severity::Error => pb::diagnostic::Severity::Error,
+        Severity::Warning => pb::diagnostic::Severity::Warning,
+    };
+    pb::Diagnostic {
+        severity: severity as i32,
+        summary: d.summary,
+        detail: d.detail,
+        attribute: d.attribute.filter(|p| !p.is_root()).map(|p| path(&p)),
+    }
+}
+
+pub(crate) fn path(p: &AttributePath) -> pb::AttributePath {
+    use pb::attribute_path::step::Selector;
+    pb::AttributePath {
+        steps: p
+            .steps()
+            .iter()
+            .map(|s| pb::attribute_path::Step {
+                selector: Some(match s {
+                    PathStep::Attribute(n) => Selector::AttributeName(n.clone()),
+                    PathStep::Key(k) => Selector::ElementKeyString(k.clone()),
+                    PathStep::Index(i) => Selector::ElementKeyInt(*i),
+                }),
+            })
+            .collect(),
+    }
+}
+
+/// A value from Terraform; a value Terraform did not send (both forms empty) is null.
+pub(crate) fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostic> {
+    let Some(dv) = dv else { return Ok(Value::Null) };
+    let decoded = if !dv.msgpack.is_empty() {
+        value::decode_msgpack(&dv.msgpack, ty)
+    } else if !dv.json.is_empty() {
+        value::decode_json(&dv.json, ty)
+    } else {
+        return Ok(Value::Null);
+    };
+    decoded.map_err(|e| {
+        Diagnostic::error(
+            "Terraform sent a value this provider cannot read",
+            format!(
+                "{e}. This is a bug in the provider or a Terraform version it does not support."
+            ),
+        )
+    })
+}
+
+pub(crate) fn encode(v: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostic> {
+    value::encode_msgpack(v, ty)
+        .map(|msgpack| pb::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        })
+        .map_err(|e| {
+            Diagnostic::error(
+                "The provider produced a value it cannot encode",
+                format!("{e}. This is a bug in the provider; please report it."),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_protocol_steps() {
+        use pb::attribute_path::step::Selector;
+        let p = AttributePath::attribute("scopes").join(PathStep::Index(2));
+        let steps = path(&p).steps;
+        assert_eq!(steps.len(), 2);
+        assert_eq!(
+            steps[0].selector,
+            Some(Selector::AttributeName("scopes".into()))
+        );
+        assert_eq!(steps[1].selector, Some(Selector::ElementKeyInt(2)));
+    }
+
+    #[test]
+    fn attributes_carry_markdown_and_write_only() {
+        let a = Attribute::optional("client_secret_wo", Type::String)
+            .write_only()
+            .sensitive()
+            .description("The **secret**.");
+        let pa = attribute(&a);
+        assert!(pa.write_only && pa.sensitive && pa.optional);
+        assert_eq!(pa.description_kind, pb::StringKind::Markdown as i32);
+        assert_eq!(pa.r#type, b"\"string\"".to_vec());
+    }
+}

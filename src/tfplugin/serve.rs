@@ -1,0 +1,346 @@
+//! Serving a provider the way Terraform launches plugins (HashiCorp's
+//! go-plugin handshake): check the magic cookie, agree on protocol 6, listen
+//! on a unix socket in a private temporary directory, print the handshake line,
+//! and serve gRPC over mutual TLS until Terraform, a signal or the plugin
+//! controller says stop. Also the debug mode, which serves without Terraform
+//! and prints the `TF_REATTACH_PROVIDERS` value that attaches Terraform to it.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use base64::Engine as _;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::{mpsc, watch};
+use tokio_rustls::TlsAcceptor;
+use tonic::transport::server::Connected;
+
+use super::server;
+use super::tls;
+use super::Provider;
+
+/// The cookie go-plugin's host (Terraform) sets, so that a plugin run by hand
+/// can tell it was not launched by Terraform.
+const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
+const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+/// go-plugin's own handshake version (the first field of the line).
+const CORE_PROTOCOL_VERSION: u32 = 1;
+/// The one Terraform plugin protocol we speak.
+const PROTOCOL_VERSION: u32 = 6;
+
+/// How to serve.
+pub struct ServeOptions {
+    /// The provider's full source address, e.g. `registry.terraform.io/writer/writer`:
+    /// debug mode names it in `TF_REATTACH_PROVIDERS`.
+    pub address: String,
+    /// The binary's name, for the message shown when it is run by hand.
+    pub binary_name: String,
+    /// Serve without Terraform and print how to attach it.
+    pub debug: bool,
+}
+
+/// Serves `provider` until told to stop; the exit code for `main`.
+pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> ExitCode {
+    super::log::init(super::log::level_from_env());
+    // A panic in a call is reported to Terraform as a diagnostic by the
+    // server; the log gets one JSON line, not Rust's multi-line report.
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(location = %info.location().map(|l| l.to_string()).unwrap_or_default(), "panic: {info}");
+    }));
+    if !options.debug && std::env::var(MAGIC_COOKIE_KEY).as_deref() != Ok(MAGIC_COOKIE_VALUE) {
+        eprintln!(
+            "{name} is a Terraform plugin: Terraform starts it when it needs it, and it is not meant\n\
+             to be run by hand. Install it as a provider (see the README), then run terraform commands.\n\
+             To debug it, run `{name} --debug` and set the TF_REATTACH_PROVIDERS value it prints.",
+            name = options.binary_name
+        );
+        return ExitCode::FAILURE;
+    }
+    match run(provider, &options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("{}: {message}", options.binary_name);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), String> {
+    if !options.debug {
+        negotiate_protocol(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref())?;
+    }
+    let tls = match std::env::var("PLUGIN_CLIENT_CERT") {
+        Ok(pem) if !options.debug && !pem.trim().is_empty() => {
+            Some(tls::plugin_tls(&pem).map_err(|e| e.to_string())?)
+        }
+        _ => None,
+    };
+
+    // The directory is created 0700, so only this user can reach the socket;
+    // dropping it at the end removes the socket.
+    let dir = tempfile::Builder::new()
+        .prefix("plugin")
+        .tempdir()
+        .map_err(|e| format!("cannot create a private directory for the plugin socket: {e}"))?;
+    let socket_path = dir.path().join("plugin.sock");
+    let listener = UnixListener::bind(&socket_path)
+        .map_err(|e| format!("cannot listen on {}: {e}", socket_path.display()))?;
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    // Listening before the handshake line: a signal right after it must stop us cleanly.
+    let signals = Signals::register();
+    let routes = server::routes(Arc::new(provider), stop_tx.clone());
+
+    announce(options, &socket_path, tls.as_ref())?;
+    tracing::debug!(socket = %socket_path.display(), mtls = tls.is_some(), "plugin serving");
+    if tls.is_none() && !options.debug {
+        tracing::warn!("PLUGIN_CLIENT_CERT is not set: serving without TLS on the private socket");
+    }
+
+    let acceptor = tls.map(|t| TlsAcceptor::from(t.config));
+    let (conn_tx, conn_rx) = mpsc::channel::<std::io::Result<PluginConn>>(16);
+    let accept_loop = tokio::spawn(accept(listener, acceptor, conn_tx, stop_rx.clone()));
+    tokio::spawn(signals.stop_on_first(stop_tx.clone()));
+
+    let mut until_stop = stop_rx.clone();
+    let result = tonic::transport::Server::builder()
+        .add_routes(routes)
+        .serve_with_incoming_shutdown(
+            tokio_stream::wrappers::ReceiverStream::new(conn_rx),
+            async move {
+                let _ = until_stop.wait_for(|stop| *stop).await;
+            },
+        )
+        .await;
+    accept_loop.abort();
+    drop(dir);
+    tracing::debug!("plugin stopped");
+    result.map_err(|e| format!("gRPC server failed: {e}"))
+}
+
+/// Protocol 6 must be among the versions Terraform offers.
+fn negotiate_protocol(offered: Option<&str>) -> Result<(), String> {
+    let offered = offered.unwrap_or("");
+    let speaks_6 = offered
+        .split(',')
+        .any(|v| v.trim().parse::<u32>() == Ok(PROTOCOL_VERSION));
+    if speaks_6 {
+        Ok(())
+    } else {
+        Err(format!(
+            "this provider speaks Terraform plugin protocol {PROTOCOL_VERSION}, but Terraform offered \
+             [{offered}]: use Terraform 1.0 or newer"
+        ))
+    }
+}
+
+/// The one line Terraform waits for on stdout, or the debug instructions.
+fn announce(
+    options: &ServeOptions,
+    socket: &Path,
+    tls: Option<&tls::PluginTls>,
+) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    let text = if options.debug {
+        debug_instructions(&options.address, socket)
+    } else {
+        handshake_line(socket, tls.map(|t| t.server_cert_der.as_ref()))
+    };
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the handshake to stdout: {e}"))
+}
+
+/// `1|6|unix|<socket>|grpc|<our certificate, DER, base64 without padding>`.
+fn handshake_line(socket: &Path, server_cert_der: Option<&[u8]>) -> String {
+    let cert = server_cert_der
+        .map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der))
+        .unwrap_or_default();
+    format!(
+        "{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|unix|{}|grpc|{cert}\n",
+        socket.display()
+    )
+}
+
+fn debug_instructions(address: &str, socket: &Path) -> String {
+    let reattach = serde_json::json!({
+        address: {
+            "Protocol": "grpc",
+            "ProtocolVersion": PROTOCOL_VERSION,
+            "Pid": std::process::id(),
+            "Test": true,
+            "Addr": { "Network": "unix", "String": socket.display().to_string() }
+        }
+    });
+    format!(
+        "Provider started. To attach Terraform, set TF_REATTACH_PROVIDERS in the shell where you run\n\
+         terraform commands:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
+         Stop the provider with Ctrl-C when done.\n"
+    )
+}
+
+/// Accepts connections; with TLS, each handshake runs in its own task, and a
+/// client that does not present Terraform's certificate never gets through.
+async fn accept(
+    listener: UnixListener,
+    acceptor: Option<TlsAcceptor>,
+    conns: mpsc::Sender<std::io::Result<PluginConn>>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a plugin connection failed");
+                    continue;
+                }
+            },
+            _ = stop.wait_for(|s| *s) => return,
+        };
+        match &acceptor {
+            None => {
+                if conns.send(Ok(PluginConn::Plain(stream))).await.is_err() {
+                    return;
+                }
+            }
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                let conns = conns.clone();
+                tokio::spawn(async move {
+                    match acceptor.accept(stream).await {
+                        Ok(tls) => {
+                            let _ = conns.send(Ok(PluginConn::Tls(Box::new(tls)))).await;
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "refused a plugin connection at the TLS handshake")
+                        }
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// SIGINT and SIGTERM stop the plugin cleanly: no new calls, calls in flight
+/// are told to stop and allowed to return what they already did.
+struct Signals {
+    interrupt: Option<tokio::signal::unix::Signal>,
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn register() -> Self {
+        use tokio::signal::unix::{signal, SignalKind};
+        Self {
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
+        }
+    }
+
+    async fn stop_on_first(self, stop: watch::Sender<bool>) {
+        let (Some(mut int), Some(mut term)) = (self.interrupt, self.terminate) else {
+            tracing::warn!("cannot listen for signals; the plugin stops only when Terraform asks");
+            return;
+        };
+        tokio::select! {
+            _ = int.recv() => tracing::debug!("SIGINT: stopping"),
+            _ = term.recv() => tracing::debug!("SIGTERM: stopping"),
+        }
+        let _ = stop.send(true);
+    }
+}
+
+/// A connection from Terraform: TLS unless Terraform asked for none.
+enum PluginConn {
+    Tls(Box<tokio_rustls::server::TlsStream<UnixStream>>),
+    Plain(UnixStream),
+}
+
+impl Connected for PluginConn {
+    type ConnectInfo = ();
+    fn connect_info(&self) -> Self::ConnectInfo {}
+}
+
+impl AsyncRead for PluginConn {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Self::Plain(s) => Pin::new(s).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for PluginConn {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+            Self::Plain(s) => Pin::new(s).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            Self::Plain(s) => Pin::new(s).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            Self::Plain(s) => Pin::new(s).poll_shutdown(cx),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_protocol_6_only() {
+        assert!(negotiate_protocol(Some("5,6")).is_ok());
+        assert!(negotiate_protocol(Some("6")).is_ok());
+        assert!(negotiate_protocol(Some(" 5 , 6 ")).is_ok());
+        let err = negotiate_protocol(Some("5")).unwrap_err();
+        assert!(err.contains("protocol 6"), "{err}");
+        assert!(negotiate_protocol(None).is_err());
+    }
+
+    #[test]
+    fn handshake_line_has_six_fields_and_unpadded_cert() {
+        let line = handshake_line(Path::new("/tmp/p/plugin.sock"), Some(&[1, 2, 3, 4]));
+        assert_eq!(line, "1|6|unix|/tmp/p/plugin.sock|grpc|AQIDBA\n");
+        let bare = handshake_line(Path::new("/s"), None);
+        assert_eq!(bare, "1|6|unix|/s|grpc|\n");
+    }
+
+    #[test]
+    fn debug_instructions_carry_a_reattach_value() {
+        let text = debug_instructions(
+            "registry.terraform.io/writer/writer",
+            Path::new("/tmp/x/plugin.sock"),
+        );
+        let start = text.find('\'').expect("quoted value") + 1;
+        let end = text.rfind('\'').expect("quoted value");
+        let v: serde_json::Value = serde_json::from_str(&text[start..end]).expect("JSON");
+        let p = &v["registry.terraform.io/writer/writer"];
+        assert_eq!(p["ProtocolVersion"], 6);
+        assert_eq!(p["Addr"]["Network"], "unix");
+        assert_eq!(p["Addr"]["String"], "/tmp/x/plugin.sock");
+    }
+}

@@ -1,0 +1,193 @@
+//! Test support: the real `terraform` binary driving the real provider
+//! binary, installed the way a user would (a filesystem mirror and a CLI
+//! configuration), in a throwaway working directory.
+//!
+//! `terraform` comes from `TF_ACC_TERRAFORM_PATH`, else `PATH`. A missing
+//! binary fails the test loudly: acceptance tests are never skipped.
+
+#![allow(dead_code)] // each test file uses a different part of this module
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/writer/writer";
+pub const PROVIDER_VERSION: &str = "0.1.0";
+/// Obviously fake, and searched for in logs and state by the secret tests.
+pub const FAKE_API_KEY: &str = "test-admin-key-not-real-0000";
+
+/// Where the provider is installed for every test of this process, and the
+/// CLI configuration that points Terraform at it.
+struct Install {
+    _root: tempfile::TempDir,
+    cli_config: PathBuf,
+}
+
+fn install() -> &'static Install {
+    static INSTALL: OnceLock<Install> = OnceLock::new();
+    INSTALL.get_or_init(|| {
+        let root = tempfile::Builder::new()
+            .prefix("tfacc-mirror")
+            .tempdir()
+            .expect("a temporary directory");
+        let dir = root
+            .path()
+            .join("mirror")
+            .join(PROVIDER_ADDRESS)
+            .join(PROVIDER_VERSION)
+            .join("linux_amd64");
+        std::fs::create_dir_all(&dir).expect("mirror directory");
+        let binary = Path::new(env!("CARGO_BIN_EXE_terraform-provider-writer"));
+        let installed = dir.join(format!("terraform-provider-writer_v{PROVIDER_VERSION}"));
+        // A link, not a copy: the debug binary is large, and it is what cargo just built.
+        std::os::unix::fs::symlink(binary, &installed).expect("provider link in the mirror");
+        let cli_config = root.path().join("terraformrc");
+        std::fs::write(
+            &cli_config,
+            format!(
+                "disable_checkpoint = true\nprovider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{PROVIDER_ADDRESS}\"]\n  }}\n}}\n",
+                root.path().join("mirror").display()
+            ),
+        )
+        .expect("CLI configuration");
+        Install {
+            _root: root,
+            cli_config,
+        }
+    })
+}
+
+/// The terraform binary, or a loud failure.
+pub fn terraform_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("TF_ACC_TERRAFORM_PATH") {
+        return PathBuf::from(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let candidate = dir.join("terraform");
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!(
+        "acceptance tests need the `terraform` binary (1.11 or newer): put it on PATH or set \
+         TF_ACC_TERRAFORM_PATH. These tests are never skipped."
+    );
+}
+
+/// A Terraform working directory with the provider installed.
+pub struct Workdir {
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+/// A finished terraform command.
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Self {
+        Self {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    /// Fails the test with the whole output unless the command succeeded.
+    pub fn ok(self) -> Self {
+        assert_eq!(self.status, 0, "terraform failed:\n{}", self.all());
+        self
+    }
+
+    /// The diagnostics of a `-json` command (validate's single document, or
+    /// plan/apply's stream of lines).
+    pub fn diagnostics(&self) -> Vec<serde_json::Value> {
+        if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&self.stdout) {
+            if let Some(d) = doc.get("diagnostics").and_then(|d| d.as_array()) {
+                return d.clone();
+            }
+        }
+        self.stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v.get("diagnostic").cloned())
+            .collect()
+    }
+}
+
+impl Workdir {
+    /// A new directory holding `main_tf`, initialized.
+    pub fn new(main_tf: &str) -> Self {
+        let w = Self::uninitialized(main_tf);
+        w.terraform(&["init", "-input=false", "-no-color"]).ok();
+        w
+    }
+
+    pub fn uninitialized(main_tf: &str) -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("tfacc")
+            .tempdir()
+            .expect("a temporary directory");
+        let w = Self {
+            dir,
+            env: Vec::new(),
+        };
+        w.write(main_tf);
+        w
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Replaces the configuration (no new init is needed for the same providers).
+    pub fn write(&self, main_tf: &str) {
+        std::fs::write(self.dir.path().join("main.tf"), main_tf).expect("main.tf");
+    }
+
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_string(), value.to_string()));
+    }
+
+    pub fn terraform(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(terraform_binary());
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("TF_CLI_CONFIG_FILE", &install().cli_config)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER")
+            .env_remove("TF_LOG_PATH")
+            .env_remove("WRITER_API_KEY")
+            .env_remove("WRITER_BASE_URL")
+            .env_remove("WRITER_APP_URL");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run terraform ({:?}): {e}", terraform_binary()));
+        Run::from(out)
+    }
+
+    pub fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(file)).unwrap_or_default()
+    }
+}
+
+/// The provider block and `required_providers`, for configurations in tests.
+pub fn header(provider_body: &str) -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    writer = {{\n      source  = \"writer/writer\"\n      version = \"{PROVIDER_VERSION}\"\n    }}\n  }}\n}}\n\nprovider \"writer\" {{\n{provider_body}\n}}\n\n"
+    )
+}
