@@ -191,3 +191,116 @@ pub fn header(provider_body: &str) -> String {
         "terraform {{\n  required_providers {{\n    writer = {{\n      source  = \"writer/writer\"\n      version = \"{PROVIDER_VERSION}\"\n    }}\n  }}\n}}\n\nprovider \"writer\" {{\n{provider_body}\n}}\n\n"
     )
 }
+
+/// The real `writer-emulator` binary on a free loopback port, stopped on drop.
+pub struct EmulatorProcess {
+    child: std::process::Child,
+    pub base_url: String,
+}
+
+impl EmulatorProcess {
+    /// Starts it with the fake admin key and `extra` flags (faults, latency).
+    pub fn start(extra: &[&str]) -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_writer-emulator"))
+            .args(["--listen", "127.0.0.1:0", "--api-key", FAKE_API_KEY])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("writer-emulator starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the listening line");
+        let base_url = line
+            .trim()
+            .strip_prefix("writer-emulator listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Self { child, base_url }
+    }
+
+    /// One API call as a person in the Writer UI would make it (not the
+    /// provider's client): `(status, body)`.
+    pub fn call(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        rt.block_on(async {
+            let http = reqwest::Client::builder().no_proxy().build().expect("http client");
+            let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+            let mut req = http
+                .request(method, format!("{}{path}", self.base_url))
+                .bearer_auth(FAKE_API_KEY);
+            if let Some(b) = body {
+                req = req.json(&b);
+            }
+            let resp = req.send().await.expect("the emulator answers");
+            let status = resp.status().as_u16();
+            let text = resp.text().await.unwrap_or_default();
+            (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+        })
+    }
+
+    pub fn get_app(&self, id: &str) -> serde_json::Value {
+        let (status, body) = self.call("GET", &format!("/v1/oauth-apps/{id}"), None);
+        assert_eq!(status, 200, "GET {id}: {body}");
+        body
+    }
+
+    /// Every app, across pages.
+    pub fn all_apps(&self) -> Vec<serde_json::Value> {
+        let mut apps = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let path = match &after {
+                Some(a) => format!("/v1/oauth-apps?limit=100&order=asc&after={a}"),
+                None => "/v1/oauth-apps?limit=100&order=asc".to_string(),
+            };
+            let (status, body) = self.call("GET", &path, None);
+            assert_eq!(status, 200, "{body}");
+            apps.extend(body["data"].as_array().cloned().unwrap_or_default());
+            if body["has_more"] != serde_json::Value::Bool(true) {
+                return apps;
+            }
+            after = body["last_id"].as_str().map(String::from);
+        }
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Workdir {
+    /// Points the provider at `emulator` through the environment, as users do.
+    pub fn use_emulator(&mut self, emulator: &EmulatorProcess) {
+        self.set_env("WRITER_API_KEY", FAKE_API_KEY);
+        self.set_env("WRITER_BASE_URL", &emulator.base_url);
+    }
+
+    /// `terraform plan -detailed-exitcode`: 0 no changes, 2 changes.
+    pub fn plan_exit_code(&self) -> (i32, String) {
+        let run = self.terraform(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+        assert!(run.status == 0 || run.status == 2, "plan failed:\n{}", run.all());
+        (run.status, run.stdout)
+    }
+
+    pub fn apply(&self) -> Run {
+        self.terraform(&["apply", "-input=false", "-no-color", "-auto-approve"]).ok()
+    }
+
+    /// An attribute of a resource in the state, via `terraform show -json`.
+    pub fn state_attribute(&self, address: &str, attribute: &str) -> serde_json::Value {
+        let show = self.terraform(&["show", "-json", "-no-color"]).ok();
+        let doc: serde_json::Value = serde_json::from_str(&show.stdout).expect("show -json");
+        let resources = doc["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
+        resources
+            .iter()
+            .find(|r| r["address"] == address)
+            .map(|r| r["values"][attribute].clone())
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
