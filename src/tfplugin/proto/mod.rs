@@ -11,3 +11,8 @@ pub mod tfplugin6 {
 pub mod plugin {
     tonic::include_proto!("plugin");
 }
+
+#[cfg(test)]
+mod grpc_tests;
+#[cfg(test)]
+mod wire_tests;
