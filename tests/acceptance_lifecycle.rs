@@ -39,7 +39,11 @@ fn workdir(emulator: &EmulatorProcess, body: &str) -> Workdir {
 }
 
 fn output_id(w: &Workdir) -> String {
-    w.terraform(&["output", "-raw", "id"]).ok().stdout.trim().to_string()
+    w.terraform(&["output", "-raw", "id"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string()
 }
 
 #[test]
@@ -59,10 +63,16 @@ fn create_replan_update_replan() {
     w.write(&config(&app("Engineering Wiki", more, &wo(SECRET, 1))));
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2);
-    assert!(plan.contains("~ name") && plan.contains("Engineering Wiki"), "{plan}");
+    assert!(
+        plan.contains("~ name") && plan.contains("Engineering Wiki"),
+        "{plan}"
+    );
     assert!(plan.contains("read:blogpost:confluence"), "{plan}");
     assert!(plan.contains("1 to change"), "{plan}");
-    assert!(!plan.contains("~ id ") && !plan.contains("~ created_at"), "id stays known:\n{plan}");
+    assert!(
+        !plan.contains("~ id ") && !plan.contains("~ created_at"),
+        "id stays known:\n{plan}"
+    );
     w.apply();
     let updated = emu.get_app(&id);
     assert_eq!(updated["name"], "Engineering Wiki");
@@ -71,7 +81,8 @@ fn create_replan_update_replan() {
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 0, "re-plan after update must be empty:\n{plan}");
 
-    w.terraform(&["destroy", "-input=false", "-no-color", "-auto-approve"]).ok();
+    w.terraform(&["destroy", "-input=false", "-no-color", "-auto-approve"])
+        .ok();
     let (status, _) = emu.call("GET", &format!("/v1/oauth-apps/{id}"), None);
     assert_eq!(status, 404, "destroy deletes the app");
 }
@@ -83,13 +94,24 @@ fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent() {
     w.apply();
     let id = output_id(&w);
     let state = w.read("terraform.tfstate");
-    assert!(!state.contains(SECRET), "the write-only secret must not be in the state");
-    assert!(state.contains("client_secret_wo"), "the attribute is there, as null");
+    assert!(
+        !state.contains(SECRET),
+        "the write-only secret must not be in the state"
+    );
+    assert!(
+        state.contains("client_secret_wo"),
+        "the attribute is there, as null"
+    );
 
-    let planned = w.terraform(&["plan", "-input=false", "-no-color", "-out=plan.tfplan"]).ok();
+    let planned = w
+        .terraform(&["plan", "-input=false", "-no-color", "-out=plan.tfplan"])
+        .ok();
     assert!(!planned.all().contains(SECRET));
     let shown = w.terraform(&["show", "-json", "plan.tfplan"]).ok();
-    assert!(!shown.stdout.contains(SECRET), "plan JSON must not hold the secret");
+    assert!(
+        !shown.stdout.contains(SECRET),
+        "plan JSON must not hold the secret"
+    );
     let first_set = emu.get_app(&id)["client_secret_updated_at"].clone();
 
     // An unrelated update does not send the secret again.
@@ -97,16 +119,25 @@ fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent() {
     w.apply();
     let after_rename = emu.get_app(&id);
     assert_eq!(after_rename["name"], "Secrets renamed");
-    assert_eq!(after_rename["client_secret_updated_at"], first_set, "secret not re-sent");
+    assert_eq!(
+        after_rename["client_secret_updated_at"], first_set,
+        "secret not re-sent"
+    );
 
     // A new version sends the new secret.
     w.write(&config(&app("Secrets renamed", REQUIRED, &wo(SECRET_2, 2))));
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2);
-    assert!(plan.contains("client_secret_wo_version") && plan.contains("1 -> 2"), "{plan}");
+    assert!(
+        plan.contains("client_secret_wo_version") && plan.contains("1 -> 2"),
+        "{plan}"
+    );
     w.apply();
     let rotated = emu.get_app(&id);
-    assert_ne!(rotated["client_secret_updated_at"], first_set, "secret rotated");
+    assert_ne!(
+        rotated["client_secret_updated_at"], first_set,
+        "secret rotated"
+    );
     assert_eq!(rotated["client_secret_hint"], "…0002");
     assert!(!w.read("terraform.tfstate").contains(SECRET_2));
     assert_eq!(w.plan_exit_code().0, 0);
@@ -140,18 +171,28 @@ fn changes_made_outside_terraform_are_detected_and_restored() {
     assert_eq!(code, 2);
     assert!(plan.contains("- \"write:page:confluence\""), "{plan}");
     w.apply();
-    assert_eq!(emu.get_app(&id)["scopes"].as_array().map(|a| a.len()), Some(3));
+    assert_eq!(
+        emu.get_app(&id)["scopes"].as_array().map(|a| a.len()),
+        Some(3)
+    );
 
     // The secret set by hand: the plan re-sends the configured one.
     let before = emu.get_app(&id)["client_secret_updated_at"].clone();
-    let (status, _) = emu.call("PATCH", &path, Some(json!({"client_secret": "fake-secret-typed-by-hand"})));
+    let (status, _) = emu.call(
+        "PATCH",
+        &path,
+        Some(json!({"client_secret": "fake-secret-typed-by-hand"})),
+    );
     assert_eq!(status, 200);
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2, "{plan}");
     assert!(plan.contains("+ client_secret_wo_version = 1"), "{plan}");
     w.apply();
     let restored = emu.get_app(&id);
-    assert_eq!(restored["client_secret_hint"], "…0001", "our secret is back");
+    assert_eq!(
+        restored["client_secret_hint"], "…0001",
+        "our secret is back"
+    );
     assert_ne!(restored["client_secret_updated_at"], before);
     assert_eq!(w.plan_exit_code().0, 0);
 
@@ -161,7 +202,10 @@ fn changes_made_outside_terraform_are_detected_and_restored() {
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2);
     assert!(plan.contains("will be created"), "{plan}");
-    assert!(plan.contains("deleted outside Terraform"), "the warning says what happened:\n{plan}");
+    assert!(
+        plan.contains("deleted outside Terraform"),
+        "the warning says what happened:\n{plan}"
+    );
     w.apply();
     let new_id = output_id(&w);
     assert_ne!(new_id, id);
@@ -175,7 +219,10 @@ fn stored_secret_drift_is_restored_too() {
     let w = workdir(&emu, &app("Stored", REQUIRED, &stored(SECRET)));
     w.apply();
     let id = output_id(&w);
-    assert!(w.read("terraform.tfstate").contains(SECRET), "this form is kept in state, by design");
+    assert!(
+        w.read("terraform.tfstate").contains(SECRET),
+        "this form is kept in state, by design"
+    );
     let (status, _) = emu.call(
         "PATCH",
         &format!("/v1/oauth-apps/{id}"),
@@ -184,7 +231,10 @@ fn stored_secret_drift_is_restored_too() {
     assert_eq!(status, 200);
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2);
-    assert!(plan.contains("client_secret") && plan.contains("(sensitive value)"), "{plan}");
+    assert!(
+        plan.contains("client_secret") && plan.contains("(sensitive value)"),
+        "{plan}"
+    );
     assert!(!plan.contains(SECRET));
     w.apply();
     assert_eq!(emu.get_app(&id)["client_secret_hint"], "…0001");
@@ -215,27 +265,53 @@ fn import_by_id_and_by_name_then_plan_shows_only_the_secret() {
     let w = workdir(&emu, &body);
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2);
-    assert!(plan.contains("1 to import, 0 to add, 1 to change, 0 to destroy"), "{plan}");
+    assert!(
+        plan.contains("1 to import, 0 to add, 1 to change, 0 to destroy"),
+        "{plan}"
+    );
     assert!(plan.contains("+ client_secret_wo_version = 1"), "{plan}");
     w.apply();
     assert_eq!(output_id(&w), id);
-    assert_eq!(w.plan_exit_code().0, 0, "after the first apply, plans are empty");
+    assert_eq!(
+        w.plan_exit_code().0,
+        0,
+        "after the first apply, plans are empty"
+    );
 
     // `terraform import` by name.
     let id2 = create_by_hand(&emu, "Second By Name");
     let w2 = workdir(&emu, &app("Second By Name", REQUIRED, &wo(SECRET, 1)));
-    w2.terraform(&["import", "-input=false", "-no-color", "writer_confluence_oauth_app.eng", "name=second by name"])
-        .ok();
-    assert_eq!(w2.state_attribute("writer_confluence_oauth_app.eng", "id"), json!(id2));
+    w2.terraform(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "writer_confluence_oauth_app.eng",
+        "name=second by name",
+    ])
+    .ok();
+    assert_eq!(
+        w2.state_attribute("writer_confluence_oauth_app.eng", "id"),
+        json!(id2)
+    );
     let (code, plan) = w2.plan_exit_code();
     assert_eq!(code, 2);
     assert!(plan.contains("1 to change"), "{plan}");
 
     // Nothing by that name: a clear error.
     let w3 = workdir(&emu, &app("Nope", REQUIRED, &wo(SECRET, 1)));
-    let run = w3.terraform(&["import", "-input=false", "-no-color", "writer_confluence_oauth_app.eng", "name=Nope"]);
+    let run = w3.terraform(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "writer_confluence_oauth_app.eng",
+        "name=Nope",
+    ]);
     assert_ne!(run.status, 0);
-    assert!(run.all().contains("No OAuth app with this name"), "{}", run.all());
+    assert!(
+        run.all().contains("No OAuth app with this name"),
+        "{}",
+        run.all()
+    );
 }
 
 #[test]
@@ -247,20 +323,38 @@ fn data_source_by_id_and_by_name_and_its_errors() {
     );
     let w = workdir(&emu, &body);
     w.apply();
-    assert_eq!(w.terraform(&["output", "-raw", "hint"]).ok().stdout.trim(), "…0001");
-    assert_eq!(w.terraform(&["output", "-raw", "same"]).ok().stdout.trim(), "true");
+    assert_eq!(
+        w.terraform(&["output", "-raw", "hint"]).ok().stdout.trim(),
+        "…0001"
+    );
+    assert_eq!(
+        w.terraform(&["output", "-raw", "same"]).ok().stdout.trim(),
+        "true"
+    );
 
-    w.write(&config("data \"writer_confluence_oauth_app\" \"x\" {\n  name = \"No Such App\"\n}\n"));
+    w.write(&config(
+        "data \"writer_confluence_oauth_app\" \"x\" {\n  name = \"No Such App\"\n}\n",
+    ));
     let run = w.terraform(&["plan", "-input=false", "-no-color"]);
     assert_ne!(run.status, 0);
-    assert!(run.all().contains("No OAuth app with this name"), "{}", run.all());
+    assert!(
+        run.all().contains("No OAuth app with this name"),
+        "{}",
+        run.all()
+    );
 
     w.write(&config("data \"writer_confluence_oauth_app\" \"x\" {\n  id = \"00000000-0000-4000-8000-000000000000\"\n}\n"));
     let run = w.terraform(&["plan", "-input=false", "-no-color"]);
     assert_ne!(run.status, 0);
-    assert!(run.all().contains("No OAuth app with this ID"), "{}", run.all());
+    assert!(
+        run.all().contains("No OAuth app with this ID"),
+        "{}",
+        run.all()
+    );
 
-    w.write(&config("data \"writer_confluence_oauth_app\" \"x\" {\n  id = \"a\"\n  name = \"b\"\n}\n"));
+    w.write(&config(
+        "data \"writer_confluence_oauth_app\" \"x\" {\n  id = \"a\"\n  name = \"b\"\n}\n",
+    ));
     let run = w.terraform(&["validate", "-no-color"]);
     assert_ne!(run.status, 0);
     assert!(run.all().contains("Set either id or name"), "{}", run.all());
@@ -271,20 +365,40 @@ fn trace_logs_hold_neither_the_secret_nor_the_api_key() {
     let emu = EmulatorProcess::start(&[]);
     let mut w = workdir(&emu, &app("Logged", REQUIRED, &wo(SECRET, 1)));
     w.set_env("TF_LOG", "trace");
-    let run = w.terraform(&["apply", "-input=false", "-no-color", "-auto-approve"]).ok();
+    let run = w
+        .terraform(&["apply", "-input=false", "-no-color", "-auto-approve"])
+        .ok();
     let all = run.all();
-    assert!(all.contains("provider.terraform-provider-writer"), "provider lines are in the log");
-    assert!(!all.contains(SECRET), "the secret leaked into the trace log");
-    assert!(!all.contains(FAKE_API_KEY), "the API key leaked into the trace log");
+    assert!(
+        all.contains("provider.terraform-provider-writer"),
+        "provider lines are in the log"
+    );
+    assert!(
+        !all.contains(SECRET),
+        "the secret leaked into the trace log"
+    );
+    assert!(
+        !all.contains(FAKE_API_KEY),
+        "the API key leaked into the trace log"
+    );
     w.write(&config(&app("Logged", REQUIRED, &wo(SECRET_2, 2))));
-    let run = w.terraform(&["apply", "-input=false", "-no-color", "-auto-approve"]).ok();
+    let run = w
+        .terraform(&["apply", "-input=false", "-no-color", "-auto-approve"])
+        .ok();
     assert!(!run.all().contains(SECRET_2));
     assert!(!run.all().contains(FAKE_API_KEY));
 }
 
 #[test]
 fn fifty_apps_under_faults_converge_with_no_duplicate_and_no_loss() {
-    let emu = EmulatorProcess::start(&["--latency-ms", "20", "--fail-rate", "0.1", "--drop-rate", "0.05"]);
+    let emu = EmulatorProcess::start(&[
+        "--latency-ms",
+        "20",
+        "--fail-rate",
+        "0.1",
+        "--drop-rate",
+        "0.05",
+    ]);
     let body = format!(
         "resource \"writer_confluence_oauth_app\" \"many\" {{\n  count = 50\n  name = \"App ${{count.index}}\"\n  client_id = \"fake-client-id-${{count.index}}\"\n{}\n  scopes = {REQUIRED}\n}}\n",
         wo(SECRET, 1)

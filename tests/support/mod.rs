@@ -223,10 +223,21 @@ impl EmulatorProcess {
 
     /// One API call as a person in the Writer UI would make it (not the
     /// provider's client): `(status, body)`.
-    pub fn call(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
         rt.block_on(async {
-            let http = reqwest::Client::builder().no_proxy().build().expect("http client");
+            let http = reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("http client");
             let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
             let mut req = http
                 .request(method, format!("{}{path}", self.base_url))
@@ -237,7 +248,10 @@ impl EmulatorProcess {
             let resp = req.send().await.expect("the emulator answers");
             let status = resp.status().as_u16();
             let text = resp.text().await.unwrap_or_default();
-            (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+            (
+                status,
+                serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+            )
         })
     }
 
@@ -284,19 +298,27 @@ impl Workdir {
     /// `terraform plan -detailed-exitcode`: 0 no changes, 2 changes.
     pub fn plan_exit_code(&self) -> (i32, String) {
         let run = self.terraform(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
-        assert!(run.status == 0 || run.status == 2, "plan failed:\n{}", run.all());
+        assert!(
+            run.status == 0 || run.status == 2,
+            "plan failed:\n{}",
+            run.all()
+        );
         (run.status, run.stdout)
     }
 
     pub fn apply(&self) -> Run {
-        self.terraform(&["apply", "-input=false", "-no-color", "-auto-approve"]).ok()
+        self.terraform(&["apply", "-input=false", "-no-color", "-auto-approve"])
+            .ok()
     }
 
     /// An attribute of a resource in the state, via `terraform show -json`.
     pub fn state_attribute(&self, address: &str, attribute: &str) -> serde_json::Value {
         let show = self.terraform(&["show", "-json", "-no-color"]).ok();
         let doc: serde_json::Value = serde_json::from_str(&show.stdout).expect("show -json");
-        let resources = doc["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
+        let resources = doc["values"]["root_module"]["resources"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         resources
             .iter()
             .find(|r| r["address"] == address)
