@@ -243,10 +243,7 @@ fn values_unknown_until_apply_are_not_judged() {
 
 #[test]
 fn provider_settings_are_checked_without_credentials() {
-    let bad = format!(
-        "{}",
-        header("  base_url = \"api.writer.com\"\n  app_url = \"https://app.writer.com/connector/confluence\"")
-    ) + &resource(&quoted(GOOD_URL), GOOD_SCOPES, WO_SECRET)[header("").len()..];
+    let bad = header("  base_url = \"api.writer.com\"\n  app_url = \"https://app.writer.com/connector/confluence\"") + &resource(&quoted(GOOD_URL), GOOD_SCOPES, WO_SECRET)[header("").len()..];
     let w = Workdir::new(&bad);
     let run = w.terraform(&["validate", "-json", "-no-color"]);
     assert_ne!(run.status, 0, "{}", run.all());

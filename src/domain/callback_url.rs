@@ -4,7 +4,7 @@
 //! consoles and fails days later, when a sync first runs; so every mistake is
 //! named here, with the exact URL to use.
 
-use super::{Finding, Severity};
+use super::Finding;
 
 /// Writer's web app origin (the provider's `app_url`): scheme, host, port.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,6 +197,7 @@ fn wrong_path(got: &str, want: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Severity;
 
     const GOOD: &str = "https://app.writer.com/connector/confluence";
 

@@ -193,7 +193,7 @@ fn check_secrets(config: &Value, d: &mut Diagnostics) {
         d.push(texts::version_without_secret());
     }
     if let Value::Number(n) = version {
-        if !n.as_i64().is_some_and(|v| v >= 1) {
+        if n.as_i64().is_none_or(|v| v < 1) {
             d.push(texts::bad_version(&n.to_string()));
         }
     }
