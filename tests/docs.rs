@@ -46,13 +46,10 @@ fn attribute_line(a: &Attribute) -> String {
 fn schema_markdown(schema: &Schema) -> String {
     let attrs = &schema.block.attributes;
     let mut out = String::new();
-    let groups: [(&str, Box<dyn Fn(&Attribute) -> bool>); 3] = [
-        ("Required", Box::new(|a: &Attribute| a.required)),
-        ("Optional", Box::new(|a: &Attribute| a.optional)),
-        (
-            "Read-Only",
-            Box::new(|a: &Attribute| a.computed && !a.optional),
-        ),
+    let groups: [(&str, fn(&Attribute) -> bool); 3] = [
+        ("Required", |a| a.required),
+        ("Optional", |a| a.optional),
+        ("Read-Only", |a| a.computed && !a.optional),
     ];
     for (title, keep) in groups {
         let lines: String = attrs
