@@ -43,10 +43,13 @@ fn attribute_line(a: &Attribute) -> String {
     )
 }
 
+/// Which attributes a section of the reference lists.
+type Keep = fn(&Attribute) -> bool;
+
 fn schema_markdown(schema: &Schema) -> String {
     let attrs = &schema.block.attributes;
     let mut out = String::new();
-    let groups: [(&str, fn(&Attribute) -> bool); 3] = [
+    let groups: [(&str, Keep); 3] = [
         ("Required", |a| a.required),
         ("Optional", |a| a.optional),
         ("Read-Only", |a| a.computed && !a.optional),
