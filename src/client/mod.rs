@@ -1,1 +1,430 @@
-//! The Writer OAuth Apps API client (see `docs/writer-api.openapi.yaml`).
+//! The Writer OAuth Apps API client (the contract is
+//! `docs/writer-api.openapi.yaml`): typed calls for the five endpoints, with
+//! retries of transient failures, idempotent creates and conditional updates.
+//!
+//! It knows nothing about Terraform and must never import the emulator: it
+//! talks to whatever Writer is at the base URL. Secrets (the API key, client
+//! secrets) travel in [`Secret`] and leave it only onto the wire.
+//!
+//! Layout: [`Client`] (here) turns each operation into a `send::Call` and
+//! the answer into a result; `send` runs the attempts; `retry` is the pure
+//! policy it follows; `model` holds the JSON shapes; `error` the one error
+//! enum; `config` the settings; `secret` the redacting wrapper.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::Method;
+
+mod config;
+mod error;
+mod model;
+mod retry;
+mod secret;
+mod send;
+
+pub use config::ClientConfig;
+pub use error::{Error, Problem, TransportKind};
+pub use model::{CreateApp, ListFilter, OAuthApp, UpdateApp, Versioned};
+pub use secret::Secret;
+
+use config::shown_url;
+use model::ListPage;
+use retry::RetryPolicy;
+use send::{Answer, Call, Sender};
+
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// Writer's page size limit.
+const MAX_PAGE_SIZE: u32 = 100;
+/// A list that has not ended after this many pages is a server going round
+/// in circles, not an organization's OAuth apps.
+const MAX_PAGES: usize = 10_000;
+
+/// A Writer API client. Clones share one connection pool and settings.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sender: Sender,
+    /// `<base>/v1/oauth-apps`.
+    apps_url: url::Url,
+    page_size: u32,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("apps_url", &shown_url(&self.inner.apps_url))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Client, Error> {
+        let invalid = |reason: &str| Error::InvalidConfig {
+            reason: reason.to_string(),
+        };
+        let apps_url = apps_url(&config.base_url).map_err(invalid)?;
+        if config.api_key.expose().trim().is_empty() {
+            return Err(invalid("the API key is empty"));
+        }
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.api_key.expose()))
+            .map_err(|_| invalid("the API key contains characters an HTTP header cannot carry"))?;
+        auth.set_sensitive(true);
+        let user_agent = HeaderValue::from_str(&config.effective_user_agent()).map_err(|_| {
+            invalid("the user agent contains characters an HTTP header cannot carry")
+        })?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, auth);
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(user_agent)
+            .connect_timeout(config.request_timeout)
+            .build()
+            .map_err(|e| invalid(&format!("cannot set up HTTP: {}", error_chain(&e))))?;
+        let sender = Sender {
+            http,
+            policy: RetryPolicy {
+                max_attempts: config.max_attempts.max(1),
+                max_elapsed: config.max_elapsed,
+                initial_backoff: config.initial_backoff,
+                max_backoff: config.max_backoff,
+            },
+            request_timeout: config.request_timeout,
+            cancel: config.cancel,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                sender,
+                apps_url,
+                page_size: config.page_size.clamp(1, MAX_PAGE_SIZE),
+            }),
+        })
+    }
+
+    /// Creates an app. A fresh idempotency key goes with every create and
+    /// stays the same across its retries, so a create whose answer was lost
+    /// is answered on retry with the app it made, never a second app.
+    pub async fn create_app(&self, req: &CreateApp) -> Result<Versioned<OAuthApp>, Error> {
+        let body = req.body();
+        let key = uuid::Uuid::new_v4().to_string();
+        let call = Call {
+            method: Method::POST,
+            url: self.inner.apps_url.clone(),
+            body: Some(&body),
+            headers: vec![(IDEMPOTENCY_KEY, header_value(&key)?)],
+            safe: true,
+        };
+        let answer = self.inner.sender.send(&call).await?;
+        versioned(answer)
+    }
+
+    /// The app, or `None` when Writer has no app with this ID.
+    pub async fn get_app(&self, id: &str) -> Result<Option<Versioned<OAuthApp>>, Error> {
+        let Some(url) = self.app_url(id) else {
+            return Ok(None);
+        };
+        let answer = self.inner.sender.send(&get(url)).await?;
+        if answer.status == 404 {
+            return Ok(None);
+        }
+        versioned(answer).map(Some)
+    }
+
+    /// Every app matching `filter`, oldest first, all pages.
+    pub async fn list_apps(&self, filter: &ListFilter) -> Result<Vec<OAuthApp>, Error> {
+        let mut apps = Vec::new();
+        let mut after: Option<String> = None;
+        let mut cursors = HashSet::new();
+        for _ in 0..MAX_PAGES {
+            let mut url = self.inner.apps_url.clone();
+            {
+                let mut query = url.query_pairs_mut();
+                if let Some(connector) = &filter.connector {
+                    query.append_pair("connector", connector);
+                }
+                if let Some(name) = &filter.name {
+                    query.append_pair("name", name);
+                }
+                query.append_pair("limit", &self.inner.page_size.to_string());
+                // Oldest first: apps created while we page land on the last page.
+                query.append_pair("order", "asc");
+                if let Some(after) = &after {
+                    query.append_pair("after", after);
+                }
+            }
+            let answer = self.inner.sender.send(&get(url)).await?;
+            if !answer.is_success() {
+                return Err(answer.into_error());
+            }
+            let page: ListPage = answer.json()?;
+            apps.extend(page.data);
+            if !page.has_more {
+                return Ok(apps);
+            }
+            match page.last_id {
+                Some(last) if cursors.insert(last.clone()) => after = Some(last),
+                _ => return Err(endless_list(&answer)),
+            }
+        }
+        Err(Error::BadResponse {
+            status: 200,
+            reason: format!("the list did not end after {MAX_PAGES} pages"),
+            request_id: None,
+        })
+    }
+
+    /// Changes the fields set in `patch`. With `if_match` (an ETag from an
+    /// earlier read), Writer refuses with 412 if the app changed since; and
+    /// only then is the update retried, since a retry cannot overwrite
+    /// someone else's change.
+    pub async fn update_app(
+        &self,
+        id: &str,
+        patch: &UpdateApp,
+        if_match: Option<&str>,
+    ) -> Result<Versioned<OAuthApp>, Error> {
+        let Some(url) = self.app_url(id) else {
+            return Err(no_such_app());
+        };
+        let body = patch.body();
+        let mut headers = Vec::new();
+        if let Some(etag) = if_match {
+            headers.push((header::IF_MATCH, header_value(etag)?));
+        }
+        let call = Call {
+            method: Method::PATCH,
+            url,
+            body: Some(&body),
+            headers,
+            safe: if_match.is_some(),
+        };
+        let answer = self.inner.sender.send(&call).await?;
+        if answer.status == 412 && answer.after_lost_attempt {
+            // Our own earlier attempt may have gone through and moved the
+            // ETag: then the change is in, and that is success.
+            tracing::debug!(
+                id,
+                "412 after a lost attempt: checking whether the update is in"
+            );
+            return match self.get_app(id).await? {
+                Some(current) if patch.is_reflected_in(&current.value) => Ok(current),
+                Some(_) => Err(answer.into_error()),
+                None => Err(no_such_app()),
+            };
+        }
+        versioned(answer)
+    }
+
+    /// Deletes the app; one that does not exist counts as deleted (also when
+    /// our own earlier attempt deleted it and its answer was lost).
+    pub async fn delete_app(&self, id: &str) -> Result<(), Error> {
+        let Some(url) = self.app_url(id) else {
+            return Ok(());
+        };
+        let call = Call {
+            method: Method::DELETE,
+            url,
+            body: None,
+            headers: Vec::new(),
+            safe: true,
+        };
+        let answer = self.inner.sender.send(&call).await?;
+        if answer.is_success() || answer.status == 404 {
+            Ok(())
+        } else {
+            Err(answer.into_error())
+        }
+    }
+
+    /// `<base>/v1/oauth-apps/<id>`, or `None` for an ID no URL path can
+    /// carry (empty, `.`, `..`): no app has such an ID.
+    fn app_url(&self, id: &str) -> Option<url::Url> {
+        if id.is_empty() || id == "." || id == ".." {
+            return None;
+        }
+        let mut url = self.inner.apps_url.clone();
+        url.path_segments_mut().ok()?.push(id);
+        Some(url)
+    }
+}
+
+/// `<base>/v1/oauth-apps`, keeping any path prefix of the base URL.
+fn apps_url(base: &url::Url) -> Result<url::Url, &'static str> {
+    if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+        return Err("the base URL must be an http or https URL with a host");
+    }
+    if !base.username().is_empty() || base.password().is_some() {
+        return Err(
+            "the base URL must not contain a user name or password; the API key is sent \
+                    as a bearer token",
+        );
+    }
+    if base.query().is_some() || base.fragment().is_some() {
+        return Err("the base URL must not have a query or fragment");
+    }
+    let mut url = base.clone();
+    url.path_segments_mut()
+        .map_err(|()| "the base URL cannot have a path")?
+        .pop_if_empty()
+        .extend(["v1", "oauth-apps"]);
+    Ok(url)
+}
+
+fn get(url: url::Url) -> Call<'static> {
+    Call {
+        method: Method::GET,
+        url,
+        body: None,
+        headers: Vec::new(),
+        safe: true,
+    }
+}
+
+fn versioned(answer: Answer) -> Result<Versioned<OAuthApp>, Error> {
+    if !answer.is_success() {
+        return Err(answer.into_error());
+    }
+    Ok(Versioned {
+        value: answer.json()?,
+        etag: answer.etag,
+    })
+}
+
+fn header_value(text: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(text).map_err(|_| Error::InvalidConfig {
+        reason: "a header value (ETag or idempotency key) is not valid header text".to_string(),
+    })
+}
+
+fn no_such_app() -> Error {
+    Error::NotFound {
+        problem: Box::new(Problem {
+            status: 404,
+            description: Some("no OAuth app with this id".to_string()),
+            ..Problem::default()
+        }),
+    }
+}
+
+fn endless_list(answer: &Answer) -> Error {
+    Error::BadResponse {
+        status: answer.status,
+        reason: "the list says it has more apps but its cursor does not move on".to_string(),
+        request_id: answer.request_id.clone(),
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> url::Url {
+        url::Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn apps_url_keeps_a_path_prefix() {
+        let cases = [
+            (
+                "https://api.writer.com",
+                "https://api.writer.com/v1/oauth-apps",
+            ),
+            (
+                "https://api.writer.com/",
+                "https://api.writer.com/v1/oauth-apps",
+            ),
+            (
+                "http://127.0.0.1:8787",
+                "http://127.0.0.1:8787/v1/oauth-apps",
+            ),
+            (
+                "https://gw.example/writer",
+                "https://gw.example/writer/v1/oauth-apps",
+            ),
+            (
+                "https://gw.example/writer/",
+                "https://gw.example/writer/v1/oauth-apps",
+            ),
+        ];
+        for (base, expected) in cases {
+            assert_eq!(apps_url(&url(base)).unwrap().as_str(), expected, "{base}");
+        }
+    }
+
+    #[test]
+    fn apps_url_refuses_what_it_cannot_use() {
+        for base in [
+            "ftp://api.writer.com",
+            "mailto:someone@example.com",
+            "https://me:fake-password-1@api.writer.com",
+            "https://api.writer.com/?x=1",
+            "https://api.writer.com/#top",
+        ] {
+            assert!(apps_url(&url(base)).is_err(), "{base}");
+        }
+    }
+
+    fn client() -> Client {
+        Client::new(ClientConfig::new(
+            url("https://api.writer.com"),
+            Secret::new("test-admin-key-not-real"),
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn ids_are_one_encoded_path_segment() {
+        let c = client();
+        let at = |id| c.app_url(id).map(|u| u.to_string());
+        assert_eq!(
+            at("3f2c").as_deref(),
+            Some("https://api.writer.com/v1/oauth-apps/3f2c")
+        );
+        assert_eq!(
+            at("a/../b?c#d").as_deref(),
+            Some("https://api.writer.com/v1/oauth-apps/a%2F..%2Fb%3Fc%23d")
+        );
+        assert_eq!(at(""), None);
+        assert_eq!(at("."), None);
+        assert_eq!(at(".."), None);
+    }
+
+    #[test]
+    fn new_refuses_bad_keys_without_showing_them() {
+        for key in ["", "  ", "test-key-with\nnewline-not-real"] {
+            let mut config = ClientConfig::new(url("https://api.writer.com"), Secret::new(key));
+            config.max_attempts = 3;
+            let err = Client::new(config).unwrap_err();
+            assert!(matches!(err, Error::InvalidConfig { .. }), "{err:?}");
+            if !key.trim().is_empty() {
+                assert!(!format!("{err} {err:?}").contains("newline-not-real"));
+            }
+        }
+    }
+
+    #[test]
+    fn debug_of_a_client_shows_where_not_who() {
+        let text = format!("{:?}", client());
+        assert!(
+            text.contains("https://api.writer.com/v1/oauth-apps"),
+            "{text}"
+        );
+        assert!(!text.contains("test-admin-key-not-real"), "{text}");
+    }
+}

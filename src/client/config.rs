@@ -1,0 +1,155 @@
+//! How a [`super::Client`] is set up: where Writer is, the key, and the
+//! bounds of its retries. Plain data with defaults; checked by `Client::new`.
+
+use std::fmt;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::Secret;
+
+/// The product part every `User-Agent` starts with.
+pub(crate) const USER_AGENT_PRODUCT: &str =
+    concat!("terraform-provider-writer/", env!("CARGO_PKG_VERSION"));
+
+/// Settings of a [`super::Client`]. `Debug` shows no secret.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// Writer's API origin, optionally with a path prefix; `/v1/...` is
+    /// appended to it.
+    pub base_url: url::Url,
+    pub api_key: Secret,
+    /// Sent as `User-Agent`. When it does not already start with
+    /// `terraform-provider-writer/`, that product token is put in front, so
+    /// Writer can always tell who is calling.
+    pub user_agent: String,
+    /// Tries per call, the first included; 0 counts as 1.
+    pub max_attempts: u32,
+    /// The longest a call may take, retries and waits included.
+    pub max_elapsed: Duration,
+    /// The longest one HTTP exchange may take.
+    pub request_timeout: Duration,
+    /// The ceiling of the first backoff; it doubles per attempt.
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// Apps per list request (1..=100; out-of-range values are clamped).
+    pub page_size: u32,
+    /// When cancelled, calls in flight and waits between retries stop at
+    /// once with [`super::Error::Cancelled`].
+    pub cancel: Option<CancellationToken>,
+}
+
+impl ClientConfig {
+    /// Defaults suited to a Terraform run: a handful of attempts over two
+    /// minutes, waits from a quarter second up to ten seconds.
+    pub fn new(base_url: url::Url, api_key: Secret) -> ClientConfig {
+        ClientConfig {
+            base_url,
+            api_key,
+            user_agent: USER_AGENT_PRODUCT.to_string(),
+            max_attempts: 5,
+            max_elapsed: Duration::from_secs(120),
+            request_timeout: Duration::from_secs(30),
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(10),
+            page_size: 100,
+            cancel: None,
+        }
+    }
+
+    /// The `User-Agent` actually sent.
+    pub(crate) fn effective_user_agent(&self) -> String {
+        let extra = self.user_agent.trim();
+        if extra.starts_with("terraform-provider-writer/") {
+            extra.to_string()
+        } else if extra.is_empty() {
+            USER_AGENT_PRODUCT.to_string()
+        } else {
+            format!("{USER_AGENT_PRODUCT} {extra}")
+        }
+    }
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("base_url", &shown_url(&self.base_url))
+            .field("api_key", &self.api_key)
+            .field("user_agent", &self.user_agent)
+            .field("max_attempts", &self.max_attempts)
+            .field("max_elapsed", &self.max_elapsed)
+            .field("request_timeout", &self.request_timeout)
+            .field("initial_backoff", &self.initial_backoff)
+            .field("max_backoff", &self.max_backoff)
+            .field("page_size", &self.page_size)
+            .field("cancel", &self.cancel.is_some())
+            .finish()
+    }
+}
+
+/// A URL as it may be shown in logs and errors: a password someone put in
+/// it stays out.
+pub(crate) fn shown_url(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        // Only fails for URLs that cannot have credentials at all.
+        let _ = shown.set_password(Some("redacted"));
+    }
+    shown.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> ClientConfig {
+        ClientConfig::new(
+            url::Url::parse("https://api.writer.com").unwrap(),
+            Secret::new("test-admin-key-not-real"),
+        )
+    }
+
+    #[test]
+    fn user_agent_always_names_the_provider() {
+        let v = env!("CARGO_PKG_VERSION");
+        let mut c = config();
+        assert_eq!(
+            c.effective_user_agent(),
+            format!("terraform-provider-writer/{v}")
+        );
+        c.user_agent = format!("terraform-provider-writer/{v} (Terraform 1.11.0)");
+        assert_eq!(
+            c.effective_user_agent(),
+            format!("terraform-provider-writer/{v} (Terraform 1.11.0)")
+        );
+        c.user_agent = "Terraform/1.11.0".into();
+        assert_eq!(
+            c.effective_user_agent(),
+            format!("terraform-provider-writer/{v} Terraform/1.11.0")
+        );
+        c.user_agent = "  ".into();
+        assert_eq!(
+            c.effective_user_agent(),
+            format!("terraform-provider-writer/{v}")
+        );
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let text = format!("{:?}", config());
+        assert!(!text.contains("test-admin-key-not-real"), "{text}");
+        assert!(text.contains("api.writer.com"), "{text}");
+    }
+
+    #[test]
+    fn debug_hides_a_password_in_the_base_url() {
+        let mut c = config();
+        c.base_url = url::Url::parse("https://me:fake-password-1@writer.example").unwrap();
+        let text = format!("{c:?}");
+        assert!(!text.contains("fake-password-1"), "{text}");
+        assert!(
+            text.contains("https://me:redacted@writer.example/"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,545 @@
+//! The client's one error type: a variant per outcome a caller treats
+//! differently, each keeping what Writer said (status, error key,
+//! description, field, request id) for the message a user reads.
+//!
+//! Messages never hold a secret: Writer's error bodies carry none, requests
+//! are never quoted, and transport errors keep the URL but no header.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Writer's descriptions are short; a long body is a proxy's HTML page.
+const MAX_DESCRIPTION_CHARS: usize = 500;
+
+/// What Writer answered to a failed request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Problem {
+    pub status: u16,
+    /// The error key of the first entry of `errors[]` (e.g. `oauth_app.name_taken`).
+    pub key: Option<String>,
+    /// Every entry's description, joined with "; ".
+    pub description: Option<String>,
+    /// `extras.field` of the first entry: the request field at fault.
+    pub field: Option<String>,
+    /// `X-Request-Id`: what Writer's support asks for.
+    pub request_id: Option<String>,
+}
+
+/// Why no HTTP answer came back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportKind {
+    /// No connection could be made (refused, DNS, unreachable).
+    Connect,
+    /// No complete answer within `request_timeout`.
+    Timeout,
+    /// The TLS handshake failed (certificate, protocol).
+    Tls,
+    /// The connection closed before the answer arrived.
+    Closed,
+    Other,
+}
+
+/// A failed call to Writer.
+#[derive(Clone, Debug)]
+pub enum Error {
+    /// 401: the API key is missing, unknown or revoked.
+    Unauthorized { problem: Box<Problem> },
+    /// 403: the key may read but not change OAuth apps.
+    Forbidden { problem: Box<Problem> },
+    /// 404 where "gone" is not an answer (an update).
+    NotFound { problem: Box<Problem> },
+    /// 409: another app of the connector has this name (ignoring case).
+    NameTaken { problem: Box<Problem> },
+    /// 412: the app changed since the ETag given as `If-Match` was read.
+    PreconditionFailed { problem: Box<Problem> },
+    /// 400: a field was refused. `field` is `problem.field`, here so callers
+    /// can match on it.
+    Validation {
+        field: Option<String>,
+        problem: Box<Problem>,
+    },
+    /// 422: an idempotency key was reused with a different request.
+    IdempotencyConflict { problem: Box<Problem> },
+    /// 429 until the attempts or the time ran out.
+    RateLimited {
+        attempts: u32,
+        /// What the last `Retry-After` asked for.
+        retry_after: Option<Duration>,
+        problem: Box<Problem>,
+    },
+    /// 5xx until the attempts or the time ran out.
+    Unavailable {
+        attempts: u32,
+        problem: Box<Problem>,
+    },
+    /// A status the contract does not use.
+    UnexpectedStatus { problem: Box<Problem> },
+    /// No answer: connection, timeout, TLS. `url` has no credentials.
+    Transport {
+        kind: TransportKind,
+        url: String,
+        attempts: u32,
+        /// The underlying errors' messages (no URL, no header).
+        reason: String,
+    },
+    /// An answer that does not decode as the contract says.
+    BadResponse {
+        status: u16,
+        reason: String,
+        request_id: Option<String>,
+    },
+    /// The client's cancellation token fired.
+    Cancelled,
+    /// `Client::new` refused the configuration.
+    InvalidConfig { reason: String },
+}
+
+impl Error {
+    /// The `X-Request-Id` of the answer this error came from.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::BadResponse { request_id, .. } => request_id.as_deref(),
+            _ => self.problem()?.request_id.as_deref(),
+        }
+    }
+
+    /// The HTTP status Writer answered with, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::BadResponse { status, .. } => Some(*status),
+            _ => self.problem().map(|p| p.status),
+        }
+    }
+
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::Unauthorized { problem }
+            | Error::Forbidden { problem }
+            | Error::NotFound { problem }
+            | Error::NameTaken { problem }
+            | Error::PreconditionFailed { problem }
+            | Error::Validation { problem, .. }
+            | Error::IdempotencyConflict { problem }
+            | Error::RateLimited { problem, .. }
+            | Error::Unavailable { problem, .. }
+            | Error::UnexpectedStatus { problem } => Some(problem),
+            Error::Transport { .. }
+            | Error::BadResponse { .. }
+            | Error::Cancelled
+            | Error::InvalidConfig { .. } => None,
+        }
+    }
+
+    /// The error for a final answer that is not a success.
+    pub(crate) fn from_answer(
+        status: u16,
+        body: &[u8],
+        request_id: Option<String>,
+        attempts: u32,
+        retry_after: Option<Duration>,
+    ) -> Error {
+        let problem = Box::new(Problem {
+            status,
+            request_id,
+            ..Problem::from_body(body)
+        });
+        match status {
+            400 => Error::Validation {
+                field: problem.field.clone(),
+                problem,
+            },
+            401 => Error::Unauthorized { problem },
+            403 => Error::Forbidden { problem },
+            404 => Error::NotFound { problem },
+            409 => Error::NameTaken { problem },
+            412 => Error::PreconditionFailed { problem },
+            422 => Error::IdempotencyConflict { problem },
+            429 => Error::RateLimited {
+                attempts,
+                retry_after,
+                problem,
+            },
+            500..=599 => Error::Unavailable { attempts, problem },
+            _ => Error::UnexpectedStatus { problem },
+        }
+    }
+
+    pub(crate) fn transport(e: &reqwest::Error, url: String, attempts: u32) -> Error {
+        Error::Transport {
+            kind: transport_kind(e),
+            url,
+            attempts,
+            reason: reason_chain(e),
+        }
+    }
+}
+
+/// Writer's error body, read leniently: a body that is not one (a proxy's
+/// page) still leaves the status to go on.
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    errors: Vec<ErrorItem>,
+}
+
+#[derive(Deserialize)]
+struct ErrorItem {
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    extras: Option<serde_json::Map<String, Value>>,
+}
+
+impl Problem {
+    fn from_body(body: &[u8]) -> Problem {
+        let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) else {
+            return Problem::default();
+        };
+        let first = parsed.errors.first();
+        let descriptions: Vec<&str> = parsed
+            .errors
+            .iter()
+            .filter_map(|e| e.description.as_deref())
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .collect();
+        let description = (!descriptions.is_empty()).then(|| {
+            let joined = descriptions.join("; ");
+            if joined.chars().count() > MAX_DESCRIPTION_CHARS {
+                let cut: String = joined.chars().take(MAX_DESCRIPTION_CHARS).collect();
+                format!("{cut}…")
+            } else {
+                joined
+            }
+        });
+        Problem {
+            key: first.and_then(|e| e.key.clone()),
+            field: first
+                .and_then(|e| e.extras.as_ref())
+                .and_then(|x| x.get("field"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            description,
+            ..Problem::default()
+        }
+    }
+}
+
+fn transport_kind(e: &reqwest::Error) -> TransportKind {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    let mut closed = false;
+    while let Some(s) = source {
+        if s.downcast_ref::<rustls::Error>().is_some() {
+            return TransportKind::Tls;
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+            {
+                return TransportKind::Tls;
+            }
+            closed |= matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
+            );
+        }
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            closed |= h.is_incomplete_message() || h.is_canceled() || h.is_closed();
+        }
+        source = s.source();
+    }
+    if e.is_timeout() {
+        TransportKind::Timeout
+    } else if e.is_connect() {
+        TransportKind::Connect
+    } else if closed || e.is_body() {
+        TransportKind::Closed
+    } else {
+        TransportKind::Other
+    }
+}
+
+/// The messages of an error and its sources, without the URL reqwest adds.
+fn reason_chain(e: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        // Wrappers often repeat their source's message.
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    if parts.is_empty() {
+        parts.push(e.to_string());
+    }
+    parts.join(": ")
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::Connect => "the connection failed",
+            TransportKind::Timeout => "no answer within the request timeout",
+            TransportKind::Tls => "the TLS handshake failed",
+            TransportKind::Closed => "the connection closed before the answer arrived",
+            TransportKind::Other => "the request failed",
+        })
+    }
+}
+
+fn gave_up(attempts: u32) -> String {
+    if attempts > 1 {
+        format!("; gave up after {attempts} attempts")
+    } else {
+        String::new()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headline = match self {
+            Error::Unauthorized { .. } => {
+                "Writer rejected the API key: it is missing, unknown or revoked".to_string()
+            }
+            Error::Forbidden { .. } => {
+                "the API key is not allowed to do this: changing OAuth apps needs an org admin's key"
+                    .to_string()
+            }
+            Error::NotFound { .. } => "Writer has no OAuth app with this ID".to_string(),
+            Error::NameTaken { .. } => {
+                "another OAuth app of this connector already has this name (names are unique, \
+                 ignoring case)"
+                    .to_string()
+            }
+            Error::PreconditionFailed { .. } => {
+                "the app was changed outside Terraform since it was last read; refresh and plan \
+                 again"
+                    .to_string()
+            }
+            Error::Validation { field: Some(f), .. } => format!("Writer refused the value of {f}"),
+            Error::Validation { field: None, .. } => "Writer refused the request".to_string(),
+            Error::IdempotencyConflict { .. } => {
+                "Writer refused to repeat a create: its idempotency key was already used for a \
+                 different request"
+                    .to_string()
+            }
+            Error::RateLimited { retry_after, .. } => {
+                let wait = retry_after
+                    .map(|d| format!(", last asking to wait {}s", d.as_secs()))
+                    .unwrap_or_default();
+                format!("Writer is rate-limiting requests{wait}")
+            }
+            Error::Unavailable { .. } => "Writer is unavailable or failing".to_string(),
+            Error::UnexpectedStatus { .. } => {
+                "Writer answered with a status this client does not expect".to_string()
+            }
+            Error::Transport {
+                kind,
+                url,
+                attempts,
+                reason,
+            } => {
+                return write!(
+                    f,
+                    "could not reach Writer at {url}: {kind} ({reason}){}",
+                    gave_up(*attempts)
+                )
+            }
+            Error::BadResponse {
+                status,
+                reason,
+                request_id,
+            } => {
+                write!(
+                    f,
+                    "Writer's answer could not be understood (HTTP {status}): {reason}"
+                )?;
+                if let Some(id) = request_id {
+                    write!(f, "; request id {id}")?;
+                }
+                return Ok(());
+            }
+            Error::Cancelled => {
+                return f.write_str("the call to Writer was cancelled: the provider is stopping")
+            }
+            Error::InvalidConfig { reason } => {
+                return write!(f, "invalid Writer API client settings: {reason}")
+            }
+        };
+        write!(f, "{headline}")?;
+        if let Some(p) = self.problem() {
+            write!(f, " (HTTP {})", p.status)?;
+            if let Some(d) = &p.description {
+                write!(f, ": {d}")?;
+            }
+            if let Error::RateLimited { attempts, .. } | Error::Unavailable { attempts, .. } = self
+            {
+                f.write_str(&gave_up(*attempts))?;
+            }
+            if let Some(id) = &p.request_id {
+                write!(f, "; request id {id}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> Error {
+        Error::from_answer(status, body.as_bytes(), Some("req_42".into()), 1, None)
+    }
+
+    fn writer_error(tpe: &str, key: &str, description: &str, field: Option<&str>) -> String {
+        let extras = match field {
+            Some(f) => serde_json::json!({ "field": f }),
+            None => serde_json::json!({}),
+        };
+        serde_json::json!({"tpe": tpe, "errors": [{"description": description, "key": key,
+            "extras": extras}], "extras": {}})
+        .to_string()
+    }
+
+    #[test]
+    fn statuses_map_to_variants() {
+        let body = writer_error("X", "k", "d", None);
+        type Is = fn(&Error) -> bool;
+        let cases: Vec<(u16, Is)> = vec![
+            (400, |e| matches!(e, Error::Validation { .. })),
+            (401, |e| matches!(e, Error::Unauthorized { .. })),
+            (403, |e| matches!(e, Error::Forbidden { .. })),
+            (404, |e| matches!(e, Error::NotFound { .. })),
+            (409, |e| matches!(e, Error::NameTaken { .. })),
+            (412, |e| matches!(e, Error::PreconditionFailed { .. })),
+            (422, |e| matches!(e, Error::IdempotencyConflict { .. })),
+            (429, |e| matches!(e, Error::RateLimited { .. })),
+            (500, |e| matches!(e, Error::Unavailable { .. })),
+            (503, |e| matches!(e, Error::Unavailable { .. })),
+            (418, |e| matches!(e, Error::UnexpectedStatus { .. })),
+        ];
+        let mut messages = std::collections::BTreeSet::new();
+        for (status, is) in cases {
+            let e = answer(status, &body);
+            assert!(is(&e), "{status}: {e:?}");
+            assert_eq!(e.status(), Some(status));
+            assert_eq!(e.request_id(), Some("req_42"));
+            let text = e.to_string();
+            assert!(text.ends_with("; request id req_42"), "{text}");
+            messages.insert(text);
+        }
+        assert_eq!(messages.len(), 11, "every status reads differently");
+    }
+
+    #[test]
+    fn validation_keeps_key_description_and_field() {
+        let e = answer(
+            400,
+            &writer_error(
+                "BadRequest",
+                "oauth_app.scopes.missing_required",
+                "scopes must include read:page:confluence",
+                Some("scopes"),
+            ),
+        );
+        let Error::Validation { field, problem } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(field.as_deref(), Some("scopes"));
+        assert_eq!(
+            problem.key.as_deref(),
+            Some("oauth_app.scopes.missing_required")
+        );
+        assert_eq!(
+            e.to_string(),
+            "Writer refused the value of scopes (HTTP 400): scopes must include \
+             read:page:confluence; request id req_42"
+        );
+    }
+
+    #[test]
+    fn several_errors_are_all_described() {
+        let body = r#"{"tpe":"BadRequest","errors":[
+            {"description":"name must be 1 to 128 characters","key":"a","extras":{"field":"name"}},
+            {"description":"client_id must not contain whitespace","key":"b","extras":{"field":"client_id"}}
+        ],"extras":{}}"#;
+        let e = answer(400, body);
+        assert_eq!(e.problem().and_then(|p| p.field.as_deref()), Some("name"));
+        assert!(e
+            .to_string()
+            .contains("name must be 1 to 128 characters; client_id must not contain whitespace"));
+    }
+
+    #[test]
+    fn precondition_failed_and_name_taken_read_clearly() {
+        let e = answer(
+            412,
+            &writer_error(
+                "PreconditionFailed",
+                "oauth_app.precondition_failed",
+                "stale",
+                None,
+            ),
+        );
+        assert_eq!(
+            e.to_string(),
+            "the app was changed outside Terraform since it was last read; refresh and plan again \
+             (HTTP 412): stale; request id req_42"
+        );
+        let e = answer(
+            409,
+            &writer_error("Conflict", "oauth_app.name_taken", "taken", Some("name")),
+        );
+        assert!(e
+            .to_string()
+            .starts_with("another OAuth app of this connector already has this name"));
+    }
+
+    #[test]
+    fn a_body_that_is_not_writers_leaves_the_status() {
+        let e = Error::from_answer(502, b"<html>Bad Gateway</html>", None, 4, None);
+        assert!(matches!(&e, Error::Unavailable { attempts: 4, problem } if problem.key.is_none()));
+        assert_eq!(
+            e.to_string(),
+            "Writer is unavailable or failing (HTTP 502); gave up after 4 attempts"
+        );
+    }
+
+    #[test]
+    fn long_descriptions_are_cut() {
+        let long = "x".repeat(2000);
+        let e = answer(400, &writer_error("BadRequest", "k", &long, None));
+        let d = e.problem().and_then(|p| p.description.clone()).unwrap();
+        assert_eq!(d.chars().count(), MAX_DESCRIPTION_CHARS + 1);
+    }
+
+    #[test]
+    fn rate_limited_says_how_long_writer_asked_to_wait() {
+        let e = Error::from_answer(
+            429,
+            b"{}",
+            Some("req_9".into()),
+            5,
+            Some(Duration::from_secs(3)),
+        );
+        assert_eq!(
+            e.to_string(),
+            "Writer is rate-limiting requests, last asking to wait 3s (HTTP 429); gave up after \
+             5 attempts; request id req_9"
+        );
+    }
+}

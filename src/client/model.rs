@@ -1,0 +1,320 @@
+//! The OAuth app as Writer returns it, and the requests that create, change
+//! and list apps, with their exact JSON bodies. Request types are not
+//! `Serialize`: their bodies are built here, the only place a client secret
+//! is turned into request bytes.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::Secret;
+
+/// A value and the `ETag` Writer sent with it, for a later `If-Match`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Versioned<T> {
+    pub value: T,
+    pub etag: Option<String>,
+}
+
+/// Writer's `oauth_app` object. Fields Writer adds later are ignored.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct OAuthApp {
+    pub id: String,
+    pub connector: String,
+    pub name: String,
+    pub client_id: String,
+    /// `"…"` and the secret's last four characters; the secret itself is
+    /// never returned.
+    pub client_secret_hint: String,
+    pub client_secret_updated_at: String,
+    pub scopes: Vec<String>,
+    pub callback_url: String,
+    pub status: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A new app. `Debug` shows no secret.
+#[derive(Clone, Debug)]
+pub struct CreateApp {
+    pub connector: String,
+    pub name: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub scopes: Vec<String>,
+}
+
+/// A change to an app: `None` fields are left as they are (and not sent).
+#[derive(Clone, Debug, Default)]
+pub struct UpdateApp {
+    pub name: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub scopes: Option<Vec<String>>,
+}
+
+/// Which apps to list; `None` means no filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub connector: Option<String>,
+    /// Exact name, ignoring case (Writer's rule).
+    pub name: Option<String>,
+}
+
+/// One page of `GET /v1/oauth-apps`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListPage {
+    pub data: Vec<OAuthApp>,
+    pub has_more: bool,
+    #[serde(default)]
+    pub last_id: Option<String>,
+}
+
+impl CreateApp {
+    /// The request body. Built once per create, so every retry sends the same
+    /// bytes (Writer replays an idempotent create only for the same body).
+    pub(crate) fn body(&self) -> Vec<u8> {
+        json!({
+            "connector": self.connector,
+            "name": self.name,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret.expose(),
+            "scopes": self.scopes,
+        })
+        .to_string()
+        .into_bytes()
+    }
+}
+
+impl UpdateApp {
+    pub(crate) fn body(&self) -> Vec<u8> {
+        let mut body = Map::new();
+        if let Some(name) = &self.name {
+            body.insert("name".into(), json!(name));
+        }
+        if let Some(client_id) = &self.client_id {
+            body.insert("client_id".into(), json!(client_id));
+        }
+        if let Some(secret) = &self.client_secret {
+            body.insert("client_secret".into(), json!(secret.expose()));
+        }
+        if let Some(scopes) = &self.scopes {
+            body.insert("scopes".into(), json!(scopes));
+        }
+        Value::Object(body).to_string().into_bytes()
+    }
+
+    /// Whether `app` already shows this change. Used when an update whose
+    /// answer was lost is refused on retry with 412: the 412 may be our own
+    /// change having moved the ETag.
+    ///
+    /// The secret cannot be read back, so it counts as applied when the hint
+    /// shows its last characters and the app's last change set the secret.
+    pub(crate) fn is_reflected_in(&self, app: &OAuthApp) -> bool {
+        let name = self
+            .name
+            .as_ref()
+            .is_none_or(|n| n == &app.name || n.trim() == app.name.trim());
+        let client_id = self.client_id.as_ref().is_none_or(|c| c == &app.client_id);
+        let scopes = self.scopes.as_ref().is_none_or(|s| {
+            s.iter().collect::<BTreeSet<_>>() == app.scopes.iter().collect::<BTreeSet<_>>()
+        });
+        let secret = self.client_secret.as_ref().is_none_or(|s| {
+            app.client_secret_hint == secret_hint(s.expose())
+                && app.client_secret_updated_at == app.updated_at
+        });
+        name && client_id && scopes && secret
+    }
+}
+
+/// Writer's hint for a secret: an ellipsis and its last four characters.
+fn secret_hint(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "fake-secret-0001";
+
+    fn app() -> OAuthApp {
+        OAuthApp {
+            id: "app-1".into(),
+            connector: "confluence".into(),
+            name: "Engineering".into(),
+            client_id: "atlassian-client-1".into(),
+            client_secret_hint: "…0001".into(),
+            client_secret_updated_at: "2026-01-02T03:04:05Z".into(),
+            scopes: vec![
+                "search:confluence".into(),
+                "read:space:confluence".into(),
+                "read:page:confluence".into(),
+            ],
+            callback_url: "https://app.writer.com/connector/confluence".into(),
+            status: "active".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-02T03:04:05Z".into(),
+        }
+    }
+
+    #[test]
+    fn decodes_the_object_and_ignores_unknown_fields() {
+        let body = r#"{"id":"app-1","connector":"confluence","name":"Engineering",
+            "client_id":"atlassian-client-1","client_secret_hint":"…0001",
+            "client_secret_updated_at":"2026-01-02T03:04:05Z",
+            "scopes":["search:confluence","read:space:confluence","read:page:confluence"],
+            "callback_url":"https://app.writer.com/connector/confluence","status":"active",
+            "created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-02T03:04:05Z",
+            "sync_count": 3, "owner": {"id": "u1"}}"#;
+        let decoded: OAuthApp = serde_json::from_str(body).unwrap();
+        assert_eq!(decoded, app());
+    }
+
+    #[test]
+    fn a_missing_field_is_an_error_naming_it() {
+        let err = serde_json::from_str::<OAuthApp>(r#"{"id":"x"}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("missing field `connector`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn create_body_is_exactly_the_contract() {
+        let create = CreateApp {
+            connector: "confluence".into(),
+            name: "Engineering".into(),
+            client_id: "atlassian-client-1".into(),
+            client_secret: Secret::new(SECRET),
+            scopes: vec!["search:confluence".into()],
+        };
+        let body: Value = serde_json::from_slice(&create.body()).unwrap();
+        assert_eq!(
+            body,
+            json!({"connector": "confluence", "name": "Engineering",
+                   "client_id": "atlassian-client-1", "client_secret": SECRET,
+                   "scopes": ["search:confluence"]})
+        );
+        assert_eq!(create.body(), create.body());
+        let shown = format!("{create:?}");
+        assert!(
+            !shown.contains(SECRET) && shown.contains("Engineering"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn update_body_leaves_out_absent_fields() {
+        let body = |u: &UpdateApp| serde_json::from_slice::<Value>(&u.body()).unwrap();
+        assert_eq!(body(&UpdateApp::default()), json!({}));
+        let rename = UpdateApp {
+            name: Some("New".into()),
+            ..UpdateApp::default()
+        };
+        assert_eq!(body(&rename), json!({"name": "New"}));
+        let all = UpdateApp {
+            name: Some("New".into()),
+            client_id: Some("cid".into()),
+            client_secret: Some(Secret::new(SECRET)),
+            scopes: Some(vec![]),
+        };
+        assert_eq!(
+            body(&all),
+            json!({"name": "New", "client_id": "cid", "client_secret": SECRET, "scopes": []})
+        );
+        let shown = format!("{all:?}");
+        assert!(!shown.contains(SECRET) && shown.contains("cid"), "{shown}");
+    }
+
+    #[test]
+    fn list_page_decodes() {
+        let page: ListPage = serde_json::from_str(
+            r#"{"data": [], "has_more": false, "first_id": null, "last_id": null}"#,
+        )
+        .unwrap();
+        assert!(page.data.is_empty() && !page.has_more && page.last_id.is_none());
+    }
+
+    #[test]
+    fn secret_hint_is_the_last_four_characters() {
+        assert_eq!(secret_hint(SECRET), "…0001");
+        assert_eq!(secret_hint("abc"), "…abc");
+        assert_eq!(secret_hint("ééééxyzé"), "…xyzé");
+    }
+
+    #[test]
+    fn is_reflected_in() {
+        let a = app();
+        let table: Vec<(UpdateApp, bool)> = vec![
+            (UpdateApp::default(), true),
+            (
+                UpdateApp {
+                    name: Some("Engineering".into()),
+                    ..UpdateApp::default()
+                },
+                true,
+            ),
+            (
+                UpdateApp {
+                    name: Some("Sales".into()),
+                    ..UpdateApp::default()
+                },
+                false,
+            ),
+            (
+                UpdateApp {
+                    client_id: Some("other".into()),
+                    ..UpdateApp::default()
+                },
+                false,
+            ),
+            (
+                UpdateApp {
+                    scopes: Some(vec![
+                        "read:page:confluence".into(),
+                        "search:confluence".into(),
+                        "read:space:confluence".into(),
+                    ]),
+                    ..UpdateApp::default()
+                },
+                true,
+            ),
+            (
+                UpdateApp {
+                    scopes: Some(vec!["search:confluence".into()]),
+                    ..UpdateApp::default()
+                },
+                false,
+            ),
+            (
+                UpdateApp {
+                    client_secret: Some(Secret::new(SECRET)),
+                    ..UpdateApp::default()
+                },
+                true,
+            ),
+            (
+                UpdateApp {
+                    client_secret: Some(Secret::new("fake-secret-0002")),
+                    ..UpdateApp::default()
+                },
+                false,
+            ),
+        ];
+        for (patch, expected) in table {
+            assert_eq!(patch.is_reflected_in(&a), expected, "{patch:?}");
+        }
+        // The hint matches, but the last change was not to the secret.
+        let mut later = app();
+        later.updated_at = "2026-02-01T00:00:00Z".into();
+        let secret = UpdateApp {
+            client_secret: Some(Secret::new(SECRET)),
+            ..UpdateApp::default()
+        };
+        assert!(!secret.is_reflected_in(&later));
+    }
+}
