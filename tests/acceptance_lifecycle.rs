@@ -87,10 +87,25 @@ fn create_replan_update_replan() {
     assert_eq!(status, 404, "destroy deletes the app");
 }
 
+/// The secret as it should reach a write-only attribute: an ephemeral
+/// variable (Terraform keeps those out of plan files and state), set from the
+/// environment.
+const EPHEMERAL_SECRET: &str = "variable \"atlassian_client_secret\" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n\n";
+
+fn wo_var(version: u32) -> String {
+    format!(
+        "  client_secret_wo = var.atlassian_client_secret\n  client_secret_wo_version = {version}"
+    )
+}
+
 #[test]
 fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent() {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(&emu, &app("Secrets", REQUIRED, &wo(SECRET, 1)));
+    let body = |name: &str, version: u32| {
+        EPHEMERAL_SECRET.to_string() + &app(name, REQUIRED, &wo_var(version))
+    };
+    let mut w = workdir(&emu, &body("Secrets", 1));
+    w.set_env("TF_VAR_atlassian_client_secret", SECRET);
     w.apply();
     let id = output_id(&w);
     let state = w.read("terraform.tfstate");
@@ -102,6 +117,11 @@ fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent() {
         state.contains("client_secret_wo"),
         "the attribute is there, as null"
     );
+    assert_eq!(
+        emu.get_app(&id)["client_secret_hint"],
+        "…0001",
+        "yet Writer got it"
+    );
 
     let planned = w
         .terraform(&["plan", "-input=false", "-no-color", "-out=plan.tfplan"])
@@ -109,13 +129,17 @@ fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent() {
     assert!(!planned.all().contains(SECRET));
     let shown = w.terraform(&["show", "-json", "plan.tfplan"]).ok();
     assert!(
+        shown.stdout.contains("client_secret_wo"),
+        "the plan JSON was read"
+    );
+    assert!(
         !shown.stdout.contains(SECRET),
         "plan JSON must not hold the secret"
     );
     let first_set = emu.get_app(&id)["client_secret_updated_at"].clone();
 
     // An unrelated update does not send the secret again.
-    w.write(&config(&app("Secrets renamed", REQUIRED, &wo(SECRET, 1))));
+    w.write(&config(&body("Secrets renamed", 1)));
     w.apply();
     let after_rename = emu.get_app(&id);
     assert_eq!(after_rename["name"], "Secrets renamed");
@@ -125,7 +149,8 @@ fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent() {
     );
 
     // A new version sends the new secret.
-    w.write(&config(&app("Secrets renamed", REQUIRED, &wo(SECRET_2, 2))));
+    w.set_env("TF_VAR_atlassian_client_secret", SECRET_2);
+    w.write(&config(&body("Secrets renamed", 2)));
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2);
     assert!(

@@ -20,9 +20,10 @@ variable "atlassian_client_id" {
 }
 
 variable "atlassian_client_secret" {
-  description = "Its secret. Write-only below: never stored in plan or state."
+  description = "Its secret. Ephemeral and write-only below: never stored in a plan file or state."
   type        = string
   sensitive   = true
+  ephemeral   = true
   default     = "demo-secret-not-real-0001"
 }
 
