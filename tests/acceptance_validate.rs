@@ -295,3 +295,48 @@ fn validate_needs_no_credentials_and_plan_needs_none_for_a_create() {
         plan.stdout
     );
 }
+
+#[test]
+fn terraform_shows_a_description_on_every_attribute_and_block() {
+    let w = Workdir::new(&resource(&quoted(GOOD_URL), GOOD_SCOPES, WO_SECRET));
+    let run = w.terraform(&["providers", "schema", "-json"]).ok();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("schema JSON");
+    let provider = &doc["provider_schemas"]["registry.terraform.io/writer/writer"];
+    let mut blocks = vec![("provider".to_string(), &provider["provider"]["block"])];
+    for kind in ["resource_schemas", "data_source_schemas"] {
+        for (name, schema) in provider[kind].as_object().expect("schemas") {
+            blocks.push((format!("{kind}.{name}"), &schema["block"]));
+        }
+    }
+    assert_eq!(blocks.len(), 3, "provider, one resource, one data source");
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for (name, block) in blocks {
+        if block["description"]
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .is_empty()
+        {
+            missing.push(name.clone());
+        }
+        assert_eq!(block["description_kind"], "markdown", "{name}");
+        for (attr, a) in block["attributes"].as_object().expect("attributes") {
+            seen += 1;
+            if a["description"]
+                .as_str()
+                .unwrap_or_default()
+                .trim()
+                .is_empty()
+            {
+                missing.push(format!("{name}.{attr}"));
+            }
+        }
+    }
+    assert!(seen >= 25, "all attributes were looked at ({seen})");
+    assert!(missing.is_empty(), "no description: {missing:?}");
+    let wo = &provider["resource_schemas"]["writer_confluence_oauth_app"]["block"]["attributes"]
+        ["client_secret_wo"];
+    assert_eq!(wo["write_only"], true, "{wo}");
+    assert_eq!(wo["sensitive"], true);
+}
