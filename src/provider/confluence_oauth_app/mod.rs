@@ -1,6 +1,7 @@
 //! `writer_confluence_oauth_app`: a self-managed OAuth app in Writer through
-//! which Knowledge Graph syncs Confluence. Read in order: schema, validate,
-//! plan, create, read, update, delete, import.
+//! which Knowledge Graph syncs Confluence. `schema` is what users see (and the
+//! docs), `checks` the configuration's rules; this file is the lifecycle, in
+//! order: validate, plan, create, read, update, delete, import.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,11 +9,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::client::{CreateApp, OAuthApp, Secret, UpdateApp};
-use crate::domain::{self, AppUrl};
+use crate::domain;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
-use crate::tfplugin::path::AttributePath;
-use crate::tfplugin::schema::{Attribute, Block, Schema};
-use crate::tfplugin::value::{Type, Value};
+use crate::tfplugin::schema::Schema;
+use crate::tfplugin::value::Value;
 use crate::tfplugin::{
     ApplyRequest, ApplyResponse, ImportResponse, PlanRequest, PlanResponse, ReadRequest,
     ReadResponse, Resource,
@@ -21,6 +21,12 @@ use crate::tfplugin::{
 use super::lookup::{find_app, Lookup, CONNECTOR};
 use super::state::Private;
 use super::{texts, Shared};
+
+mod checks;
+mod schema;
+
+use checks::{check_config, Judge};
+pub(crate) use schema::schema;
 
 pub(crate) const TYPE_NAME: &str = "writer_confluence_oauth_app";
 
@@ -34,186 +40,15 @@ impl ConfluenceOAuthApp {
     }
 }
 
-fn strings() -> Type {
-    Type::Set(Box::new(Type::String))
-}
-
-pub(crate) fn schema() -> Schema {
-    let required = domain::REQUIRED_SCOPES
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Schema::new(
-        Block::new(
-            "A self-managed Confluence OAuth app in Writer (Admin > OAuth apps), through which \
-             Knowledge Graph syncs Confluence. It mirrors an OAuth 2.0 (3LO) app that you create in \
-             Atlassian's developer console: this resource holds its name, client ID and secret, and \
-             checks at plan time that the Atlassian side is set up the way Writer needs (callback URL \
-             and scopes). Every attribute updates in place; nothing forces replacement.",
-        )
-        .attribute(Attribute::computed("id", Type::String).description(
-            "The app's ID in Writer. Use it to import the app, or to look it up with the \
-             `writer_confluence_oauth_app` data source.",
-        ))
-        .attribute(Attribute::required("name", Type::String).description(
-            "The app's name in Writer: 1 to 128 characters, no surrounding spaces, unique among \
-             Confluence apps in your organization (ignoring case). Changing it renames the app in place.",
-        ))
-        .attribute(Attribute::required("client_id", Type::String).description(
-            "The Client ID of the Atlassian OAuth 2.0 (3LO) app (developer console > your app > \
-             Settings): 1 to 256 characters, no spaces. Changing it updates the app in place; set the \
-             matching secret in the same change.",
-        ))
-        .attribute(Attribute::optional("client_secret", Type::String).sensitive().description(
-            "The Secret of the Atlassian app, stored in Terraform state (marked sensitive). Prefer \
-             `client_secret_wo`, which is never stored. Exactly one of the two must be set. Sent to \
-             Writer only when it changes. If someone sets another secret in Writer, the next plan \
-             shows an update that restores this one.",
-        ))
-        .attribute(Attribute::optional("client_secret_wo", Type::String).sensitive().write_only().description(
-            "The Secret of the Atlassian app, write-only: sent to Writer but never stored in plan or \
-             state (Terraform 1.11 or newer). Requires `client_secret_wo_version`; Terraform cannot see \
-             a write-only value change, so the secret is sent on create and whenever the version \
-             changes. 1 to 512 characters.",
-        ))
-        .attribute(Attribute::optional("client_secret_wo_version", Type::Number).description(
-            "The version of `client_secret_wo`, a whole number of your choosing (start at 1). Increase \
-             it to send a new secret (rotation). If the secret is changed in Writer outside Terraform, \
-             the next plan shows this version as changed, and applying sends the configured secret \
-             again.",
-        ))
-        .attribute(Attribute::optional_computed("callback_url", Type::String).description(
-            "The Callback URL configured on the Atlassian app (developer console > your app > \
-             Authorization > OAuth 2.0 (3LO)). Writer accepts exactly one: the provider's `app_url` \
-             followed by `/connector/confluence`, by default \
-             `https://app.writer.com/connector/confluence`, which is also the default here. Plans fail \
-             on the usual mistakes (http, a trailing slash, another host or connector, a query, upper \
-             case) and say the exact URL to use.",
-        ))
-        .attribute(Attribute::optional_computed("scopes", strings()).description(format!(
-            "The scopes granted to the Atlassian app (developer console > your app > Permissions), a \
-             set: order does not matter. Must include {required}; that is also the default, and all \
-             Writer needs. Plans fail on a missing scope, a malformed one, or a near miss of a known \
-             scope (with the likely intended one); they warn about unknown scopes and about write, \
-             delete and other products' scopes, which Writer does not need."
-        )))
-        .attribute(Attribute::computed("client_secret_hint", Type::String).description(
-            "Writer's hint of the secret it holds: `…` and its last four characters. Compare it with \
-             the Atlassian console to see which secret Writer has.",
-        ))
-        .attribute(Attribute::computed("client_secret_updated_at", Type::String).description(
-            "When the secret was last set in Writer (RFC 3339, UTC), by Terraform or anyone else.",
-        ))
-        .attribute(Attribute::computed("created_at", Type::String).description(
-            "When the app was created in Writer (RFC 3339, UTC).",
-        ))
-        .attribute(Attribute::computed("updated_at", Type::String).description(
-            "When the app was last changed in Writer (RFC 3339, UTC).",
-        ))
-        .attribute(Attribute::computed("authorization_url", Type::String).description(
-            "The Atlassian consent URL for this app (`https://auth.atlassian.com/authorize` with \
-             `audience=api.atlassian.com`, the client ID, the scopes, the callback URL, \
-             `response_type=code` and `prompt=consent`), handy to test the Atlassian side by hand. It \
-             has no `state` parameter: add your own when you use it.",
-        )),
-    )
-}
-
-/// How much of a configuration to judge: everything at validation, only
-/// errors later (warnings were already shown once).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Judge {
-    All,
-    ErrorsOnly,
-}
-
-/// The configuration's own rules, judged on known values only. Run at
-/// validation, again at plan (values now known) and before each API call.
-fn check_config(config: &Value, app_url: Option<&AppUrl>, judge: Judge) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    if let Some(name) = config.get("name").as_str() {
-        let trimmed = name.trim();
-        if trimmed.is_empty() || trimmed.chars().count() > 128 {
-            d.push(texts::bad_text(
-                "name",
-                &format!("the name has {} characters", trimmed.chars().count()),
-                "Use 1 to 128 characters.",
-            ));
-        } else if trimmed != name {
-            d.push(texts::bad_text(
-                "name",
-                &format!("{name:?} has spaces around it"),
-                &format!("Writer trims names; write {trimmed:?}."),
-            ));
+/// `state` with its `authorization_url` computed from the rest of it.
+fn with_authorization_url(state: Value) -> Value {
+    let url = authorization_url(&state);
+    match state {
+        Value::Object(mut m) => {
+            m.insert("authorization_url".into(), url);
+            Value::Object(m)
         }
-    }
-    if let Some(id) = config.get("client_id").as_str() {
-        if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
-            d.push(texts::bad_text(
-                "client_id",
-                &format!("{id:?} is not an Atlassian client ID"),
-                "Copy the Client ID from the app's Settings page in Atlassian's developer console: 1 to \
-                 256 characters, no spaces.",
-            ));
-        }
-    }
-    check_secrets(config, &mut d);
-    if let (Some(url), Some(app)) = (config.get("callback_url").as_str(), app_url) {
-        for f in domain::check_callback_url(url, app) {
-            d.push(texts::finding(f, AttributePath::attribute("callback_url")));
-        }
-    }
-    let scopes = config.get("scopes");
-    if !scopes.is_null() && scopes.is_known() {
-        let names: Vec<&str> = scopes.elements().iter().filter_map(Value::as_str).collect();
-        for f in domain::check_scopes(&names) {
-            d.push(texts::finding(f, AttributePath::attribute("scopes")));
-        }
-    }
-    if judge == Judge::ErrorsOnly {
-        d = d.into_iter().filter(Diagnostic::is_error).collect();
-    }
-    d
-}
-
-fn check_secrets(config: &Value, d: &mut Diagnostics) {
-    let secret = config.get("client_secret");
-    let wo = config.get("client_secret_wo");
-    let version = config.get("client_secret_wo_version");
-    match (secret.is_null(), wo.is_null()) {
-        (true, true) => d.push(texts::set_one_secret()),
-        (false, false) => d.push(texts::two_secrets()),
-        _ => {}
-    }
-    if !wo.is_null() && version.is_null() {
-        d.push(texts::version_needed());
-    }
-    if wo.is_null() && !version.is_null() && secret.is_known() {
-        d.push(texts::version_without_secret());
-    }
-    if let Value::Number(n) = version {
-        if n.as_i64().is_none_or(|v| v < 1) {
-            d.push(texts::bad_version(&n.to_string()));
-        }
-    }
-    for (attribute, value) in [("client_secret", secret), ("client_secret_wo", wo)] {
-        if let Some(s) = value.as_str() {
-            // The secret itself never appears in a message.
-            if s.is_empty() || s.chars().count() > 512 {
-                d.push(texts::bad_text(
-                    attribute,
-                    "the secret must have 1 to 512 characters",
-                    "Copy the Secret from the app's Settings page in Atlassian's developer console.",
-                ));
-            } else if s.trim() != s {
-                d.push(texts::bad_text(
-                    attribute,
-                    "the secret has spaces or a line break at its start or end",
-                    "That usually comes from copying; remove them (trimspace() in HCL).",
-                ));
-            }
-        }
+        other => other,
     }
 }
 
@@ -289,12 +124,7 @@ fn state_from(app: &OAuthApp, base: &Value) -> Value {
             Value::String(app.callback_url.clone()),
         );
     }
-    let mut state = Value::Object(m);
-    let url = authorization_url(&state);
-    if let Value::Object(m) = &mut state {
-        m.insert("authorization_url".into(), url);
-    }
-    state
+    with_authorization_url(Value::Object(m))
 }
 
 /// The secret to send: the write-only one from the configuration, or the
@@ -363,10 +193,8 @@ impl Resource for ConfluenceOAuthApp {
                 m.insert("updated_at".into(), prior.get("updated_at").clone());
             }
         }
-        let url = authorization_url(&Value::Object(m.clone()));
-        m.insert("authorization_url".into(), url);
         PlanResponse {
-            planned_state: Value::Object(m),
+            planned_state: with_authorization_url(Value::Object(m)),
             planned_private: request.prior_private,
             requires_replace: Vec::new(),
             diagnostics,
@@ -531,13 +359,8 @@ impl Resource for ConfluenceOAuthApp {
                     *v = prior.get(k).clone();
                 }
             }
-            let mut state = Value::Object(m);
-            let url = authorization_url(&state);
-            if let Value::Object(m) = &mut state {
-                m.insert("authorization_url".into(), url);
-            }
             return ApplyResponse {
-                new_state: state,
+                new_state: with_authorization_url(Value::Object(m)),
                 private: request.planned_private.clone(),
                 diagnostics: Diagnostics::new(),
             };
