@@ -412,3 +412,30 @@ async fn debug_output_never_shows_a_secret() {
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn a_tls_failure_is_named_and_not_retried() {
+    // The emulator speaks plain HTTP: a TLS handshake with it fails.
+    let emu = Emulator::start(emulator_config()).await;
+    let mut https = emu.base.clone();
+    https.set_scheme("https").unwrap();
+    let err = client(&https, ADMIN).get_app("app-1").await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Tls,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "could not reach Writer at {https}v1/oauth-apps/app-1: the TLS handshake failed ("
+        )),
+        "{text}"
+    );
+}
