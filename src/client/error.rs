@@ -231,19 +231,11 @@ impl Problem {
 }
 
 fn transport_kind(e: &reqwest::Error) -> TransportKind {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    let mut tls = false;
     let mut closed = false;
-    while let Some(s) = source {
-        if s.downcast_ref::<rustls::Error>().is_some() {
-            return TransportKind::Tls;
-        }
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-            {
-                return TransportKind::Tls;
-            }
+    for cause in causes(e) {
+        tls |= cause.downcast_ref::<rustls::Error>().is_some();
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             closed |= matches!(
                 io.kind(),
                 std::io::ErrorKind::ConnectionReset
@@ -252,12 +244,13 @@ fn transport_kind(e: &reqwest::Error) -> TransportKind {
                     | std::io::ErrorKind::UnexpectedEof
             );
         }
-        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+        if let Some(h) = cause.downcast_ref::<hyper::Error>() {
             closed |= h.is_incomplete_message() || h.is_canceled() || h.is_closed();
         }
-        source = s.source();
     }
-    if e.is_timeout() {
+    if tls {
+        TransportKind::Tls
+    } else if e.is_timeout() {
         TransportKind::Timeout
     } else if e.is_connect() {
         TransportKind::Connect
@@ -266,6 +259,33 @@ fn transport_kind(e: &reqwest::Error) -> TransportKind {
     } else {
         TransportKind::Other
     }
+}
+
+/// Every error under `e`. Besides `source()`, this looks inside
+/// `io::Error`s: one wrapping another reports its inner error's *source* as
+/// its own, skipping the inner error itself (which is where TLS errors hide).
+fn causes<'e>(
+    e: &'e (dyn std::error::Error + 'static),
+) -> Vec<&'e (dyn std::error::Error + 'static)> {
+    let mut found = Vec::new();
+    let mut pending = vec![e];
+    while let Some(cause) = pending.pop() {
+        // Error chains are short; the cap only guards against a cycle.
+        if found.len() >= 32 {
+            break;
+        }
+        found.push(cause);
+        if let Some(inner) = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            pending.push(inner);
+        }
+        if let Some(source) = cause.source() {
+            pending.push(source);
+        }
+    }
+    found
 }
 
 /// The messages of an error and its sources, without the URL reqwest adds.
