@@ -31,6 +31,10 @@ const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a2
 const CORE_PROTOCOL_VERSION: u32 = 1;
 /// The one Terraform plugin protocol we speak.
 const PROTOCOL_VERSION: u32 = 6;
+/// How long calls in flight may take to return once the plugin is told to
+/// stop (they were cancelled, so they return quickly). go-plugin kills a
+/// plugin 2 s after asking it to shut down; we are gone by then.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
 
 /// How to serve.
 pub struct ServeOptions {
@@ -108,15 +112,28 @@ async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), Str
     tokio::spawn(signals.stop_on_first(stop_tx.clone()));
 
     let mut until_stop = stop_rx.clone();
-    let result = tonic::transport::Server::builder()
+    let server = tonic::transport::Server::builder()
         .add_routes(routes)
         .serve_with_incoming_shutdown(
             tokio_stream::wrappers::ReceiverStream::new(conn_rx),
             async move {
                 let _ = until_stop.wait_for(|stop| *stop).await;
             },
-        )
-        .await;
+        );
+    // A graceful HTTP/2 shutdown waits for every client to acknowledge it; a
+    // client that keeps its connection open must not keep the plugin alive.
+    let mut stopped = stop_rx.clone();
+    let deadline = async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+        tokio::time::sleep(STOP_GRACE).await;
+    };
+    let result = tokio::select! {
+        result = server => result,
+        () = deadline => {
+            tracing::debug!("connections still open after the grace period; exiting anyway");
+            Ok(())
+        }
+    };
     accept_loop.abort();
     drop(dir);
     tracing::debug!("plugin stopped");
