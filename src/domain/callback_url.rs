@@ -1,348 +1,788 @@
-//! The callback URL of a Confluence OAuth app. Atlassian compares callback
-//! URLs exactly, and Writer accepts one only: `<app_url>/connector/confluence`.
-//! A near miss (http, a trailing slash, another host) is accepted by both
-//! consoles and fails days later, when a sync first runs; so every mistake is
-//! named here, with the exact URL to use.
+//! The one callback URL Writer's Confluence connector accepts, and the usual
+//! ways people get it wrong.
+//!
+//! Atlassian redirects the user back only to a callback that matches the
+//! registered one character for character, and Writer only handles
+//! `<app_url>/connector/confluence`. So the rule is plain equality; the work
+//! here is naming the mistake. Each mistake is its own [`Finding`], and every
+//! finding repeats the exact expected URL, so any one of them is enough to fix
+//! the value. The input is compared as written, never normalised: `HTTPS://`
+//! or an explicit `:443` is a different string to Atlassian.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use url::Url;
 
 use super::Finding;
 
-/// Writer's web app origin (the provider's `app_url`): scheme, host, port.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The path of the Confluence connector's callback under the Writer web app.
+const CONFLUENCE_PATH: &str = "/connector/confluence";
+const CONNECTOR_PREFIX: &str = "/connector/";
+
+/// Where in the Atlassian developer console the same URL has to be entered.
+const CONSOLE_STEP: &str = "Use exactly this URL both here and in the Atlassian developer \
+     console (Your apps > the app > Authorization > OAuth 2.0 (3LO) > Callback URL): Atlassian \
+     only sends the user back to a callback that matches character for character.";
+
+/// The origin of the Writer web app (`https://app.writer.com` unless Writer
+/// runs elsewhere), whose `/connector/confluence` is the expected callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppUrl {
+    /// Always lower case (the `url` crate normalises both).
+    scheme: String,
+    host: String,
+    /// `None` when absent or the scheme's default, as in the serialised origin.
+    port: Option<u16>,
+    /// `scheme://host[:port]`, no trailing slash.
     origin: String,
 }
 
-/// Where Writer's Confluence connector receives the OAuth redirect.
-const CONNECTOR_PATH: &str = "/connector/confluence";
-const DEFAULT_APP_URL: &str = "https://app.writer.com";
-/// The other connectors of Writer's OAuth apps, whose paths people copy by mistake.
-const OTHER_CONNECTORS: [&str; 3] = ["sharepoint", "google_drive", "notion"];
-
 impl AppUrl {
-    /// An absolute http(s) origin: no path (but a lone `/`), query or fragment.
+    /// Accepts an absolute `http` or `https` origin: no user name, path,
+    /// query or fragment (a lone `/` path is fine).
     pub fn parse(s: &str) -> Result<AppUrl, Finding> {
-        let bad = |why: &str| {
+        let shown = without_userinfo(s);
+        let invalid = |what: String| {
             Finding::error(
-                "Invalid app_url",
+                "Invalid Writer app URL",
                 format!(
-                    "app_url is {s:?}: {why}. It is the origin of the Writer web app, such as \
-                     \"{DEFAULT_APP_URL}\" (scheme and host only; no path)."
+                    "{what} The Writer app URL is the origin of Writer's web app, such as \
+                     `https://app.writer.com` (the default): `http` or `https`, a host and \
+                     optionally a port, with no path, query or fragment."
                 ),
             )
         };
         if s.trim() != s {
-            return Err(bad("it has spaces around it"));
+            return Err(invalid(format!(
+                "`{shown}` has spaces or line breaks around it."
+            )));
         }
-        let url = url::Url::parse(s).map_err(|_| bad("it is not an absolute URL"))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err(bad("it must start with https:// and name a host"));
+        let url = Url::parse(s)
+            .map_err(|e| invalid(format!("`{shown}` is not an absolute URL ({e}).")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid(format!(
+                "`{shown}` uses `{}:`, not `http` or `https`.",
+                url.scheme()
+            )));
+        }
+        let Some(host) = url.host_str() else {
+            return Err(invalid(format!("`{shown}` has no host.")));
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid(
+                "The value contains a user name or password before the host.".to_owned(),
+            ));
         }
         if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-            return Err(bad("it has a path, query or fragment"));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(bad("it holds a user name or password"));
+            return Err(invalid(format!(
+                "`{shown}` has a path, query or fragment; give only the origin."
+            )));
         }
         Ok(AppUrl {
+            scheme: url.scheme().to_owned(),
+            host: host.to_owned(),
+            port: url.port(),
             origin: url.origin().ascii_serialization(),
         })
     }
 
-    /// The only callback URL Writer accepts for Confluence apps.
+    /// `<origin>/connector/confluence`: the only callback Writer handles.
     pub fn expected_callback_url(&self) -> String {
-        format!("{}{CONNECTOR_PATH}", self.origin)
+        format!("{}{CONFLUENCE_PATH}", self.origin)
+    }
+
+    /// The origin, as `scheme://host[:port]`.
+    pub fn as_str(&self) -> &str {
+        &self.origin
     }
 }
 
 impl Default for AppUrl {
-    fn default() -> Self {
+    /// Writer's hosted web app, `https://app.writer.com`.
+    fn default() -> AppUrl {
         AppUrl {
-            origin: DEFAULT_APP_URL.to_string(),
+            scheme: "https".to_owned(),
+            host: "app.writer.com".to_owned(),
+            port: None,
+            origin: "https://app.writer.com".to_owned(),
         }
     }
 }
 
-/// Empty when `input` is the expected callback URL; otherwise one error that
-/// names every mistake found and gives the exact URL.
+impl fmt::Display for AppUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.origin)
+    }
+}
+
+/// Checks a callback URL against the one Writer expects for `app`.
+/// Empty means correct; otherwise one error per mistake found.
 pub fn check_callback_url(input: &str, app: &AppUrl) -> Vec<Finding> {
     let expected = app.expected_callback_url();
-    if input == expected {
-        return Vec::new();
-    }
-    let mut mistakes = mistakes(input, &expected);
-    if mistakes.is_empty() {
-        mistakes.push(format!("it is not {expected:?}"));
-    }
-    let summary = match mistakes.as_slice() {
-        [only] => format!("Wrong callback URL: {only}"),
-        _ => "Wrong callback URL".to_string(),
-    };
-    let list: String = mistakes.iter().map(|m| format!("\n  - {m}")).collect();
-    vec![Finding::error(
-        summary,
-        format!(
-            "callback_url is {input:?}, but Writer accepts only \"{expected}\" for Confluence apps:{list}\n\n\
-             Set callback_url = \"{expected}\", and the same Callback URL on the Atlassian app \
-             (developer console > your app > Authorization > OAuth 2.0 (3LO) > Callback URL). \
-             Atlassian compares callback URLs exactly, so any difference makes Confluence sign-in \
-             fail when Writer first syncs."
-        ),
-    )]
-}
-
-/// Each recognisable mistake, worded for the list in the detail.
-fn mistakes(input: &str, expected: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let text = input.trim();
-    if text != input {
-        out.push("it has spaces or a line break around it".to_string());
-    }
-    let Ok(want) = url::Url::parse(expected) else {
-        return out;
-    };
-    let Ok(got) = url::Url::parse(text) else {
-        if !text.contains("://") && text.contains('/') {
-            out.push("it has no scheme: it must start with https://".to_string());
-        } else {
-            out.push("it is not a URL".to_string());
-        }
-        return out;
-    };
-    if got.scheme() != want.scheme() {
-        out.push(format!(
-            "it uses {}:// instead of {}://",
-            got.scheme(),
-            want.scheme()
-        ));
-    }
-    if !got.username().is_empty() || got.password().is_some() {
-        out.push("it holds a user name or password".to_string());
-    }
-    let raw_host = raw_host(text);
-    match (got.host_str(), want.host_str()) {
-        (Some(g), Some(w)) if g != w => out.push(wrong_host(g, w)),
-        (Some(_), _) if raw_host.chars().any(|c| c.is_ascii_uppercase()) => {
-            out.push(format!("its host {raw_host:?} has upper-case letters"))
-        }
-        (None, _) => out.push("it has no host".to_string()),
-        _ => {}
-    }
-    if got.port() != want.port() {
-        match got.port() {
-            Some(p) => out.push(format!("it has a port ({p}) that Writer's URL does not")),
-            None => out.push("it lacks the port of the app_url".to_string()),
-        }
-    }
-    out.extend(wrong_path(got.path(), want.path()));
-    if let Some(q) = got.query() {
-        out.push(format!(
-            "it has a query (?{q}); Atlassian adds its own parameters"
-        ));
-    }
-    if let Some(f) = got.fragment() {
-        out.push(format!("it has a fragment (#{f})"));
-    }
-    out
-}
-
-/// The host as typed (the URL parser lowercases it).
-fn raw_host(text: &str) -> &str {
-    let after = text.split_once("://").map_or(text, |(_, rest)| rest);
-    let authority = after.split(['/', '?', '#']).next().unwrap_or(after);
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    host.split(':').next().unwrap_or(host)
-}
-
-fn wrong_host(got: &str, want: &str) -> String {
-    let why = if got == "writer.com" || got == "www.writer.com" {
-        " (that is Writer's website, not the web app)"
-    } else if got.starts_with("api.") {
-        " (that is the Writer API, not the web app)"
-    } else {
-        ""
-    };
-    format!("its host is {got}{why}; Writer's is {want}")
-}
-
-fn wrong_path(got: &str, want: &str) -> Vec<String> {
-    if got == want {
-        return Vec::new();
-    }
-    let lower = got.to_ascii_lowercase();
-    let mut out = Vec::new();
-    if lower != got {
-        out.push(format!(
-            "its path {got:?} has upper-case letters (paths are case-sensitive)"
-        ));
-    }
-    let trimmed = lower.trim_end_matches('/');
-    if trimmed == want {
-        if lower.ends_with('/') {
-            out.push("it ends with a slash".to_string());
-        }
-        return out;
-    }
-    let other = OTHER_CONNECTORS
+    diagnose(input, app)
         .iter()
-        .find(|c| trimmed == format!("/connector/{c}"));
-    match other {
-        Some(c) => out.push(format!(
-            "it is the callback of Writer's {c} connector, not Confluence's"
-        )),
-        None => out.push(format!("its path is {got:?}; it must be {want:?}")),
+        .map(|mistake| mistake.finding(input, app, &expected))
+        .collect()
+}
+
+/// Which part of the URL a case mistake is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Scheme,
+    Host,
+    Path,
+}
+
+impl Part {
+    fn name(self) -> &'static str {
+        match self {
+            Part::Scheme => "scheme",
+            Part::Host => "host",
+            Part::Path => "path",
+        }
     }
-    out
+}
+
+/// One named way a callback URL can be wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mistake {
+    Empty,
+    SurroundingWhitespace,
+    NotAUrl,
+    MissingScheme,
+    Scheme {
+        found: String,
+    },
+    Userinfo,
+    Host {
+        found: String,
+    },
+    /// `None`: the expected URL has a port and this one has none.
+    Port {
+        found: Option<String>,
+    },
+    UpperCase {
+        part: Part,
+        found: String,
+    },
+    OtherConnector {
+        connector: String,
+    },
+    Path {
+        found: String,
+    },
+    TrailingSlash,
+    Query,
+    Fragment,
+    /// Differs in a way none of the named mistakes describe (e.g. percent-encoding);
+    /// guarantees that only the exact expected URL passes.
+    Mismatch,
+}
+
+/// Every mistake in `input`, in URL order. Empty if and only if `input` is
+/// exactly the expected callback URL.
+fn diagnose(input: &str, app: &AppUrl) -> Vec<Mistake> {
+    if input == app.expected_callback_url() {
+        return Vec::new();
+    }
+    let mut mistakes = Vec::new();
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return vec![Mistake::Empty];
+    }
+    if trimmed != input {
+        mistakes.push(Mistake::SurroundingWhitespace);
+    }
+
+    let (scheme, rest) = match trimmed.split_once("://") {
+        Some((scheme, rest)) if is_scheme(scheme) => (scheme, rest),
+        _ if looks_like_host_and_path(trimmed, app) => {
+            mistakes.push(Mistake::MissingScheme);
+            (app.scheme.as_str(), trimmed)
+        }
+        _ => {
+            mistakes.push(Mistake::NotAUrl);
+            return mistakes;
+        }
+    };
+    if !scheme.eq_ignore_ascii_case(&app.scheme) {
+        mistakes.push(Mistake::Scheme {
+            found: scheme.to_owned(),
+        });
+    } else if scheme != app.scheme {
+        mistakes.push(Mistake::UpperCase {
+            part: Part::Scheme,
+            found: scheme.to_owned(),
+        });
+    }
+
+    let parts = split_after_scheme(rest);
+    if parts.host.is_empty() {
+        mistakes.push(Mistake::NotAUrl);
+        return mistakes;
+    }
+    if parts.has_userinfo {
+        mistakes.push(Mistake::Userinfo);
+    }
+    if !parts.host.eq_ignore_ascii_case(&app.host) {
+        mistakes.push(Mistake::Host {
+            found: parts.host.to_owned(),
+        });
+    } else if parts.host != app.host {
+        mistakes.push(Mistake::UpperCase {
+            part: Part::Host,
+            found: parts.host.to_owned(),
+        });
+    }
+    let expected_port = app.port.map(|p| p.to_string());
+    if parts.port != expected_port.as_deref() {
+        mistakes.push(Mistake::Port {
+            found: parts.port.map(str::to_owned),
+        });
+    }
+    diagnose_path(parts.path, &mut mistakes);
+    if parts.has_query {
+        mistakes.push(Mistake::Query);
+    }
+    if parts.has_fragment {
+        mistakes.push(Mistake::Fragment);
+    }
+
+    if mistakes.is_empty() {
+        mistakes.push(Mistake::Mismatch);
+    }
+    mistakes
+}
+
+/// Case and trailing slashes are only worth naming when the path is
+/// otherwise right; a wrong path is reported once, as wrong.
+fn diagnose_path(path: &str, mistakes: &mut Vec<Mistake>) {
+    if path == CONFLUENCE_PATH {
+        return;
+    }
+    let core = path.trim_end_matches('/');
+    let trailing = core.len() < path.len() && !core.is_empty();
+    if core.eq_ignore_ascii_case(CONFLUENCE_PATH) {
+        if core != CONFLUENCE_PATH {
+            mistakes.push(Mistake::UpperCase {
+                part: Part::Path,
+                found: core.to_owned(),
+            });
+        }
+        if trailing {
+            mistakes.push(Mistake::TrailingSlash);
+        }
+        return;
+    }
+    let other_connector = core
+        .get(..CONNECTOR_PREFIX.len())
+        .filter(|prefix| prefix.eq_ignore_ascii_case(CONNECTOR_PREFIX))
+        .map(|_| &core[CONNECTOR_PREFIX.len()..])
+        .filter(|name| is_connector_name(name));
+    mistakes.push(match other_connector {
+        Some(connector) => Mistake::OtherConnector {
+            connector: connector.to_owned(),
+        },
+        None => Mistake::Path {
+            found: path.to_owned(),
+        },
+    });
+}
+
+/// A name like `sharepoint` or `google_drive`, and not a typo of `confluence`
+/// (which is better reported as a wrong path than as another connector).
+fn is_connector_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        && strsim::damerau_levenshtein(&name.to_ascii_lowercase(), "confluence") > 2
+}
+
+/// The pieces of `host[:port]/path?query#fragment`, as written.
+struct Parts<'a> {
+    has_userinfo: bool,
+    host: &'a str,
+    port: Option<&'a str>,
+    path: &'a str,
+    has_query: bool,
+    has_fragment: bool,
+}
+
+fn split_after_scheme(rest: &str) -> Parts<'_> {
+    let (rest, fragment) = split_off(rest, '#');
+    let (rest, query) = split_off(rest, '?');
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let (userinfo, host_port) = match authority.rsplit_once('@') {
+        Some((userinfo, host_port)) => (Some(userinfo), host_port),
+        None => (None, authority),
+    };
+    // An IPv6 literal has colons of its own; its port follows the `]`.
+    let port_colon = match host_port.rfind(']') {
+        Some(end) => host_port[end..].find(':').map(|i| end + i),
+        None => host_port.find(':'),
+    };
+    let (host, port) = match port_colon {
+        Some(i) => (&host_port[..i], Some(&host_port[i + 1..])),
+        None => (host_port, None),
+    };
+    Parts {
+        has_userinfo: userinfo.is_some(),
+        host,
+        port,
+        path,
+        has_query: query.is_some(),
+        has_fragment: fragment.is_some(),
+    }
+}
+
+fn split_off(s: &str, delimiter: char) -> (&str, Option<&str>) {
+    match s.split_once(delimiter) {
+        Some((before, after)) => (before, Some(after)),
+        None => (s, None),
+    }
+}
+
+/// RFC 3986: a letter, then letters, digits, `+`, `-` or `.`.
+fn is_scheme(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// `app.writer.com/connector/confluence`: a URL with its scheme left off,
+/// as opposed to text that is no URL at all.
+fn looks_like_host_and_path(s: &str, app: &AppUrl) -> bool {
+    let authority = s.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.split(':').next().unwrap_or_default();
+    let hostish = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+    hostish
+        && (host.contains('.') || host.eq_ignore_ascii_case(&app.host))
+        && Url::parse(&format!("{}://{s}", app.scheme)).is_ok()
+}
+
+/// The input as it may be quoted back: a password typed into the URL must
+/// not end up in a diagnostic.
+fn without_userinfo(s: &str) -> Cow<'_, str> {
+    let Some(scheme_end) = s.find("://") else {
+        return Cow::Borrowed(s);
+    };
+    let authority_start = scheme_end + 3;
+    let authority_len = s[authority_start..]
+        .find(['/', '?', '#'])
+        .unwrap_or(s.len() - authority_start);
+    let authority = &s[authority_start..authority_start + authority_len];
+    match authority.rfind('@') {
+        Some(at) => Cow::Owned(format!(
+            "{}***{}",
+            &s[..authority_start],
+            &s[authority_start + at..]
+        )),
+        None => Cow::Borrowed(s),
+    }
+}
+
+impl Mistake {
+    fn finding(&self, input: &str, app: &AppUrl, expected: &str) -> Finding {
+        let shown = without_userinfo(input.trim());
+        let (summary, what): (Cow<'static, str>, String) = match self {
+            Mistake::Empty => (
+                "Callback URL is empty".into(),
+                "No callback URL was given.".to_owned(),
+            ),
+            Mistake::SurroundingWhitespace => (
+                "Callback URL has spaces around it".into(),
+                "The value starts or ends with spaces, tabs or line breaks, often picked up \
+                 when copying it."
+                    .to_owned(),
+            ),
+            Mistake::NotAUrl => (
+                "Callback URL is not a URL".into(),
+                format!("`{shown}` is not an absolute http(s) URL."),
+            ),
+            Mistake::MissingScheme => (
+                "Callback URL has no scheme".into(),
+                format!("`{shown}` lacks the leading `{}://`.", app.scheme),
+            ),
+            Mistake::Scheme { found } if found.eq_ignore_ascii_case("http") => (
+                format!("Callback URL uses http instead of {}", app.scheme).into(),
+                format!("The URL starts with `{found}://`, not `{}://`.", app.scheme),
+            ),
+            Mistake::Scheme { found } => (
+                "Callback URL has the wrong scheme".into(),
+                format!("The URL starts with `{found}://`, not `{}://`.", app.scheme),
+            ),
+            Mistake::Userinfo => (
+                "Callback URL contains a user name or password".into(),
+                "The URL has a user name or password before the host (the part up to `@`); \
+                 remove it."
+                    .to_owned(),
+            ),
+            Mistake::Host { found } => (
+                "Callback URL points to the wrong host".into(),
+                format!(
+                    "The host is `{found}`, but the Writer web app is at `{}`.{}",
+                    app.host,
+                    host_hint(found)
+                ),
+            ),
+            Mistake::Port { found: Some(port) } if app.port.is_none() => (
+                "Callback URL has a port".into(),
+                format!(
+                    "The URL names the port `:{port}`; leave it out. Even the default port makes \
+                     it a different string from the registered callback."
+                ),
+            ),
+            Mistake::Port { found: Some(port) } => (
+                "Callback URL has the wrong port".into(),
+                format!(
+                    "The URL names the port `:{port}`, not `:{}`.",
+                    app.port_text()
+                ),
+            ),
+            Mistake::Port { found: None } => (
+                "Callback URL is missing the port".into(),
+                format!(
+                    "The Writer web app is served on port `:{}`.",
+                    app.port_text()
+                ),
+            ),
+            Mistake::UpperCase { part, found } => (
+                format!("Callback URL has upper case in the {}", part.name()).into(),
+                format!(
+                    "The {} is written `{found}`; it must be all lower case, because the \
+                     callback is compared character for character.",
+                    part.name()
+                ),
+            ),
+            Mistake::OtherConnector { connector } => (
+                "Callback URL is another connector's".into(),
+                format!(
+                    "`{CONNECTOR_PREFIX}{connector}` is the callback of another Writer connector; \
+                     the Confluence connector's path is `{CONFLUENCE_PATH}`."
+                ),
+            ),
+            Mistake::Path { found } if found.is_empty() || found == "/" => (
+                "Callback URL has no path".into(),
+                format!("The URL stops at the host; it must end with `{CONFLUENCE_PATH}`."),
+            ),
+            Mistake::Path { found } => (
+                "Callback URL has the wrong path".into(),
+                format!("The path is `{found}`; it must be `{CONFLUENCE_PATH}`."),
+            ),
+            Mistake::TrailingSlash => (
+                "Callback URL ends with a slash".into(),
+                "The path must end with `confluence`, not `confluence/`.".to_owned(),
+            ),
+            Mistake::Query => (
+                "Callback URL has a query string".into(),
+                "The URL has a `?…` part; Writer's callback takes none (Atlassian adds its \
+                 own `code` and `state`)."
+                    .to_owned(),
+            ),
+            Mistake::Fragment => (
+                "Callback URL has a fragment".into(),
+                "The URL has a `#…` part; remove it.".to_owned(),
+            ),
+            Mistake::Mismatch => (
+                "Callback URL does not match".into(),
+                format!("`{shown}` is not the expected callback URL."),
+            ),
+        };
+        Finding::error(
+            summary,
+            format!("{what} The callback URL must be exactly `{expected}`. {CONSOLE_STEP}"),
+        )
+    }
+}
+
+impl AppUrl {
+    fn port_text(&self) -> String {
+        self.port.map(|p| p.to_string()).unwrap_or_default()
+    }
+}
+
+/// Writer's other well-known hosts, mistaken for the web app.
+fn host_hint(found: &str) -> &'static str {
+    match found.to_ascii_lowercase().as_str() {
+        "writer.com" | "www.writer.com" => " `writer.com` is Writer's public website.",
+        "api.writer.com" => " `api.writer.com` is Writer's API, which does not serve callbacks.",
+        _ => "",
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::Mistake::*;
     use super::*;
     use crate::domain::Severity;
 
-    const GOOD: &str = "https://app.writer.com/connector/confluence";
+    const EXPECTED: &str = "https://app.writer.com/connector/confluence";
 
-    fn detail(input: &str) -> String {
-        let f = check_callback_url(input, &AppUrl::default());
-        assert_eq!(f.len(), 1, "{input:?} must give one finding");
-        assert_eq!(f[0].severity, Severity::Error);
-        assert!(
-            f[0].detail.contains(GOOD),
-            "the exact URL is given: {}",
-            f[0].detail
-        );
-        assert!(
-            f[0].detail.contains("developer console"),
-            "says where to fix it"
-        );
-        format!("{} {}", f[0].summary, f[0].detail)
+    fn host(found: &str) -> Mistake {
+        Host {
+            found: found.to_owned(),
+        }
+    }
+    fn scheme(found: &str) -> Mistake {
+        Scheme {
+            found: found.to_owned(),
+        }
+    }
+    fn upper(part: Part, found: &str) -> Mistake {
+        UpperCase {
+            part,
+            found: found.to_owned(),
+        }
+    }
+    fn connector(name: &str) -> Mistake {
+        OtherConnector {
+            connector: name.to_owned(),
+        }
+    }
+    fn path(found: &str) -> Mistake {
+        Path {
+            found: found.to_owned(),
+        }
+    }
+    fn port(found: Option<&str>) -> Mistake {
+        Port {
+            found: found.map(str::to_owned),
+        }
+    }
+
+    /// Wrong callback URLs against the default app URL, with every mistake expected.
+    #[rustfmt::skip]
+    fn wrong_for_default_app() -> Vec<(&'static str, Vec<Mistake>)> {
+        vec![
+            ("http://app.writer.com/connector/confluence", vec![scheme("http")]),
+            ("ftp://app.writer.com/connector/confluence", vec![scheme("ftp")]),
+            ("HTTPS://app.writer.com/connector/confluence", vec![upper(Part::Scheme, "HTTPS")]),
+            ("https://app.writer.com/connector/confluence/", vec![TrailingSlash]),
+            ("https://app.writer.com/connector/confluence//", vec![TrailingSlash]),
+            ("https://writer.com/connector/confluence", vec![host("writer.com")]),
+            ("https://www.writer.com/connector/confluence", vec![host("www.writer.com")]),
+            ("https://api.writer.com/connector/confluence", vec![host("api.writer.com")]),
+            ("https://app.writer.co/connector/confluence", vec![host("app.writer.co")]),
+            ("https://app.writer.com/connector/sharepoint", vec![connector("sharepoint")]),
+            ("https://app.writer.com/connector/google_drive", vec![connector("google_drive")]),
+            ("https://app.writer.com/connector/notion", vec![connector("notion")]),
+            ("https://app.writer.com/connector/SharePoint", vec![connector("SharePoint")]),
+            ("https://app.writer.com/connector/", vec![path("/connector/")]),
+            ("https://app.writer.com/connector/confluense", vec![path("/connector/confluense")]),
+            ("https://app.writer.com/connector/confluenc%65", vec![path("/connector/confluenc%65")]),
+            ("https://app.writer.com/connector/confluence/x", vec![path("/connector/confluence/x")]),
+            ("https://app.writer.com/oauth/callback", vec![path("/oauth/callback")]),
+            ("https://app.writer.com//connector/confluence", vec![path("//connector/confluence")]),
+            ("https://app.writer.com", vec![path("")]),
+            ("https://app.writer.com/", vec![path("/")]),
+            ("https://app.writer.com/connector/confluence?source=atlassian", vec![Query]),
+            ("https://app.writer.com/connector/confluence#top", vec![Fragment]),
+            ("https://app.writer.com/connector/confluence/?a=1#b", vec![TrailingSlash, Query, Fragment]),
+            ("https://APP.Writer.com/connector/confluence", vec![upper(Part::Host, "APP.Writer.com")]),
+            ("https://app.writer.com/Connector/Confluence", vec![upper(Part::Path, "/Connector/Confluence")]),
+            (" https://app.writer.com/connector/confluence", vec![SurroundingWhitespace]),
+            ("https://app.writer.com/connector/confluence\n", vec![SurroundingWhitespace]),
+            ("", vec![Empty]),
+            ("  \t", vec![Empty]),
+            ("app.writer.com/connector/confluence", vec![MissingScheme]),
+            ("app.writer.com/connector/confluence/", vec![MissingScheme, TrailingSlash]),
+            ("not a url", vec![NotAUrl]),
+            ("https:/app.writer.com/connector/confluence", vec![NotAUrl]),
+            ("://app.writer.com/connector/confluence", vec![NotAUrl]),
+            ("https://", vec![NotAUrl]),
+            ("mailto:admin@example.com", vec![NotAUrl]),
+            ("https://app.writer.com:443/connector/confluence", vec![port(Some("443"))]),
+            ("https://app.writer.com:8443/connector/confluence", vec![port(Some("8443"))]),
+            ("https://someone@app.writer.com/connector/confluence", vec![Userinfo]),
+            ("https://[::1]:8080/connector/confluence", vec![host("[::1]"), port(Some("8080"))]),
+            ("http://writer.com/connector/sharepoint/", vec![scheme("http"), host("writer.com"), connector("sharepoint")]),
+            ("HTTP://APP.WRITER.COM/CONNECTOR/CONFLUENCE/ ", vec![
+                SurroundingWhitespace,
+                scheme("HTTP"),
+                upper(Part::Host, "APP.WRITER.COM"),
+                upper(Part::Path, "/CONNECTOR/CONFLUENCE"),
+                TrailingSlash,
+            ]),
+        ]
     }
 
     #[test]
-    fn the_expected_url_passes() {
-        assert!(check_callback_url(GOOD, &AppUrl::default()).is_empty());
-        let custom = AppUrl::parse("https://writer.example.com").expect("an origin");
-        let url = custom.expected_callback_url();
-        assert_eq!(url, "https://writer.example.com/connector/confluence");
-        assert!(check_callback_url(&url, &custom).is_empty());
-        assert!(!check_callback_url(GOOD, &custom).is_empty());
+    fn names_every_mistake_against_the_default_app_url() {
+        let app = AppUrl::default();
+        for (input, expected) in wrong_for_default_app() {
+            assert_eq!(diagnose(input, &app), expected, "input {input:?}");
+        }
     }
 
     #[test]
-    fn each_usual_mistake_is_named() {
-        let cases: &[(&str, &str)] = &[
-            (
-                "http://app.writer.com/connector/confluence",
-                "http:// instead of https://",
-            ),
-            (
-                "https://app.writer.com/connector/confluence/",
-                "ends with a slash",
-            ),
-            (
-                "https://writer.com/connector/confluence",
-                "writer's website",
-            ),
-            (
-                "https://www.writer.com/connector/confluence",
-                "writer's website",
-            ),
-            (
-                "https://api.writer.com/connector/confluence",
-                "the writer api",
-            ),
-            (
-                "https://app.writer.io/connector/confluence",
-                "its host is app.writer.io",
-            ),
-            (
-                "https://app.writer.com/connector/sharepoint",
-                "sharepoint connector",
-            ),
-            (
-                "https://app.writer.com/connector/google_drive",
-                "google_drive connector",
-            ),
-            (
-                "https://app.writer.com/confluence",
-                "its path is \"/confluence\"",
-            ),
-            (
-                "https://app.writer.com/connector/confluence?team=eng",
-                "query",
-            ),
-            (
-                "https://app.writer.com/connector/confluence#top",
-                "fragment",
-            ),
-            (
-                "https://APP.Writer.com/connector/confluence",
-                "host \"app.writer.com\" has upper-case",
-            ),
-            (
-                "https://app.writer.com/Connector/Confluence",
-                "upper-case letters (paths",
-            ),
-            (
-                " https://app.writer.com/connector/confluence",
-                "spaces or a line break",
-            ),
-            (
-                "https://app.writer.com/connector/confluence\n",
-                "spaces or a line break",
-            ),
-            ("app.writer.com/connector/confluence", "no scheme"),
-            ("confluence", "not a url"),
-            ("", "not a url"),
-            (
-                "https://app.writer.com:8443/connector/confluence",
-                "port (8443)",
-            ),
-            (
-                "https://user@app.writer.com/connector/confluence",
-                "user name or password",
-            ),
+    fn accepts_exactly_the_expected_url() {
+        let app = AppUrl::default();
+        assert_eq!(app.expected_callback_url(), EXPECTED);
+        assert_eq!(check_callback_url(EXPECTED, &app), Vec::<Finding>::new());
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn checks_against_a_custom_app_url() {
+        let cases: Vec<(&str, &str, Vec<Mistake>)> = vec![
+            ("https://writer.example.com", "https://writer.example.com/connector/confluence", vec![]),
+            ("https://writer.example.com", EXPECTED, vec![host("app.writer.com")]),
+            ("https://writer.example.com/", "https://writer.example.com/connector/confluence/", vec![TrailingSlash]),
+            ("https://Writer.Example.com:443", "https://writer.example.com/connector/confluence", vec![]),
+            ("http://localhost:8080", "http://localhost:8080/connector/confluence", vec![]),
+            ("http://localhost:8080", "http://localhost/connector/confluence", vec![port(None)]),
+            ("http://localhost:8080", "http://localhost:9090/connector/confluence", vec![port(Some("9090"))]),
+            ("http://localhost:8080", "https://localhost:8080/connector/confluence", vec![scheme("https")]),
+            ("http://localhost:8080", "localhost:8080/connector/confluence", vec![MissingScheme]),
         ];
-        for (input, says) in cases {
-            let text = detail(input).to_lowercase();
-            assert!(
-                text.contains(&says.to_lowercase()),
-                "{input:?}: expected {says:?} in {text}"
-            );
+        for (app, input, expected) in cases {
+            let app = AppUrl::parse(app).unwrap();
+            assert_eq!(diagnose(input, &app), expected, "app {app}, input {input:?}");
         }
     }
 
     #[test]
-    fn several_mistakes_are_all_listed() {
-        let text = detail("http://app.writer.com/connector/confluence/");
-        assert!(text.contains("http:// instead of https://"), "{text}");
-        assert!(text.contains("ends with a slash"), "{text}");
-        assert!(text.starts_with("Wrong callback URL "), "{text}");
+    fn every_finding_gives_the_expected_url_and_the_console_step() {
+        let app = AppUrl::default();
+        for (input, mistakes) in wrong_for_default_app() {
+            let findings = check_callback_url(input, &app);
+            assert_eq!(findings.len(), mistakes.len(), "input {input:?}");
+            for finding in findings {
+                assert_eq!(finding.severity, Severity::Error);
+                assert_eq!(finding.element, None);
+                assert!(!finding.summary.contains('\n'), "{finding:?}");
+                let expected = format!("must be exactly `{EXPECTED}`");
+                assert!(finding.detail.contains(&expected), "{finding:?}");
+                let console = "Atlassian developer console (Your apps > the app > \
+                               Authorization > OAuth 2.0 (3LO) > Callback URL)";
+                assert!(finding.detail.contains(console), "{finding:?}");
+            }
+        }
     }
 
     #[test]
-    fn app_url_must_be_an_origin() {
-        for bad in [
-            "app.writer.com",
-            "https://app.writer.com/connector",
-            "https://app.writer.com?x=1",
-            " https://app.writer.com",
-            "ftp://app.writer.com",
-            "",
+    #[rustfmt::skip]
+    fn findings_name_the_mistake_in_the_users_words() {
+        let app = AppUrl::default();
+        let cases = [
+            ("http://app.writer.com/connector/confluence", "Callback URL uses http instead of https", "`http://`"),
+            ("https://app.writer.com/connector/confluence/", "Callback URL ends with a slash", "not `confluence/`"),
+            ("https://writer.com/connector/confluence", "Callback URL points to the wrong host", "public website"),
+            ("https://api.writer.com/connector/confluence", "Callback URL points to the wrong host", "Writer's API"),
+            ("https://app.writer.com/connector/sharepoint", "Callback URL is another connector's", "`/connector/sharepoint`"),
+            ("https://app.writer.com:443/connector/confluence", "Callback URL has a port", "`:443`"),
+            ("https://app.writer.com/Connector/confluence", "Callback URL has upper case in the path", "`/Connector/confluence`"),
+            ("app.writer.com/connector/confluence", "Callback URL has no scheme", "`https://`"),
+            ("garbage", "Callback URL is not a URL", "`garbage`"),
+        ];
+        for (input, summary, in_detail) in cases {
+            let findings = check_callback_url(input, &app);
+            assert_eq!(findings.len(), 1, "{input:?}: {findings:?}");
+            assert_eq!(findings[0].summary, summary);
+            assert!(findings[0].detail.contains(in_detail), "{:?}", findings[0]);
+        }
+    }
+
+    #[test]
+    fn odd_input_gets_findings_not_a_panic() {
+        let app = AppUrl::parse("http://[::1]:8080").unwrap();
+        for input in [
+            "https://ü@é:€/ä?#",
+            "https://]:[",
+            "https://[",
+            "https://@",
+            "https://:",
+            "💥",
+            "é.com/connector/confluence",
+            "https://app.writer.com/connector/€",
+            "http://[::1]/connector/confluence",
         ] {
-            let f = AppUrl::parse(bad).expect_err(bad);
-            assert_eq!(f.severity, Severity::Error);
-            assert!(
-                f.detail.contains("https://app.writer.com"),
-                "{bad}: {}",
-                f.detail
-            );
+            for app in [&app, &AppUrl::default()] {
+                assert!(!check_callback_url(input, app).is_empty(), "{input:?}");
+            }
         }
-        let ok = AppUrl::parse("https://App.Writer.com/").expect("a lone slash is fine");
-        assert_eq!(ok.expected_callback_url(), GOOD);
-        let local = AppUrl::parse("http://127.0.0.1:8080").expect("a local app");
-        assert_eq!(
-            local.expected_callback_url(),
-            "http://127.0.0.1:8080/connector/confluence"
-        );
+        assert_eq!(diagnose("http://[::1]:8080/connector/confluence", &app), []);
+    }
+
+    #[test]
+    fn never_quotes_a_password_typed_into_the_url() {
+        let app = AppUrl::default();
+        for input in [
+            "https://admin:fake-secret-0001@app.writer.com/connector/confluence",
+            "https://admin:fake-secret-0001@writer.com/x?y#z",
+            "ftp://admin:fake-secret-0001@",
+        ] {
+            let findings = check_callback_url(input, &app);
+            assert!(!findings.is_empty());
+            for finding in findings {
+                assert!(
+                    !format!("{finding:?}").contains("fake-secret-0001"),
+                    "{finding:?}"
+                );
+            }
+        }
+        let err = AppUrl::parse("https://admin:fake-secret-0001@writer.example.com").unwrap_err();
+        assert!(!format!("{err:?}").contains("fake-secret-0001"));
+    }
+
+    #[test]
+    fn parses_app_url_origins() {
+        let cases = [
+            ("https://app.writer.com", "https://app.writer.com"),
+            ("https://app.writer.com/", "https://app.writer.com"),
+            ("https://writer.example.com", "https://writer.example.com"),
+            ("https://Writer.Example.COM", "https://writer.example.com"),
+            (
+                "https://writer.example.com:443",
+                "https://writer.example.com",
+            ),
+            ("http://localhost:8080", "http://localhost:8080"),
+            ("http://127.0.0.1:3000/", "http://127.0.0.1:3000"),
+        ];
+        for (input, origin) in cases {
+            let app = AppUrl::parse(input).unwrap();
+            assert_eq!(app.as_str(), origin);
+            let callback = format!("{origin}/connector/confluence");
+            assert_eq!(app.expected_callback_url(), callback);
+        }
+        let default = AppUrl::parse("https://app.writer.com").unwrap();
+        assert_eq!(default, AppUrl::default());
+    }
+
+    #[test]
+    fn rejects_app_urls_that_are_not_origins() {
+        let cases = [
+            ("", "not an absolute URL"),
+            ("app.writer.com", "not an absolute URL"),
+            (" https://app.writer.com", "spaces or line breaks"),
+            ("https://app.writer.com\n", "spaces or line breaks"),
+            ("ftp://files.example.com", "uses `ftp:`"),
+            ("mailto:admin@example.com", "uses `mailto:`"),
+            ("file:///tmp", "uses `file:`"),
+            (
+                "https://app.writer.com/connector/confluence",
+                "path, query or fragment",
+            ),
+            ("https://app.writer.com?x=1", "path, query or fragment"),
+            ("https://app.writer.com#x", "path, query or fragment"),
+            ("https://admin@app.writer.com", "user name or password"),
+        ];
+        for (input, in_detail) in cases {
+            let err = AppUrl::parse(input).unwrap_err();
+            assert_eq!(err.severity, Severity::Error);
+            assert_eq!(err.summary, "Invalid Writer app URL");
+            assert!(err.detail.contains(in_detail), "{input:?}: {}", err.detail);
+            assert!(err
+                .detail
+                .contains("`https://app.writer.com` (the default)"));
+        }
     }
 }
