@@ -131,8 +131,9 @@ pub(crate) fn api_error(action: &str, e: &client::Error) -> Diagnostic {
         E::Validation { field, .. } => {
             let d = Diagnostic::error(format!("Writer refused to {action}"), format!("{e}"));
             match field.as_deref() {
-                Some(f @ ("name" | "client_id" | "scopes")) => d.at(AttributePath::attribute(f)),
-                Some("client_secret") => d.at(AttributePath::attribute("client_secret")),
+                Some(f @ ("name" | "client_id" | "scopes" | "client_secret")) => {
+                    d.at(AttributePath::attribute(f))
+                }
                 _ => d,
             }
         }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::client::{CreateApp, OAuthApp, Secret, UpdateApp};
+use crate::client::{CreateApp, OAuthApp, Secret, UpdateApp, Versioned};
 use crate::domain;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::schema::Schema;
@@ -127,6 +127,26 @@ fn state_from(app: &OAuthApp, base: &Value) -> Value {
     with_authorization_url(Value::Object(m))
 }
 
+/// The new state after Writer accepted a write, and what to remember: the
+/// app's ETag, and when the secret was set if this write set it (or nothing
+/// was remembered yet).
+fn written(
+    app: Versioned<OAuthApp>,
+    planned: &Value,
+    mut private: Private,
+    secret_sent: bool,
+) -> ApplyResponse {
+    if secret_sent || private.secret_updated_at.is_none() {
+        private.secret_updated_at = Some(app.value.client_secret_updated_at.clone());
+    }
+    private.etag = app.etag;
+    ApplyResponse {
+        new_state: state_from(&app.value, planned),
+        private: private.encode(),
+        diagnostics: Diagnostics::new(),
+    }
+}
+
 /// The secret to send: the write-only one from the configuration, or the
 /// stored one.
 fn configured_secret(config: &Value, planned: &Value) -> Option<Secret> {
@@ -188,7 +208,7 @@ impl Resource for ConfluenceOAuthApp {
                 || ["name", "client_id"]
                     .iter()
                     .any(|a| prior.get(a) != planned.get(a))
-                || !same_set(prior.get("scopes"), planned.get("scopes"));
+                || prior.get("scopes") != planned.get("scopes");
             if !remote {
                 m.insert("updated_at".into(), prior.get("updated_at").clone());
             }
@@ -228,16 +248,8 @@ impl Resource for ConfluenceOAuthApp {
         };
         match api.client.create_app(&body).await {
             Ok(created) => {
-                let private = Private {
-                    secret_updated_at: Some(created.value.client_secret_updated_at.clone()),
-                    etag: created.etag.clone(),
-                };
                 tracing::info!(id = %created.value.id, "created Confluence OAuth app");
-                ApplyResponse {
-                    new_state: state_from(&created.value, planned),
-                    private: private.encode(),
-                    diagnostics: Diagnostics::new(),
-                }
+                written(created, planned, Private::default(), true)
             }
             Err(e) => fail(texts::api_error("create the OAuth app", &e).into()),
         }
@@ -326,7 +338,7 @@ impl Resource for ConfluenceOAuthApp {
         if errors.has_errors() {
             return fail(errors);
         }
-        let mut private = Private::decode(&request.planned_private);
+        let private = Private::decode(&request.planned_private);
         let changed = |a: &str| prior.get(a) != planned.get(a);
         let send_secret = secret_changes(prior, planned);
         let patch = UpdateApp {
@@ -344,7 +356,7 @@ impl Resource for ConfluenceOAuthApp {
             } else {
                 None
             },
-            scopes: (!same_set(prior.get("scopes"), planned.get("scopes")))
+            scopes: (prior.get("scopes") != planned.get("scopes"))
                 .then(|| strings_of(planned.get("scopes"))),
         };
         if patch.name.is_none()
@@ -371,18 +383,7 @@ impl Resource for ConfluenceOAuthApp {
             .update_app(&id, &patch, private.etag.as_deref())
             .await
         {
-            Ok(updated) => {
-                if send_secret || private.secret_updated_at.is_none() {
-                    private.secret_updated_at =
-                        Some(updated.value.client_secret_updated_at.clone());
-                }
-                private.etag = updated.etag.clone();
-                ApplyResponse {
-                    new_state: state_from(&updated.value, planned),
-                    private: private.encode(),
-                    diagnostics: Diagnostics::new(),
-                }
-            }
+            Ok(updated) => written(updated, planned, private, send_secret),
             Err(e) => fail(texts::api_error("update the OAuth app", &e).into()),
         }
     }
@@ -436,12 +437,4 @@ impl Resource for ConfluenceOAuthApp {
             diagnostics: Diagnostics::new(),
         }
     }
-}
-
-fn same_set(a: &Value, b: &Value) -> bool {
-    let mut x = strings_of(a);
-    let mut y = strings_of(b);
-    x.sort();
-    y.sort();
-    x == y && a.is_null() == b.is_null()
 }
