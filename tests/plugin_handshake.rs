@@ -267,18 +267,27 @@ async fn controller_shutdown_ends_the_process_and_removes_the_socket() {
     );
 }
 
-#[test]
-fn sigterm_ends_the_process_cleanly() {
+fn signal_ends_the_process_cleanly(signal: &str) {
     let id = terraform_like_identity();
     let mut plugin = start_plugin(&id.pem);
     let pid = plugin.child.id().to_string();
     Command::new("kill")
-        .args(["-TERM", &pid])
+        .args([signal, &pid])
         .status()
         .expect("kill");
-    let status = wait_exit(&mut plugin.child).expect("the plugin exits on SIGTERM");
-    assert!(status.success(), "{status:?}");
+    let status = wait_exit(&mut plugin.child).expect("the plugin exits on the signal");
+    assert!(status.success(), "{signal}: {status:?}");
     assert!(!plugin.socket.exists());
+}
+
+#[test]
+fn sigterm_ends_the_process_cleanly() {
+    signal_ends_the_process_cleanly("-TERM");
+}
+
+#[test]
+fn sigint_ends_the_process_cleanly() {
+    signal_ends_the_process_cleanly("-INT");
 }
 
 #[test]

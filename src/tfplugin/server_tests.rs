@@ -99,7 +99,10 @@ impl Resource for Misbehaving {
     }
 }
 
-struct TestProvider;
+#[derive(Default)]
+struct TestProvider {
+    stopped: std::sync::atomic::AtomicBool,
+}
 
 #[async_trait]
 impl Provider for TestProvider {
@@ -115,10 +118,14 @@ impl Provider for TestProvider {
     async fn configure(&self, _request: ConfigureRequest) -> Diagnostics {
         Diagnostics::new()
     }
+    fn stop(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 fn service() -> ProviderService {
-    ProviderService::for_tests(Arc::new(TestProvider))
+    ProviderService::for_tests(Arc::new(TestProvider::default()))
 }
 
 fn dv(v: &Value) -> Option<pb::DynamicValue> {
@@ -260,4 +267,17 @@ async fn an_unknown_type_is_a_grpc_error_not_a_crash() {
         .await
         .expect_err("unknown type");
     assert_eq!(err.code(), tonic::Code::NotFound);
+}
+
+#[tokio::test]
+async fn stop_provider_reaches_the_provider() {
+    let provider = Arc::new(TestProvider::default());
+    let service = ProviderService::for_tests(provider.clone());
+    let r = service
+        .stop_provider(Request::new(pb::stop_provider::Request {}))
+        .await
+        .expect("a response")
+        .into_inner();
+    assert_eq!(r.error, "");
+    assert!(provider.stopped.load(std::sync::atomic::Ordering::SeqCst));
 }
