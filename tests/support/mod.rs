@@ -222,7 +222,9 @@ impl EmulatorProcess {
     }
 
     /// One API call as a person in the Writer UI would make it (not the
-    /// provider's client): `(status, body)`.
+    /// provider's client): `(status, body)`. A GET is repeated while the
+    /// emulator injects faults (503, 429, dropped connection), so that checks
+    /// made after a fault test see the truth, not the next fault.
     pub fn call(
         &self,
         method: &str,
@@ -239,19 +241,31 @@ impl EmulatorProcess {
                 .build()
                 .expect("http client");
             let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-            let mut req = http
-                .request(method, format!("{}{path}", self.base_url))
-                .bearer_auth(FAKE_API_KEY);
-            if let Some(b) = body {
-                req = req.json(&b);
+            let retry = method == reqwest::Method::GET;
+            for _ in 0..50 {
+                let mut req = http
+                    .request(method.clone(), format!("{}{path}", self.base_url))
+                    .bearer_auth(FAKE_API_KEY);
+                if let Some(b) = &body {
+                    req = req.json(b);
+                }
+                let resp = match req.send().await {
+                    Ok(resp) => resp,
+                    Err(_) if retry => continue,
+                    Err(e) => panic!("the emulator did not answer {path}: {e}"),
+                };
+                let status = resp.status().as_u16();
+                if retry && (status == 503 || status == 429) {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+                let text = resp.text().await.unwrap_or_default();
+                return (
+                    status,
+                    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+                );
             }
-            let resp = req.send().await.expect("the emulator answers");
-            let status = resp.status().as_u16();
-            let text = resp.text().await.unwrap_or_default();
-            (
-                status,
-                serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-            )
+            panic!("the emulator kept failing GET {path}");
         })
     }
 
