@@ -388,3 +388,31 @@ async fn a_huge_page_is_refused_without_reading_it_all() {
         .unwrap_err();
     assert!(err.to_string().contains("larger than"), "{err}");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_read_back_after_a_lost_update_shares_the_updates_deadline() {
+    // The first PATCH's answer is lost (slower than a request may take), the
+    // retry gets 412, and the read that checks whether our own change went
+    // in is slow too: it must end when the update's time is up (before: it
+    // started a time budget of its own and failed with timeouts later).
+    let fake = FakeWriter::start(|_, nth| match nth {
+        0 => Reply::json(200, app_json("app-1", "New", "…0001")).after(Duration::from_millis(400)),
+        1 => Reply::writer_error(412, "changed"),
+        _ => Reply::json(200, app_json("app-1", "New", "…0001")).after(Duration::from_millis(400)),
+    });
+    let mut config = config(&fake.base);
+    config.request_timeout = Duration::from_millis(300);
+    config.max_elapsed = Duration::from_millis(500);
+    let patch = UpdateApp {
+        name: Some("New".into()),
+        ..UpdateApp::default()
+    };
+    let err = Client::new(config)
+        .unwrap()
+        .update_app("app-1", &patch, Some("\"1\""))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::OutOfTime { .. }), "{err:?}");
+    let methods: Vec<String> = fake.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["PATCH", "PATCH", "GET"]);
+}
