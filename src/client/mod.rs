@@ -205,7 +205,7 @@ impl Client {
         .await?;
         Ok(match found.len() {
             0 => NameMatch::None,
-            1 => NameMatch::One(found.remove(0)),
+            1 => NameMatch::One(Box::new(found.remove(0))),
             _ => NameMatch::Several(found.into_iter().map(|a| a.id).collect()),
         })
     }

@@ -67,7 +67,7 @@ pub struct ListFilter {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NameMatch {
     None,
-    One(OAuthApp),
+    One(Box<OAuthApp>),
     /// The IDs of the first matches found (at least two); the lookup stops
     /// there, so there may be more.
     Several(Vec<String>),

@@ -25,7 +25,7 @@ pub(crate) async fn find_app(api: &Api, lookup: Lookup<'_>) -> Result<OAuthApp, 
         },
         // Stops reading pages as soon as the answer is decided.
         Lookup::Name(name) => match api.client.find_app_by_name(CONNECTOR, name).await {
-            Ok(NameMatch::One(app)) => app,
+            Ok(NameMatch::One(app)) => *app,
             Ok(NameMatch::None) => return Err(texts::no_app_named(name)),
             Ok(NameMatch::Several(ids)) => return Err(texts::several_apps_named(name, &ids)),
             Err(e) => return Err(texts::api_error("look up the OAuth app", &e)),
