@@ -148,6 +148,82 @@ pub(crate) fn api_error(action: &str, e: &client::Error) -> Diagnostic {
     }
 }
 
+/// How to bring an existing app named `name` under Terraform.
+fn import_by_name(name: &str) -> String {
+    format!(
+        "  import {{\n    to = writer_confluence_oauth_app.<name>\n    id = \"name={name}\"\n  }}\n\n\
+         or: terraform import writer_confluence_oauth_app.<name> 'name={name}'"
+    )
+}
+
+/// A create's answer was lost, and the app it made was found and taken into
+/// state.
+pub(crate) fn create_answer_lost_app_adopted(e: &client::Error, id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "Writer's answer to the create was lost; the app it made was found",
+        format!(
+            "{e}\n\nWriter had created the app before its answer was lost: an app with this name and \
+             client ID exists (id {id:?}), so Terraform took it into state rather than leave it outside. \
+             Nothing else is needed."
+        ),
+    )
+}
+
+/// A create failed in a way that may have come after Writer made the app,
+/// and Writer has no app of that name: nothing was created.
+pub(crate) fn create_failed_nothing_created(e: &client::Error, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Could not create the OAuth app",
+        format!(
+            "{e}\n\nWriter has no app named {name:?}, so nothing was created and nothing is lost. If \
+             Writer is unreachable or slow, check base_url and apply again; max_retries and \
+             retry_timeout in the provider block control how long the provider keeps trying."
+        ),
+    )
+}
+
+/// A create's outcome is unknown: the app may exist in Writer without being
+/// in Terraform's state. Says what to look for and how to adopt it.
+pub(crate) fn create_outcome_unknown(
+    e: &client::Error,
+    name: &str,
+    lookup: &client::Error,
+) -> Diagnostic {
+    Diagnostic::error(
+        "The OAuth app may have been created",
+        format!(
+            "{e}\n\nWriter may have created the app before its answer was lost, and looking it up by \
+             name failed too ({lookup}). Before applying again, look in Writer (Admin > OAuth apps) for \
+             an app named {name:?}. If it is there, bring it under Terraform instead of creating it \
+             again (applying again would fail: names are unique):\n\n{import}\n\nIf it is not there, \
+             apply again.",
+            import = import_by_name(name)
+        ),
+    )
+}
+
+/// After a create whose answer was lost, Writer has an app of that name that
+/// is not the one the create sent.
+pub(crate) fn create_outcome_other_app(
+    e: &client::Error,
+    name: &str,
+    ids: &[String],
+) -> Diagnostic {
+    Diagnostic::error(
+        "Could not create the OAuth app; another app has its name",
+        format!(
+            "{e}\n\nAfter the create's answer was lost, Writer has {count} app(s) named {name:?} \
+             (id {ids}), but not with this configuration's client ID and scopes, so Terraform did not \
+             take it. If it is yours, bring it under Terraform:\n\n{import}\n\nOtherwise choose \
+             another name.",
+            count = ids.len(),
+            ids = ids.join(", "),
+            import = import_by_name(name)
+        ),
+    )
+    .at(AttributePath::attribute("name"))
+}
+
 pub(crate) fn app_gone(id: &str) -> Diagnostic {
     Diagnostic::warning(
         "OAuth app deleted outside Terraform",
