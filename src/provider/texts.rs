@@ -3,7 +3,7 @@
 //! place where domain findings and API errors become Terraform diagnostics.
 
 use crate::client;
-use crate::domain::{Finding, Severity};
+use crate::domain::{quote, Finding, Severity};
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
@@ -22,9 +22,10 @@ pub(crate) fn bad_base_url(value: &str) -> Diagnostic {
     Diagnostic::error(
         "Invalid base_url",
         format!(
-            "{value:?} is not an absolute http(s) URL. Set base_url (or {ENV_BASE_URL}) to the Writer \
+            "`{}` is not an absolute http(s) URL. Set base_url (or {ENV_BASE_URL}) to the Writer \
              API's address, e.g. \"https://api.writer.com\", or \"http://127.0.0.1:8787\" for the local \
-             writer-emulator."
+             writer-emulator.",
+            quote::url(value)
         ),
     )
     .at(AttributePath::attribute("base_url"))
@@ -34,8 +35,9 @@ pub(crate) fn bad_duration(attribute: &str, value: &str) -> Diagnostic {
     Diagnostic::error(
         format!("Invalid {attribute}"),
         format!(
-            "{value:?} is not a duration. Write a positive whole number with a unit: \"500ms\", \"30s\", \
-             \"2m\" or \"1h30m\"."
+            "`{}` is not a duration. Write a positive whole number with a unit: \"500ms\", \"30s\", \
+             \"2m\" or \"1h30m\".",
+            quote::text(value)
         ),
     )
     .at(AttributePath::attribute(attribute))
@@ -44,7 +46,10 @@ pub(crate) fn bad_duration(attribute: &str, value: &str) -> Diagnostic {
 pub(crate) fn bad_max_retries(value: &str, limit: u32) -> Diagnostic {
     Diagnostic::error(
         "Invalid max_retries",
-        format!("max_retries is {value}; it must be a whole number from 0 to {limit}."),
+        format!(
+            "max_retries is {}; it must be a whole number from 0 to {limit}.",
+            quote::text(value)
+        ),
     )
     .at(AttributePath::attribute("max_retries"))
 }
@@ -324,9 +329,57 @@ pub(crate) fn version_without_secret() -> Diagnostic {
 pub(crate) fn bad_version(value: &str) -> Diagnostic {
     Diagnostic::error(
         "Invalid client_secret_wo_version",
-        format!("client_secret_wo_version is {value}; use a whole number, 1 or more."),
+        format!(
+            "client_secret_wo_version is {}; use a whole number from 1 to {}.",
+            quote::text(value),
+            i64::MAX
+        ),
     )
     .at(AttributePath::attribute("client_secret_wo_version"))
+}
+
+/// A client secret too short to be Atlassian's; never says the secret or its length.
+pub(crate) fn short_secret(attribute: &str, min: usize) -> Diagnostic {
+    Diagnostic::error(
+        format!("{attribute} is too short"),
+        format!(
+            "The secret has fewer than {min} characters. Atlassian client secrets are far longer \
+             (about 64 characters), so this is not the app's secret; and Writer shows the last 4 \
+             characters of a secret as its hint, which would give away most of a short one. Copy the \
+             Secret from the app's Settings page in Atlassian's developer console (Your apps > the app \
+             > Settings > Authentication details)."
+        ),
+    )
+    .at(AttributePath::attribute(attribute))
+}
+
+/// `shown` (already quoted safely) holds a character that would drive the terminal.
+pub(crate) fn control_character(attribute: &str, shown: &str, at: usize, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Invalid {attribute}"),
+        format!(
+            "`{shown}` contains {what} (character {at}), which Writer's admin console and terminals \
+             do not show as text. Remove it; such characters usually come from copying, or from a \
+             template or variable."
+        ),
+    )
+    .at(AttributePath::attribute(attribute))
+}
+
+/// Writer reported more scopes than the provider accepts.
+pub(crate) fn too_many_scopes_from_writer(id: &str, scopes: usize, max: usize) -> Diagnostic {
+    Diagnostic::error(
+        "Writer returned too many scopes",
+        format!(
+            "Writer reports {} scopes for the OAuth app {}; this provider accepts at most {max} \
+             (Atlassian's catalogue has fewer than 100 Confluence scopes), so it did not read the app. \
+             Check the app's scopes in Writer (Admin > OAuth apps) and base_url: this is not an \
+             answer Writer's API gives.",
+            quote::count(scopes),
+            quote::text(id)
+        ),
+    )
+    .at(AttributePath::attribute("scopes"))
 }
 
 /// A text value outside its limits.
@@ -339,9 +392,11 @@ pub(crate) fn callback_url_moved(state: &str, writer: &str) -> Diagnostic {
     Diagnostic::warning(
         "Writer expects another callback URL",
         format!(
-            "This app's callback_url is {state:?}, but Writer now reports {writer:?} as the callback for \
+            "This app's callback_url is `{}`, but Writer now reports `{}` as the callback for \
              Confluence apps. Update the Callback URL of the Atlassian app (developer console > your app \
-             > Authorization), and callback_url here (or the provider's app_url)."
+             > Authorization), and callback_url here (or the provider's app_url).",
+            quote::url(state),
+            quote::url(writer)
         ),
     )
     .at(AttributePath::attribute("callback_url"))

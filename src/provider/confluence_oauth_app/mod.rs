@@ -360,6 +360,10 @@ impl Resource for ConfluenceOAuthApp {
                 texts::wrong_connector(&id, &app.connector),
             );
         }
+        if app.scopes.len() > domain::MAX_SCOPES {
+            let d = texts::too_many_scopes_from_writer(&id, app.scopes.len(), domain::MAX_SCOPES);
+            return keep(current, request.private, d);
+        }
         let mut private = Private::decode(&request.private);
         let mut diagnostics = Diagnostics::new();
         let mut state = state_from(&app, &current);
