@@ -91,9 +91,10 @@ impl fmt::Display for EmulatorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EmulatorError::NoApiKeys => f.write_str(
-                "no API key configured: give at least one admin key (--api-key KEY) or \
-                 read-only key (--read-only-key KEY); clients send it as \
-                 `Authorization: Bearer KEY`",
+                "no API key configured: give at least one admin key (--api-key-file PATH, \
+                 WRITER_EMULATOR_API_KEY or --api-key KEY) or read-only key \
+                 (--read-only-key-file PATH, WRITER_EMULATOR_READ_ONLY_KEY or \
+                 --read-only-key KEY); clients send it as `Authorization: Bearer KEY`",
             ),
             EmulatorError::InvalidKey(why) => write!(f, "invalid API key: {why}"),
             EmulatorError::InvalidRate { name, value } => {
