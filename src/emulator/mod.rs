@@ -10,8 +10,8 @@
 //! Layout: [`run`] is the whole server; `cli` turns a command line into a
 //! [`Config`]; `server` accepts connections; `http` routes requests through
 //! request ids, faults and auth to the handlers; `store` holds the state and
-//! its rules; `validate`, `list`, `model`, `errors` and `persist` are the
-//! pieces the store is made of.
+//! its rules; `validate`, `idempotency`, `list`, `model`, `errors` and
+//! `persist` are the pieces the store is made of.
 
 use std::fmt;
 use std::future::Future;
@@ -24,6 +24,7 @@ pub mod cli;
 mod errors;
 mod faults;
 mod http;
+mod idempotency;
 mod list;
 mod model;
 mod persist;

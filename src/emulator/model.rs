@@ -20,7 +20,7 @@ pub(crate) const REQUIRED_CONFLUENCE_SCOPES: [&str; 3] = [
 
 /// The data connectors an OAuth app can serve. Only `confluence` has
 /// required scopes; the others exist so the emulator accepts what Writer does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Connector {
     Confluence,
