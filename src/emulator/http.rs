@@ -40,7 +40,7 @@ const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-repl
 pub(crate) struct Shared {
     store: Mutex<Store>,
     state_file: Option<PathBuf>,
-    /// With a state file, changes are saved one at a time (see `mutate`).
+    /// With a state file, changes are made one at a time (see `mutate`).
     writer: tokio::sync::Mutex<()>,
 }
 
@@ -57,22 +57,24 @@ impl Shared {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Runs `op` under the lock, then saves the state if `op` changed it.
+    /// Runs `op` on the store. With a state file, `op` changes a copy that
+    /// replaces the store only once it is saved: a change that cannot be
+    /// saved is not made at all (nor recorded for its `Idempotency-Key`), so
+    /// its 500 is the whole truth and a retry starts afresh. Readers never see
+    /// a change that is not on disk yet.
     async fn mutate<R>(&self, op: impl FnOnce(&mut Store) -> R) -> Result<R, ApiError> {
         let Some(path) = &self.state_file else {
             return Ok(op(&mut self.lock()));
         };
-        // Saves one at a time, so an older snapshot never overwrites a newer one.
+        // One change at a time, so that no change is made on a stale copy.
         let _writer = self.writer.lock().await;
-        let (result, snapshot) = {
-            let mut store = self.lock();
-            let before = store.revision();
-            let result = op(&mut store);
-            (result, (store.revision() != before).then(|| store.snapshot()))
-        };
-        if let Some(snapshot) = snapshot {
-            save(path.clone(), snapshot).await?;
+        let mut next = self.lock().clone();
+        let before = next.revision();
+        let result = op(&mut next);
+        if next.revision() != before {
+            save(path.clone(), next.snapshot()).await?;
         }
+        *self.lock() = next;
         Ok(result)
     }
 
@@ -93,9 +95,10 @@ async fn save(path: PathBuf, snapshot: Snapshot) -> Result<(), ApiError> {
     .await
     .unwrap_or_else(|e| Err(format!("writing the state file failed: {e}")));
     written.map_err(|reason| {
-        tracing::error!("{reason} ({shown})");
+        tracing::error!("{reason} ({shown}); the change was not made");
         ApiError::internal(
-            "the emulator could not write its state file; the change is kept in memory only",
+            "the emulator could not write its state file, so the change was not made; \
+             retry once the state file can be written",
         )
     })
 }
