@@ -41,7 +41,7 @@ pub(crate) struct Shared {
     store: Mutex<Store>,
     state_file: Option<PathBuf>,
     /// With a state file, changes are made one at a time (see `mutate`).
-    writer: tokio::sync::Mutex<()>,
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Shared {
@@ -49,7 +49,7 @@ impl Shared {
         Self {
             store: Mutex::new(store),
             state_file,
-            writer: tokio::sync::Mutex::new(()),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
@@ -62,19 +62,39 @@ impl Shared {
     /// saved is not made at all (nor recorded for its `Idempotency-Key`), so
     /// its 500 is the whole truth and a retry starts afresh. Readers never see
     /// a change that is not on disk yet.
-    async fn mutate<R>(&self, op: impl FnOnce(&mut Store) -> R) -> Result<R, ApiError> {
+    async fn mutate<R>(self: &Arc<Self>, op: impl FnOnce(&mut Store) -> R) -> Result<R, ApiError> {
         let Some(path) = &self.state_file else {
             return Ok(op(&mut self.lock()));
         };
         // One change at a time, so that no change is made on a stale copy.
-        let _writer = self.writer.lock().await;
+        let permit = self.writer.clone().lock_owned().await;
         let mut next = self.lock().clone();
         let before = next.revision();
         let result = op(&mut next);
-        if next.revision() != before {
-            save(path.clone(), next.snapshot()).await?;
+        if next.revision() == before {
+            *self.lock() = next;
+            return Ok(result);
         }
-        *self.lock() = next;
+        // Saving and putting the copy in place happen on a task of their own,
+        // which finishes (holding the permit) even if this request is
+        // abandoned half way: the file and the store never disagree.
+        let shared = Arc::clone(self);
+        let path = path.clone();
+        let saved = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            save(&path, &next.snapshot())?;
+            *shared.lock() = next;
+            Ok(())
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("writing the state file failed: {e}")));
+        saved.map_err(|reason| {
+            tracing::error!("{reason}; the change was not made");
+            ApiError::internal(
+                "the emulator could not write its state file, so the change was not made; \
+                 retry once the state file can be written",
+            )
+        })?;
         Ok(result)
     }
 
@@ -83,24 +103,13 @@ impl Shared {
     }
 }
 
-/// Serializes and writes a snapshot, off the async threads.
-async fn save(path: PathBuf, snapshot: Snapshot) -> Result<(), ApiError> {
-    let shown = path.display().to_string();
-    let written = tokio::task::spawn_blocking(move || {
-        let bytes = snapshot
-            .to_bytes()
-            .map_err(|e| format!("cannot serialize the state: {e}"))?;
-        persist::save(&path, &bytes).map_err(|e| format!("cannot write the state file: {e}"))
-    })
-    .await
-    .unwrap_or_else(|e| Err(format!("writing the state file failed: {e}")));
-    written.map_err(|reason| {
-        tracing::error!("{reason} ({shown}); the change was not made");
-        ApiError::internal(
-            "the emulator could not write its state file, so the change was not made; \
-             retry once the state file can be written",
-        )
-    })
+/// Serializes and writes a snapshot; the reason it could not, for the log.
+fn save(path: &std::path::Path, snapshot: &Snapshot) -> Result<(), String> {
+    let bytes = snapshot
+        .to_bytes()
+        .map_err(|e| format!("cannot serialize the state: {e}"))?;
+    persist::save(path, &bytes)
+        .map_err(|e| format!("cannot write the state file {}: {e}", path.display()))
 }
 
 pub(crate) fn router(shared: Arc<Shared>, keys: Arc<Keys>, faults: Arc<Faults>) -> Router {
@@ -274,4 +283,42 @@ async fn delete(
     let id = app_id(path)?;
     shared.mutate(|store| store.delete(&id)).await??;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::FutureExt;
+
+    const BODY: &[u8] = br#"{"connector":"confluence","name":"Eng","client_id":"abc",
+        "client_secret":"fake-secret-0001",
+        "scopes":["search:confluence","read:space:confluence","read:page:confluence"]}"#;
+
+    /// A request abandoned while its change is being saved (the client hung
+    /// up) still ends with the file and the store agreeing.
+    #[tokio::test]
+    async fn an_abandoned_change_is_saved_and_made_or_neither() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state.json");
+        let shared = Arc::new(Shared::new(Store::new(), Some(state.clone())));
+        let change = shared.mutate(|store| {
+            store.create(
+                read_create(BODY),
+                Some("k"),
+                OffsetDateTime::now_utc(),
+                Instant::now(),
+            )
+        });
+        // One poll, then the request is dropped, mostly while the save runs.
+        let _ = change.now_or_never();
+        // The save holds the writer's permit until it is done.
+        drop(shared.writer.lock().await);
+        let saved = persist::load(&state)
+            .unwrap()
+            .expect("the file was written");
+        let in_memory = shared.read(|store| store.snapshot());
+        assert_eq!(saved.apps.len(), 1);
+        assert_eq!(in_memory.apps.len(), 1, "the store agrees with the file");
+        assert_eq!(*in_memory.apps[0], saved.apps[0]);
+    }
 }
