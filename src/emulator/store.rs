@@ -1,8 +1,8 @@
 //! The emulator's state and the rules that need it: unique names, entity
 //! tags, conditional updates and idempotent creates. Synchronous and free of
-//! I/O so the HTTP layer can run each operation under one short lock; bodies
-//! arrive already validated (`validate`), so nothing here grows faster than
-//! the number of apps.
+//! I/O so the HTTP layer can run each operation under one short lock (or on a
+//! copy, when a state file must be written first); bodies arrive already
+//! validated (`validate`), so nothing here grows faster than the number of apps.
 
 use std::collections::HashSet;
 use std::sync::Arc;
