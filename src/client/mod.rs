@@ -149,6 +149,7 @@ impl Client {
             headers: vec![(IDEMPOTENCY_KEY, header_value(&key)?)],
             safe: true,
             secret: Some(&req.client_secret),
+            finish_if_cancelled: true,
         };
         let deadline = self.inner.sender.deadline();
         let answer = self.inner.sender.send(&call, deadline).await?;
@@ -304,6 +305,7 @@ impl Client {
             headers,
             safe: if_match.is_some(),
             secret: patch.client_secret.as_ref(),
+            finish_if_cancelled: true,
         };
         let deadline = self.inner.sender.deadline();
         let answer = self.inner.sender.send(&call, deadline).await?;
@@ -337,6 +339,7 @@ impl Client {
             headers: Vec::new(),
             safe: true,
             secret: None,
+            finish_if_cancelled: true,
         };
         let deadline = self.inner.sender.deadline();
         let answer = self.inner.sender.send(&call, deadline).await?;
@@ -389,6 +392,7 @@ fn get(url: url::Url) -> Call<'static> {
         headers: Vec::new(),
         safe: true,
         secret: None,
+        finish_if_cancelled: false,
     }
 }
 

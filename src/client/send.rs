@@ -79,6 +79,12 @@ pub(crate) struct Call<'a> {
     pub safe: bool,
     /// The client secret in `body`, if any: redacted from the answer's text.
     pub secret: Option<&'a Secret>,
+    /// A write: once sent, it is not abandoned when the client is
+    /// cancelled. Writer may already be carrying it out, and only its
+    /// answer says what happened (for a create, the new app's ID, without
+    /// which the app would exist outside Terraform's state). Cancellation
+    /// then only stops further attempts. Reads are abandoned at once.
+    pub finish_if_cancelled: bool,
 }
 
 /// The final HTTP answer to a call (success or not).
@@ -166,10 +172,17 @@ impl Sender {
                 return Err(deadline.out_of_time());
             }
             let timeout = self.request_timeout.min(remaining);
+            if self.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
             let sent = Instant::now();
-            let result = self
-                .cancellable(self.attempt(call, timeout, &redactor))
-                .await?;
+            let result = if call.finish_if_cancelled {
+                // Bounded by `timeout`, like every attempt.
+                self.attempt(call, timeout, &redactor).await
+            } else {
+                self.cancellable(self.attempt(call, timeout, &redactor))
+                    .await?
+            };
             let elapsed_ms = millis(sent.elapsed());
             let (failure, retry_after, outcome) = match result {
                 Ok(answer) if (300..400).contains(&answer.status) => {
@@ -338,6 +351,12 @@ impl Sender {
             location,
             redactor: redactor.clone(),
         })
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(CancellationToken::is_cancelled)
     }
 
     /// Runs `work` unless the cancellation token fires first.
