@@ -39,6 +39,10 @@ pub struct ClientConfig {
     /// finished (within `request_timeout`) so that its outcome is known, and
     /// is not retried.
     pub cancel: Option<CancellationToken>,
+    /// Allows a plain `http://` base URL to a host that is not loopback (an
+    /// emulator in another container). Off by default: the API key and
+    /// client secrets would cross the network unencrypted.
+    pub allow_insecure_http: bool,
 }
 
 impl ClientConfig {
@@ -56,6 +60,7 @@ impl ClientConfig {
             max_backoff: Duration::from_secs(10),
             page_size: 100,
             cancel: None,
+            allow_insecure_http: false,
         }
     }
 
@@ -85,7 +90,22 @@ impl fmt::Debug for ClientConfig {
             .field("max_backoff", &self.max_backoff)
             .field("page_size", &self.page_size)
             .field("cancel", &self.cancel.is_some())
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
+    }
+}
+
+/// Whether `url` points at this machine: `localhost`, 127.0.0.0/8 or `::1`.
+/// Plain http is harmless there (nothing crosses a network).
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.strip_suffix('.').unwrap_or(d);
+            d.eq_ignore_ascii_case("localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -134,6 +154,30 @@ mod tests {
             c.effective_user_agent(),
             format!("terraform-provider-writer/{v}")
         );
+    }
+
+    #[test]
+    fn loopback_is_this_machine_only() {
+        let is = |s: &str| is_loopback(&url::Url::parse(s).unwrap());
+        for yes in [
+            "http://127.0.0.1:8787",
+            "http://127.1.2.3",
+            "http://[::1]:8080",
+            "http://localhost",
+            "http://LOCALHOST.:9",
+        ] {
+            assert!(is(yes), "{yes}");
+        }
+        for no in [
+            "http://10.0.0.5:8787",
+            "http://emulator:8787",
+            "http://localhost.evil.example",
+            "http://128.0.0.1",
+            "http://[::2]",
+            "http://0.0.0.0",
+        ] {
+            assert!(!is(no), "{no}");
+        }
     }
 
     #[test]

@@ -2,14 +2,18 @@
 //! differently, each keeping what Writer said (status, error key,
 //! description, field, request id) for the message a user reads.
 //!
-//! Messages never hold a secret: Writer's error bodies carry none, requests
-//! are never quoted, and transport errors keep the URL but no header.
+//! Messages never hold a secret: requests are never quoted, transport errors
+//! keep the URL but no header, and every text the server wrote (descriptions,
+//! keys, fields, request ids) has been through the call's `Redactor`, since a
+//! server or proxy may echo the request.
 
 use std::fmt;
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
+
+use super::redact::Redactor;
 
 /// Writer's descriptions are short; a long body is a proxy's HTML page.
 const MAX_DESCRIPTION_CHARS: usize = 500;
@@ -91,6 +95,17 @@ pub enum Error {
         reason: String,
         request_id: Option<String>,
     },
+    /// A 3xx: the client follows no redirect (it would re-send the API key
+    /// and the body to wherever it points). `to` is the origin of `Location`
+    /// only (scheme, host, port), never a user name, password or path.
+    Redirected {
+        status: u16,
+        to: Option<String>,
+        request_id: Option<String>,
+    },
+    /// The operation (every page, retry and wait of it) ran past its time
+    /// limit, `ClientConfig::max_elapsed`.
+    OutOfTime { limit: Duration },
     /// The client's cancellation token fired.
     Cancelled,
     /// `Client::new` refused the configuration.
@@ -101,7 +116,9 @@ impl Error {
     /// The `X-Request-Id` of the answer this error came from.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::BadResponse { request_id, .. } => request_id.as_deref(),
+            Error::BadResponse { request_id, .. } | Error::Redirected { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => self.problem()?.request_id.as_deref(),
         }
     }
@@ -109,7 +126,7 @@ impl Error {
     /// The HTTP status Writer answered with, if it answered.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::BadResponse { status, .. } => Some(*status),
+            Error::BadResponse { status, .. } | Error::Redirected { status, .. } => Some(*status),
             _ => self.problem().map(|p| p.status),
         }
     }
@@ -128,23 +145,27 @@ impl Error {
             | Error::UnexpectedStatus { problem } => Some(problem),
             Error::Transport { .. }
             | Error::BadResponse { .. }
+            | Error::Redirected { .. }
+            | Error::OutOfTime { .. }
             | Error::Cancelled
             | Error::InvalidConfig { .. } => None,
         }
     }
 
-    /// The error for a final answer that is not a success.
+    /// The error for a final answer that is not a success. `request_id` is
+    /// already clean; the body's text is cleaned here with `redactor`.
     pub(crate) fn from_answer(
         status: u16,
         body: &[u8],
         request_id: Option<String>,
         attempts: u32,
         retry_after: Option<Duration>,
+        redactor: &Redactor,
     ) -> Error {
         let problem = Box::new(Problem {
             status,
             request_id,
-            ..Problem::from_body(body)
+            ..Problem::from_body(body, redactor)
         });
         match status {
             400 => Error::Validation {
@@ -195,8 +216,26 @@ struct ErrorItem {
     extras: Option<serde_json::Map<String, Value>>,
 }
 
+/// Keys and field names are identifiers; more than this is not one.
+const MAX_NAME_CHARS: usize = 100;
+
+/// The first `max` characters of `text` cleaned by `redactor`, with `…` when
+/// cut. Redaction runs on a longer prefix than is kept, so a secret that
+/// straddles the cut is recognised whole before the cut is made.
+fn cleaned(text: &str, max: usize, redactor: &Redactor) -> String {
+    let slack = max + 2048;
+    let head: String = text.chars().take(slack).collect();
+    let clean = redactor.clean(&head);
+    if clean.chars().count() > max {
+        let cut: String = clean.chars().take(max).collect();
+        format!("{cut}…")
+    } else {
+        clean
+    }
+}
+
 impl Problem {
-    fn from_body(body: &[u8]) -> Problem {
+    fn from_body(body: &[u8], redactor: &Redactor) -> Problem {
         let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) else {
             return Problem::default();
         };
@@ -208,22 +247,17 @@ impl Problem {
             .map(str::trim)
             .filter(|d| !d.is_empty())
             .collect();
-        let description = (!descriptions.is_empty()).then(|| {
-            let joined = descriptions.join("; ");
-            if joined.chars().count() > MAX_DESCRIPTION_CHARS {
-                let cut: String = joined.chars().take(MAX_DESCRIPTION_CHARS).collect();
-                format!("{cut}…")
-            } else {
-                joined
-            }
-        });
+        let description = (!descriptions.is_empty())
+            .then(|| cleaned(&descriptions.join("; "), MAX_DESCRIPTION_CHARS, redactor));
         Problem {
-            key: first.and_then(|e| e.key.clone()),
+            key: first
+                .and_then(|e| e.key.as_deref())
+                .map(|k| cleaned(k, MAX_NAME_CHARS, redactor)),
             field: first
                 .and_then(|e| e.extras.as_ref())
                 .and_then(|x| x.get("field"))
                 .and_then(Value::as_str)
-                .map(str::to_string),
+                .map(|f| cleaned(f, MAX_NAME_CHARS, redactor)),
             description,
             ..Problem::default()
         }
@@ -390,6 +424,30 @@ impl fmt::Display for Error {
                 }
                 return Ok(());
             }
+            Error::Redirected {
+                status,
+                to,
+                request_id,
+            } => {
+                let to = to.as_deref().unwrap_or("no location");
+                write!(
+                    f,
+                    "Writer's address answered with a redirect (HTTP {status}) to {to}; the \
+                     provider follows no redirects, so nothing was sent there"
+                )?;
+                if let Some(id) = request_id {
+                    write!(f, "; request id {id}")?;
+                }
+                return Ok(());
+            }
+            Error::OutOfTime { limit } => {
+                return write!(
+                    f,
+                    "the operation did not finish within its time limit of {}s, retries and \
+                     pages included",
+                    limit.as_secs_f64()
+                )
+            }
             Error::Cancelled => {
                 return f.write_str("the call to Writer was cancelled: the provider is stopping")
             }
@@ -422,7 +480,14 @@ mod tests {
     use super::*;
 
     fn answer(status: u16, body: &str) -> Error {
-        Error::from_answer(status, body.as_bytes(), Some("req_42".into()), 1, None)
+        Error::from_answer(
+            status,
+            body.as_bytes(),
+            Some("req_42".into()),
+            1,
+            None,
+            &Redactor::default(),
+        )
     }
 
     fn writer_error(tpe: &str, key: &str, description: &str, field: Option<&str>) -> String {
@@ -531,7 +596,14 @@ mod tests {
 
     #[test]
     fn a_body_that_is_not_writers_leaves_the_status() {
-        let e = Error::from_answer(502, b"<html>Bad Gateway</html>", None, 4, None);
+        let e = Error::from_answer(
+            502,
+            b"<html>Bad Gateway</html>",
+            None,
+            4,
+            None,
+            &Redactor::default(),
+        );
         assert!(matches!(&e, Error::Unavailable { attempts: 4, problem } if problem.key.is_none()));
         assert_eq!(
             e.to_string(),
@@ -548,6 +620,36 @@ mod tests {
     }
 
     #[test]
+    fn echoed_credentials_are_redacted_from_every_server_text() {
+        use crate::client::Secret;
+        const KEY: &str = "test-admin-key-not-real-echo";
+        const SECRET: &str = "fake-secret-echoed-0001";
+        let redactor = Redactor::new([&Secret::new(KEY), &Secret::new(SECRET)]);
+        // A proxy repeating the request: header, body, and a long echo whose
+        // secret straddles the description length cap.
+        let padding = "x".repeat(MAX_DESCRIPTION_CHARS - 5);
+        let body = serde_json::json!({"errors": [
+            {"description": format!("Authorization: Bearer {KEY}"),
+             "key": format!("k.{SECRET}"),
+             "extras": {"field": KEY}},
+            {"description": format!("body: {{\"client_secret\":\"{SECRET}\"}}")},
+            {"description": format!("{padding}{SECRET}")},
+        ]})
+        .to_string();
+        let e = Error::from_answer(400, body.as_bytes(), None, 1, None, &redactor);
+        let p = e.problem().unwrap();
+        let shown = format!("{e} {e:?} {:?} {:?}", p.key, p.field);
+        for piece in [KEY, SECRET, &KEY[..8], &SECRET[SECRET.len() - 8..]] {
+            assert!(!shown.contains(piece), "{piece} in {shown}");
+        }
+        assert!(
+            shown.contains("Authorization: Bearer [redacted]"),
+            "{shown}"
+        );
+        assert_eq!(p.key.as_deref(), Some("k.[redacted]"));
+    }
+
+    #[test]
     fn rate_limited_says_how_long_writer_asked_to_wait() {
         let e = Error::from_answer(
             429,
@@ -555,6 +657,7 @@ mod tests {
             Some("req_9".into()),
             5,
             Some(Duration::from_secs(3)),
+            &Redactor::default(),
         );
         assert_eq!(
             e.to_string(),

@@ -6,10 +6,16 @@
 //! talks to whatever Writer is at the base URL. Secrets (the API key, client
 //! secrets) travel in [`Secret`] and leave it only onto the wire.
 //!
+//! The server is untrusted input: no redirect is followed, plain `http://`
+//! is refused beyond loopback unless allowed, bodies and lists are capped,
+//! every operation (pages and read-backs included) ends by one deadline, and
+//! what the server writes is cleaned of the secrets sent before anyone sees it.
+//!
 //! Layout: [`Client`] (here) turns each operation into a `send::Call` and
 //! the answer into a result; `send` runs the attempts; `retry` is the pure
 //! policy it follows; `model` holds the JSON shapes; `error` the one error
-//! enum; `config` the settings; `secret` the redacting wrapper.
+//! enum; `config` the settings; `secret` the redacting wrapper; `redact`
+//! removes secrets from server text.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -20,26 +26,36 @@ use reqwest::Method;
 mod config;
 mod error;
 mod model;
+mod redact;
 mod retry;
 mod secret;
 mod send;
 
-pub use config::ClientConfig;
+pub use config::{is_loopback, ClientConfig};
 pub use error::{Error, Problem, TransportKind};
-pub use model::{CreateApp, ListFilter, OAuthApp, UpdateApp, Versioned};
+pub use model::{CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, Versioned};
 pub use secret::Secret;
 
 use config::shown_url;
-use model::ListPage;
+use model::{limit_hint, ListPage};
+use redact::Redactor;
 use retry::RetryPolicy;
-use send::{Answer, Call, Sender};
+use send::{Answer, Call, Deadline, Sender};
 
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// Writer's page size limit.
 const MAX_PAGE_SIZE: u32 = 100;
-/// A list that has not ended after this many pages is a server going round
-/// in circles, not an organization's OAuth apps.
-const MAX_PAGES: usize = 10_000;
+/// The most apps one list may hold. An organization has a handful of OAuth
+/// apps per connector (one per Atlassian site, say); ten thousand is far
+/// beyond any real one, and at ~1 KB an app it stays around 10 MB of memory.
+pub const MAX_LISTED_APPS: usize = 10_000;
+/// The most pages one list may take: `MAX_LISTED_APPS` at Writer's page size
+/// is 100 pages; ten times that leaves room for a server paging in small
+/// steps, and still ends a server that pages forever (empty pages included).
+pub const MAX_LIST_PAGES: usize = 1_000;
+/// The most body bytes one list may read over all its pages: 10 000 apps of
+/// ~1.6 KB. Each page alone is already capped at 4 MiB.
+const MAX_LIST_BYTES: usize = 16 * 1024 * 1024;
 
 /// A Writer API client. Clones share one connection pool and settings.
 #[derive(Clone)]
@@ -68,6 +84,16 @@ impl Client {
             reason: reason.to_string(),
         };
         let apps_url = apps_url(&config.base_url).map_err(invalid)?;
+        if config.base_url.scheme() == "http"
+            && !is_loopback(&config.base_url)
+            && !config.allow_insecure_http
+        {
+            return Err(invalid(
+                "the base URL uses plain http to a host that is not loopback, which would send \
+                 the API key and client secrets unencrypted; use https, or allow insecure http \
+                 explicitly",
+            ));
+        }
         if config.api_key.expose().trim().is_empty() {
             return Err(invalid("the API key is empty"));
         }
@@ -84,6 +110,9 @@ impl Client {
             .default_headers(headers)
             .user_agent(user_agent)
             .connect_timeout(config.request_timeout)
+            // A redirect would re-send the key and the body (the client
+            // secret) to wherever it points: never follow one.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| invalid(&format!("cannot set up HTTP: {}", error_chain(&e))))?;
         let sender = Sender {
@@ -96,6 +125,7 @@ impl Client {
             },
             request_timeout: config.request_timeout,
             cancel: config.cancel,
+            api_key: config.api_key,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -118,30 +148,83 @@ impl Client {
             body: Some(&body),
             headers: vec![(IDEMPOTENCY_KEY, header_value(&key)?)],
             safe: true,
+            secret: Some(&req.client_secret),
             finish_if_cancelled: true,
         };
-        let answer = self.inner.sender.send(&call).await?;
-        versioned(answer)
+        let deadline = self.inner.sender.deadline();
+        let answer = self.inner.sender.send(&call, deadline).await?;
+        versioned(answer, Some(&req.client_secret))
     }
 
     /// The app, or `None` when Writer has no app with this ID.
     pub async fn get_app(&self, id: &str) -> Result<Option<Versioned<OAuthApp>>, Error> {
+        self.get_app_by(id, self.inner.sender.deadline()).await
+    }
+
+    async fn get_app_by(
+        &self,
+        id: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Versioned<OAuthApp>>, Error> {
         let Some(url) = self.app_url(id) else {
             return Ok(None);
         };
-        let answer = self.inner.sender.send(&get(url)).await?;
+        let answer = self.inner.sender.send(&get(url), deadline).await?;
         if answer.status == 404 {
             return Ok(None);
         }
-        versioned(answer).map(Some)
+        versioned(answer, None).map(Some)
     }
 
-    /// Every app matching `filter`, oldest first, all pages.
+    /// Every app matching `filter`, oldest first, all pages; at most
+    /// [`MAX_LISTED_APPS`] apps in [`MAX_LIST_PAGES`] pages.
     pub async fn list_apps(&self, filter: &ListFilter) -> Result<Vec<OAuthApp>, Error> {
         let mut apps = Vec::new();
+        self.each_app(filter, |app| {
+            apps.push(app);
+            true
+        })
+        .await?;
+        Ok(apps)
+    }
+
+    /// The apps of `connector` named `name` (ignoring case, Writer's rule),
+    /// read only until the answer is decided: none, one, or more than one.
+    pub async fn find_app_by_name(&self, connector: &str, name: &str) -> Result<NameMatch, Error> {
+        let filter = ListFilter {
+            connector: Some(connector.to_string()),
+            name: Some(name.to_string()),
+        };
+        let mut found = Vec::new();
+        self.each_app(&filter, |app| {
+            // A server (or proxy) that ignores the filter is not believed.
+            if filter.matches(&app) {
+                found.push(app);
+            }
+            found.len() < 2
+        })
+        .await?;
+        Ok(match found.len() {
+            0 => NameMatch::None,
+            1 => NameMatch::One(Box::new(found.remove(0))),
+            _ => NameMatch::Several(found.into_iter().map(|a| a.id).collect()),
+        })
+    }
+
+    /// Calls `keep_going` with every app matching `filter`, page by page,
+    /// until it returns false or the list ends. The whole walk shares one
+    /// deadline and is bounded in pages, apps and bytes.
+    async fn each_app(
+        &self,
+        filter: &ListFilter,
+        mut keep_going: impl FnMut(OAuthApp) -> bool,
+    ) -> Result<(), Error> {
+        let deadline = self.inner.sender.deadline();
         let mut after: Option<String> = None;
         let mut cursors = HashSet::new();
-        for _ in 0..MAX_PAGES {
+        let mut apps = 0usize;
+        let mut bytes = 0usize;
+        for _ in 0..MAX_LIST_PAGES {
             let mut url = self.inner.apps_url.clone();
             {
                 let mut query = url.query_pairs_mut();
@@ -158,14 +241,32 @@ impl Client {
                     query.append_pair("after", after);
                 }
             }
-            let answer = self.inner.sender.send(&get(url)).await?;
+            let answer = self.inner.sender.send(&get(url), deadline).await?;
             if !answer.is_success() {
                 return Err(answer.into_error());
             }
+            bytes += answer.body.len();
+            if bytes > MAX_LIST_BYTES {
+                return Err(list_too_long(
+                    &answer,
+                    &format!("its pages hold more than {MAX_LIST_BYTES} bytes"),
+                ));
+            }
             let page: ListPage = answer.json()?;
-            apps.extend(page.data);
+            for app in page.data {
+                apps += 1;
+                if apps > MAX_LISTED_APPS {
+                    return Err(list_too_long(
+                        &answer,
+                        &format!("it has more than {MAX_LISTED_APPS} apps"),
+                    ));
+                }
+                if !keep_going(trusted(app, &answer.redactor, None)) {
+                    return Ok(());
+                }
+            }
             if !page.has_more {
-                return Ok(apps);
+                return Ok(());
             }
             match page.last_id {
                 Some(last) if cursors.insert(last.clone()) => after = Some(last),
@@ -174,7 +275,7 @@ impl Client {
         }
         Err(Error::BadResponse {
             status: 200,
-            reason: format!("the list did not end after {MAX_PAGES} pages"),
+            reason: format!("the list did not end after {MAX_LIST_PAGES} pages"),
             request_id: None,
         })
     }
@@ -203,9 +304,11 @@ impl Client {
             body: Some(&body),
             headers,
             safe: if_match.is_some(),
+            secret: patch.client_secret.as_ref(),
             finish_if_cancelled: true,
         };
-        let answer = self.inner.sender.send(&call).await?;
+        let deadline = self.inner.sender.deadline();
+        let answer = self.inner.sender.send(&call, deadline).await?;
         if answer.status == 412 && answer.after_lost_attempt {
             // Our own earlier attempt may have gone through and moved the
             // ETag: then the change is in, and that is success.
@@ -213,13 +316,14 @@ impl Client {
                 id,
                 "412 after a lost attempt: checking whether the update is in"
             );
-            return match self.get_app(id).await? {
+            // The read-back is part of the same operation: same deadline.
+            return match self.get_app_by(id, deadline).await? {
                 Some(current) if patch.is_reflected_in(&current.value) => Ok(current),
                 Some(_) => Err(answer.into_error()),
                 None => Err(no_such_app()),
             };
         }
-        versioned(answer)
+        versioned(answer, patch.client_secret.as_ref())
     }
 
     /// Deletes the app; one that does not exist counts as deleted (also when
@@ -234,9 +338,11 @@ impl Client {
             body: None,
             headers: Vec::new(),
             safe: true,
+            secret: None,
             finish_if_cancelled: true,
         };
-        let answer = self.inner.sender.send(&call).await?;
+        let deadline = self.inner.sender.deadline();
+        let answer = self.inner.sender.send(&call, deadline).await?;
         if answer.is_success() || answer.status == 404 {
             Ok(())
         } else {
@@ -285,18 +391,51 @@ fn get(url: url::Url) -> Call<'static> {
         body: None,
         headers: Vec::new(),
         safe: true,
+        secret: None,
         finish_if_cancelled: false,
     }
 }
 
-fn versioned(answer: Answer) -> Result<Versioned<OAuthApp>, Error> {
+/// The app of a successful answer. `sent` is the client secret this call
+/// sent, if any.
+fn versioned(answer: Answer, sent: Option<&Secret>) -> Result<Versioned<OAuthApp>, Error> {
     if !answer.is_success() {
         return Err(answer.into_error());
     }
+    let app = answer.json()?;
     Ok(Versioned {
-        value: answer.json()?,
+        value: trusted(app, &answer.redactor, sent),
         etag: answer.etag,
     })
+}
+
+/// An app as the rest of the provider may see and store it: no field holds
+/// a secret sent in the call (a server echoing one into `name` would put it
+/// in state), and the secret hint reveals no more than the contract allows.
+fn trusted(mut app: OAuthApp, redactor: &Redactor, sent: Option<&Secret>) -> OAuthApp {
+    app.client_secret_hint = limit_hint(&app.client_secret_hint, sent);
+    for text in [
+        &mut app.id,
+        &mut app.connector,
+        &mut app.name,
+        &mut app.client_id,
+        &mut app.client_secret_updated_at,
+        &mut app.callback_url,
+        &mut app.status,
+        &mut app.created_at,
+        &mut app.updated_at,
+    ]
+    .into_iter()
+    .chain(app.scopes.iter_mut())
+    {
+        if redactor.finds_in(text) {
+            *text = redactor.clean(text);
+        }
+    }
+    if redactor.finds_in(&app.client_secret_hint) {
+        app.client_secret_hint = limit_hint("…", None);
+    }
+    app
 }
 
 fn header_value(text: &str) -> Result<HeaderValue, Error> {
@@ -312,6 +451,14 @@ fn no_such_app() -> Error {
             description: Some("no OAuth app with this id".to_string()),
             ..Problem::default()
         }),
+    }
+}
+
+fn list_too_long(answer: &Answer, why: &str) -> Error {
+    Error::BadResponse {
+        status: answer.status,
+        reason: format!("the list is longer than any organization's OAuth apps: {why}"),
+        request_id: answer.request_id.clone(),
     }
 }
 
@@ -420,6 +567,27 @@ mod tests {
                 assert!(!format!("{err} {err:?}").contains("newline-not-real"));
             }
         }
+    }
+
+    #[test]
+    fn plain_http_beyond_loopback_needs_an_explicit_opt_in() {
+        let config = |base: &str, allow: bool| {
+            let mut c = ClientConfig::new(url(base), Secret::new("test-admin-key-not-real"));
+            c.allow_insecure_http = allow;
+            c
+        };
+        for base in [
+            "http://127.0.0.1:8787",
+            "http://localhost:1",
+            "http://[::1]:2",
+        ] {
+            assert!(Client::new(config(base, false)).is_ok(), "{base}");
+        }
+        let err = Client::new(config("http://emulator.internal:8787", false)).unwrap_err();
+        assert!(matches!(err, Error::InvalidConfig { .. }), "{err:?}");
+        assert!(err.to_string().contains("plain http"), "{err}");
+        assert!(Client::new(config("http://emulator.internal:8787", true)).is_ok());
+        assert!(Client::new(config("https://api.writer.com", false)).is_ok());
     }
 
     #[test]

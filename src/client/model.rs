@@ -24,8 +24,9 @@ pub struct OAuthApp {
     pub connector: String,
     pub name: String,
     pub client_id: String,
-    /// `"…"` and the secret's last four characters; the secret itself is
-    /// never returned.
+    /// `"…"` and the secret's last four characters when it has at least 16,
+    /// otherwise `"…"` alone; the secret itself is never returned. The client
+    /// enforces this whatever the server says (see [`limit_hint`]).
     pub client_secret_hint: String,
     pub client_secret_updated_at: String,
     pub scopes: Vec<String>,
@@ -60,6 +61,29 @@ pub struct ListFilter {
     pub connector: Option<String>,
     /// Exact name, ignoring case (Writer's rule).
     pub name: Option<String>,
+}
+
+/// The apps with one name: the answer of `Client::find_app_by_name`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameMatch {
+    None,
+    One(Box<OAuthApp>),
+    /// The IDs of the first matches found (at least two); the lookup stops
+    /// there, so there may be more.
+    Several(Vec<String>),
+}
+
+impl ListFilter {
+    /// Whether `app` passes this filter, by Writer's rules (names ignore
+    /// case and surrounding whitespace).
+    pub(crate) fn matches(&self, app: &OAuthApp) -> bool {
+        let name_key = |n: &str| n.trim().to_lowercase();
+        self.connector.as_ref().is_none_or(|c| *c == app.connector)
+            && self
+                .name
+                .as_ref()
+                .is_none_or(|n| name_key(n) == name_key(&app.name))
+    }
 }
 
 /// One page of `GET /v1/oauth-apps`.
@@ -128,11 +152,40 @@ impl UpdateApp {
     }
 }
 
-/// Writer's hint for a secret: an ellipsis and its last four characters.
+/// Secrets shorter than this get a hint with no characters of theirs: four
+/// characters of a short secret are too large a part of it.
+pub(crate) const HINT_MIN_SECRET_CHARS: usize = 16;
+const HINT_TAIL_CHARS: usize = 4;
+const ELLIPSIS: &str = "…";
+
+/// Writer's hint for a secret, per the contract: an ellipsis and its last
+/// four characters when it has at least 16, otherwise the ellipsis alone.
 fn secret_hint(secret: &str) -> String {
     let chars: Vec<char> = secret.chars().collect();
-    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
-    format!("…{tail}")
+    if chars.len() < HINT_MIN_SECRET_CHARS {
+        return ELLIPSIS.to_string();
+    }
+    let tail: String = chars[chars.len() - HINT_TAIL_CHARS..].iter().collect();
+    format!("{ELLIPSIS}{tail}")
+}
+
+/// The hint the provider may keep, whatever the server sent: one of the
+/// contract's two shapes (`…` alone, or `…` and four printable characters),
+/// else `…`. When the call sent the secret (`sent`), a short one gets `…`
+/// alone, so a server cannot reveal the tail of a short secret either.
+pub(crate) fn limit_hint(server: &str, sent: Option<&Secret>) -> String {
+    if sent.is_some_and(|s| s.expose().chars().count() < HINT_MIN_SECRET_CHARS) {
+        return ELLIPSIS.to_string();
+    }
+    match server.strip_prefix(ELLIPSIS) {
+        Some(tail)
+            if tail.chars().count() == HINT_TAIL_CHARS
+                && !tail.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            server.to_string()
+        }
+        _ => ELLIPSIS.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -240,10 +293,51 @@ mod tests {
     }
 
     #[test]
-    fn secret_hint_is_the_last_four_characters() {
+    fn secret_hint_is_the_last_four_characters_of_a_long_enough_secret() {
         assert_eq!(secret_hint(SECRET), "…0001");
-        assert_eq!(secret_hint("abc"), "…abc");
-        assert_eq!(secret_hint("ééééxyzé"), "…xyzé");
+        assert_eq!(secret_hint("abc"), "…");
+        assert_eq!(secret_hint("fake-secret-015"), "…", "15 characters");
+        assert_eq!(secret_hint("éééééééééééexyzé"), "…xyzé");
+    }
+
+    #[test]
+    fn a_server_hint_reveals_no_more_than_the_contract_allows() {
+        let long = Secret::new(SECRET);
+        let short = Secret::new("fake-short-01");
+        let cases = [
+            // (server's hint, the secret sent in the call, what is kept)
+            ("…0001", None, "…0001"),
+            ("…", None, "…"),
+            ("…0001", Some(&long), "…0001"),
+            ("…t-01", Some(&short), "…"),
+            ("…", Some(&short), "…"),
+            (SECRET, None, "…"),
+            ("…fake-secret-0001", None, "…"),
+            ("…fake-secret-0001", Some(&long), "…"),
+            ("0001", None, "…"),
+            ("…01", None, "…"),
+            ("…\u{1b}[0m", None, "…"),
+            ("", None, "…"),
+        ];
+        for (server, sent, kept) in cases {
+            assert_eq!(limit_hint(server, sent), kept, "{server:?}");
+        }
+    }
+
+    #[test]
+    fn the_name_filter_ignores_case_and_surrounding_space_like_writer() {
+        let filter = ListFilter {
+            connector: Some("confluence".into()),
+            name: Some(" engineering ".into()),
+        };
+        assert!(filter.matches(&app()));
+        let mut other = app();
+        other.name = "Engineering 2".into();
+        assert!(!filter.matches(&other));
+        other = app();
+        other.connector = "sharepoint".into();
+        assert!(!filter.matches(&other));
+        assert!(ListFilter::default().matches(&other));
     }
 
     #[test]

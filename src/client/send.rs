@@ -4,7 +4,13 @@
 //!
 //! Logs name the method, path, status, attempt, request id and timings, never
 //! a header value or a body: headers hold the API key, bodies the client
-//! secret.
+//! secret. What the server wrote (request id, `Location`) is passed through
+//! the call's [`Redactor`] before it is logged or kept.
+//!
+//! Redirects are never followed (the reqwest client is built with
+//! `Policy::none()`): a 3xx ends the call with [`Error::Redirected`], naming
+//! only the origin it pointed to. A whole operation (several calls: pages, a
+//! read-back) shares one [`Deadline`].
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
@@ -16,12 +22,50 @@ use tokio_util::sync::CancellationToken;
 
 use super::config::shown_url;
 use super::error::{Error, TransportKind};
+use super::redact::Redactor;
 use super::retry::{parse_retry_after, Failure, Next, RetryPolicy};
+use super::Secret;
 
 /// Apps are small and pages hold at most 100: anything near this is not Writer.
 const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Writer's request ids are short tokens; more is not an id worth showing.
+const MAX_REQUEST_ID_CHARS: usize = 128;
+
+/// The end of one operation's time: every call, page and retry of it ends
+/// by then (the provider's `retry_timeout`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deadline {
+    started: Instant,
+    limit: Duration,
+}
+
+impl Deadline {
+    pub(crate) fn starting_now(limit: Duration) -> Deadline {
+        Deadline {
+            started: Instant::now(),
+            limit,
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    fn remaining(&self) -> Duration {
+        self.limit.saturating_sub(self.elapsed())
+    }
+
+    pub(crate) fn passed(&self) -> bool {
+        self.remaining().is_zero()
+    }
+
+    pub(crate) fn out_of_time(&self) -> Error {
+        Error::OutOfTime { limit: self.limit }
+    }
+}
 
 /// A request, ready to be sent as many times as needed.
 pub(crate) struct Call<'a> {
@@ -33,6 +77,8 @@ pub(crate) struct Call<'a> {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// Repeating it is harmless even if Writer acted on an earlier attempt.
     pub safe: bool,
+    /// The client secret in `body`, if any: redacted from the answer's text.
+    pub secret: Option<&'a Secret>,
     /// A write: once sent, it is not abandoned when the client is
     /// cancelled. Writer may already be carrying it out, and only its
     /// answer says what happened (for a create, the new app's ID, without
@@ -52,6 +98,10 @@ pub(crate) struct Answer {
     /// An earlier attempt failed in a way that leaves open whether Writer
     /// carried it out: this answer may be to a repeat of a done request.
     pub after_lost_attempt: bool,
+    /// The `Location` header, resolved against the request URL.
+    pub location: Option<url::Url>,
+    /// The secrets of this call, to clean server text with.
+    pub redactor: Redactor,
 }
 
 impl Answer {
@@ -62,7 +112,10 @@ impl Answer {
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_slice(&self.body).map_err(|e| Error::BadResponse {
             status: self.status,
-            reason: format!("the body is not the JSON the contract describes ({e})"),
+            // serde quotes the offending value, which may be an echo.
+            reason: self.redactor.clean(&format!(
+                "the body is not the JSON the contract describes ({e})"
+            )),
             request_id: self.request_id.clone(),
         })
     }
@@ -74,6 +127,7 @@ impl Answer {
             self.request_id,
             self.attempts,
             self.retry_after,
+            &self.redactor,
         )
     }
 }
@@ -93,36 +147,60 @@ pub(crate) struct Sender {
     pub policy: RetryPolicy,
     pub request_timeout: Duration,
     pub cancel: Option<CancellationToken>,
+    /// Sent in every `Authorization` header; redacted from every answer.
+    pub api_key: Secret,
 }
 
 impl Sender {
+    /// The deadline of an operation starting now.
+    pub(crate) fn deadline(&self) -> Deadline {
+        Deadline::starting_now(self.policy.max_elapsed)
+    }
+
     /// Sends `call` until it gets an answer that is final under the retry
-    /// policy. `Err` only when no answer came back (or it was unreadable).
-    pub(crate) async fn send(&self, call: &Call<'_>) -> Result<Answer, Error> {
-        let started = Instant::now();
+    /// policy, or `deadline` passes. `Err` when no answer came back (or it
+    /// was unreadable, or a redirect).
+    pub(crate) async fn send(&self, call: &Call<'_>, deadline: Deadline) -> Result<Answer, Error> {
         let path = call.url.path();
+        let redactor = Redactor::new(std::iter::once(&self.api_key).chain(call.secret));
         let mut after_lost_attempt = false;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let remaining = self.policy.max_elapsed.saturating_sub(started.elapsed());
-            let timeout = if remaining.is_zero() {
-                self.request_timeout
-            } else {
-                self.request_timeout.min(remaining)
-            };
+            let remaining = deadline.remaining();
+            if remaining.is_zero() {
+                return Err(deadline.out_of_time());
+            }
+            let timeout = self.request_timeout.min(remaining);
             if self.is_cancelled() {
                 return Err(Error::Cancelled);
             }
             let sent = Instant::now();
             let result = if call.finish_if_cancelled {
                 // Bounded by `timeout`, like every attempt.
-                self.attempt(call, timeout).await
+                self.attempt(call, timeout, &redactor).await
             } else {
-                self.cancellable(self.attempt(call, timeout)).await?
+                self.cancellable(self.attempt(call, timeout, &redactor))
+                    .await?
             };
             let elapsed_ms = millis(sent.elapsed());
             let (failure, retry_after, outcome) = match result {
+                Ok(answer) if (300..400).contains(&answer.status) => {
+                    tracing::debug!(
+                        method = %call.method,
+                        path,
+                        status = answer.status,
+                        attempt,
+                        request_id = answer.request_id.as_deref().unwrap_or("-"),
+                        elapsed_ms,
+                        "Writer API request redirected; not following"
+                    );
+                    return Err(Error::Redirected {
+                        status: answer.status,
+                        to: answer.location.as_ref().map(|l| redactor.clean(&origin(l))),
+                        request_id: answer.request_id,
+                    });
+                }
                 Ok(answer) => {
                     tracing::debug!(
                         method = %call.method,
@@ -151,6 +229,9 @@ impl Sender {
                     })
                 }
                 Err(AttemptError::Transport(e)) => {
+                    if e.is_timeout() && deadline.passed() {
+                        return Err(deadline.out_of_time());
+                    }
                     let error = Error::transport(&e, shown_url(&call.url), attempt);
                     let kind = match &error {
                         Error::Transport { kind, .. } => *kind,
@@ -180,7 +261,7 @@ impl Sender {
                 failure,
                 call.safe,
                 attempt,
-                started.elapsed(),
+                deadline.elapsed(),
                 retry_after,
                 rand::random::<f64>(),
             );
@@ -217,7 +298,12 @@ impl Sender {
         }
     }
 
-    async fn attempt(&self, call: &Call<'_>, timeout: Duration) -> Result<Answer, AttemptError> {
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        timeout: Duration,
+        redactor: &Redactor,
+    ) -> Result<Answer, AttemptError> {
         let mut request = self
             .http
             .request(call.method.clone(), call.url.clone())
@@ -239,8 +325,13 @@ impl Sender {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        let request_id = text(&X_REQUEST_ID);
-        let etag = text(&ETAG);
+        let request_id = text(&X_REQUEST_ID).map(|id| {
+            let id: String = id.chars().take(MAX_REQUEST_ID_CHARS).collect();
+            redactor.clean(&id)
+        });
+        // An ETag holding a secret is not kept (it would go to private state).
+        let etag = text(&ETAG).filter(|e| !redactor.finds_in(e));
+        let location = text(&reqwest::header::LOCATION).and_then(|l| call.url.join(&l).ok());
         let retry_after = text(&RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(AttemptError::Transport)? {
@@ -257,6 +348,8 @@ impl Sender {
             body,
             attempts: 1,
             after_lost_attempt: false,
+            location,
+            redactor: redactor.clone(),
         })
     }
 
@@ -276,6 +369,18 @@ impl Sender {
                 out = work => Ok(out),
             },
         }
+    }
+}
+
+/// Where a redirect pointed, as much as a message needs: scheme, host and
+/// port. Never the user name, password, path or query (any may hold a secret).
+fn origin(url: &url::Url) -> String {
+    match url.host_str() {
+        Some(host) => match url.port() {
+            Some(port) => format!("{}://{host}:{port}", url.scheme()),
+            None => format!("{}://{host}", url.scheme()),
+        },
+        None => format!("a {:?} URL with no host", url.scheme()),
     }
 }
 

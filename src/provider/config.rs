@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::client::{Client, ClientConfig, Secret};
+use crate::client::{is_loopback, Client, ClientConfig, Secret};
 use crate::domain::AppUrl;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::path::AttributePath;
@@ -19,6 +19,7 @@ use super::texts;
 pub(crate) const ENV_API_KEY: &str = "WRITER_API_KEY";
 pub(crate) const ENV_BASE_URL: &str = "WRITER_BASE_URL";
 pub(crate) const ENV_APP_URL: &str = "WRITER_APP_URL";
+pub(crate) const ENV_ALLOW_INSECURE_HTTP: &str = "WRITER_ALLOW_INSECURE_HTTP";
 const DEFAULT_BASE_URL: &str = "https://api.writer.com";
 const DEFAULT_MAX_RETRIES: u32 = 4;
 /// Enough for a slow Writer answer, short enough that a hung connection is noticed.
@@ -42,7 +43,16 @@ pub(crate) fn schema() -> Schema {
         .attribute(Attribute::optional("base_url", Type::String).description(
             "The Writer API's base URL. Defaults to the `WRITER_BASE_URL` environment variable, then \
              `https://api.writer.com`. Set it for a dedicated tenant or for the local `writer-emulator` \
-             (e.g. `http://127.0.0.1:8787`).",
+             (e.g. `http://127.0.0.1:8787`). Plain `http://` is accepted only for loopback addresses \
+             (`localhost`, `127.0.0.0/8`, `::1`) unless `allow_insecure_http` is true. Redirects are \
+             never followed.",
+        ))
+        .attribute(Attribute::optional("allow_insecure_http", Type::Bool).description(
+            "Allows a plain `http://` `base_url` whose host is not loopback, such as a \
+             `writer-emulator` in another container (`http://emulator:8787`). Defaults to the \
+             `WRITER_ALLOW_INSECURE_HTTP` environment variable (`true` or `false`), then `false`. \
+             Over plain http the API key and client secrets cross the network unencrypted: never \
+             enable it for Writer itself.",
         ))
         .attribute(Attribute::optional("app_url", Type::String).description(
             "The origin of the Writer web app, whose `/connector/confluence` path is the callback URL \
@@ -60,7 +70,8 @@ pub(crate) fn schema() -> Schema {
         ))
         .attribute(Attribute::optional("retry_timeout", Type::String).description(
             "How long one operation may take in all, retries and waits included, as a duration such \
-             as `2m`. Default `2m`.",
+             as `2m`. Default `2m`. One deadline covers everything an operation does: every page of \
+             a lookup by name, and the read that confirms an update whose answer was lost.",
         )),
     )
 }
@@ -71,6 +82,8 @@ pub(crate) struct Settings {
     pub api_key: Option<Secret>,
     pub base_url: Option<url::Url>,
     pub app_url: Option<AppUrl>,
+    /// `None` while unknown.
+    pub allow_insecure_http: Option<bool>,
     pub max_retries: u32,
     pub request_timeout: Duration,
     pub retry_timeout: Duration,
@@ -92,6 +105,12 @@ impl Settings {
             Setting::Known(s) => parse_base_url(&s, &mut diags),
             Setting::Unset => url::Url::parse(DEFAULT_BASE_URL).ok(),
         };
+        let allow_insecure_http = allow_insecure_http(config, &mut diags);
+        if let (Some(url), Some(false)) = (&base_url, allow_insecure_http) {
+            if url.scheme() == "http" && !is_loopback(url) {
+                diags.push(texts::insecure_base_url(url.host_str().unwrap_or_default()));
+            }
+        }
         let app_url = match setting(config, "app_url", ENV_APP_URL) {
             Setting::Unknown => None,
             Setting::Known(s) => match AppUrl::parse(&s) {
@@ -124,6 +143,7 @@ impl Settings {
             api_key,
             base_url,
             app_url,
+            allow_insecure_http,
             max_retries,
             request_timeout,
             retry_timeout,
@@ -155,6 +175,24 @@ fn setting(config: &Value, name: &str, env: &str) -> Setting {
         _ => match std::env::var(env) {
             Ok(v) if !v.is_empty() => Setting::Known(v),
             _ => Setting::Unset,
+        },
+    }
+}
+
+fn allow_insecure_http(config: &Value, diags: &mut Diagnostics) -> Option<bool> {
+    match config.get("allow_insecure_http") {
+        Value::Unknown => None,
+        Value::Bool(b) => Some(*b),
+        _ => match std::env::var(ENV_ALLOW_INSECURE_HTTP) {
+            Err(_) => Some(false),
+            Ok(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => Some(true),
+                "false" | "0" | "" => Some(false),
+                _ => {
+                    diags.push(texts::bad_allow_insecure_http_env(&v));
+                    Some(false)
+                }
+            },
         },
     }
 }
@@ -250,6 +288,7 @@ impl Api {
         config.request_timeout = settings.request_timeout;
         config.max_elapsed = settings.retry_timeout;
         config.cancel = Some(stop);
+        config.allow_insecure_http = settings.allow_insecure_http.unwrap_or(false);
         let client = Client::new(config).map_err(|e| texts::client_setup_failed(&e))?;
         Ok(Api { client, app_url })
     }
@@ -288,6 +327,35 @@ mod tests {
         ]));
         assert!(d.is_empty(), "{d:?}");
         assert!(s.app_url.is_none() && s.base_url.is_none() && s.api_key.is_none());
+    }
+
+    #[test]
+    fn plain_http_beyond_loopback_is_refused_unless_allowed() {
+        let http = |url: &str, allow: Value| {
+            Settings::from_config(&config(&[
+                ("base_url", Value::String(url.into())),
+                ("allow_insecure_http", allow),
+            ]))
+            .1
+        };
+        let d = http("http://emulator:8787", Value::Null);
+        let all: Vec<_> = d.iter().collect();
+        assert_eq!(all.len(), 1, "{d:?}");
+        let only = all[0];
+        assert_eq!(
+            only.attribute.as_ref().map(|p| p.to_string()).as_deref(),
+            Some("base_url")
+        );
+        assert!(
+            only.detail.contains("allow_insecure_http = true")
+                && only.detail.contains(ENV_ALLOW_INSECURE_HTTP),
+            "says how to opt in: {}",
+            only.detail
+        );
+        assert!(http("http://emulator:8787", Value::Bool(true)).is_empty());
+        assert!(http("http://emulator:8787", Value::Unknown).is_empty());
+        assert!(http("http://127.0.0.1:8787", Value::Null).is_empty());
+        assert!(http("https://writer.example", Value::Null).is_empty());
     }
 
     #[test]

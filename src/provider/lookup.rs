@@ -1,7 +1,7 @@
 //! Finding one Confluence OAuth app by ID or by name: shared by import and
 //! the data source, so both answer "none" and "several" the same way.
 
-use crate::client::{ListFilter, OAuthApp};
+use crate::client::{NameMatch, OAuthApp};
 use crate::tfplugin::diag::Diagnostic;
 
 use super::config::Api;
@@ -23,24 +23,13 @@ pub(crate) async fn find_app(api: &Api, lookup: Lookup<'_>) -> Result<OAuthApp, 
             Ok(None) => return Err(texts::no_app_with_id(id)),
             Err(e) => return Err(texts::api_error("read the OAuth app", &e)),
         },
-        Lookup::Name(name) => {
-            let filter = ListFilter {
-                connector: Some(CONNECTOR.to_string()),
-                name: Some(name.to_string()),
-            };
-            let mut apps = match api.client.list_apps(&filter).await {
-                Ok(apps) => apps,
-                Err(e) => return Err(texts::api_error("look up the OAuth app", &e)),
-            };
-            match apps.len() {
-                0 => return Err(texts::no_app_named(name)),
-                1 => apps.remove(0),
-                _ => {
-                    let ids: Vec<String> = apps.into_iter().map(|a| a.id).collect();
-                    return Err(texts::several_apps_named(name, &ids));
-                }
-            }
-        }
+        // Stops reading pages as soon as the answer is decided.
+        Lookup::Name(name) => match api.client.find_app_by_name(CONNECTOR, name).await {
+            Ok(NameMatch::One(app)) => *app,
+            Ok(NameMatch::None) => return Err(texts::no_app_named(name)),
+            Ok(NameMatch::Several(ids)) => return Err(texts::several_apps_named(name, &ids)),
+            Err(e) => return Err(texts::api_error("look up the OAuth app", &e)),
+        },
     };
     if app.connector != CONNECTOR {
         return Err(texts::wrong_connector(&app.id, &app.connector));

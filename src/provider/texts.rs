@@ -7,7 +7,7 @@ use crate::domain::{quote, Finding, Severity};
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
-use super::config::{ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL};
+use super::config::{ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL};
 
 /// A domain finding about the value at `path`.
 pub(crate) fn finding(f: Finding, path: AttributePath) -> Diagnostic {
@@ -29,6 +29,28 @@ pub(crate) fn bad_base_url(value: &str) -> Diagnostic {
         ),
     )
     .at(AttributePath::attribute("base_url"))
+}
+
+pub(crate) fn insecure_base_url(host: &str) -> Diagnostic {
+    Diagnostic::error(
+        "base_url uses plain http",
+        format!(
+            "base_url points at {host:?} over plain http, which is not a loopback address: the API key \
+             and client secrets would cross the network unencrypted. Use https. If this is a \
+             writer-emulator on another machine or container and you accept that, set \
+             allow_insecure_http = true in the provider block (or {ENV_ALLOW_INSECURE_HTTP}=true)."
+        ),
+    )
+    .at(AttributePath::attribute("base_url"))
+}
+
+pub(crate) fn bad_allow_insecure_http_env(value: &str) -> Diagnostic {
+    let shown: String = value.chars().take(20).filter(|c| !c.is_control()).collect();
+    Diagnostic::error(
+        format!("Invalid {ENV_ALLOW_INSECURE_HTTP}"),
+        format!("{ENV_ALLOW_INSECURE_HTTP} is {shown:?}; set it to \"true\" or \"false\"."),
+    )
+    .at(AttributePath::attribute("allow_insecure_http"))
 }
 
 pub(crate) fn bad_duration(attribute: &str, value: &str) -> Diagnostic {
@@ -133,6 +155,15 @@ pub(crate) fn api_error(action: &str, e: &client::Error) -> Diagnostic {
                  change, then apply."
             ),
         ),
+        E::Redirected { .. } => Diagnostic::error(
+            format!("Writer's address redirected the request to {action}"),
+            format!(
+                "{e}\n\nThe Writer API never redirects: base_url may point at a proxy, a login page or \
+                 the wrong host. Set base_url (or {ENV_BASE_URL}) to the API's own address; the API key \
+                 and client secret were not sent to the other host."
+            ),
+        )
+        .at(AttributePath::attribute("base_url")),
         E::Validation { field, .. } => {
             let d = Diagnostic::error(format!("Writer refused to {action}"), format!("{e}"));
             match field.as_deref() {
@@ -260,12 +291,13 @@ pub(crate) fn no_app_named(name: &str) -> Diagnostic {
     )
 }
 
+/// `ids`: the first matches found; the lookup stops at the second.
 pub(crate) fn several_apps_named(name: &str, ids: &[String]) -> Diagnostic {
     Diagnostic::error(
         "Several OAuth apps have this name",
         format!(
-            "Writer has {} Confluence OAuth apps named {name:?}: {}. Use the ID of the one you mean.",
-            ids.len(),
+            "Writer has more than one Confluence OAuth app named {name:?} (names match ignoring \
+             case), among them {}. Use the ID of the one you mean.",
             ids.join(", ")
         ),
     )

@@ -1,0 +1,170 @@
+//! The real `terraform` and the real provider binary against a hostile
+//! Writer API (our own scriptable fake server): a redirect to another host,
+//! a server echoing the request into its errors, a success echoing the
+//! secret into the app. A sentinel API key and a sentinel client secret must
+//! be absent from every terraform output, the `TF_LOG=trace` log, the state
+//! file and the plan JSON.
+
+mod fake_writer;
+mod support;
+
+use fake_writer::{app_json, FakeWriter, Reply, Request};
+use serde_json::json;
+use support::{header, Run, Workdir, FAKE_API_KEY};
+
+const SECRET: &str = "fake-secret-sentinel-acceptance-0001";
+const REQUIRED: &str = r#"["search:confluence", "read:space:confluence", "read:page:confluence"]"#;
+
+/// The secret reaches the write-only attribute from an ephemeral variable,
+/// as the docs recommend.
+fn resource() -> String {
+    format!(
+        "variable \"atlassian_client_secret\" {{\n  type      = string\n  sensitive = true\n  ephemeral = true\n}}\n\nresource \"writer_confluence_oauth_app\" \"eng\" {{\n  name = \"Hostile\"\n  client_id = \"fake-client-id-0001\"\n  client_secret_wo = var.atlassian_client_secret\n  client_secret_wo_version = 1\n  scopes = {REQUIRED}\n}}\n"
+    )
+}
+
+fn workdir(fake: &FakeWriter, body: &str) -> Workdir {
+    let mut w = Workdir::uninitialized(&(header("") + body));
+    w.set_env("WRITER_API_KEY", FAKE_API_KEY);
+    w.set_env("WRITER_BASE_URL", fake.base.as_str());
+    w.set_env("TF_VAR_atlassian_client_secret", SECRET);
+    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    w.set_env("TF_LOG", "trace");
+    w
+}
+
+/// Fails naming `place` if the key, the secret, or a long piece of either
+/// is in `text`.
+fn assert_no_sentinel(place: &str, text: &str) {
+    for sentinel in [FAKE_API_KEY, SECRET] {
+        for piece in [sentinel, &sentinel[..12], &sentinel[sentinel.len() - 12..]] {
+            assert!(
+                !text.contains(piece),
+                "{place} holds {piece:?}:\n{}",
+                text.replace(piece, "<LEAK>")
+            );
+        }
+    }
+}
+
+/// Plans to a file, shows the plan as JSON, then applies: every output, the
+/// trace log (terraform's stderr), the plan JSON and the state are checked.
+/// Returns the apply.
+fn plan_and_apply(w: &Workdir) -> Run {
+    let plan = w
+        .terraform(&["plan", "-input=false", "-no-color", "-out=tfplan"])
+        .ok();
+    assert!(
+        plan.stderr.contains("provider.terraform-provider-writer"),
+        "the provider's trace lines are in the log"
+    );
+    assert_no_sentinel("plan output and trace log", &plan.all());
+    let shown = w.terraform(&["show", "-json", "tfplan"]).ok();
+    assert!(shown.stdout.contains("writer_confluence_oauth_app"));
+    assert_no_sentinel("plan JSON", &shown.all());
+    let apply = w.terraform(&["apply", "-input=false", "-no-color", "-auto-approve"]);
+    assert_no_sentinel("apply output and trace log", &apply.all());
+    assert_no_sentinel("state file", &w.read("terraform.tfstate"));
+    assert_no_sentinel("state backup", &w.read("terraform.tfstate.backup"));
+    let state = w.terraform(&["show", "-json"]);
+    assert_no_sentinel("state JSON", &state.all());
+    apply
+}
+
+/// The fake did receive the sentinels, so an echo really holds them.
+fn assert_sentinels_were_sent(request: &Request) {
+    assert!(request.body_text().contains(SECRET), "{}", request.dump());
+    assert!(
+        request
+            .header("authorization")
+            .is_some_and(|a| a.contains(FAKE_API_KEY)),
+        "{}",
+        request.dump()
+    );
+}
+
+#[test]
+fn a_redirect_to_another_host_sends_nothing_there_and_leaks_nothing() {
+    let elsewhere = FakeWriter::start(|_, _| Reply::json(201, app_json("stolen", "Hostile", "…")));
+    let location = format!(
+        "http://someone:fake-password-in-location@{}/v1/oauth-apps?steal=1",
+        elsewhere.authority()
+    );
+    let fake = FakeWriter::start(move |_, _| Reply::redirect(307, &location));
+    let w = workdir(&fake, &resource());
+    let apply = plan_and_apply(&w);
+    assert_ne!(apply.status, 0, "a redirect is an error:\n{}", apply.all());
+    let all = apply.all();
+    assert!(all.contains("redirect"), "{all}");
+    assert!(
+        all.contains(&format!("http://{}", elsewhere.authority())),
+        "names the host it pointed to:\n{all}"
+    );
+    assert!(!all.contains("fake-password-in-location"), "{all}");
+    assert_eq!(elsewhere.count(), 0, "nothing was sent to the other host");
+    assert_sentinels_were_sent(&fake.requests()[0]);
+    assert!(
+        !w.read("terraform.tfstate").contains("stolen"),
+        "no other host's answer in state"
+    );
+}
+
+/// Every error repeats the request, headers and body, plainly, JSON-escaped
+/// and URL-encoded.
+fn echo(request: &Request, _: usize) -> Reply {
+    let dump = request.dump();
+    let escaped = serde_json::to_string(&dump).unwrap();
+    let encoded: String = url::form_urlencoded::byte_serialize(dump.as_bytes()).collect();
+    Reply::json(
+        400,
+        json!({"tpe": "BadRequest", "errors": [
+            {"description": format!("cannot parse request: {dump}"),
+             "key": request.header("authorization"), "extras": {"field": "name"}},
+            {"description": format!("escaped {escaped} encoded {encoded}")},
+        ], "extras": {}}),
+    )
+}
+
+#[test]
+fn a_server_echoing_the_request_leaks_neither_key_nor_secret() {
+    let fake = FakeWriter::start(echo);
+    let w = workdir(&fake, &resource());
+    let apply = plan_and_apply(&w);
+    assert_ne!(apply.status, 0);
+    let all = apply.all();
+    assert!(all.contains("cannot parse request"), "{all}");
+    assert!(all.contains("[redacted]"), "{all}");
+    assert_sentinels_were_sent(&fake.requests()[0]);
+}
+
+#[test]
+fn a_lookup_by_name_against_an_echoing_server_leaks_nothing() {
+    let fake = FakeWriter::start(echo);
+    let w = workdir(
+        &fake,
+        "data \"writer_confluence_oauth_app\" \"x\" {\n  name = \"Hostile\"\n}\n",
+    );
+    let plan = w.terraform(&["plan", "-input=false", "-no-color"]);
+    assert_ne!(plan.status, 0);
+    assert!(plan.all().contains("[redacted]"), "{}", plan.all());
+    assert_no_sentinel("plan output and trace log", &plan.all());
+}
+
+#[test]
+fn a_success_echoing_the_secret_keeps_it_out_of_state() {
+    // Writer-assigned fields are not compared with the plan, so they would
+    // reach state as they come: the hint and the times carry the echo.
+    let fake = FakeWriter::start(|request, _| {
+        let mut app = app_json("app-1", "Hostile", &format!("…{SECRET}"));
+        app["created_at"] = json!(format!("2026 {}", request.dump()));
+        app["client_secret_updated_at"] = json!(SECRET);
+        Reply::json(201, app).header("etag", &format!("\"{SECRET}\""))
+    });
+    let w = workdir(&fake, &resource());
+    let apply = plan_and_apply(&w);
+    assert_eq!(apply.status, 0, "{}", apply.all());
+    assert_sentinels_were_sent(&fake.requests()[0]);
+    let state = w.read("terraform.tfstate");
+    assert!(state.contains("[redacted]"), "{state}");
+    assert!(state.contains("\"client_secret_hint\": \"…\""), "{state}");
+}
