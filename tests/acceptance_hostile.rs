@@ -168,3 +168,66 @@ fn a_success_echoing_the_secret_keeps_it_out_of_state() {
     assert!(state.contains("[redacted]"), "{state}");
     assert!(state.contains("\"client_secret_hint\": \"…\""), "{state}");
 }
+
+/// Careless input around real secrets: a short secret (refused), a password
+/// typed into the callback URL, control characters, a huge version, too many
+/// scopes. Validation and plan fail with diagnostics, and none of them, nor
+/// the trace log, repeats a secret, the key or the password. (Terraform's
+/// own snippet of a configuration line shows what the user typed there, so
+/// the password typed into the URL is looked for in the provider's words:
+/// each diagnostic's summary and detail.)
+#[test]
+fn bad_input_leaks_no_secret_key_or_password() {
+    const SHORT: &str = "fake-short-1x"; // refused: under 16 characters
+    const PASSWORD: &str = "fake-password-in-callback";
+    let fake = FakeWriter::start(|_, _| Reply::json(500, json!({})));
+    let scopes: Vec<String> = (0..300)
+        .map(|i| format!("\"read:thing{i}:confluence\""))
+        .collect();
+    let body = format!(
+        "{}\nvariable \"short\" {{\n  type      = string\n  sensitive = true\n}}\n\nresource \"writer_confluence_oauth_app\" \"short\" {{\n  name = \"Short\"\n  client_id = \"fake-client-id-0002\"\n  client_secret = var.short\n  callback_url = \"https://me:{PASSWORD}@app.writer.com/connector/confluence/\"\n}}\n\nresource \"writer_confluence_oauth_app\" \"odd\" {{\n  name = \"Odd\\u001b[31m\"\n  client_id = \"fake-client-id-0003\"\n  client_secret_wo = var.atlassian_client_secret\n  client_secret_wo_version = 1\n  scopes = [{}]\n}}\n\nresource \"writer_confluence_oauth_app\" \"huge\" {{\n  name = \"Huge\"\n  client_id = \"fake-client-id-0004\"\n  client_secret_wo = var.atlassian_client_secret\n  client_secret_wo_version = 1e20000\n}}\n",
+        resource(),
+        scopes.join(", ")
+    );
+    let mut w = workdir(&fake, &body);
+    w.set_env("TF_VAR_short", SHORT);
+    let validate = w.terraform(&["validate", "-json", "-no-color"]);
+    let plan = w.terraform(&["plan", "-input=false", "-no-color", "-out=tfplan"]);
+    assert_ne!(plan.status, 0, "{}", plan.all());
+    let words: Vec<String> = validate
+        .diagnostics()
+        .iter()
+        .map(|d| format!("{} {}", d["summary"], d["detail"]))
+        .collect();
+    let words = words.join("\n");
+    for expected in [
+        "Too many scopes",
+        "U+001B (ESC)",
+        "out of range",
+        "user name or password",
+    ] {
+        assert!(
+            words.contains(expected),
+            "validate says {expected:?}:\n{words}"
+        );
+    }
+    assert!(!words.contains(PASSWORD), "{words}");
+    for (place, all) in [("validate", validate.all()), ("plan", plan.all())] {
+        assert_no_sentinel(place, &all);
+        assert!(!all.contains(SHORT), "{place} holds the short secret");
+    }
+    assert_eq!(fake.count(), 0, "nothing reached Writer");
+    assert!(!w.path().join("tfplan").exists());
+    assert_no_sentinel("state file", &w.read("terraform.tfstate"));
+
+    // Variables are unknown to validation, so the short secret is judged by
+    // the plan, once the rest is valid.
+    w.write(&(header("") + &body[..body.find("resource \"writer_confluence_oauth_app\" \"short\"").unwrap()]
+        + "resource \"writer_confluence_oauth_app\" \"short\" {\n  name = \"Short\"\n  client_id = \"fake-client-id-0002\"\n  client_secret = var.short\n}\n"));
+    let plan = w.terraform(&["plan", "-input=false", "-no-color"]);
+    assert_ne!(plan.status, 0, "{}", plan.all());
+    assert!(plan.all().contains("16 characters"), "{}", plan.all());
+    assert_no_sentinel("plan of a short secret", &plan.all());
+    assert!(!plan.all().contains(SHORT), "the short secret is not shown");
+    assert_eq!(fake.count(), 0, "nothing reached Writer");
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::client::{self, CreateApp, ListFilter, OAuthApp, Secret, UpdateApp, Versioned};
+use crate::client::{self, CreateApp, NameMatch, OAuthApp, Secret, UpdateApp, Versioned};
 use crate::domain;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::schema::Schema;
@@ -186,42 +186,38 @@ async fn after_lost_create(
     e: client::Error,
 ) -> ApplyResponse {
     let fail = |d: Diagnostic| ApplyResponse::failed(Value::Null, Vec::new(), d.into());
-    let filter = ListFilter {
-        connector: Some(CONNECTOR.to_string()),
-        name: Some(sent.name.clone()),
-    };
-    let apps = match api.client.list_apps(&filter).await {
-        Ok(apps) => apps,
+    let found = match api.client.find_app_by_name(CONNECTOR, &sent.name).await {
+        Ok(found) => found,
         Err(lookup) => return fail(texts::create_outcome_unknown(&e, &sent.name, &lookup)),
     };
-    let ours = |a: &OAuthApp| {
-        a.name == sent.name
-            && a.client_id == sent.client_id
-            && scope_set(&a.scopes) == scope_set(&sent.scopes)
+    let app = match found {
+        NameMatch::None => return fail(texts::create_failed_nothing_created(&e, &sent.name)),
+        NameMatch::Several(ids) => {
+            return fail(texts::create_outcome_other_app(&e, &sent.name, &ids))
+        }
+        NameMatch::One(app) => *app,
     };
-    match apps.as_slice() {
-        [] => fail(texts::create_failed_nothing_created(&e, &sent.name)),
-        [app] if ours(app) => {
-            tracing::info!(id = %app.id, "the create's answer was lost; taking the app it made");
-            // The list has no ETag: read the app for it (the next refresh would too).
-            let found = match api.client.get_app(&app.id).await {
-                Ok(Some(found)) => found,
-                _ => Versioned {
-                    value: app.clone(),
-                    etag: None,
-                },
-            };
-            let mut response = written(found, planned, Private::default(), true);
-            response
-                .diagnostics
-                .push(texts::create_answer_lost_app_adopted(&e, &app.id));
-            response
-        }
-        others => {
-            let ids: Vec<String> = others.iter().map(|a| a.id.clone()).collect();
-            fail(texts::create_outcome_other_app(&e, &sent.name, &ids))
-        }
+    let ours = app.name == sent.name
+        && app.client_id == sent.client_id
+        && scope_set(&app.scopes) == scope_set(&sent.scopes);
+    if !ours {
+        return fail(texts::create_outcome_other_app(&e, &sent.name, &[app.id]));
     }
+    tracing::info!(id = %app.id, "the create's answer was lost; taking the app it made");
+    // The list has no ETag: read the app for it (the next refresh would too).
+    let id = app.id.clone();
+    let found = match api.client.get_app(&id).await {
+        Ok(Some(found)) => found,
+        _ => Versioned {
+            value: app,
+            etag: None,
+        },
+    };
+    let mut response = written(found, planned, Private::default(), true);
+    response
+        .diagnostics
+        .push(texts::create_answer_lost_app_adopted(&e, &id));
+    response
 }
 
 fn strings_of(v: &Value) -> Vec<String> {
