@@ -199,8 +199,9 @@ pub(crate) fn create_answer_lost_app_adopted(e: &client::Error, id: &str) -> Dia
         "Writer's answer to the create was lost; the app it made was found",
         format!(
             "{e}\n\nWriter had created the app before its answer was lost: an app with this name and \
-             client ID exists (id {id:?}), so Terraform took it into state rather than leave it outside. \
-             Nothing else is needed."
+             client ID exists (id `{id}`), so Terraform took it into state rather than leave it outside. \
+             Nothing else is needed.",
+            id = quote::text(id)
         ),
     )
 }
@@ -211,9 +212,10 @@ pub(crate) fn create_failed_nothing_created(e: &client::Error, name: &str) -> Di
     Diagnostic::error(
         "Could not create the OAuth app",
         format!(
-            "{e}\n\nWriter has no app named {name:?}, so nothing was created and nothing is lost. If \
+            "{e}\n\nWriter has no app named `{shown}`, so nothing was created and nothing is lost. If \
              Writer is unreachable or slow, check base_url and apply again; max_retries and \
-             retry_timeout in the provider block control how long the provider keeps trying."
+             retry_timeout in the provider block control how long the provider keeps trying.",
+            shown = quote::text(name)
         ),
     )
 }
@@ -230,10 +232,11 @@ pub(crate) fn create_outcome_unknown(
         format!(
             "{e}\n\nWriter may have created the app before its answer was lost, and looking it up by \
              name failed too ({lookup}). Before applying again, look in Writer (Admin > OAuth apps) for \
-             an app named {name:?}. If it is there, bring it under Terraform instead of creating it \
+             an app named `{shown}`. If it is there, bring it under Terraform instead of creating it \
              again (applying again would fail: names are unique):\n\n{import}\n\nIf it is not there, \
              apply again.",
-            import = import_by_name(name)
+            import = import_by_name(name),
+            shown = quote::text(name)
         ),
     )
 }
@@ -248,23 +251,25 @@ pub(crate) fn create_outcome_other_app(
     Diagnostic::error(
         "Could not create the OAuth app; another app has its name",
         format!(
-            "{e}\n\nAfter the create's answer was lost, Writer has {count} app(s) named {name:?} \
+            "{e}\n\nAfter the create's answer was lost, Writer has {count} app(s) named `{shown}` \
              (id {ids}), but not with this configuration's client ID and scopes, so Terraform did not \
              take it. If it is yours, bring it under Terraform:\n\n{import}\n\nOtherwise choose \
              another name.",
             count = ids.len(),
             ids = ids.join(", "),
-            import = import_by_name(name)
+            import = import_by_name(name),
+            shown = quote::text(name)
         ),
     )
     .at(AttributePath::attribute("name"))
 }
 
 pub(crate) fn app_gone(id: &str) -> Diagnostic {
+    let id = quote::text(id);
     Diagnostic::warning(
         "OAuth app deleted outside Terraform",
         format!(
-            "The Confluence OAuth app {id} no longer exists in Writer (someone deleted it). It was \
+            "The Confluence OAuth app `{id}` no longer exists in Writer (someone deleted it). It was \
              removed from the state; the plan creates it again. Knowledge Graph syncs that used it need \
              the new app."
         ),
@@ -272,20 +277,22 @@ pub(crate) fn app_gone(id: &str) -> Diagnostic {
 }
 
 pub(crate) fn no_app_with_id(id: &str) -> Diagnostic {
+    let id = quote::text(id);
     Diagnostic::error(
         "No OAuth app with this ID",
         format!(
-            "Writer has no Confluence OAuth app with ID {id:?}. Check the ID in Writer (Admin > OAuth \
+            "Writer has no Confluence OAuth app with ID `{id}`. Check the ID in Writer (Admin > OAuth \
              apps), or look it up by name (import IDs of the form \"name=<the app's name>\")."
         ),
     )
 }
 
 pub(crate) fn no_app_named(name: &str) -> Diagnostic {
+    let name = quote::text(name);
     Diagnostic::error(
         "No OAuth app with this name",
         format!(
-            "Writer has no Confluence OAuth app named {name:?} (names match ignoring case). Check the \
+            "Writer has no Confluence OAuth app named `{name}` (names match ignoring case). Check the \
              name in Writer (Admin > OAuth apps)."
         ),
     )
@@ -293,21 +300,27 @@ pub(crate) fn no_app_named(name: &str) -> Diagnostic {
 
 /// `ids`: the first matches found; the lookup stops at the second.
 pub(crate) fn several_apps_named(name: &str, ids: &[String]) -> Diagnostic {
+    let name = quote::text(name);
     Diagnostic::error(
         "Several OAuth apps have this name",
         format!(
-            "Writer has more than one Confluence OAuth app named {name:?} (names match ignoring \
+            "Writer has more than one Confluence OAuth app named `{name}` (names match ignoring \
              case), among them {}. Use the ID of the one you mean.",
-            ids.join(", ")
+            ids.iter()
+                .map(|i| quote::text(i))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     )
 }
 
 pub(crate) fn wrong_connector(id: &str, connector: &str) -> Diagnostic {
+    let id = quote::text(id);
+    let connector = quote::text(connector);
     Diagnostic::error(
         "Not a Confluence OAuth app",
         format!(
-            "The OAuth app {id} is for the {connector:?} connector; writer_confluence_oauth_app manages \
+            "The OAuth app `{id}` is for the `{connector}` connector; writer_confluence_oauth_app manages \
              Confluence apps only."
         ),
     )
