@@ -8,7 +8,10 @@
 use super::MAX_DEPTH;
 
 /// A parsed JSON document. Numbers stay as their source text.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Debug` shows the shape only: strings, numbers and member names may be
+/// secrets (raw state holds them).
+#[derive(Clone, PartialEq)]
 pub(crate) enum Json {
     Null,
     Bool(bool),
@@ -28,6 +31,28 @@ impl Json {
             Json::String(_) => "a JSON string",
             Json::Array(_) => "a JSON array",
             Json::Object(_) => "a JSON object",
+        }
+    }
+}
+
+impl std::fmt::Debug for Json {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Json::Null => f.write_str("Null"),
+            Json::Bool(b) => write!(f, "Bool({b})"),
+            Json::Number(_) => f.write_str("Number(..)"),
+            Json::String(_) => f.write_str("String(..)"),
+            Json::Array(items) => {
+                f.write_str("Array")?;
+                f.debug_list().entries(items).finish()
+            }
+            // Member names may be map keys (user data): the values' shapes only.
+            Json::Object(members) => {
+                f.write_str("Object")?;
+                f.debug_list()
+                    .entries(members.iter().map(|(_, v)| v))
+                    .finish()
+            }
         }
     }
 }
@@ -317,6 +342,22 @@ mod tests {
             parse(deep.as_bytes()).map_err(|e| e.message),
             Err("nested too deeply")
         );
+    }
+
+    #[test]
+    fn debug_shows_the_shape_and_never_strings_numbers_or_member_names() {
+        let doc = br#"{"fake-secret-key-0001": ["fake-secret-0001", 271828, true, null, {}]}"#;
+        let tree = parse(doc).expect("JSON");
+        let compact = format!("{tree:?}");
+        assert_eq!(
+            compact,
+            "Object[Array[String(..), Number(..), Bool(true), Null, Object[]]]"
+        );
+        let pretty = format!("{tree:#?}");
+        for text in [&compact, &pretty] {
+            assert!(!text.contains("fake-secret"), "{text}");
+            assert!(!text.contains("271828"), "{text}");
+        }
     }
 
     #[test]

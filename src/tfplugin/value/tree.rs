@@ -3,6 +3,7 @@
 //! enforce protocol invariants. No wire format lives here.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use super::{Number, Type};
 use crate::tfplugin::path::{AttributePath, PathStep};
@@ -13,7 +14,10 @@ use crate::tfplugin::path::{AttributePath, PathStep};
 /// Decoded objects hold every attribute of their type (absent ones as
 /// `Null`). Sets hold no two equal wholly-known elements and compare
 /// without regard to order; unknown elements are never merged, as in cty.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the shape only (kinds, object attribute names, types):
+/// strings, numbers and map keys are user data and may be secrets.
+#[derive(Clone)]
 pub enum Value {
     Null,
     Unknown,
@@ -330,6 +334,34 @@ fn transform_at(
     }
 }
 
+/// Shape without content: `Object {"client_secret": String(..)}`.
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, items) = match self {
+            Value::Null => return f.write_str("Null"),
+            Value::Unknown => return f.write_str("Unknown"),
+            Value::Bool(b) => return write!(f, "Bool({b})"),
+            Value::Number(_) => return f.write_str("Number(..)"),
+            Value::String(_) => return f.write_str("String(..)"),
+            Value::Object(attributes) => {
+                f.write_str("Object ")?;
+                return f.debug_map().entries(attributes).finish();
+            }
+            Value::Dynamic(ty, inner) => return write!(f, "Dynamic({ty}, {inner:?})"),
+            Value::List(items) => ("List", items),
+            Value::Set(items) => ("Set", items),
+            Value::Tuple(items) => ("Tuple", items),
+            // Map keys are user data: only the elements' shapes are shown.
+            Value::Map(entries) => {
+                f.write_str("Map")?;
+                return f.debug_list().entries(entries.values()).finish();
+            }
+        };
+        f.write_str(name)?;
+        f.debug_list().entries(items).finish()
+    }
+}
+
 /// Structural equality, except that sets compare as sets.
 impl PartialEq for Value {
     fn eq(&self, other: &Value) -> bool {
@@ -439,6 +471,36 @@ mod tests {
             Value::set([Value::number(1i64)]),
             Value::set([Value::Number("1.0".parse().unwrap_or(Number::ZERO))])
         );
+    }
+
+    #[test]
+    fn debug_shows_the_shape_and_never_strings_numbers_or_map_keys() {
+        let secret = "fake-secret-debug-0001";
+        let value = Value::object([
+            ("client_secret", s(secret)),
+            (
+                "version",
+                Value::Number("314159.26".parse().unwrap_or(Number::ZERO)),
+            ),
+            ("enabled", Value::Bool(true)),
+            ("scopes", Value::set([s(secret), Value::Unknown])),
+            ("tags", Value::map([(secret, s(secret))])),
+            ("pair", Value::Tuple(vec![Value::Null, s(secret)])),
+            (
+                "extra",
+                Value::dynamic(Type::list(Type::String), Value::list([s(secret)])),
+            ),
+        ]);
+        let compact = format!("{value:?}");
+        assert_eq!(
+            compact,
+            r#"Object {"client_secret": String(..), "enabled": Bool(true), "extra": Dynamic(["list","string"], List[String(..)]), "pair": Tuple[Null, String(..)], "scopes": Set[String(..), Unknown], "tags": Map[String(..)], "version": Number(..)}"#
+        );
+        let pretty = format!("{value:#?}");
+        for text in [&compact, &pretty] {
+            assert!(!text.contains("fake-secret"), "{text}");
+            assert!(!text.contains("314159"), "{text}");
+        }
     }
 
     fn sample() -> (Value, Type) {
