@@ -451,7 +451,7 @@ impl<'a> ByHash<'a> {
     fn contains_equal(&self, value: &Value) -> bool {
         self.groups
             .get(&hash_of(value))
-            .is_some_and(|group| group.iter().any(|v| *v == value))
+            .is_some_and(|group| group.contains(&value))
     }
 
     /// Takes out one value equal to `value`; false if there is none.
