@@ -5,7 +5,7 @@
 //! feature on would change number handling for the whole crate). It only
 //! builds a tree: what the tree means is decided against a type elsewhere.
 
-use super::MAX_DEPTH;
+use super::{MAX_DEPTH, MAX_VALUES};
 
 /// A parsed JSON document. Numbers stay as their source text.
 ///
@@ -76,7 +76,11 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Json, SyntaxError> {
         offset: e.valid_up_to(),
         message: "not valid UTF-8",
     })?;
-    let mut reader = Reader { text, pos: 0 };
+    let mut reader = Reader {
+        text,
+        pos: 0,
+        nodes_left: MAX_VALUES,
+    };
     let value = reader.value(0)?;
     reader.skip_whitespace();
     if reader.pos != text.len() {
@@ -88,6 +92,9 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Json, SyntaxError> {
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
+    /// A node costs ~32 bytes however short its text (`0,`): the same limit
+    /// as on decoded values bounds the tree.
+    nodes_left: usize,
 }
 
 impl Reader<'_> {
@@ -122,6 +129,10 @@ impl Reader<'_> {
         if depth > MAX_DEPTH {
             return Err(self.error("nested too deeply"));
         }
+        self.nodes_left = self
+            .nodes_left
+            .checked_sub(1)
+            .ok_or_else(|| self.error("too many values in one document"))?;
         self.skip_whitespace();
         match self.peek() {
             Some(b'n') => self.literal("null", Json::Null),
