@@ -26,7 +26,8 @@ trap cleanup EXIT
 
 key="demo-admin-key-not-real"
 say "Starting writer-emulator on a free loopback port"
-"$bin/writer-emulator" --listen 127.0.0.1:0 --api-key "$key" > "$work/emulator.out" 2>&1 &
+# The key goes in the environment, not on the command line where `ps` shows it.
+WRITER_EMULATOR_API_KEY="$key" "$bin/writer-emulator" --listen 127.0.0.1:0 > "$work/emulator.out" 2>&1 &
 emulator_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/emulator.out" 2>/dev/null && break; sleep 0.05; done
 base_url=$(sed -n 's/^writer-emulator listening on //p' "$work/emulator.out" | head -1)

@@ -340,3 +340,272 @@ fn terraform_shows_a_description_on_every_attribute_and_block() {
     assert_eq!(wo["write_only"], true, "{wo}");
     assert_eq!(wo["sensitive"], true);
 }
+
+/// A configuration with `attributes` in the resource body, after the provider block's `provider_body`.
+fn app_with(provider_body: &str, attributes: &str) -> String {
+    format!(
+        "{}resource \"writer_confluence_oauth_app\" \"test\" {{\n{attributes}\n}}\n",
+        header(provider_body)
+    )
+}
+
+const NAME_AND_ID: &str =
+    "  name = \"Engineering Confluence\"\n  client_id = \"fake-client-id-0001\"\n";
+
+/// The diagnostics of `terraform validate -json` on `config`, with the run.
+fn validate(w: &Workdir, config: &str) -> (support::Run, Vec<serde_json::Value>) {
+    w.write(config);
+    let run = w.terraform(&["validate", "-json", "-no-color"]);
+    let diags = run.diagnostics();
+    (run, diags)
+}
+
+#[test]
+fn short_client_secrets_are_refused_in_both_forms_and_never_shown() {
+    let w = Workdir::new(&resource(&quoted(GOOD_URL), GOOD_SCOPES, WO_SECRET));
+    // 15 characters each: one short of the minimum.
+    let short_wo = "fake-short-0001";
+    let short_stored = "fake-short-0002";
+    for (attribute, secret, body) in [
+        (
+            "client_secret_wo",
+            short_wo,
+            format!("  client_secret_wo = \"{short_wo}\"\n  client_secret_wo_version = 1"),
+        ),
+        (
+            "client_secret",
+            short_stored,
+            format!("  client_secret = \"{short_stored}\""),
+        ),
+    ] {
+        let (run, diags) = validate(&w, &resource(&quoted(GOOD_URL), GOOD_SCOPES, &body));
+        assert_ne!(run.status, 0, "{}", run.all());
+        let on_it: Vec<&serde_json::Value> = diags
+            .iter()
+            .filter(|d| d["severity"] == "error" && snippet_code(d).contains(attribute))
+            .collect();
+        assert_eq!(on_it.len(), 1, "{attribute}: {diags:?}");
+        let text = format!("{} {}", on_it[0]["summary"], on_it[0]["detail"]);
+        for says in [
+            "too short",
+            "fewer than 16 characters",
+            "Atlassian client secrets are far longer",
+            "hint",
+        ] {
+            assert!(text.contains(says), "{attribute}: {says:?} not in {text}");
+        }
+        let plan = w.terraform(&["plan", "-input=false", "-no-color"]);
+        assert_ne!(plan.status, 0, "{}", plan.all());
+        assert!(plan.all().contains("is too short"), "{}", plan.all());
+        for output in [run.all(), plan.all()] {
+            // Terraform's snippet shows the configuration line; the provider never quotes it.
+            let quoted_by_provider = output
+                .lines()
+                .filter(|l| l.contains(secret) && !l.contains(&format!("{attribute} = ")))
+                .count();
+            assert_eq!(quoted_by_provider, 0, "{output}");
+        }
+    }
+}
+
+#[test]
+fn too_many_scopes_fail_at_plan_time_with_the_limit() {
+    let scopes: Vec<String> = (0..300)
+        .map(|i| format!("\"read:future-{i}:confluence\""))
+        .collect();
+    let scopes = format!(
+        "[\"search:confluence\", \"read:space:confluence\", \"read:page:confluence\", {}]",
+        scopes.join(", ")
+    );
+    let w = Workdir::new(&resource(&quoted(GOOD_URL), &scopes, WO_SECRET));
+    let (run, diags) = validate(&w, &resource(&quoted(GOOD_URL), &scopes, WO_SECRET));
+    assert_ne!(run.status, 0, "{}", run.all());
+    assert_eq!(
+        diags.len(),
+        1,
+        "one diagnostic, not one per scope: {diags:?}"
+    );
+    let d = &diags[0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["summary"], "Too many scopes");
+    assert!(snippet_code(d).contains("scopes"), "{d}");
+    let detail = d["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("has 303 different scopes; this provider accepts at most 256"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn many_scope_problems_make_one_diagnostic_per_kind() {
+    let unknown: Vec<String> = (0..240)
+        .map(|i| format!("\"read:future-{i:03}:confluence\""))
+        .collect();
+    let scopes = format!(
+        "[\"search:confluence\", \"read:space:confluence\", {}, \"read:pages:confluence\", \"read:spaces:confluence\", \"write:page:confluence\"]",
+        unknown.join(", ")
+    );
+    let config = resource(&quoted(GOOD_URL), &scopes, WO_SECRET);
+    let w = Workdir::new(&config);
+    let (run, diags) = validate(&w, &config);
+    assert_ne!(run.status, 0, "{}", run.all());
+    let mut got: Vec<(String, String)> = diags
+        .iter()
+        .map(|d| {
+            assert!(snippet_code(d).contains("scopes"), "{d}");
+            (
+                d["severity"].as_str().unwrap_or_default().to_string(),
+                d["summary"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let expected = [
+        ("error", "2 unknown scopes, probably typos"),
+        ("error", "Required scope `read:page:confluence` is missing"),
+        ("warning", "240 unknown scopes"),
+        (
+            "warning",
+            "Scope `write:page:confluence` grants more than Writer needs",
+        ),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(s, m)| (s.to_string(), m.to_string()))
+        .collect();
+    assert_eq!(got, expected, "{diags:?}");
+    let said: String = diags
+        .iter()
+        .map(|d| format!("{} {}\n", d["summary"], d["detail"]))
+        .collect();
+    for fact in [
+        "`read:future-000:confluence`",
+        "and 235 more",
+        "`read:pages:confluence` is not a known scope; did you mean `read:page:confluence`?",
+        "`read:spaces:confluence` is not a known scope; did you mean `read:space:confluence`?",
+    ] {
+        assert!(said.contains(fact), "{fact:?} not in {said}");
+    }
+    // What a person sees: a few screens, not one per scope.
+    let human = w.terraform(&["validate", "-no-color"]);
+    assert!(
+        human.all().len() < 100_000,
+        "{} bytes of output",
+        human.all().len()
+    );
+}
+
+#[test]
+fn huge_numbers_get_a_short_clear_error_not_a_bug_report() {
+    let w = Workdir::new(&resource(&quoted(GOOD_URL), GOOD_SCOPES, WO_SECRET));
+    let secret = "  client_secret_wo = \"fake-secret-0001\"\n";
+    for (version, says) in [
+        ("1e20000", "Number out of range"),
+        ("-1e20000", "Number out of range"),
+        ("1e5000", "Invalid client_secret_wo_version"),
+        ("1.5", "Invalid client_secret_wo_version"),
+    ] {
+        let body = format!("{NAME_AND_ID}{secret}  client_secret_wo_version = {version}");
+        let (run, diags) = validate(&w, &app_with("", &body));
+        assert_ne!(run.status, 0, "{version}: {}", run.all());
+        assert_eq!(diags.len(), 1, "{version}: {diags:?}");
+        let d = &diags[0];
+        assert_eq!(d["summary"], says, "{version}: {d}");
+        assert!(snippet_code(d).contains("client_secret_wo_version"), "{d}");
+        let detail = d["detail"].as_str().unwrap_or_default();
+        assert!(!detail.contains("bug"), "{version}: {detail}");
+        assert!(
+            detail.len() < 400,
+            "{version}: {} bytes: {detail}",
+            detail.len()
+        );
+    }
+    // The provider block's numbers too.
+    let (run, diags) = validate(
+        &w,
+        &app_with(
+            "  max_retries = 1e20000",
+            &format!("{NAME_AND_ID}{secret}  client_secret_wo_version = 1"),
+        ),
+    );
+    assert_ne!(run.status, 0, "{}", run.all());
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["summary"] == "Number out of range"
+                && snippet_code(d).contains("max_retries")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn control_characters_in_name_and_client_id_are_refused_and_escaped() {
+    let w = Workdir::new(&resource(&quoted(GOOD_URL), GOOD_SCOPES, WO_SECRET));
+    let rest = "  client_secret_wo = \"fake-secret-0001\"\n  client_secret_wo_version = 1";
+    for (attribute, hcl, shown) in [
+        (
+            "name",
+            "Eng\\u001b[2Jineering",
+            "`Eng\\u{1b}[2Jineering` contains U+001B (ESC)",
+        ),
+        ("name", "Engineering\\nConfluence", "a line break"),
+        (
+            "name",
+            "abc\\u202Efed",
+            "U+202E (a bidirectional text control)",
+        ),
+        ("client_id", "fake-client\\u0007id", "U+0007"),
+    ] {
+        let body = match attribute {
+            "name" => format!("  name = \"{hcl}\"\n  client_id = \"fake-client-id-0001\"\n{rest}"),
+            _ => format!("  name = \"Engineering\"\n  client_id = \"{hcl}\"\n{rest}"),
+        };
+        let (run, diags) = validate(&w, &app_with("", &body));
+        assert_ne!(run.status, 0, "{hcl}: {}", run.all());
+        assert!(
+            diags
+                .iter()
+                .any(|d| d["summary"] == format!("Invalid {attribute}")
+                    && snippet_code(d).contains(attribute)
+                    && d["detail"].as_str().unwrap_or_default().contains(shown)),
+            "{hcl}: {diags:?}"
+        );
+        let human = w.terraform(&["validate", "-no-color"]);
+        assert!(
+            !human.all().contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{hcl}: raw control character in {:?}",
+            human.all()
+        );
+    }
+}
+
+#[test]
+fn passwords_typed_into_urls_are_never_shown() {
+    let w = Workdir::new(&resource(&quoted(GOOD_URL), GOOD_SCOPES, WO_SECRET));
+    let password = "fake-password-0001";
+    let provider = format!(
+        "  base_url = \"htp://admin:{password}@api.writer.com\"\n  app_url = \"admin:{password}@app.writer.com\""
+    );
+    let config = header(&provider)
+        + &resource(&quoted(GOOD_URL), GOOD_SCOPES, WO_SECRET)[header("").len()..];
+    let (run, diags) = validate(&w, &config);
+    assert_ne!(run.status, 0, "{}", run.all());
+    assert!(diags.len() >= 2, "{diags:?}");
+    for callback in [
+        format!("admin:{password}@app.writer.com/connector/confluence"),
+        format!("htp://admin:{password}@app.writer.com/connector/confluence"),
+        format!("https://admin:{password}@@app.writer.com/connector/confluence/"),
+        format!(" https://admin:{password}@app.writer.com/connector/confluence "),
+    ] {
+        let (run, diags) = validate(&w, &resource(&quoted(&callback), GOOD_SCOPES, WO_SECRET));
+        assert_ne!(run.status, 0, "{callback}: {}", run.all());
+        let said: String = diags
+            .iter()
+            .map(|d| format!("{} {}\n", d["summary"], d["detail"]))
+            .collect();
+        assert!(
+            !said.is_empty() && !said.contains(password),
+            "{callback}: {said}"
+        );
+    }
+}

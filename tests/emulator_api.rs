@@ -780,3 +780,39 @@ async fn responses_have_exactly_the_fields_the_contract_requires() {
     );
     emu.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn secret_hints_show_characters_of_long_secrets_only() {
+    let emu = Emulator::start(config()).await;
+    let http = client();
+    let mut body = app_body("Short secret");
+    body["client_secret"] = json!("fake-short-1234");
+    let created = http
+        .post(emu.url("/v1/oauth-apps"))
+        .bearer_auth(ADMIN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let app: Value = created.json().await.unwrap();
+    assert_eq!(app["client_secret_hint"], "…", "15 characters: no tail");
+
+    let id = app["id"].as_str().unwrap();
+    let patch = |secret: &str| {
+        http.patch(emu.url(&format!("/v1/oauth-apps/{id}")))
+            .bearer_auth(ADMIN)
+            .json(&json!({ "client_secret": secret }))
+            .send()
+    };
+    let long: Value = patch("fake-secret-long-9876")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(long["client_secret_hint"], "…9876");
+    let short: Value = patch("fake-5678").await.unwrap().json().await.unwrap();
+    assert_eq!(short["client_secret_hint"], "…");
+    emu.stop().await.unwrap();
+}

@@ -86,21 +86,25 @@ fn refuses_to_start_without_a_key() {
 fn bad_flags_are_explained() {
     for (args, expect) in [
         (
-            vec!["--api-key", "k", "--port", "1"],
-            "unknown argument \"--port\"",
+            vec!["--api-key", "k", "--lisen", "127.0.0.1:0"],
+            "unknown flag --lisen; did you mean --listen?",
         ),
         (vec!["--api-key"], "--api-key needs a value"),
         (
             vec!["--api-key", "k", "--fail-rate", "2"],
-            "--fail-rate \"2\"",
+            "--fail-rate: expected a fraction",
         ),
         (
             vec!["--api-key", "k", "--rate-limit", "0"],
-            "--rate-limit \"0\"",
+            "--rate-limit: expected a whole number",
         ),
         (
             vec!["--api-key", "k", "--listen", "not-an-address"],
-            "cannot listen on not-an-address",
+            "--listen: expected IP:PORT",
+        ),
+        (
+            vec!["--api-key", "k", "--listen", "0.0.0.0:0"],
+            "add --allow-remote",
         ),
     ] {
         let out = run_to_end(&args);
@@ -108,7 +112,71 @@ fn bad_flags_are_explained() {
         assert!(!out.status.success(), "{args:?}");
         assert!(stderr.contains(expect), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing announced");
     }
+}
+
+/// The misuses of the issue, through the real process: a mistyped flag with
+/// `=KEY`, and a flag that would swallow the next one.
+#[test]
+fn cli_errors_never_echo_a_key() {
+    for args in [
+        vec!["--api-kye=".to_owned() + ADMIN],
+        vec!["--read-only-key".into(), "--api-key".into(), ADMIN.into()],
+        vec!["--api-key".into(), "k".into(), ADMIN.into()],
+    ] {
+        let out = Command::new(BIN).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.is_empty(), "{args:?}");
+        assert!(!stderr.contains(ADMIN), "{args:?}: {stderr}");
+    }
+}
+
+#[tokio::test]
+async fn keys_from_a_file_and_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("admin.keys");
+    std::fs::write(&key_file, format!("{ADMIN}\n")).unwrap();
+    let from_env = "test-admin-key-not-real-from-env";
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--read-only-key-file"])
+        .arg(&key_file)
+        .env("WRITER_EMULATOR_API_KEY", from_env)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let running = Running {
+        base: line
+            .trim_end()
+            .strip_prefix("writer-emulator listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned(),
+        child,
+    };
+    let http = client();
+    let post = |key: &str| {
+        http.post(format!("{}/v1/oauth-apps", running.base))
+            .bearer_auth(key)
+            .json(&app_body("From env"))
+            .send()
+    };
+    assert_eq!(
+        post(ADMIN).await.unwrap().status(),
+        403,
+        "file key is read-only"
+    );
+    assert_eq!(
+        post(from_env).await.unwrap().status(),
+        201,
+        "env key is admin"
+    );
+    assert!(running.terminate().success());
 }
 
 #[test]
@@ -126,6 +194,11 @@ fn help_lists_every_flag() {
         "--drop-rate",
         "--rate-limit",
         "--help",
+        "--api-key-file",
+        "--read-only-key-file",
+        "--allow-remote",
+        "WRITER_EMULATOR_API_KEY",
+        "WRITER_EMULATOR_READ_ONLY_KEY",
     ] {
         assert!(usage.contains(flag), "{flag}");
     }

@@ -1,13 +1,14 @@
 //! The emulator's injected faults, seen from a client: dropped connections
 //! (performed, then no answer at all), 503s that do nothing, 429s with
-//! `Retry-After`, and latency that still answers.
+//! `Retry-After`, and latency that still answers; and its own fault, a state
+//! file it cannot write, after which nothing is half done.
 
 mod emulator_support;
 
 use std::time::Duration;
 
 use emulator_support::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 use terraform_provider_writer::emulator::{self, Config, EmulatorError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -212,4 +213,114 @@ async fn a_corrupt_state_file_is_refused_and_left_alone() {
     assert!(message.contains(&state.display().to_string()), "{message}");
     assert!(!message.contains("fake-secret"), "{message}");
     assert_eq!(std::fs::read(&state).unwrap(), content);
+}
+
+fn with_state_file(state: &std::path::Path) -> Config {
+    Config {
+        state_file: Some(state.to_owned()),
+        ..config()
+    }
+}
+
+async fn all_apps(http: &reqwest::Client, emu: &Emulator) -> Value {
+    let page: Value = http
+        .get(emu.url("/v1/oauth-apps"))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["data"].clone()
+}
+
+/// A create whose state file cannot be written is answered 500 and not made,
+/// and its Idempotency-Key is not spent: the retry, once the file can be
+/// written, creates the app and saves it.
+#[tokio::test]
+async fn a_create_that_cannot_be_saved_is_not_made_and_its_retry_is() {
+    let dir = tempfile::tempdir().unwrap();
+    // Writes fail while the state file's folder is missing (even as root,
+    // whom permission bits would not stop).
+    let folder = dir.path().join("not-yet");
+    let state = folder.join("state.json");
+    let emu = Emulator::start(with_state_file(&state)).await;
+    let http = client();
+    let post = || {
+        http.post(emu.url("/v1/oauth-apps"))
+            .bearer_auth(ADMIN)
+            .header("Idempotency-Key", "create-persisted-1")
+            .json(&app_body("Persisted"))
+            .send()
+    };
+    let failed = post().await.unwrap();
+    let (keys, body) = error_keys(failed, 500, "InternalServerError").await;
+    assert_eq!(keys, ["internal"]);
+    assert!(
+        body.to_string().contains("the change was not made"),
+        "{body}"
+    );
+    assert_eq!(all_apps(&http, &emu).await, json!([]), "nothing was made");
+
+    std::fs::create_dir(&folder).unwrap();
+    let retried = post().await.unwrap();
+    assert_eq!(retried.status(), 201);
+    assert_eq!(
+        header(&retried, "idempotent-replayed"),
+        None,
+        "created now, not the replay of an answer that was never saved"
+    );
+    let app: Value = retried.json().await.unwrap();
+    let saved: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert_eq!(saved["apps"][0]["id"], app["id"]);
+    assert_eq!(all_apps(&http, &emu).await, json!([app]));
+    emu.stop().await.unwrap();
+
+    let restarted = Emulator::start(with_state_file(&state)).await;
+    assert_eq!(all_apps(&http, &restarted).await, json!([app]));
+    restarted.stop().await.unwrap();
+}
+
+/// The same for an update: a 500 leaves the app (and its ETag) as it was, so
+/// the retry with the same If-Match succeeds instead of a 412.
+#[tokio::test]
+async fn an_update_that_cannot_be_saved_is_not_made_and_its_retry_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("state");
+    std::fs::create_dir(&folder).unwrap();
+    let state = folder.join("state.json");
+    let emu = Emulator::start(with_state_file(&state)).await;
+    let http = client();
+    let app = create(&http, &emu, "Before").await;
+    let id = app["id"].as_str().unwrap().to_owned();
+    let etag = http
+        .get(emu.url(&format!("/v1/oauth-apps/{id}")))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let patch = || {
+        http.patch(emu.url(&format!("/v1/oauth-apps/{id}")))
+            .bearer_auth(ADMIN)
+            .header("If-Match", &etag)
+            .json(&json!({"name": "After"}))
+            .send()
+    };
+
+    let away = dir.path().join("moved-away");
+    std::fs::rename(&folder, &away).unwrap();
+    error_keys(patch().await.unwrap(), 500, "InternalServerError").await;
+    assert_eq!(all_apps(&http, &emu).await, json!([app]), "unchanged");
+
+    std::fs::rename(&away, &folder).unwrap();
+    let retried = patch().await.unwrap();
+    assert_eq!(retried.status(), 200);
+    let saved: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert_eq!(saved["apps"][0]["name"], "After");
+    emu.stop().await.unwrap();
 }

@@ -308,27 +308,46 @@ fn socket_and_directory_are_private_whatever_the_umask() {
     }
 }
 
-fn signal_ends_the_process_cleanly(signal: &str) {
-    let id = terraform_like_identity();
-    let mut plugin = start_plugin(&id.pem);
-    let pid = plugin.child.id().to_string();
-    Command::new("kill")
-        .args([signal, &pid])
+fn send_signal(signal: &str, child: &Child) {
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
         .status()
         .expect("kill");
-    let status = wait_exit(&mut plugin.child).expect("the plugin exits on the signal");
-    assert!(status.success(), "{signal}: {status:?}");
-    assert!(!plugin.socket.exists());
+    assert!(status.success(), "kill {signal}");
 }
 
 #[test]
 fn sigterm_ends_the_process_cleanly() {
-    signal_ends_the_process_cleanly("-TERM");
+    let id = terraform_like_identity();
+    let mut plugin = start_plugin(&id.pem);
+    send_signal("-TERM", &plugin.child);
+    let status = wait_exit(&mut plugin.child).expect("the plugin exits on SIGTERM");
+    assert!(status.success(), "{status:?}");
+    assert!(!plugin.socket.exists());
 }
 
-#[test]
-fn sigint_ends_the_process_cleanly() {
-    signal_ends_the_process_cleanly("-INT");
+/// Ctrl-C reaches the plugin too (same process group as Terraform), and
+/// Terraform answers it by stopping the provider and waiting for calls in
+/// flight: the plugin must still be there to return them. A second SIGINT
+/// (Terraform's "exit now") ends it.
+#[tokio::test]
+async fn first_sigint_stops_calls_but_keeps_serving_second_ends_the_process() {
+    let id = terraform_like_identity();
+    let mut plugin = start_plugin(&id.pem);
+    send_signal("-INT", &plugin.child);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        plugin.child.try_wait().expect("status").is_none(),
+        "still running after the first SIGINT"
+    );
+    let ch = channel(&plugin, Some(&id)).await.expect("still connects");
+    get_schema(ch)
+        .await
+        .expect("still answers after the first SIGINT");
+    send_signal("-INT", &plugin.child);
+    let status = wait_exit(&mut plugin.child).expect("the plugin exits on the second SIGINT");
+    assert!(status.success(), "{status:?}");
+    assert!(!plugin.socket.exists());
 }
 
 #[test]
@@ -373,6 +392,8 @@ fn debug_mode_prints_a_reattach_value() {
         .as_str()
         .expect("socket");
     assert!(std::path::Path::new(addr).exists(), "the socket is there");
-    let _ = child.kill();
-    let _ = child.wait();
+    // Run by hand, Ctrl-C is how it ends: at the first SIGINT.
+    send_signal("-INT", &child);
+    let status = wait_exit(&mut child).expect("debug mode exits on the first SIGINT");
+    assert!(status.success(), "{status:?}");
 }

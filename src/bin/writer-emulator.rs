@@ -13,7 +13,7 @@ fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = match cli::parse(std::env::args_os().skip(1)) {
+    let options = match cli::parse(std::env::args_os().skip(1), |name| std::env::var_os(name)) {
         Ok(cli::Command::Run(options)) => options,
         Ok(cli::Command::Help) => {
             print!("{}", cli::USAGE);

@@ -34,8 +34,10 @@ pub struct ClientConfig {
     pub max_backoff: Duration,
     /// Apps per list request (1..=100; out-of-range values are clamped).
     pub page_size: u32,
-    /// When cancelled, calls in flight and waits between retries stop at
-    /// once with [`super::Error::Cancelled`].
+    /// When cancelled, reads in flight and waits between retries stop at
+    /// once with [`super::Error::Cancelled`]; a write already sent is
+    /// finished (within `request_timeout`) so that its outcome is known, and
+    /// is not retried.
     pub cancel: Option<CancellationToken>,
 }
 

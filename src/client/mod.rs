@@ -118,6 +118,7 @@ impl Client {
             body: Some(&body),
             headers: vec![(IDEMPOTENCY_KEY, header_value(&key)?)],
             safe: true,
+            finish_if_cancelled: true,
         };
         let answer = self.inner.sender.send(&call).await?;
         versioned(answer)
@@ -202,6 +203,7 @@ impl Client {
             body: Some(&body),
             headers,
             safe: if_match.is_some(),
+            finish_if_cancelled: true,
         };
         let answer = self.inner.sender.send(&call).await?;
         if answer.status == 412 && answer.after_lost_attempt {
@@ -232,6 +234,7 @@ impl Client {
             body: None,
             headers: Vec::new(),
             safe: true,
+            finish_if_cancelled: true,
         };
         let answer = self.inner.sender.send(&call).await?;
         if answer.is_success() || answer.status == 404 {
@@ -282,6 +285,7 @@ fn get(url: url::Url) -> Call<'static> {
         body: None,
         headers: Vec::new(),
         safe: true,
+        finish_if_cancelled: false,
     }
 }
 

@@ -33,6 +33,12 @@ pub(crate) struct Call<'a> {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// Repeating it is harmless even if Writer acted on an earlier attempt.
     pub safe: bool,
+    /// A write: once sent, it is not abandoned when the client is
+    /// cancelled. Writer may already be carrying it out, and only its
+    /// answer says what happened (for a create, the new app's ID, without
+    /// which the app would exist outside Terraform's state). Cancellation
+    /// then only stops further attempts. Reads are abandoned at once.
+    pub finish_if_cancelled: bool,
 }
 
 /// The final HTTP answer to a call (success or not).
@@ -105,8 +111,16 @@ impl Sender {
             } else {
                 self.request_timeout.min(remaining)
             };
+            if self.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
             let sent = Instant::now();
-            let result = self.cancellable(self.attempt(call, timeout)).await?;
+            let result = if call.finish_if_cancelled {
+                // Bounded by `timeout`, like every attempt.
+                self.attempt(call, timeout).await
+            } else {
+                self.cancellable(self.attempt(call, timeout)).await?
+            };
             let elapsed_ms = millis(sent.elapsed());
             let (failure, retry_after, outcome) = match result {
                 Ok(answer) => {
@@ -244,6 +258,12 @@ impl Sender {
             attempts: 1,
             after_lost_attempt: false,
         })
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(CancellationToken::is_cancelled)
     }
 
     /// Runs `work` unless the cancellation token fires first.

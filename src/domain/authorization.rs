@@ -45,7 +45,7 @@ pub fn authorization_url(
             format!(
                 "The scope `{}` is empty or contains whitespace, so it cannot be sent in a \
                  space-separated scope list. Fix the scopes first.",
-                bad.escape_debug()
+                super::quote::text(bad)
             ),
         )
         .about(bad));

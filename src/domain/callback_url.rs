@@ -14,7 +14,7 @@ use std::fmt;
 
 use url::Url;
 
-use super::Finding;
+use super::{quote, Finding};
 
 /// The path of the Confluence connector's callback under the Writer web app.
 const CONFLUENCE_PATH: &str = "/connector/confluence";
@@ -42,7 +42,7 @@ impl AppUrl {
     /// Accepts an absolute `http` or `https` origin: no user name, path,
     /// query or fragment (a lone `/` path is fine).
     pub fn parse(s: &str) -> Result<AppUrl, Finding> {
-        let shown = without_userinfo(s);
+        let shown = quote::url(s);
         let invalid = |what: String| {
             Finding::error(
                 "Invalid Writer app URL",
@@ -63,7 +63,7 @@ impl AppUrl {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(invalid(format!(
                 "`{shown}` uses `{}:`, not `http` or `https`.",
-                url.scheme()
+                quote::text(url.scheme())
             )));
         }
         let Some(host) = url.host_str() else {
@@ -293,7 +293,9 @@ fn diagnose_path(path: &str, mistakes: &mut Vec<Mistake>) {
 /// A name like `sharepoint` or `google_drive`, and not a typo of `confluence`
 /// (which is better reported as a wrong path than as another connector).
 fn is_connector_name(name: &str) -> bool {
-    !name.is_empty()
+    // Connector names are short; the length check also keeps the edit
+    // distance (quadratic) cheap on a pasted megabyte.
+    (1..=64).contains(&name.len())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
@@ -311,16 +313,19 @@ struct Parts<'a> {
 }
 
 fn split_after_scheme(rest: &str) -> Parts<'_> {
+    // Userinfo first, found as messages hide it: a password may hold `/`,
+    // `?` or `#`, and no piece of it may be taken for the host or path.
+    let (userinfo, rest) = match quote::userinfo_end(rest) {
+        Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
+        None => (None, rest),
+    };
     let (rest, fragment) = split_off(rest, '#');
     let (rest, query) = split_off(rest, '?');
     let (authority, path) = match rest.find('/') {
         Some(i) => rest.split_at(i),
         None => (rest, ""),
     };
-    let (userinfo, host_port) = match authority.rsplit_once('@') {
-        Some((userinfo, host_port)) => (Some(userinfo), host_port),
-        None => (None, authority),
-    };
+    let host_port = authority;
     // An IPv6 literal has colons of its own; its port follows the `]`.
     let port_colon = match host_port.rfind(']') {
         Some(end) => host_port[end..].find(':').map(|i| end + i),
@@ -368,30 +373,9 @@ fn looks_like_host_and_path(s: &str, app: &AppUrl) -> bool {
         && Url::parse(&format!("{}://{s}", app.scheme)).is_ok()
 }
 
-/// The input as it may be quoted back: a password typed into the URL must
-/// not end up in a diagnostic.
-fn without_userinfo(s: &str) -> Cow<'_, str> {
-    let Some(scheme_end) = s.find("://") else {
-        return Cow::Borrowed(s);
-    };
-    let authority_start = scheme_end + 3;
-    let authority_len = s[authority_start..]
-        .find(['/', '?', '#'])
-        .unwrap_or(s.len() - authority_start);
-    let authority = &s[authority_start..authority_start + authority_len];
-    match authority.rfind('@') {
-        Some(at) => Cow::Owned(format!(
-            "{}***{}",
-            &s[..authority_start],
-            &s[authority_start + at..]
-        )),
-        None => Cow::Borrowed(s),
-    }
-}
-
 impl Mistake {
     fn finding(&self, input: &str, app: &AppUrl, expected: &str) -> Finding {
-        let shown = without_userinfo(input.trim());
+        let shown = quote::url(input.trim());
         let (summary, what): (Cow<'static, str>, String) = match self {
             Mistake::Empty => (
                 "Callback URL is empty".into(),
@@ -413,11 +397,19 @@ impl Mistake {
             ),
             Mistake::Scheme { found } if found.eq_ignore_ascii_case("http") => (
                 format!("Callback URL uses http instead of {}", app.scheme).into(),
-                format!("The URL starts with `{found}://`, not `{}://`.", app.scheme),
+                format!(
+                    "The URL starts with `{}://`, not `{}://`.",
+                    quote::text(found),
+                    app.scheme
+                ),
             ),
             Mistake::Scheme { found } => (
                 "Callback URL has the wrong scheme".into(),
-                format!("The URL starts with `{found}://`, not `{}://`.", app.scheme),
+                format!(
+                    "The URL starts with `{}://`, not `{}://`.",
+                    quote::text(found),
+                    app.scheme
+                ),
             ),
             Mistake::Userinfo => (
                 "Callback URL contains a user name or password".into(),
@@ -428,7 +420,8 @@ impl Mistake {
             Mistake::Host { found } => (
                 "Callback URL points to the wrong host".into(),
                 format!(
-                    "The host is `{found}`, but the Writer web app is at `{}`.{}",
+                    "The host is `{}`, but the Writer web app is at `{}`.{}",
+                    quote::text(found),
                     app.host,
                     host_hint(found)
                 ),
@@ -436,14 +429,16 @@ impl Mistake {
             Mistake::Port { found: Some(port) } if app.port.is_none() => (
                 "Callback URL has a port".into(),
                 format!(
-                    "The URL names the port `:{port}`; leave it out. Even the default port makes \
-                     it a different string from the registered callback."
+                    "The URL names the port `:{}`; leave it out. Even the default port makes \
+                     it a different string from the registered callback.",
+                    quote::text(port)
                 ),
             ),
             Mistake::Port { found: Some(port) } => (
                 "Callback URL has the wrong port".into(),
                 format!(
-                    "The URL names the port `:{port}`, not `:{}`.",
+                    "The URL names the port `:{}`, not `:{}`.",
+                    quote::text(port),
                     app.port_text()
                 ),
             ),
@@ -457,16 +452,18 @@ impl Mistake {
             Mistake::UpperCase { part, found } => (
                 format!("Callback URL has upper case in the {}", part.name()).into(),
                 format!(
-                    "The {} is written `{found}`; it must be all lower case, because the \
+                    "The {} is written `{}`; it must be all lower case, because the \
                      callback is compared character for character.",
-                    part.name()
+                    part.name(),
+                    quote::text(found)
                 ),
             ),
             Mistake::OtherConnector { connector } => (
                 "Callback URL is another connector's".into(),
                 format!(
-                    "`{CONNECTOR_PREFIX}{connector}` is the callback of another Writer connector; \
-                     the Confluence connector's path is `{CONFLUENCE_PATH}`."
+                    "`{CONNECTOR_PREFIX}{}` is the callback of another Writer connector; \
+                     the Confluence connector's path is `{CONFLUENCE_PATH}`.",
+                    quote::text(connector)
                 ),
             ),
             Mistake::Path { found } if found.is_empty() || found == "/" => (
@@ -475,7 +472,10 @@ impl Mistake {
             ),
             Mistake::Path { found } => (
                 "Callback URL has the wrong path".into(),
-                format!("The path is `{found}`; it must be `{CONFLUENCE_PATH}`."),
+                format!(
+                    "The path is `{}`; it must be `{CONFLUENCE_PATH}`.",
+                    quote::text(found)
+                ),
             ),
             Mistake::TrailingSlash => (
                 "Callback URL ends with a slash".into(),
@@ -719,18 +719,37 @@ mod tests {
             "https://admin:fake-secret-0001@app.writer.com/connector/confluence",
             "https://admin:fake-secret-0001@writer.com/x?y#z",
             "ftp://admin:fake-secret-0001@",
+            "admin:fake-secret-0001@app.writer.com/connector/confluence",
+            "admin.ops:fake-secret-0001@app.writer.com/connector/confluence/",
+            "htp://admin:fake-secret-0001@app.writer.com/connector/confluence",
+            "https://admin:fake-secret-0001@@app.writer.com/connector/confluence",
+            "  https://admin:fake-secret-0001@app.writer.com/connector/confluence\n",
+            "https:/admin:fake-secret-0001@app.writer.com/connector/confluence",
+            "https://admin:fake/secret-0001@app.writer.com/connector/confluence",
+            "https://admin:fake?secret#0001@app.writer.com/connector/confluence",
+            "https://admin:fake-secret-0001@APP.writer.com:8443/Connector/x?q",
         ] {
             let findings = check_callback_url(input, &app);
             assert!(!findings.is_empty());
             for finding in findings {
-                assert!(
-                    !format!("{finding:?}").contains("fake-secret-0001"),
-                    "{finding:?}"
-                );
+                let shown = format!("{finding:?}");
+                assert!(!shown.contains("fake"), "{input:?}: {shown}");
+                assert!(!shown.contains("secret"), "{input:?}: {shown}");
             }
         }
-        let err = AppUrl::parse("https://admin:fake-secret-0001@writer.example.com").unwrap_err();
-        assert!(!format!("{err:?}").contains("fake-secret-0001"));
+        for input in [
+            "https://admin:fake-secret-0001@writer.example.com",
+            "admin:fake-secret-0001@writer.example.com",
+            "htp://admin:fake-secret-0001@writer.example.com",
+            "https://admin:fake/secret-0001@writer.example.com",
+            " https://admin:fake-secret-0001@writer.example.com",
+            "https://admin:fake-secret-0001@@writer.example.com/path",
+        ] {
+            let err = AppUrl::parse(input).unwrap_err();
+            let shown = format!("{err:?}");
+            assert!(!shown.contains("fake"), "{input:?}: {shown}");
+            assert!(!shown.contains("secret"), "{input:?}: {shown}");
+        }
     }
 
     #[test]

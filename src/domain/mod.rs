@@ -9,11 +9,14 @@
 
 mod authorization;
 mod callback_url;
+pub mod quote;
 mod scopes;
 
 pub use authorization::authorization_url;
 pub use callback_url::{check_callback_url, AppUrl};
-pub use scopes::{check_scopes, scope_catalogue, KnownScope, ScopeKind, REQUIRED_SCOPES};
+pub use scopes::{
+    check_scopes, scope_catalogue, KnownScope, ScopeKind, MAX_SCOPES, REQUIRED_SCOPES,
+};
 
 /// How bad a finding is: an error stops the plan, a warning only informs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,7 +36,7 @@ pub struct Finding {
     pub summary: String,
     /// What is wrong, the exact expected value or "did you mean", and what to do.
     pub detail: String,
-    /// The offending set element (a scope), if the finding is about one.
+    /// The offending set element (a scope), if the finding is about exactly one.
     pub element: Option<String>,
 }
 

@@ -1,17 +1,23 @@
 //! Which OAuth scopes Writer's Confluence app must have, may have, and should
 //! not have.
 //!
-//! Scopes are a set: findings never depend on order or duplicates, and come in
-//! a fixed order (missing required scopes first, then one finding at most per
-//! scope, sorted by scope). Errors are for what certainly breaks the sync (a
-//! required scope missing, a string that cannot be a scope, a typo of a known
-//! scope); warnings for what works but asks for more than Writer needs, or what
-//! the catalogue does not know (it is not complete, so unknown is not wrong).
+//! Scopes are a set: findings never depend on order or duplicates. Each scope
+//! has at most one problem; problems of one kind make one finding, which names
+//! a few scopes and counts the rest, so that a generated list of thousands of
+//! scopes gives a handful of messages, not thousands (Terraform prints the
+//! whole `scopes` expression under each one). Findings come in a fixed order:
+//! missing required scopes first, then by the first scope (sorted) of each
+//! kind. Errors are for what certainly breaks the sync (a required scope
+//! missing, a string that cannot be a scope, a typo of a known scope, more
+//! scopes than [`MAX_SCOPES`]); warnings for what works but asks for more than
+//! Writer needs, or what the catalogue does not know (it is not complete, so
+//! unknown is not wrong).
 
 mod catalogue;
 
 use std::collections::BTreeSet;
 
+use super::quote::{self, count};
 use super::Finding;
 
 /// What Writer's Confluence connector needs: the classic search scope and the
@@ -21,6 +27,16 @@ pub const REQUIRED_SCOPES: [&str; 3] = [
     "read:space:confluence",
     "read:page:confluence",
 ];
+
+/// How many distinct scopes an app may have, in configuration and as Writer
+/// reports it. Atlassian's catalogue has fewer than 100 Confluence scopes
+/// (this provider knows 94, a few of other products included); 256 leaves
+/// room for scopes Atlassian adds and for other products' scopes, and still
+/// bounds the work and the output of checking a generated or pasted list.
+pub const MAX_SCOPES: usize = 256;
+
+/// How many scopes one aggregated finding names; the others are counted.
+const LISTED: usize = 5;
 
 /// Verbs that let an app change Confluence, where Writer only reads it.
 const PRIVILEGED_VERBS: [&str; 5] = ["write", "delete", "manage", "moderate", "admin"];
@@ -66,7 +82,39 @@ fn known(name: &str) -> Option<&'static KnownScope> {
 
 /// Checks a set of scopes; empty means nothing to say.
 pub fn check_scopes(scopes: &[&str]) -> Vec<Finding> {
-    problems(scopes).iter().map(Problem::finding).collect()
+    let distinct = scopes.iter().collect::<BTreeSet<_>>().len();
+    if distinct > MAX_SCOPES {
+        // Judging each would only bury this one fix under noise.
+        return vec![too_many_scopes(distinct)];
+    }
+    let mut groups: Vec<Vec<Problem>> = Vec::new();
+    for problem in problems(scopes) {
+        match groups.iter_mut().find(|g| g[0].kind() == problem.kind()) {
+            Some(group) => group.push(problem),
+            None => groups.push(vec![problem]),
+        }
+    }
+    groups
+        .iter()
+        .map(|group| match group.as_slice() {
+            [one] => one.finding(),
+            many => aggregate(many),
+        })
+        .collect()
+}
+
+fn too_many_scopes(distinct: usize) -> Finding {
+    Finding::error(
+        "Too many scopes",
+        format!(
+            "`scopes` has {} different scopes; this provider accepts at most {MAX_SCOPES}. \
+             Atlassian's catalogue has fewer than 100 Confluence scopes, and Writer needs three: \
+             {}. Keep only the scopes the app has in {CONSOLE_PERMISSIONS} (a generated or \
+             pasted list is the usual cause).",
+            count(distinct),
+            required_list()
+        ),
+    )
 }
 
 /// Why a string cannot be a scope at all.
@@ -77,6 +125,17 @@ enum Malformation {
     UpperCase,
     /// Not `verb:thing` or `verb:thing:product`.
     Shape,
+}
+
+/// Problems of one kind are reported together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Missing,
+    Malformed,
+    NearMiss,
+    OtherProduct,
+    Privileged,
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,8 +298,12 @@ fn near_misses(s: &str) -> Vec<&'static str> {
     if !truncated.is_empty() {
         return truncated;
     }
+    let len = s.chars().count();
     catalogue
         .iter()
+        // The distance is at least the difference in length: this keeps the
+        // (quadratic) distance off long strings that cannot be near misses.
+        .filter(|k| k.name.len().abs_diff(len) <= 2)
         .filter_map(|k| {
             let distance = strsim::damerau_levenshtein(s, k.name);
             let limit = if s.len().min(k.name.len()) < 12 { 1 } else { 2 };
@@ -262,11 +325,7 @@ fn one_of(names: &[&str]) -> String {
 }
 
 fn required_list() -> String {
-    let quoted: Vec<String> = REQUIRED_SCOPES.iter().map(|n| format!("`{n}`")).collect();
-    match quoted.split_last() {
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-        None => String::new(),
-    }
+    and_list(&REQUIRED_SCOPES.map(|n| format!("`{n}`")))
 }
 
 /// "; did you mean `x`?" with a note when `x` is one Writer requires.
@@ -297,31 +356,47 @@ fn sentence_part(summary: &str) -> String {
 }
 
 impl Problem<'_> {
-    fn finding(&self) -> Finding {
+    fn kind(&self) -> Kind {
+        match self {
+            Problem::Missing(_) => Kind::Missing,
+            Problem::Malformed { .. } => Kind::Malformed,
+            Problem::NearMiss { .. } => Kind::NearMiss,
+            Problem::OtherProduct { .. } => Kind::OtherProduct,
+            Problem::Privileged { .. } => Kind::Privileged,
+            Problem::Unknown { .. } => Kind::Unknown,
+        }
+    }
+
+    /// The scope, as a message may quote it.
+    fn shown(&self) -> String {
+        quote::text(match self {
+            Problem::Missing(scope) => scope,
+            Problem::Malformed { scope, .. }
+            | Problem::NearMiss { scope, .. }
+            | Problem::OtherProduct { scope, .. }
+            | Problem::Privileged { scope, .. }
+            | Problem::Unknown { scope } => scope,
+        })
+    }
+
+    /// What is wrong with this one scope, as a sentence that names it.
+    fn reason(&self) -> String {
+        let shown = self.shown();
         match self {
             Problem::Missing(required) => {
                 let kind = match known(required).map(|k| k.kind) {
-                    Some(ScopeKind::Classic) => "classic ",
-                    Some(ScopeKind::Granular) => "granular ",
+                    Some(ScopeKind::Classic) => " (classic)",
+                    Some(ScopeKind::Granular) => " (granular)",
                     _ => "",
                 };
-                Finding::error(
-                    format!("Required scope `{required}` is missing"),
-                    format!(
-                        "Writer's Confluence connector needs the scopes {}, and `{required}` is \
-                         not among them. Add it here, and add the same {kind}scope to the app \
-                         in {CONSOLE_CONFLUENCE}.",
-                        required_list()
-                    ),
-                )
+                format!("`{shown}`{kind}")
             }
             Problem::Malformed {
-                scope,
                 why,
                 suggestions,
                 several,
+                ..
             } => {
-                let shown = scope.escape_debug();
                 let what = match why {
                     Malformation::Empty => "An empty string is not a scope".to_owned(),
                     Malformation::Whitespace => format!("`{shown}` contains whitespace"),
@@ -337,6 +412,51 @@ impl Problem<'_> {
                 } else {
                     ""
                 };
+                format!("{what}{}{several}", did_you_mean(suggestions))
+            }
+            Problem::NearMiss { suggestions, .. } => {
+                format!(
+                    "`{shown}` is not a known scope{}",
+                    did_you_mean(suggestions)
+                )
+            }
+            Problem::OtherProduct { product, .. } => match product {
+                Some(product) => format!("`{shown}` is a scope of `{}`", quote::text(product)),
+                None => format!("`{shown}` is not a Confluence scope"),
+            },
+            Problem::Privileged { scope, verb, .. } => {
+                let grants = match known(scope) {
+                    Some(k) => format!(" ({})", sentence_part(k.summary)),
+                    None => String::new(),
+                };
+                format!("`{shown}` grants {verb} access{grants}")
+            }
+            Problem::Unknown { .. } => format!("`{shown}`"),
+        }
+    }
+
+    /// The finding when this is the only problem of its kind.
+    fn finding(&self) -> Finding {
+        let shown = self.shown();
+        let reason = self.reason();
+        match self {
+            Problem::Missing(required) => {
+                let kind = match known(required).map(|k| k.kind) {
+                    Some(ScopeKind::Classic) => "classic ",
+                    Some(ScopeKind::Granular) => "granular ",
+                    _ => "",
+                };
+                Finding::error(
+                    format!("Required scope `{shown}` is missing"),
+                    format!(
+                        "Writer's Confluence connector needs the scopes {}, and `{shown}` is \
+                         not among them. Add it here, and add the same {kind}scope to the app \
+                         in {CONSOLE_CONFLUENCE}.",
+                        required_list()
+                    ),
+                )
+            }
+            Problem::Malformed { scope, why, .. } => {
                 let summary = match why {
                     Malformation::Empty => "Empty scope".to_owned(),
                     _ => format!("Malformed scope `{shown}`"),
@@ -344,63 +464,144 @@ impl Problem<'_> {
                 Finding::error(
                     summary,
                     format!(
-                        "{what}{}{several} A scope is lower-case words joined by colons, such \
-                         as `search:confluence` or `read:page:confluence`; fix or remove this one.",
-                        did_you_mean(suggestions)
+                        "{reason} A scope is lower-case words joined by colons, such as \
+                         `search:confluence` or `read:page:confluence`; fix or remove this one."
                     ),
                 )
                 .about(scope)
             }
-            Problem::NearMiss { scope, suggestions } => Finding::error(
-                format!("Unknown scope `{scope}`, probably a typo"),
+            Problem::NearMiss { scope, .. } => Finding::error(
+                format!("Unknown scope `{shown}`, probably a typo"),
                 format!(
-                    "`{scope}` is not a known scope{} A misspelt scope grants nothing, so \
-                     the app would lack the permission it was meant to have. Correct it here \
-                     and in {CONSOLE_CONFLUENCE}.",
-                    did_you_mean(suggestions)
+                    "{reason} A misspelt scope grants nothing, so the app would lack the \
+                     permission it was meant to have. Correct it here and in \
+                     {CONSOLE_CONFLUENCE}."
                 ),
             )
             .about(scope),
-            Problem::OtherProduct { scope, product } => {
-                let whose = match product {
-                    Some(product) => format!("a scope of `{product}`"),
-                    None => "not a Confluence scope".to_owned(),
-                };
-                Finding::warning(
-                    format!("Scope `{scope}` is not for Confluence"),
-                    format!(
-                        "`{scope}` is {whose}, and Writer's Confluence connector does not use \
-                         it. For least privilege, remove it here and from the app in \
-                         {CONSOLE_PERMISSIONS}."
-                    ),
-                )
-                .about(scope)
-            }
-            Problem::Privileged { scope, verb } => {
-                let grants = match known(scope) {
-                    Some(k) => format!(" ({})", sentence_part(k.summary)),
-                    None => String::new(),
-                };
-                Finding::warning(
-                    format!("Scope `{scope}` grants more than Writer needs"),
-                    format!(
-                        "`{scope}` grants {verb} access{grants}, but Writer only reads \
-                         Confluence. For least privilege, remove it here and from the app in \
-                         {CONSOLE_CONFLUENCE}."
-                    ),
-                )
-                .about(scope)
-            }
-            Problem::Unknown { scope } => Finding::warning(
-                format!("Unknown scope `{scope}`"),
+            Problem::OtherProduct { scope, .. } => Finding::warning(
+                format!("Scope `{shown}` is not for Confluence"),
                 format!(
-                    "`{scope}` is not in this provider's list of Confluence scopes, which may be \
+                    "{reason}, and Writer's Confluence connector does not use it. For least \
+                     privilege, remove it here and from the app in {CONSOLE_PERMISSIONS}."
+                ),
+            )
+            .about(scope),
+            Problem::Privileged { scope, .. } => Finding::warning(
+                format!("Scope `{shown}` grants more than Writer needs"),
+                format!(
+                    "{reason}, but Writer only reads Confluence. For least privilege, remove it \
+                     here and from the app in {CONSOLE_CONFLUENCE}."
+                ),
+            )
+            .about(scope),
+            Problem::Unknown { scope } => Finding::warning(
+                format!("Unknown scope `{shown}`"),
+                format!(
+                    "`{shown}` is not in this provider's list of Confluence scopes, which may be \
                      out of date. It will still be sent as written, but Writer does not need it; \
                      remove it unless you know the app needs it for something else."
                 ),
             )
             .about(scope),
         }
+    }
+}
+
+/// One finding for several problems of one kind: the first [`LISTED`] named
+/// with their reason, the rest counted, and what to do said once.
+fn aggregate(problems: &[Problem]) -> Finding {
+    let n = problems.len();
+    let more = match n.saturating_sub(LISTED) {
+        0 => String::new(),
+        rest => format!("\n  … and {} more.", count(rest)),
+    };
+    let listed = &problems[..n.min(LISTED)];
+    let lines: String = listed
+        .iter()
+        .map(|p| {
+            let reason = p.reason();
+            let stop = if reason.ends_with(['.', '?']) {
+                ""
+            } else {
+                "."
+            };
+            format!("\n  - {reason}{stop}")
+        })
+        .collect();
+    let n = count(n);
+    match problems[0].kind() {
+        Kind::Missing => {
+            let names: Vec<String> = problems.iter().map(Problem::reason).collect();
+            let summary: Vec<String> = problems
+                .iter()
+                .map(|p| format!("`{}`", p.shown()))
+                .collect();
+            Finding::error(
+                format!("Required scopes {} are missing", and_list(&summary)),
+                format!(
+                    "Writer's Confluence connector needs the scopes {}; {} are not among them. \
+                     Add them here, and add the same scopes to the app in {CONSOLE_CONFLUENCE}.",
+                    required_list(),
+                    and_list(&names)
+                ),
+            )
+        }
+        Kind::Malformed => Finding::error(
+            format!("{n} malformed scopes"),
+            format!(
+                "These are not scopes:{lines}{more}\n\nA scope is lower-case words joined by \
+                 colons, such as `search:confluence` or `read:page:confluence`; fix or remove \
+                 these."
+            ),
+        ),
+        Kind::NearMiss => Finding::error(
+            format!("{n} unknown scopes, probably typos"),
+            format!(
+                "These are not known scopes:{lines}{more}\n\nA misspelt scope grants nothing, \
+                 so the app would lack the permission it was meant to have. Correct them here \
+                 and in {CONSOLE_CONFLUENCE}."
+            ),
+        ),
+        Kind::OtherProduct => Finding::warning(
+            format!("{n} scopes are not for Confluence"),
+            format!(
+                "Writer's Confluence connector does not use these:{lines}{more}\n\nFor least \
+                 privilege, remove them here and from the app in {CONSOLE_PERMISSIONS}."
+            ),
+        ),
+        Kind::Privileged => Finding::warning(
+            format!("{n} scopes grant more than Writer needs"),
+            format!(
+                "Writer only reads Confluence, but:{lines}{more}\n\nFor least privilege, \
+                 remove them here and from the app in {CONSOLE_CONFLUENCE}."
+            ),
+        ),
+        Kind::Unknown => {
+            let names: Vec<String> = listed.iter().map(Problem::reason).collect();
+            let rest = problems.len() - listed.len();
+            let names = match rest {
+                0 => and_list(&names),
+                _ => format!("{} and {} more", names.join(", "), count(rest)),
+            };
+            Finding::warning(
+                format!("{n} unknown scopes"),
+                format!(
+                    "{names} are not in this provider's list of Confluence scopes, which may be \
+                     out of date. They will still be sent as written, but Writer does not need \
+                     them; remove them unless you know the app needs them for something else."
+                ),
+            )
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -531,7 +732,8 @@ mod tests {
             "read:calendar:confluence",
         ];
         let expected = check_scopes(&scopes);
-        assert_eq!(expected.len(), 7, "{expected:#?}");
+        // Two missing required scopes in one finding, then one per scope.
+        assert_eq!(expected.len(), 6, "{expected:#?}");
         let mut reversed = scopes.to_vec();
         reversed.reverse();
         assert_eq!(check_scopes(&reversed), expected);
@@ -539,6 +741,184 @@ mod tests {
         doubled.extend_from_slice(&scopes);
         doubled.rotate_left(3);
         assert_eq!(check_scopes(&doubled), expected);
+    }
+
+    /// (summary, severity, parts of the detail), for two or more problems of each kind.
+    #[test]
+    #[rustfmt::skip]
+    fn problems_of_one_kind_make_one_finding() {
+        let findings = check_scopes(&[
+            SEARCH,
+            "read:pages:confluence", "read:spaces:confluence",
+            "", "Read:Page:Confluence", "a,b",
+            "read:issue:jira", "read:me",
+            "write:page:confluence", "delete:space:confluence",
+            "read:calendar:confluence", "read:spaceship:confluence", "rd:pg:confluence",
+        ]);
+        let expected: Vec<(&str, Severity, Vec<&str>)> = vec![
+            ("Required scopes `read:space:confluence` and `read:page:confluence` are missing", Severity::Error, vec![
+                "needs the scopes `search:confluence`, `read:space:confluence` and `read:page:confluence`; \
+                 `read:space:confluence` (granular) and `read:page:confluence` (granular) are not among them",
+                "add the same scopes to the app in the Atlassian developer console",
+            ]),
+            ("3 malformed scopes", Severity::Error, vec![
+                "\n  - An empty string is not a scope.",
+                "\n  - `Read:Page:Confluence` has upper-case letters, but scopes are lower case; did you mean `read:page:confluence`?",
+                "\n  - `a,b` is not of the form `verb:thing` or `verb:thing:product`.",
+                "fix or remove these",
+            ]),
+            ("2 scopes grant more than Writer needs", Severity::Warning, vec![
+                "\n  - `delete:space:confluence` grants delete access (remove spaces).",
+                "\n  - `write:page:confluence` grants write access (create and edit pages).",
+                "Writer only reads Confluence",
+                "remove them here",
+            ]),
+            ("3 unknown scopes", Severity::Warning, vec![
+                "`rd:pg:confluence`, `read:calendar:confluence` and `read:spaceship:confluence` are not in \
+                 this provider's list",
+                "They will still be sent as written",
+            ]),
+            ("2 scopes are not for Confluence", Severity::Warning, vec![
+                "\n  - `read:issue:jira` is a scope of `jira`.",
+                "\n  - `read:me` is not a Confluence scope.",
+                "remove them here and from the app",
+            ]),
+            ("2 unknown scopes, probably typos", Severity::Error, vec![
+                "\n  - `read:pages:confluence` is not a known scope; did you mean `read:page:confluence`? \
+                 Writer requires `read:page:confluence`.",
+                "\n  - `read:spaces:confluence` is not a known scope; did you mean `read:space:confluence`?",
+                "A misspelt scope grants nothing",
+            ]),
+        ];
+        assert_eq!(findings.len(), expected.len(), "{findings:#?}");
+        for (finding, (summary, severity, parts)) in findings.iter().zip(expected) {
+            assert_eq!(finding.summary, summary);
+            assert_eq!(finding.severity, severity, "{summary}");
+            assert_eq!(finding.element, None, "{summary}");
+            for part in parts {
+                assert!(finding.detail.contains(part), "{part:?} not in {:?}", finding.detail);
+            }
+        }
+    }
+
+    #[test]
+    fn many_problems_name_a_few_and_count_the_rest() {
+        let unknown: Vec<String> = (0..240)
+            .map(|i| format!("read:future-{i:03}:confluence"))
+            .collect();
+        let typos: Vec<String> = (0..8).map(|i| format!("read:page{i}:confluence")).collect();
+        let mut scopes = vec![SEARCH, SPACE, PAGE];
+        scopes.extend(unknown.iter().map(String::as_str));
+        scopes.extend(typos.iter().map(String::as_str));
+        let findings = check_scopes(&scopes);
+        let summaries: Vec<&str> = findings.iter().map(|f| f.summary.as_str()).collect();
+        assert_eq!(
+            summaries,
+            ["240 unknown scopes", "8 unknown scopes, probably typos"]
+        );
+        assert!(findings[0].detail.starts_with(
+            "`read:future-000:confluence`, `read:future-001:confluence`, `read:future-002:confluence`, \
+             `read:future-003:confluence`, `read:future-004:confluence` and 235 more are not in"
+        ), "{}", findings[0].detail);
+        assert!(
+            findings[1].detail.contains("`read:page4:confluence`"),
+            "{}",
+            findings[1].detail
+        );
+        assert!(
+            !findings[1].detail.contains("`read:page5:confluence`"),
+            "{}",
+            findings[1].detail
+        );
+        assert!(
+            findings[1].detail.contains("\n  … and 3 more.\n"),
+            "{}",
+            findings[1].detail
+        );
+        for f in &findings {
+            assert!(f.detail.len() < 2_000, "{}", f.detail.len());
+        }
+    }
+
+    #[test]
+    fn long_and_odd_scopes_are_quoted_short_and_escaped() {
+        let long = format!("read:{}:confluence", "x".repeat(1_000_000));
+        let odd = "read:\u{1b}[2J:confluence\u{202e}";
+        let findings = check_scopes(&with_required_owned(&[&long, odd]));
+        assert_eq!(findings.len(), 2, "{findings:#?}");
+        for f in &findings {
+            assert!(
+                f.summary.len() + f.detail.len() < 2_000,
+                "{}",
+                f.detail.len()
+            );
+            assert!(!f.detail.contains('\u{1b}') && !f.detail.contains('\u{202e}'));
+        }
+        assert!(
+            findings[0]
+                .detail
+                .contains("\\u{1b}[2J:confluence\\u{202e}"),
+            "{findings:#?}"
+        );
+        assert!(
+            findings[1].detail.contains("more characters)"),
+            "{findings:#?}"
+        );
+    }
+
+    fn with_required_owned<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+        let mut scopes = vec![SEARCH, SPACE, PAGE];
+        scopes.extend_from_slice(extra);
+        scopes
+    }
+
+    #[test]
+    fn caps_how_many_scopes_are_accepted() {
+        let names: Vec<String> = (0..MAX_SCOPES)
+            .map(|i| format!("read:thing-{i:04}:confluence"))
+            .collect();
+        let mut scopes: Vec<&str> = names.iter().map(String::as_str).collect();
+        scopes.splice(0..3, [SEARCH, SPACE, PAGE]);
+        assert_eq!(scopes.len(), MAX_SCOPES);
+        let at_the_cap = check_scopes(&scopes);
+        assert!(
+            at_the_cap.iter().all(|f| f.summary != "Too many scopes"),
+            "{at_the_cap:#?}"
+        );
+        // Duplicates are one scope: a set never has them, and they are not counted.
+        let mut doubled = scopes.clone();
+        doubled.extend_from_slice(&scopes);
+        assert_eq!(check_scopes(&doubled), at_the_cap);
+
+        scopes.push("read:one-more:confluence");
+        let over = check_scopes(&scopes);
+        assert_eq!(over.len(), 1, "{over:#?}");
+        assert_eq!(over[0].severity, Severity::Error);
+        assert_eq!(over[0].summary, "Too many scopes");
+        assert!(
+            over[0]
+                .detail
+                .contains("`scopes` has 257 different scopes; this provider accepts at most 256"),
+            "{}",
+            over[0].detail
+        );
+        assert!(
+            over[0].detail.contains("fewer than 100"),
+            "{}",
+            over[0].detail
+        );
+
+        let huge: Vec<String> = (0..5_000)
+            .map(|i| format!("read:x{i}:confluence"))
+            .collect();
+        let huge: Vec<&str> = huge.iter().map(String::as_str).collect();
+        let over = check_scopes(&huge);
+        assert_eq!(over.len(), 1);
+        assert!(
+            over[0].detail.contains("has 5,000 different scopes"),
+            "{}",
+            over[0].detail
+        );
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! The HTTP face of the emulator: routes of the contract, the layers every
 //! request passes (request id, faults, auth) and the state shared by handlers.
 //!
-//! Each handler takes the state lock once, runs one `Store` operation, lets
-//! go, and only then writes the state file: the lock is never held across I/O.
+//! Each handler reads and validates its body first, then takes the state lock
+//! once for one `Store` operation, lets go, and only then serializes the
+//! answer or writes the state file: the lock is never held across I/O or
+//! across work that grows with a request's size.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use axum::body::Body;
@@ -23,8 +25,9 @@ use super::errors::{ApiError, ErrorItem};
 use super::faults::{inject, Faults};
 use super::list::parse_query;
 use super::model::StoredApp;
-use super::persist;
+use super::persist::{self, Snapshot};
 use super::store::Store;
+use super::validate::{parse_update, read_create};
 
 /// Request bodies are a few hundred bytes; anything far larger is a mistake.
 const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -37,9 +40,8 @@ const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-repl
 pub(crate) struct Shared {
     store: Mutex<Store>,
     state_file: Option<PathBuf>,
-    /// Revision last written to the state file. Writers queue on this lock so
-    /// an older snapshot can never overwrite a newer one.
-    written: tokio::sync::Mutex<u64>,
+    /// With a state file, changes are made one at a time (see `mutate`).
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Shared {
@@ -47,65 +49,67 @@ impl Shared {
         Self {
             store: Mutex::new(store),
             state_file,
-            written: tokio::sync::Mutex::new(0),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
-    /// Runs `op` under the lock, then saves the state if `op` changed it.
-    async fn mutate<R>(&self, op: impl FnOnce(&mut Store) -> R) -> Result<R, ApiError> {
-        let (result, snapshot) = {
-            let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-            let before = store.revision();
-            let result = op(&mut store);
-            let snapshot = (self.state_file.is_some() && store.revision() != before)
-                .then(|| (store.revision(), store.state_file().to_bytes()));
-            (result, snapshot)
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `op` on the store. With a state file, `op` changes a copy that
+    /// replaces the store only once it is saved: a change that cannot be
+    /// saved is not made at all (nor recorded for its `Idempotency-Key`), so
+    /// its 500 is the whole truth and a retry starts afresh. Readers never see
+    /// a change that is not on disk yet.
+    async fn mutate<R>(self: &Arc<Self>, op: impl FnOnce(&mut Store) -> R) -> Result<R, ApiError> {
+        let Some(path) = &self.state_file else {
+            return Ok(op(&mut self.lock()));
         };
-        if let (Some(path), Some((revision, bytes))) = (&self.state_file, snapshot) {
-            self.save(path.clone(), revision, bytes).await?;
+        // One change at a time, so that no change is made on a stale copy.
+        let permit = self.writer.clone().lock_owned().await;
+        let mut next = self.lock().clone();
+        let before = next.revision();
+        let result = op(&mut next);
+        if next.revision() == before {
+            *self.lock() = next;
+            return Ok(result);
         }
+        // Saving and putting the copy in place happen on a task of their own,
+        // which finishes (holding the permit) even if this request is
+        // abandoned half way: the file and the store never disagree.
+        let shared = Arc::clone(self);
+        let path = path.clone();
+        let saved = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            save(&path, &next.snapshot())?;
+            *shared.lock() = next;
+            Ok(())
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("writing the state file failed: {e}")));
+        saved.map_err(|reason| {
+            tracing::error!("{reason}; the change was not made");
+            ApiError::internal(
+                "the emulator could not write its state file, so the change was not made; \
+                 retry once the state file can be written",
+            )
+        })?;
         Ok(result)
     }
 
-    async fn save(
-        &self,
-        path: PathBuf,
-        revision: u64,
-        bytes: Result<Vec<u8>, serde_json::Error>,
-    ) -> Result<(), ApiError> {
-        let failed = || {
-            ApiError::internal(
-                "the emulator could not write its state file; the change is kept in memory only",
-            )
-        };
-        let mut written = self.written.lock().await;
-        if *written >= revision {
-            return Ok(());
-        }
-        let bytes = bytes.map_err(|e| {
-            tracing::error!("cannot serialize the state: {e}");
-            failed()
-        })?;
-        let shown = path.display().to_string();
-        match tokio::task::spawn_blocking(move || persist::save(&path, &bytes)).await {
-            Ok(Ok(())) => {
-                *written = revision;
-                Ok(())
-            }
-            Ok(Err(e)) => {
-                tracing::error!("cannot write the state file {shown}: {e}");
-                Err(failed())
-            }
-            Err(e) => {
-                tracing::error!("writing the state file {shown} failed: {e}");
-                Err(failed())
-            }
-        }
-    }
-
     fn read<R>(&self, op: impl FnOnce(&Store) -> R) -> R {
-        op(&self.store.lock().unwrap_or_else(|e| e.into_inner()))
+        op(&self.lock())
     }
+}
+
+/// Serializes and writes a snapshot; the reason it could not, for the log.
+fn save(path: &std::path::Path, snapshot: &Snapshot) -> Result<(), String> {
+    let bytes = snapshot
+        .to_bytes()
+        .map_err(|e| format!("cannot serialize the state: {e}"))?;
+    persist::save(path, &bytes)
+        .map_err(|e| format!("cannot write the state file {}: {e}", path.display()))
 }
 
 pub(crate) fn router(shared: Arc<Shared>, keys: Arc<Keys>, faults: Arc<Faults>) -> Router {
@@ -220,11 +224,11 @@ async fn create(
     body: Body,
 ) -> Result<Response, ApiError> {
     let key = header_text(&headers, &IDEMPOTENCY_KEY, "Idempotency-Key")?.map(str::to_owned);
-    let body = body_bytes(body).await?;
+    let request = read_create(&body_bytes(body).await?);
     let outcome = shared
         .mutate(|store| {
             store.create(
-                &body,
+                request,
                 key.as_deref(),
                 OffsetDateTime::now_utc(),
                 Instant::now(),
@@ -240,7 +244,7 @@ async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let query = parse_query(query.as_deref())?;
-    let page = shared.read(|store| store.list(&query))?;
+    let page = shared.read(|store| store.list(&query))?.to_json()?;
     Ok(([(header::CONTENT_TYPE, "application/json")], page).into_response())
 }
 
@@ -262,8 +266,12 @@ async fn update(
     let id = app_id(path)?;
     let if_match = header_text(&headers, &header::IF_MATCH, "If-Match")?.map(str::to_owned);
     let body = body_bytes(body).await?;
+    // The connector never changes, so the body can be checked against it
+    // without holding the lock; a delete in between is the update's 404.
+    let connector = shared.read(|store| store.connector_of(&id))?;
+    let input = parse_update(&body, connector)?;
     let app = shared
-        .mutate(|store| store.update(&id, if_match.as_deref(), &body, OffsetDateTime::now_utc()))
+        .mutate(|store| store.update(&id, if_match.as_deref(), input, OffsetDateTime::now_utc()))
         .await??;
     Ok(app_response(StatusCode::OK, &app, false))
 }
@@ -275,4 +283,42 @@ async fn delete(
     let id = app_id(path)?;
     shared.mutate(|store| store.delete(&id)).await??;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::FutureExt;
+
+    const BODY: &[u8] = br#"{"connector":"confluence","name":"Eng","client_id":"abc",
+        "client_secret":"fake-secret-0001",
+        "scopes":["search:confluence","read:space:confluence","read:page:confluence"]}"#;
+
+    /// A request abandoned while its change is being saved (the client hung
+    /// up) still ends with the file and the store agreeing.
+    #[tokio::test]
+    async fn an_abandoned_change_is_saved_and_made_or_neither() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state.json");
+        let shared = Arc::new(Shared::new(Store::new(), Some(state.clone())));
+        let change = shared.mutate(|store| {
+            store.create(
+                read_create(BODY),
+                Some("k"),
+                OffsetDateTime::now_utc(),
+                Instant::now(),
+            )
+        });
+        // One poll, then the request is dropped, mostly while the save runs.
+        let _ = change.now_or_never();
+        // The save holds the writer's permit until it is done.
+        drop(shared.writer.lock().await);
+        let saved = persist::load(&state)
+            .unwrap()
+            .expect("the file was written");
+        let in_memory = shared.read(|store| store.snapshot());
+        assert_eq!(saved.apps.len(), 1);
+        assert_eq!(in_memory.apps.len(), 1, "the store agrees with the file");
+        assert_eq!(*in_memory.apps[0], saved.apps[0]);
+    }
 }

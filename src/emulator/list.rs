@@ -1,6 +1,8 @@
 //! The list endpoint's query (`connector`, `name`, `limit`, `order`,
 //! `before`, `after`) and cursor pagination over the stored apps. Pure.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::errors::{ApiError, ErrorItem};
@@ -32,13 +34,38 @@ pub(crate) struct ListQuery {
     cursor: Option<Cursor>,
 }
 
+/// One page of apps, sharing them with the store: taken under the store's
+/// lock, serialized after it is let go.
+#[derive(Debug)]
+pub(crate) struct Page {
+    data: Vec<Arc<StoredApp>>,
+    has_more: bool,
+}
+
 /// The list response, fields in the contract's order.
 #[derive(Debug, Serialize)]
-pub(crate) struct ListPage<'a> {
+struct ListPage<'a> {
     data: Vec<AppView<'a>>,
     has_more: bool,
     first_id: Option<&'a str>,
     last_id: Option<&'a str>,
+}
+
+impl Page {
+    fn response(&self) -> ListPage<'_> {
+        ListPage {
+            data: self.data.iter().map(|a| a.view()).collect(),
+            has_more: self.has_more,
+            first_id: self.data.first().map(|a| a.id.as_str()),
+            last_id: self.data.last().map(|a| a.id.as_str()),
+        }
+    }
+
+    /// The response body as JSON text, in the contract's field order.
+    pub(crate) fn to_json(&self) -> Result<String, ApiError> {
+        serde_json::to_string(&self.response())
+            .map_err(|_| ApiError::internal("cannot serialize the list"))
+    }
 }
 
 fn param_error(key: &'static str, param: &str, description: String) -> ApiError {
@@ -134,8 +161,8 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<ListQuery, ApiError> {
 
 /// One page, as the list response object.
 /// `apps` must be in creation order (ascending `seq`).
-pub(crate) fn page<'a>(apps: &'a [StoredApp], query: &ListQuery) -> Result<ListPage<'a>, ApiError> {
-    let mut ordered: Vec<&StoredApp> = apps
+pub(crate) fn page(apps: &[Arc<StoredApp>], query: &ListQuery) -> Result<Page, ApiError> {
+    let mut ordered: Vec<&Arc<StoredApp>> = apps
         .iter()
         .filter(|a| query.connector.is_none_or(|c| a.connector == c))
         .filter(|a| query.name.as_ref().is_none_or(|n| name_key(&a.name) == *n))
@@ -160,7 +187,7 @@ pub(crate) fn page<'a>(apps: &'a [StoredApp], query: &ListQuery) -> Result<ListP
         Order::Asc => seq < cursor,
         Order::Desc => seq > cursor,
     };
-    let (data, has_more): (Vec<&StoredApp>, bool) = match &query.cursor {
+    let (data, has_more): (Vec<&Arc<StoredApp>>, bool) = match &query.cursor {
         None => {
             let more = ordered.len() > query.limit;
             ordered.truncate(query.limit);
@@ -168,7 +195,7 @@ pub(crate) fn page<'a>(apps: &'a [StoredApp], query: &ListQuery) -> Result<ListP
         }
         Some(Cursor::After(id)) => {
             let cursor = cursor_seq(id, "after")?;
-            let mut rest: Vec<&StoredApp> = ordered
+            let mut rest: Vec<&Arc<StoredApp>> = ordered
                 .into_iter()
                 .filter(|a| precedes(cursor, a.seq))
                 .collect();
@@ -178,7 +205,7 @@ pub(crate) fn page<'a>(apps: &'a [StoredApp], query: &ListQuery) -> Result<ListP
         }
         Some(Cursor::Before(id)) => {
             let cursor = cursor_seq(id, "before")?;
-            let earlier: Vec<&StoredApp> = ordered
+            let earlier: Vec<&Arc<StoredApp>> = ordered
                 .into_iter()
                 .filter(|a| precedes(a.seq, cursor))
                 .collect();
@@ -188,11 +215,9 @@ pub(crate) fn page<'a>(apps: &'a [StoredApp], query: &ListQuery) -> Result<ListP
             (earlier[start..].to_vec(), more)
         }
     };
-    Ok(ListPage {
-        data: data.iter().map(|a| a.view()).collect(),
+    Ok(Page {
+        data: data.into_iter().cloned().collect(),
         has_more,
-        first_id: data.first().map(|a| a.id.as_str()),
-        last_id: data.last().map(|a| a.id.as_str()),
     })
 }
 
@@ -202,8 +227,8 @@ mod tests {
     use crate::emulator::model::Secret;
     use serde_json::{json, Value};
 
-    fn app(seq: u64, connector: Connector, name: &str) -> StoredApp {
-        StoredApp {
+    fn app(seq: u64, connector: Connector, name: &str) -> Arc<StoredApp> {
+        Arc::new(StoredApp {
             id: format!("app-{seq}"),
             seq,
             etag: seq,
@@ -215,7 +240,7 @@ mod tests {
             scopes: vec![],
             created_at: "2025-01-01T00:00:00Z".to_owned(),
             updated_at: "2025-01-01T00:00:00Z".to_owned(),
-        }
+        })
     }
 
     fn ids(page: &Value) -> Vec<String> {
@@ -227,14 +252,15 @@ mod tests {
             .collect()
     }
 
-    fn five() -> Vec<StoredApp> {
+    fn five() -> Vec<Arc<StoredApp>> {
         (1..=5)
             .map(|i| app(i, Connector::Confluence, &format!("App {i}")))
             .collect()
     }
 
-    fn run(apps: &[StoredApp], query: &str) -> Value {
-        serde_json::to_value(page(apps, &parse_query(Some(query)).unwrap()).unwrap()).unwrap()
+    fn run(apps: &[Arc<StoredApp>], query: &str) -> Value {
+        let page = page(apps, &parse_query(Some(query)).unwrap()).unwrap();
+        serde_json::from_str(&page.to_json().unwrap()).unwrap()
     }
 
     #[test]

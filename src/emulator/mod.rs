@@ -10,8 +10,8 @@
 //! Layout: [`run`] is the whole server; `cli` turns a command line into a
 //! [`Config`]; `server` accepts connections; `http` routes requests through
 //! request ids, faults and auth to the handlers; `store` holds the state and
-//! its rules; `validate`, `list`, `model`, `errors` and `persist` are the
-//! pieces the store is made of.
+//! its rules; `validate`, `idempotency`, `list`, `model`, `errors` and
+//! `persist` are the pieces the store is made of.
 
 use std::fmt;
 use std::future::Future;
@@ -24,6 +24,7 @@ pub mod cli;
 mod errors;
 mod faults;
 mod http;
+mod idempotency;
 mod list;
 mod model;
 mod persist;
@@ -91,9 +92,10 @@ impl fmt::Display for EmulatorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EmulatorError::NoApiKeys => f.write_str(
-                "no API key configured: give at least one admin key (--api-key KEY) or \
-                 read-only key (--read-only-key KEY); clients send it as \
-                 `Authorization: Bearer KEY`",
+                "no API key configured: give at least one admin key (--api-key-file PATH, \
+                 WRITER_EMULATOR_API_KEY or --api-key KEY) or read-only key \
+                 (--read-only-key-file PATH, WRITER_EMULATOR_READ_ONLY_KEY or \
+                 --read-only-key KEY); clients send it as `Authorization: Bearer KEY`",
             ),
             EmulatorError::InvalidKey(why) => write!(f, "invalid API key: {why}"),
             EmulatorError::InvalidRate { name, value } => {

@@ -20,7 +20,7 @@ pub(crate) const REQUIRED_CONFLUENCE_SCOPES: [&str; 3] = [
 
 /// The data connectors an OAuth app can serve. Only `confluence` has
 /// required scopes; the others exist so the emulator accepts what Writer does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Connector {
     Confluence,
@@ -62,6 +62,10 @@ impl Connector {
     }
 }
 
+/// Secrets shorter than this get a hint without any of their characters: four
+/// characters of a short secret would give away too much of it.
+const HINT_MIN_SECRET_CHARS: usize = 16;
+
 /// A client secret. Kept out of `Debug` so that no log line or panic can show it;
 /// serialized as-is only into the state file.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,10 +77,14 @@ impl Secret {
         Self(value)
     }
 
-    /// `"…"` and the last four characters, as the contract defines the hint.
+    /// As the contract defines the hint: `"…"` and the last four characters
+    /// for a secret of at least 16 characters, `"…"` alone otherwise.
     pub(crate) fn hint(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
-        let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+        let count = self.0.chars().count();
+        if count < HINT_MIN_SECRET_CHARS {
+            return "…".to_owned();
+        }
+        let tail: String = self.0.chars().skip(count - 4).collect();
         format!("…{tail}")
     }
 }
@@ -165,10 +173,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hint_is_ellipsis_and_last_four_characters() {
+    fn hint_shows_four_characters_of_long_secrets_only() {
         assert_eq!(Secret::new("fake-secret-0001".into()).hint(), "…0001");
-        assert_eq!(Secret::new("abc".into()).hint(), "…abc");
-        assert_eq!(Secret::new("ééééxyzé".into()).hint(), "…xyzé");
+        assert_eq!(Secret::new("fake-secret-001".into()).hint(), "…");
+        assert_eq!(Secret::new("abc".into()).hint(), "…");
+        assert_eq!(Secret::new("x".into()).hint(), "…");
+        // Characters, not bytes: 15 two-byte characters are still too short.
+        assert_eq!(Secret::new("é".repeat(15)).hint(), "…");
+        let long = format!("{}xyzé", "é".repeat(12));
+        assert_eq!(Secret::new(long).hint(), "…xyzé");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,8 @@ use super::model::StoredApp;
 /// Bumped when the layout changes in a way an older emulator cannot read.
 const FORMAT: u32 = 1;
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A state file as read.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StateFile {
     format: u32,
@@ -26,18 +28,34 @@ pub(crate) struct StateFile {
     pub(crate) apps: Vec<StoredApp>,
 }
 
-impl StateFile {
-    pub(crate) fn new(next_seq: u64, next_etag: u64, apps: Vec<StoredApp>) -> Self {
-        Self {
-            format: FORMAT,
-            next_seq,
-            next_etag,
-            apps,
-        }
-    }
+/// The state to write, sharing its apps with the store so that taking it
+/// under the store's lock costs a pointer per app; turned into bytes after
+/// the lock is let go.
+#[derive(Clone, Debug)]
+pub(crate) struct Snapshot {
+    pub(crate) next_seq: u64,
+    pub(crate) next_etag: u64,
+    pub(crate) apps: Vec<Arc<StoredApp>>,
+}
 
+/// The layout of [`StateFile`], borrowing from a [`Snapshot`].
+#[derive(Serialize)]
+struct Layout<'a> {
+    format: u32,
+    next_seq: u64,
+    next_etag: u64,
+    apps: Vec<&'a StoredApp>,
+}
+
+impl Snapshot {
     pub(crate) fn to_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
-        let mut bytes = serde_json::to_vec_pretty(self)?;
+        let layout = Layout {
+            format: FORMAT,
+            next_seq: self.next_seq,
+            next_etag: self.next_etag,
+            apps: self.apps.iter().map(|a| a.as_ref()).collect(),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&layout)?;
         bytes.push(b'\n');
         Ok(bytes)
     }
@@ -98,7 +116,12 @@ mod tests {
     fn save_then_load_with_owner_only_mode() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
-        save(&path, &StateFile::new(3, 9, vec![]).to_bytes().unwrap()).unwrap();
+        let snapshot = Snapshot {
+            next_seq: 3,
+            next_etag: 9,
+            apps: vec![],
+        };
+        save(&path, &snapshot.to_bytes().unwrap()).unwrap();
         let file = load(&path).unwrap().unwrap();
         assert_eq!((file.next_seq, file.next_etag), (3, 9));
         #[cfg(unix)]

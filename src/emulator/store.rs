@@ -1,65 +1,46 @@
 //! The emulator's state and the rules that need it: unique names, entity
 //! tags, conditional updates and idempotent creates. Synchronous and free of
-//! I/O so the HTTP layer can run each operation under one short lock.
+//! I/O so the HTTP layer can run each operation under one short lock (or on a
+//! copy, when a state file must be written first); bodies arrive already
+//! validated (`validate`), so nothing here grows faster than the number of apps.
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
 
 use axum::http::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::errors::{ApiError, ErrorItem};
+use super::idempotency::{Answer, Records};
 use super::list;
 use super::model::{name_key, timestamp, Connector, StoredApp};
-use super::persist::StateFile;
-use super::validate::{parse_create, parse_update};
+use super::persist::{Snapshot, StateFile};
+use super::validate::{CreateInput, CreateRequest, UpdateInput};
 
-/// How long a create's result is replayed for its `Idempotency-Key`.
-const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 /// Keys longer than this are refused, as the contract says.
 const IDEMPOTENCY_KEY_MAX_CHARS: usize = 255;
 
-/// What a create answered, kept to be replayed for a retry with the same key.
-struct Recorded {
-    body: Fingerprint,
-    at: Instant,
-    outcome: Result<StoredApp, ApiError>,
-}
-
-/// "The same body": equal JSON values (so key order and spacing do not
-/// matter), or equal bytes when the body was not JSON at all.
-#[derive(PartialEq)]
-enum Fingerprint {
-    Json(Value),
-    Bytes(Vec<u8>),
-}
-
-impl Fingerprint {
-    fn of(body: &[u8]) -> Self {
-        serde_json::from_slice(body)
-            .map(Fingerprint::Json)
-            .unwrap_or_else(|_| Fingerprint::Bytes(body.to_vec()))
-    }
-}
-
 /// How a create was answered.
 pub(crate) struct CreateOutcome {
-    pub(crate) result: Result<StoredApp, ApiError>,
+    pub(crate) result: Result<Arc<StoredApp>, ApiError>,
     /// The answer is the one recorded for an earlier request with the same key.
     pub(crate) replayed: bool,
 }
 
-#[derive(Default)]
+/// Cheap to clone (apps are shared): the HTTP layer changes a copy when the
+/// change must reach a state file first.
+#[derive(Clone, Default)]
 pub(crate) struct Store {
     /// In creation order.
-    apps: Vec<StoredApp>,
+    apps: Vec<Arc<StoredApp>>,
     next_seq: u64,
     next_etag: u64,
     /// Counts changes, so a writer can tell an older snapshot from a newer one.
     revision: u64,
-    idempotency: HashMap<String, Recorded>,
+    idempotency: Records,
 }
 
 impl Store {
@@ -76,93 +57,92 @@ impl Store {
     pub(crate) fn from_state_file(file: StateFile) -> Result<Self, String> {
         let mut apps = file.apps;
         apps.sort_by_key(|a| a.seq);
-        for (i, app) in apps.iter().enumerate() {
+        let mut ids = HashSet::new();
+        let mut seqs = HashSet::new();
+        let mut names = HashSet::new();
+        for app in &apps {
             if app.seq >= file.next_seq || app.etag >= file.next_etag {
                 return Err(format!(
                     "app {} has a seq or etag not below next_seq/next_etag",
                     app.id
                 ));
             }
-            if apps[..i].iter().any(|a| a.id == app.id || a.seq == app.seq) {
+            if !ids.insert(app.id.as_str()) || !seqs.insert(app.seq) {
                 return Err(format!("app {} appears twice", app.id));
             }
-            if apps[..i]
-                .iter()
-                .any(|a| a.connector == app.connector && name_key(&a.name) == name_key(&app.name))
-            {
+            if !names.insert((app.connector, name_key(&app.name))) {
                 return Err(format!("app {} repeats the name of another app", app.id));
             }
         }
         Ok(Self {
-            apps,
+            apps: apps.into_iter().map(Arc::new).collect(),
             next_seq: file.next_seq,
             next_etag: file.next_etag,
             revision: 0,
-            idempotency: HashMap::new(),
+            idempotency: Records::default(),
         })
     }
 
-    pub(crate) fn state_file(&self) -> StateFile {
-        StateFile::new(self.next_seq, self.next_etag, self.apps.clone())
+    /// What the state file holds, sharing the apps: a pointer per app.
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            next_seq: self.next_seq,
+            next_etag: self.next_etag,
+            apps: self.apps.clone(),
+        }
     }
 
     pub(crate) fn revision(&self) -> u64 {
         self.revision
     }
 
-    pub(crate) fn get(&self, id: &str) -> Result<StoredApp, ApiError> {
+    pub(crate) fn get(&self, id: &str) -> Result<Arc<StoredApp>, ApiError> {
         self.find(id).cloned().ok_or_else(ApiError::not_found)
     }
 
-    /// One page of the list as JSON text: serialized here because the page
-    /// borrows the store, and as text to keep the contract's field order.
-    pub(crate) fn list(&self, query: &list::ListQuery) -> Result<String, ApiError> {
-        let page = list::page(&self.apps, query)?;
-        serde_json::to_string(&page).map_err(|_| ApiError::internal("cannot serialize the list"))
+    /// The connector of an app, which decides how an update body is checked.
+    /// It never changes, so it can be read before the update itself.
+    pub(crate) fn connector_of(&self, id: &str) -> Result<Connector, ApiError> {
+        self.find(id)
+            .map(|a| a.connector)
+            .ok_or_else(ApiError::not_found)
+    }
+
+    /// One page of the list; it shares the apps, so the caller serializes it
+    /// after letting the lock go.
+    pub(crate) fn list(&self, query: &list::ListQuery) -> Result<list::Page, ApiError> {
+        list::page(&self.apps, query)
     }
 
     /// A create, honouring `Idempotency-Key`: the first answer for a key is
     /// recorded (errors included) and replayed to a retry with the same body.
     pub(crate) fn create(
         &mut self,
-        body: &[u8],
+        request: CreateRequest,
         idempotency_key: Option<&str>,
         now: OffsetDateTime,
         clock: Instant,
     ) -> CreateOutcome {
+        let fresh = |result| CreateOutcome {
+            result,
+            replayed: false,
+        };
         let Some(key) = idempotency_key else {
-            return CreateOutcome {
-                result: self.create_app(body, now),
-                replayed: false,
-            };
+            return fresh(request.input.and_then(|input| self.create_app(input, now)));
         };
         if !(1..=IDEMPOTENCY_KEY_MAX_CHARS).contains(&key.chars().count()) {
-            return CreateOutcome {
-                result: Err(ApiError::bad_request(
-                    ErrorItem::field(
-                        "idempotency_key.invalid",
-                        "Idempotency-Key",
-                        format!(
-                            "Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX_CHARS} characters"
-                        ),
-                    )
-                    .with("max", json!(IDEMPOTENCY_KEY_MAX_CHARS)),
-                )),
-                replayed: false,
-            };
+            return fresh(Err(ApiError::bad_request(
+                ErrorItem::field(
+                    "idempotency_key.invalid",
+                    "Idempotency-Key",
+                    format!("Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX_CHARS} characters"),
+                )
+                .with("max", json!(IDEMPOTENCY_KEY_MAX_CHARS)),
+            )));
         }
-        self.idempotency
-            .retain(|_, r| clock.saturating_duration_since(r.at) < IDEMPOTENCY_WINDOW);
-        let fingerprint = Fingerprint::of(body);
-        if let Some(recorded) = self.idempotency.get(key) {
-            if recorded.body == fingerprint {
-                return CreateOutcome {
-                    result: recorded.outcome.clone(),
-                    replayed: true,
-                };
-            }
-            return CreateOutcome {
-                result: Err(ApiError::one(
+        if let Some(recorded) = self.idempotency.get(key, clock) {
+            if recorded.fingerprint != request.fingerprint {
+                return fresh(Err(ApiError::one(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorItem::field(
                         "idempotency_key.reused",
@@ -170,30 +150,42 @@ impl Store {
                         "this Idempotency-Key was already used with a different request body; \
                          use a new key for a new request",
                     ),
+                )));
+            }
+            let result = match (&recorded.answer, request.input) {
+                (Answer::Created(app), _) => Ok(app.clone()),
+                (Answer::Refused(error), _) => Err(error.clone()),
+                // The same body: validation refuses it the same way again.
+                (Answer::Invalid, Err(error)) => Err(error),
+                (Answer::Invalid, Ok(_)) => Err(ApiError::internal(
+                    "a body recorded as invalid was valid on retry",
                 )),
-                replayed: false,
+            };
+            return CreateOutcome {
+                result,
+                replayed: true,
             };
         }
-        let result = self.create_app(body, now);
-        self.idempotency.insert(
-            key.to_owned(),
-            Recorded {
-                body: fingerprint,
-                at: clock,
-                outcome: result.clone(),
+        let (result, answer) = match request.input {
+            Err(error) => (Err(error), Answer::Invalid),
+            Ok(input) => match self.create_app(input, now) {
+                Ok(app) => (Ok(app.clone()), Answer::Created(app)),
+                Err(error) => (Err(error.clone()), Answer::Refused(error)),
             },
-        );
-        CreateOutcome {
-            result,
-            replayed: false,
-        }
+        };
+        self.idempotency
+            .insert(key, request.fingerprint, answer, clock);
+        fresh(result)
     }
 
-    fn create_app(&mut self, body: &[u8], now: OffsetDateTime) -> Result<StoredApp, ApiError> {
-        let input = parse_create(body)?;
+    fn create_app(
+        &mut self,
+        input: CreateInput,
+        now: OffsetDateTime,
+    ) -> Result<Arc<StoredApp>, ApiError> {
         self.check_name_free(input.connector, &input.name, None)?;
         let at = timestamp(now);
-        let app = StoredApp {
+        let app = Arc::new(StoredApp {
             id: Uuid::new_v4().to_string(),
             seq: self.next_seq,
             etag: self.take_etag(),
@@ -205,7 +197,7 @@ impl Store {
             scopes: input.scopes,
             created_at: at.clone(),
             updated_at: at,
-        };
+        });
         self.next_seq += 1;
         self.apps.push(app.clone());
         self.revision += 1;
@@ -220,11 +212,10 @@ impl Store {
         &mut self,
         id: &str,
         if_match: Option<&str>,
-        body: &[u8],
+        input: UpdateInput,
         now: OffsetDateTime,
-    ) -> Result<StoredApp, ApiError> {
+    ) -> Result<Arc<StoredApp>, ApiError> {
         let current = self.get(id)?;
-        let input = parse_update(body, current.connector)?;
         if let Some(condition) = if_match {
             if !if_match_allows(condition, &current.etag_header()) {
                 return Err(ApiError::one(
@@ -241,7 +232,7 @@ impl Store {
         if let Some(name) = &input.name {
             self.check_name_free(current.connector, name, Some(id))?;
         }
-        let mut next = current.clone();
+        let mut next = StoredApp::clone(&current);
         let at = timestamp(now);
         if let Some(name) = input.name {
             next.name = name;
@@ -256,11 +247,12 @@ impl Store {
             next.client_secret = secret;
             next.client_secret_updated_at = at.clone();
         }
-        if next == current {
+        if next == *current {
             return Ok(current);
         }
         next.etag = self.take_etag();
         next.updated_at = at;
+        let next = Arc::new(next);
         if let Some(slot) = self.apps.iter_mut().find(|a| a.id == id) {
             *slot = next.clone();
         }
@@ -278,7 +270,7 @@ impl Store {
         Ok(())
     }
 
-    fn find(&self, id: &str) -> Option<&StoredApp> {
+    fn find(&self, id: &str) -> Option<&Arc<StoredApp>> {
         self.apps.iter().find(|a| a.id == id)
     }
 
@@ -328,6 +320,36 @@ pub(crate) fn if_match_allows(header: &str, current: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::idempotency::{MAX_KEYS, WINDOW};
+    use crate::emulator::validate::{parse_update, read_create};
+    use serde_json::Value;
+    use std::time::Duration;
+
+    fn create(
+        store: &mut Store,
+        body: &[u8],
+        key: Option<&str>,
+        now: OffsetDateTime,
+        clock: Instant,
+    ) -> CreateOutcome {
+        store.create(read_create(body), key, now, clock)
+    }
+
+    fn update(
+        store: &mut Store,
+        id: &str,
+        if_match: Option<&str>,
+        body: &[u8],
+        now: OffsetDateTime,
+    ) -> Result<Arc<StoredApp>, ApiError> {
+        let input = parse_update(body, store.connector_of(id)?)?;
+        store.update(id, if_match, input, now)
+    }
+
+    fn reload(snapshot: Snapshot) -> Result<Store, String> {
+        let file: StateFile = serde_json::from_slice(&snapshot.to_bytes().unwrap()).unwrap();
+        Store::from_state_file(file)
+    }
 
     const BODY: &str = r#"{"connector":"confluence","name":"Eng","client_id":"abc",
         "client_secret":"fake-secret-0001",
@@ -346,21 +368,23 @@ mod tests {
     #[test]
     fn create_then_update_moves_etag_and_times() {
         let mut store = Store::new();
-        let app = store
-            .create(BODY.as_bytes(), None, t(0), Instant::now())
+        let app = create(&mut store, BODY.as_bytes(), None, t(0), Instant::now())
             .result
             .unwrap();
         assert_eq!(app.etag_header(), "\"1\"");
         assert_eq!(app.created_at, app.client_secret_updated_at);
 
-        let same = store
-            .update(&app.id, None, br#"{"name":"Eng"}"#, t(5))
-            .unwrap();
+        let same = update(&mut store, &app.id, None, br#"{"name":"Eng"}"#, t(5)).unwrap();
         assert_eq!(same, app, "a no-op update changes nothing");
 
-        let renamed = store
-            .update(&app.id, Some("\"1\""), br#"{"name":"Eng 2"}"#, t(10))
-            .unwrap();
+        let renamed = update(
+            &mut store,
+            &app.id,
+            Some("\"1\""),
+            br#"{"name":"Eng 2"}"#,
+            t(10),
+        )
+        .unwrap();
         assert_eq!(renamed.etag_header(), "\"2\"");
         assert_eq!(renamed.updated_at, timestamp(t(10)));
         assert_eq!(
@@ -368,14 +392,14 @@ mod tests {
             app.client_secret_updated_at
         );
 
-        let rotated = store
-            .update(
-                &app.id,
-                None,
-                br#"{"client_secret":"fake-secret-0002"}"#,
-                t(20),
-            )
-            .unwrap();
+        let rotated = update(
+            &mut store,
+            &app.id,
+            None,
+            br#"{"client_secret":"fake-secret-0002"}"#,
+            t(20),
+        )
+        .unwrap();
         assert_eq!(rotated.client_secret_updated_at, timestamp(t(20)));
         assert_eq!(rotated.client_secret.hint(), "…0002");
         assert_eq!(rotated.etag, 3);
@@ -384,35 +408,34 @@ mod tests {
     #[test]
     fn stale_if_match_changes_nothing() {
         let mut store = Store::new();
-        let app = store
-            .create(BODY.as_bytes(), None, t(0), Instant::now())
+        let app = create(&mut store, BODY.as_bytes(), None, t(0), Instant::now())
             .result
             .unwrap();
         for stale in ["\"2\"", "W/\"1\"", "1", ""] {
-            let err = store
-                .update(&app.id, Some(stale), br#"{"name":"X"}"#, t(1))
-                .unwrap_err();
+            let err =
+                update(&mut store, &app.id, Some(stale), br#"{"name":"X"}"#, t(1)).unwrap_err();
             assert_eq!(err.status, StatusCode::PRECONDITION_FAILED, "{stale}");
             assert_eq!(err.errors[0].key, "oauth_app.precondition_failed");
         }
         assert_eq!(store.get(&app.id).unwrap(), app);
-        assert!(store
-            .update(&app.id, Some("\"7\", \"1\""), br#"{"name":"X"}"#, t(1))
-            .is_ok());
-        assert!(store
-            .update(&app.id, Some("*"), br#"{"name":"Y"}"#, t(1))
-            .is_ok());
+        assert!(update(
+            &mut store,
+            &app.id,
+            Some("\"7\", \"1\""),
+            br#"{"name":"X"}"#,
+            t(1)
+        )
+        .is_ok());
+        assert!(update(&mut store, &app.id, Some("*"), br#"{"name":"Y"}"#, t(1)).is_ok());
     }
 
     #[test]
     fn names_are_unique_per_connector_ignoring_case() {
         let mut store = Store::new();
-        let first = store
-            .create(&body_named("Eng"), None, t(0), Instant::now())
+        let first = create(&mut store, &body_named("Eng"), None, t(0), Instant::now())
             .result
             .unwrap();
-        let err = store
-            .create(&body_named(" eNG "), None, t(0), Instant::now())
+        let err = create(&mut store, &body_named(" eNG "), None, t(0), Instant::now())
             .result
             .unwrap_err();
         assert_eq!(err.status, StatusCode::CONFLICT);
@@ -421,52 +444,51 @@ mod tests {
 
         let mut other: Value = serde_json::from_str(BODY).unwrap();
         other["connector"] = json!("notion");
-        assert!(store
-            .create(other.to_string().as_bytes(), None, t(0), Instant::now())
-            .result
-            .is_ok());
+        assert!(create(
+            &mut store,
+            other.to_string().as_bytes(),
+            None,
+            t(0),
+            Instant::now()
+        )
+        .result
+        .is_ok());
 
-        let second = store
-            .create(&body_named("Ops"), None, t(0), Instant::now())
+        let second = create(&mut store, &body_named("Ops"), None, t(0), Instant::now())
             .result
             .unwrap();
-        let err = store
-            .update(&second.id, None, br#"{"name":"ENG"}"#, t(1))
-            .unwrap_err();
+        let err = update(&mut store, &second.id, None, br#"{"name":"ENG"}"#, t(1)).unwrap_err();
         assert_eq!(err.status, StatusCode::CONFLICT);
-        assert!(store
-            .update(&first.id, None, br#"{"name":"ENG"}"#, t(1))
-            .is_ok());
+        assert!(update(&mut store, &first.id, None, br#"{"name":"ENG"}"#, t(1)).is_ok());
     }
 
     #[test]
     fn idempotent_create_replays_and_refuses_other_bodies() {
         let mut store = Store::new();
         let start = Instant::now();
-        let first = store.create(BODY.as_bytes(), Some("k1"), t(0), start);
+        let first = create(&mut store, BODY.as_bytes(), Some("k1"), t(0), start);
         assert!(!first.replayed);
         let app = first.result.unwrap();
 
         let respaced = serde_json::to_vec(&serde_json::from_str::<Value>(BODY).unwrap()).unwrap();
-        let again = store.create(&respaced, Some("k1"), t(1), start);
+        let again = create(&mut store, &respaced, Some("k1"), t(1), start);
         assert!(again.replayed);
         assert_eq!(again.result.unwrap(), app);
         assert_eq!(store.apps.len(), 1);
 
-        let other = store.create(&body_named("Other"), Some("k1"), t(1), start);
+        let other = create(&mut store, &body_named("Other"), Some("k1"), t(1), start);
         assert_eq!(
             other.result.unwrap_err().status,
             StatusCode::UNPROCESSABLE_ENTITY
         );
 
-        let later = start + IDEMPOTENCY_WINDOW + Duration::from_secs(1);
-        let expired = store.create(BODY.as_bytes(), Some("k1"), t(2), later);
+        let later = start + WINDOW + Duration::from_secs(1);
+        let expired = create(&mut store, BODY.as_bytes(), Some("k1"), t(2), later);
         assert!(!expired.replayed);
         assert_eq!(expired.result.unwrap_err().status, StatusCode::CONFLICT);
 
         let too_long = "k".repeat(256);
-        let err = store
-            .create(BODY.as_bytes(), Some(&too_long), t(2), later)
+        let err = create(&mut store, BODY.as_bytes(), Some(&too_long), t(2), later)
             .result
             .unwrap_err();
         assert_eq!(err.errors[0].key, "idempotency_key.invalid");
@@ -475,8 +497,8 @@ mod tests {
     #[test]
     fn recorded_errors_are_replayed_too() {
         let mut store = Store::new();
-        let first = store.create(b"{", Some("k"), t(0), Instant::now());
-        let again = store.create(b"{", Some("k"), t(0), Instant::now());
+        let first = create(&mut store, b"{", Some("k"), t(0), Instant::now());
+        let again = create(&mut store, b"{", Some("k"), t(0), Instant::now());
         assert!(again.replayed);
         assert_eq!(again.result.unwrap_err(), first.result.unwrap_err());
     }
@@ -484,8 +506,7 @@ mod tests {
     #[test]
     fn delete_then_gone() {
         let mut store = Store::new();
-        let app = store
-            .create(BODY.as_bytes(), None, t(0), Instant::now())
+        let app = create(&mut store, BODY.as_bytes(), None, t(0), Instant::now())
             .result
             .unwrap();
         store.delete(&app.id).unwrap();
@@ -503,16 +524,90 @@ mod tests {
     #[test]
     fn state_file_round_trip_and_invariants() {
         let mut store = Store::new();
-        let app = store
-            .create(BODY.as_bytes(), None, t(0), Instant::now())
+        let app = create(&mut store, BODY.as_bytes(), None, t(0), Instant::now())
             .result
             .unwrap();
-        let restored = Store::from_state_file(store.state_file()).unwrap();
+        let restored = reload(store.snapshot()).unwrap();
         assert_eq!(restored.get(&app.id).unwrap(), app);
         assert_eq!(restored.next_etag, 2);
 
-        let mut broken = store.state_file();
+        let mut broken = store.snapshot();
         broken.apps.push(app.clone());
-        assert!(Store::from_state_file(broken).is_err());
+        assert!(reload(broken).is_err());
+    }
+
+    #[test]
+    fn a_replayed_create_shares_the_stored_app() {
+        let mut store = Store::new();
+        let clock = Instant::now();
+        let first = create(&mut store, BODY.as_bytes(), Some("k"), t(0), clock);
+        let again = create(&mut store, BODY.as_bytes(), Some("k"), t(1), clock);
+        assert!(again.replayed);
+        let (first, again) = (first.result.unwrap(), again.result.unwrap());
+        assert!(Arc::ptr_eq(&first, &again), "the record holds no copy");
+        assert!(Arc::ptr_eq(&store.apps[0], &again));
+    }
+
+    #[test]
+    fn idempotency_keys_are_forgotten_beyond_the_count_bound() {
+        let mut store = Store::new();
+        let clock = Instant::now();
+        let first = create(&mut store, BODY.as_bytes(), Some("k-first"), t(0), clock);
+        assert!(first.result.is_ok());
+        for i in 0..MAX_KEYS {
+            // Invalid bodies: recorded, and cheap.
+            let key = format!("k-{i}");
+            assert!(create(&mut store, b"{}", Some(&key), t(0), clock)
+                .result
+                .is_err());
+        }
+        assert_eq!(store.idempotency.len(), MAX_KEYS);
+        // Forgotten: the same body is a new create (a name conflict), and another body is no 422.
+        let retry = create(&mut store, BODY.as_bytes(), Some("k-first"), t(1), clock);
+        assert!(!retry.replayed);
+        assert_eq!(retry.result.unwrap_err().status, StatusCode::CONFLICT);
+        let last = format!("k-{}", MAX_KEYS - 1);
+        assert!(create(&mut store, b"{}", Some(&last), t(1), clock).replayed);
+    }
+
+    #[test]
+    fn validated_requests_with_many_scopes() {
+        let mut body: Value = serde_json::from_str(BODY).unwrap();
+        let mut scopes: Vec<String> = (0..20_000)
+            .map(|i| format!("read:thing-{i}:confluence"))
+            .collect();
+        scopes.extend(
+            crate::emulator::model::REQUIRED_CONFLUENCE_SCOPES
+                .iter()
+                .map(|s| s.to_string()),
+        );
+        body["scopes"] = json!(scopes);
+        let mut store = Store::new();
+        let app = create(
+            &mut store,
+            body.to_string().as_bytes(),
+            None,
+            t(0),
+            Instant::now(),
+        )
+        .result
+        .unwrap();
+        assert_eq!(app.scopes.len(), 20_003);
+
+        scopes.push("read:thing-7:confluence".into());
+        scopes.push("read:thing-7:confluence".into());
+        scopes.push("read:thing-9:confluence".into());
+        let err = update(
+            &mut store,
+            &app.id,
+            None,
+            json!({ "scopes": scopes }).to_string().as_bytes(),
+            t(1),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.errors[0].extras["duplicates"],
+            json!(["read:thing-7:confluence", "read:thing-9:confluence"])
+        );
     }
 }

@@ -2,11 +2,18 @@
 //! every problem reported at once (one `errors[]` entry each, `extras.field`
 //! naming the field). Pure: no state, so name uniqueness is the store's job.
 //!
+//! Bodies are read here, before the store's lock is taken, and in time linear
+//! in their size: the store only takes the validated types, so one large
+//! request cannot hold up the others.
+//!
 //! Messages name fields and limits; they never repeat a secret's value.
+
+use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 
 use super::errors::{ApiError, ErrorItem};
+use super::idempotency::Fingerprint;
 use super::model::{Connector, Secret};
 
 const NAME_MAX_CHARS: usize = 128;
@@ -35,8 +42,27 @@ pub(crate) struct UpdateInput {
     pub(crate) scopes: Option<Vec<String>>,
 }
 
-pub(crate) fn parse_create(body: &[u8]) -> Result<CreateInput, ApiError> {
-    let mut map = parse_object(body)?;
+/// A create body, read: its fingerprint for `Idempotency-Key`, and either
+/// a valid request or every reason it is not one.
+pub(crate) struct CreateRequest {
+    pub(crate) fingerprint: Fingerprint,
+    pub(crate) input: Result<CreateInput, ApiError>,
+}
+
+pub(crate) fn read_create(body: &[u8]) -> CreateRequest {
+    match parse_json(body) {
+        Ok(value) => CreateRequest {
+            fingerprint: Fingerprint::of_json(&value),
+            input: object(value).and_then(create_input),
+        },
+        Err(e) => CreateRequest {
+            fingerprint: Fingerprint::of_bytes(body),
+            input: Err(e),
+        },
+    }
+}
+
+fn create_input(mut map: Map<String, Value>) -> Result<CreateInput, ApiError> {
     let mut errors = unknown_fields(&map, &CREATE_FIELDS, &[]);
 
     let connector = match required(&mut map, "connector", &mut errors)
@@ -77,8 +103,9 @@ pub(crate) fn parse_create(body: &[u8]) -> Result<CreateInput, ApiError> {
     }
 }
 
+/// An update body for an app of `connector` (which decides the required scopes).
 pub(crate) fn parse_update(body: &[u8], connector: Connector) -> Result<UpdateInput, ApiError> {
-    let mut map = parse_object(body)?;
+    let mut map = parse_json(body).and_then(object)?;
     let mut errors = unknown_fields(&map, &UPDATE_FIELDS, &["connector"]);
     if map.contains_key("connector") {
         errors.push(ErrorItem::field(
@@ -106,7 +133,7 @@ pub(crate) fn parse_update(body: &[u8], connector: Connector) -> Result<UpdateIn
     }
 }
 
-fn parse_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(ErrorItem::new(
             "request.invalid_json",
@@ -114,15 +141,20 @@ fn parse_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
         )));
     }
     // serde_json's syntax errors give a position, never the offending text.
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::bad_request(ErrorItem::new(
-            "request.invalid_json",
-            "the request body must be a JSON object",
-        ))),
-        Err(e) => Err(ApiError::bad_request(ErrorItem::new(
+    serde_json::from_slice::<Value>(body).map_err(|e| {
+        ApiError::bad_request(ErrorItem::new(
             "request.invalid_json",
             format!("the request body is not valid JSON: {e}"),
+        ))
+    })
+}
+
+fn object(value: Value) -> Result<Map<String, Value>, ApiError> {
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(ApiError::bad_request(ErrorItem::new(
+            "request.invalid_json",
+            "the request body must be a JSON object",
         ))),
     }
 }
@@ -276,13 +308,16 @@ fn scopes(
         );
         return None;
     };
+    // Sets, not searches of the lists: linear in the number of scopes.
     let mut scopes: Vec<String> = Vec::with_capacity(items.len());
+    let mut seen: HashSet<String> = HashSet::with_capacity(items.len());
     let mut duplicates: Vec<String> = Vec::new();
+    let mut repeated: HashSet<String> = HashSet::new();
     for (index, item) in items.into_iter().enumerate() {
         match item {
             Value::String(s) if !s.is_empty() && !s.chars().any(char::is_whitespace) => {
-                if scopes.contains(&s) {
-                    if !duplicates.contains(&s) {
+                if !seen.insert(s.clone()) {
+                    if repeated.insert(s.clone()) {
                         duplicates.push(s);
                     }
                 } else {
@@ -317,7 +352,7 @@ fn scopes(
         .required_scopes()
         .iter()
         .copied()
-        .filter(|r| !scopes.iter().any(|s| s == r))
+        .filter(|r| !seen.contains(*r))
         .collect();
     if !missing.is_empty() {
         errors.push(
@@ -343,6 +378,10 @@ mod tests {
     const GOOD: &str = r#"{"connector":"confluence","name":"Eng","client_id":"abc123",
         "client_secret":"fake-secret-0001",
         "scopes":["search:confluence","read:space:confluence","read:page:confluence"]}"#;
+
+    fn parse_create(body: &[u8]) -> Result<CreateInput, ApiError> {
+        read_create(body).input
+    }
 
     fn keys(err: &ApiError) -> Vec<&'static str> {
         err.errors.iter().map(|e| e.key).collect()

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::client::OAuthApp;
+use crate::domain;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::value::{Type, Value};
@@ -129,6 +130,14 @@ impl DataSource for ConfluenceOAuthAppData {
             Ok(app) => app,
             Err(d) => return fail(d),
         };
+        if app.scopes.len() > domain::MAX_SCOPES {
+            let n = app.scopes.len();
+            return fail(texts::too_many_scopes_from_writer(
+                &app.id,
+                n,
+                domain::MAX_SCOPES,
+            ));
+        }
         (state(&app), Diagnostics::new())
     }
 }

@@ -3,7 +3,7 @@
 //! place where domain findings and API errors become Terraform diagnostics.
 
 use crate::client;
-use crate::domain::{Finding, Severity};
+use crate::domain::{quote, Finding, Severity};
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
@@ -22,9 +22,10 @@ pub(crate) fn bad_base_url(value: &str) -> Diagnostic {
     Diagnostic::error(
         "Invalid base_url",
         format!(
-            "{value:?} is not an absolute http(s) URL. Set base_url (or {ENV_BASE_URL}) to the Writer \
+            "`{}` is not an absolute http(s) URL. Set base_url (or {ENV_BASE_URL}) to the Writer \
              API's address, e.g. \"https://api.writer.com\", or \"http://127.0.0.1:8787\" for the local \
-             writer-emulator."
+             writer-emulator.",
+            quote::url(value)
         ),
     )
     .at(AttributePath::attribute("base_url"))
@@ -34,8 +35,9 @@ pub(crate) fn bad_duration(attribute: &str, value: &str) -> Diagnostic {
     Diagnostic::error(
         format!("Invalid {attribute}"),
         format!(
-            "{value:?} is not a duration. Write a positive whole number with a unit: \"500ms\", \"30s\", \
-             \"2m\" or \"1h30m\"."
+            "`{}` is not a duration. Write a positive whole number with a unit: \"500ms\", \"30s\", \
+             \"2m\" or \"1h30m\".",
+            quote::text(value)
         ),
     )
     .at(AttributePath::attribute(attribute))
@@ -44,7 +46,10 @@ pub(crate) fn bad_duration(attribute: &str, value: &str) -> Diagnostic {
 pub(crate) fn bad_max_retries(value: &str, limit: u32) -> Diagnostic {
     Diagnostic::error(
         "Invalid max_retries",
-        format!("max_retries is {value}; it must be a whole number from 0 to {limit}."),
+        format!(
+            "max_retries is {}; it must be a whole number from 0 to {limit}.",
+            quote::text(value)
+        ),
     )
     .at(AttributePath::attribute("max_retries"))
 }
@@ -148,6 +153,82 @@ pub(crate) fn api_error(action: &str, e: &client::Error) -> Diagnostic {
     }
 }
 
+/// How to bring an existing app named `name` under Terraform.
+fn import_by_name(name: &str) -> String {
+    format!(
+        "  import {{\n    to = writer_confluence_oauth_app.<name>\n    id = \"name={name}\"\n  }}\n\n\
+         or: terraform import writer_confluence_oauth_app.<name> 'name={name}'"
+    )
+}
+
+/// A create's answer was lost, and the app it made was found and taken into
+/// state.
+pub(crate) fn create_answer_lost_app_adopted(e: &client::Error, id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "Writer's answer to the create was lost; the app it made was found",
+        format!(
+            "{e}\n\nWriter had created the app before its answer was lost: an app with this name and \
+             client ID exists (id {id:?}), so Terraform took it into state rather than leave it outside. \
+             Nothing else is needed."
+        ),
+    )
+}
+
+/// A create failed in a way that may have come after Writer made the app,
+/// and Writer has no app of that name: nothing was created.
+pub(crate) fn create_failed_nothing_created(e: &client::Error, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Could not create the OAuth app",
+        format!(
+            "{e}\n\nWriter has no app named {name:?}, so nothing was created and nothing is lost. If \
+             Writer is unreachable or slow, check base_url and apply again; max_retries and \
+             retry_timeout in the provider block control how long the provider keeps trying."
+        ),
+    )
+}
+
+/// A create's outcome is unknown: the app may exist in Writer without being
+/// in Terraform's state. Says what to look for and how to adopt it.
+pub(crate) fn create_outcome_unknown(
+    e: &client::Error,
+    name: &str,
+    lookup: &client::Error,
+) -> Diagnostic {
+    Diagnostic::error(
+        "The OAuth app may have been created",
+        format!(
+            "{e}\n\nWriter may have created the app before its answer was lost, and looking it up by \
+             name failed too ({lookup}). Before applying again, look in Writer (Admin > OAuth apps) for \
+             an app named {name:?}. If it is there, bring it under Terraform instead of creating it \
+             again (applying again would fail: names are unique):\n\n{import}\n\nIf it is not there, \
+             apply again.",
+            import = import_by_name(name)
+        ),
+    )
+}
+
+/// After a create whose answer was lost, Writer has an app of that name that
+/// is not the one the create sent.
+pub(crate) fn create_outcome_other_app(
+    e: &client::Error,
+    name: &str,
+    ids: &[String],
+) -> Diagnostic {
+    Diagnostic::error(
+        "Could not create the OAuth app; another app has its name",
+        format!(
+            "{e}\n\nAfter the create's answer was lost, Writer has {count} app(s) named {name:?} \
+             (id {ids}), but not with this configuration's client ID and scopes, so Terraform did not \
+             take it. If it is yours, bring it under Terraform:\n\n{import}\n\nOtherwise choose \
+             another name.",
+            count = ids.len(),
+            ids = ids.join(", "),
+            import = import_by_name(name)
+        ),
+    )
+    .at(AttributePath::attribute("name"))
+}
+
 pub(crate) fn app_gone(id: &str) -> Diagnostic {
     Diagnostic::warning(
         "OAuth app deleted outside Terraform",
@@ -248,9 +329,57 @@ pub(crate) fn version_without_secret() -> Diagnostic {
 pub(crate) fn bad_version(value: &str) -> Diagnostic {
     Diagnostic::error(
         "Invalid client_secret_wo_version",
-        format!("client_secret_wo_version is {value}; use a whole number, 1 or more."),
+        format!(
+            "client_secret_wo_version is {}; use a whole number from 1 to {}.",
+            quote::text(value),
+            i64::MAX
+        ),
     )
     .at(AttributePath::attribute("client_secret_wo_version"))
+}
+
+/// A client secret too short to be Atlassian's; never says the secret or its length.
+pub(crate) fn short_secret(attribute: &str, min: usize) -> Diagnostic {
+    Diagnostic::error(
+        format!("{attribute} is too short"),
+        format!(
+            "The secret has fewer than {min} characters. Atlassian client secrets are far longer \
+             (about 64 characters), so this is not the app's secret; and Writer shows the last 4 \
+             characters of a secret as its hint, which would give away most of a short one. Copy the \
+             Secret from the app's Settings page in Atlassian's developer console (Your apps > the app \
+             > Settings > Authentication details)."
+        ),
+    )
+    .at(AttributePath::attribute(attribute))
+}
+
+/// `shown` (already quoted safely) holds a character that would drive the terminal.
+pub(crate) fn control_character(attribute: &str, shown: &str, at: usize, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Invalid {attribute}"),
+        format!(
+            "`{shown}` contains {what} (character {at}), which Writer's admin console and terminals \
+             do not show as text. Remove it; such characters usually come from copying, or from a \
+             template or variable."
+        ),
+    )
+    .at(AttributePath::attribute(attribute))
+}
+
+/// Writer reported more scopes than the provider accepts.
+pub(crate) fn too_many_scopes_from_writer(id: &str, scopes: usize, max: usize) -> Diagnostic {
+    Diagnostic::error(
+        "Writer returned too many scopes",
+        format!(
+            "Writer reports {} scopes for the OAuth app {}; this provider accepts at most {max} \
+             (Atlassian's catalogue has fewer than 100 Confluence scopes), so it did not read the app. \
+             Check the app's scopes in Writer (Admin > OAuth apps) and base_url: this is not an \
+             answer Writer's API gives.",
+            quote::count(scopes),
+            quote::text(id)
+        ),
+    )
+    .at(AttributePath::attribute("scopes"))
 }
 
 /// A text value outside its limits.
@@ -263,9 +392,11 @@ pub(crate) fn callback_url_moved(state: &str, writer: &str) -> Diagnostic {
     Diagnostic::warning(
         "Writer expects another callback URL",
         format!(
-            "This app's callback_url is {state:?}, but Writer now reports {writer:?} as the callback for \
+            "This app's callback_url is `{}`, but Writer now reports `{}` as the callback for \
              Confluence apps. Update the Callback URL of the Atlassian app (developer console > your app \
-             > Authorization), and callback_url here (or the provider's app_url)."
+             > Authorization), and callback_url here (or the provider's app_url).",
+            quote::url(state),
+            quote::url(writer)
         ),
     )
     .at(AttributePath::attribute("callback_url"))

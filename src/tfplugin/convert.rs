@@ -6,7 +6,7 @@ use super::diag::{Diagnostic, Diagnostics, Severity};
 use super::path::{AttributePath, PathStep};
 use super::proto::tfplugin6 as pb;
 use super::schema::{Attribute, Block, NestedAttributes, NestedBlock, Nesting, Schema};
-use super::value::{self, Type, Value};
+use super::value::{self, Type, Value, ValueErrorKind};
 
 pub(crate) fn schema(s: &Schema) -> pb::Schema {
     pb::Schema {
@@ -126,13 +126,20 @@ pub(crate) fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, 
     } else {
         return Ok(Value::Null);
     };
-    decoded.map_err(|e| {
-        Diagnostic::error(
+    decoded.map_err(|e| match e.kind {
+        ValueErrorKind::NumberOutOfRange => Diagnostic::error(
+            "Number out of range",
+            "The number is beyond what this provider reads: at most about 10,000 digits before or \
+             after the decimal point. Use a number within the limits the attribute's description \
+             gives.",
+        )
+        .at(e.path),
+        ValueErrorKind::Malformed => Diagnostic::error(
             "Terraform sent a value this provider cannot read",
             format!(
                 "{e}. This is a bug in the provider or a Terraform version it does not support."
             ),
-        )
+        ),
     })
 }
 
@@ -165,6 +172,52 @@ mod tests {
             Some(Selector::AttributeName("scopes".into()))
         );
         assert_eq!(steps[1].selector, Some(Selector::ElementKeyInt(2)));
+    }
+
+    /// `{"version": <text>}` as Terraform sends it: a number that is neither
+    /// an int64 nor an exact float64 travels as decimal text.
+    fn number_as_text(text: &str) -> pb::DynamicValue {
+        let mut msgpack = vec![0x81, 0xa7];
+        msgpack.extend_from_slice(b"version");
+        msgpack.push(0xdb);
+        msgpack.extend_from_slice(&(text.len() as u32).to_be_bytes());
+        msgpack.extend_from_slice(text.as_bytes());
+        pb::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_number_out_of_range_is_the_users_value_not_a_bug() {
+        let ty = Type::object([("version", Type::Number)]);
+        let version = AttributePath::attribute("version");
+        for text in [
+            format!("1{}", "0".repeat(20_000)),
+            format!("-1{}", "0".repeat(20_000)),
+            format!("0.{}1", "0".repeat(20_000)),
+        ] {
+            let d = decode(Some(&number_as_text(&text)), &ty).unwrap_err();
+            assert_eq!(d.summary, "Number out of range");
+            assert_eq!(d.attribute.as_ref(), Some(&version));
+            assert!(!d.detail.contains("bug"), "{}", d.detail);
+            assert!(d.detail.contains("10,000 digits"), "{}", d.detail);
+            assert!(
+                d.detail.len() < 300,
+                "the number is not echoed: {}",
+                d.detail
+            );
+        }
+        // In range, however large: read exactly.
+        let big = format!("1{}", "0".repeat(9_000));
+        let v = decode(Some(&number_as_text(&big)), &ty).unwrap();
+        assert_eq!(v.get("version"), &Value::Number(big.parse().unwrap()));
+        // Broken bytes are still reported as a bug.
+        let d = decode(Some(&number_as_text("12abc")), &ty).unwrap_err();
+        assert_eq!(
+            d.summary,
+            "Terraform sent a value this provider cannot read"
+        );
     }
 
     #[test]

@@ -92,7 +92,8 @@ async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), Str
     let (stop_tx, stop_rx) = watch::channel(false);
     // Listening before the handshake line: a signal right after it must stop us cleanly.
     let signals = Signals::register();
-    let routes = server::routes(Arc::new(provider), stop_tx.clone());
+    let provider = Arc::new(provider);
+    let routes = server::routes(provider.clone(), stop_tx.clone());
 
     announce(options, &socket_path, tls.as_ref())?;
     tracing::debug!(socket = %socket_path.display(), mtls = tls.is_some(), "plugin serving");
@@ -103,7 +104,14 @@ async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), Str
     let acceptor = tls.map(|t| TlsAcceptor::from(t.config));
     let (conn_tx, conn_rx) = mpsc::channel::<std::io::Result<PluginConn>>(16);
     let accept_loop = tokio::spawn(accept(listener, acceptor, conn_tx, stop_rx.clone()));
-    tokio::spawn(signals.stop_on_first(stop_tx.clone()));
+    let interrupt = if options.debug {
+        // Run by hand: Ctrl-C is how the person ends it.
+        OnInterrupt::Exit
+    } else {
+        let provider = provider.clone();
+        OnInterrupt::StopCalls(Box::new(move || provider.stop()))
+    };
+    tokio::spawn(signals.handle(interrupt, stop_tx.clone()));
 
     let mut until_stop = stop_rx.clone();
     let server = tonic::transport::Server::builder()
@@ -276,8 +284,23 @@ async fn accept(
     }
 }
 
-/// SIGINT and SIGTERM stop the plugin cleanly: no new calls, calls in flight
-/// are told to stop and allowed to return what they already did.
+/// What the first SIGINT does.
+enum OnInterrupt {
+    /// Under Terraform. Ctrl-C in a terminal reaches every process of the
+    /// group, the plugin included, and Terraform's own answer to it is to ask
+    /// the provider to stop (StopProvider), wait for calls in flight and
+    /// then save state. Exiting here would cut a create off after Writer made
+    /// the app and before Terraform learnt its ID (go-plugin's servers ignore
+    /// SIGINT for the same reason). So the first SIGINT only stops calls, as
+    /// StopProvider does; a second one (Terraform's "exit now") or SIGTERM
+    /// ends the plugin.
+    StopCalls(Box<dyn Fn() + Send + Sync>),
+    /// Debug mode, run by hand: the first SIGINT ends it.
+    Exit,
+}
+
+/// SIGINT and SIGTERM: no new calls, calls in flight are told to stop and
+/// allowed to return what they already did (see [`OnInterrupt`]).
 struct Signals {
     interrupt: Option<tokio::signal::unix::Signal>,
     terminate: Option<tokio::signal::unix::Signal>,
@@ -292,16 +315,30 @@ impl Signals {
         }
     }
 
-    async fn stop_on_first(self, stop: watch::Sender<bool>) {
+    async fn handle(self, on_interrupt: OnInterrupt, stop: watch::Sender<bool>) {
         let (Some(mut int), Some(mut term)) = (self.interrupt, self.terminate) else {
             tracing::warn!("cannot listen for signals; the plugin stops only when Terraform asks");
             return;
         };
-        tokio::select! {
-            _ = int.recv() => tracing::debug!("SIGINT: stopping"),
-            _ = term.recv() => tracing::debug!("SIGTERM: stopping"),
+        let mut interrupts = 0u32;
+        loop {
+            tokio::select! {
+                _ = int.recv() => {
+                    interrupts += 1;
+                    match &on_interrupt {
+                        OnInterrupt::StopCalls(stop_calls) if interrupts == 1 => {
+                            tracing::debug!("SIGINT: telling calls in flight to stop; a second SIGINT ends the plugin");
+                            stop_calls();
+                            continue;
+                        }
+                        _ => tracing::debug!("SIGINT: stopping"),
+                    }
+                }
+                _ = term.recv() => tracing::debug!("SIGTERM: stopping"),
+            }
+            let _ = stop.send(true);
+            return;
         }
-        let _ = stop.send(true);
     }
 }
 

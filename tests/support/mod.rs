@@ -158,7 +158,9 @@ impl Workdir {
         self.env.push((key.to_string(), value.to_string()));
     }
 
-    pub fn terraform(&self, args: &[&str]) -> Run {
+    /// `terraform ARGS` as the tests run it: this directory, the mirror, no
+    /// inherited Writer settings or logging.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform_binary());
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -174,10 +176,28 @@ impl Workdir {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let out = cmd
+        cmd
+    }
+
+    pub fn terraform(&self, args: &[&str]) -> Run {
+        let out = self
+            .command(args)
             .output()
             .unwrap_or_else(|e| panic!("cannot run terraform ({:?}): {e}", terraform_binary()));
         Run::from(out)
+    }
+
+    /// Starts `terraform ARGS` in a process group of its own (as a shell
+    /// starts a job, so that a signal to the group reaches Terraform and the
+    /// providers it runs, like Ctrl-C in a terminal), stdout piped.
+    pub fn spawn_terraform(&self, args: &[&str]) -> std::process::Child {
+        use std::os::unix::process::CommandExt as _;
+        self.command(args)
+            .process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run terraform ({:?}): {e}", terraform_binary()))
     }
 
     pub fn read(&self, file: &str) -> String {

@@ -2,12 +2,19 @@
 //! validation, again at plan (values may have become known) and before every
 //! API call. Atlassian-side rules come from `domain`; the words from `texts`.
 
-use crate::domain::{self, AppUrl};
+use crate::domain::{self, quote, AppUrl};
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::path::AttributePath;
 use crate::tfplugin::value::Value;
 
 use super::super::texts;
+
+/// Atlassian client secrets are far longer (64 characters); anything under
+/// this is a copying mistake, and Writer's hint (the last four characters)
+/// would give away too much of it.
+pub(crate) const MIN_SECRET_CHARS: usize = 16;
+/// Writer's limit.
+const MAX_SECRET_CHARS: usize = 512;
 
 /// How much of a configuration to judge: everything at validation, only
 /// errors later (warnings were already shown once).
@@ -23,25 +30,38 @@ pub(super) fn check_config(config: &Value, app_url: Option<&AppUrl>, judge: Judg
     let mut d = Diagnostics::new();
     if let Some(name) = config.get("name").as_str() {
         let trimmed = name.trim();
-        if trimmed.is_empty() || trimmed.chars().count() > 128 {
+        if let Some((at, what)) = quote::first_unsafe_char(name) {
+            d.push(texts::control_character(
+                "name",
+                &quote::text(name),
+                at,
+                &what,
+            ));
+        } else if trimmed.is_empty() || trimmed.chars().count() > 128 {
             d.push(texts::bad_text(
                 "name",
-                &format!("the name has {} characters", trimmed.chars().count()),
+                &format!(
+                    "the name has {} characters",
+                    quote::count(trimmed.chars().count())
+                ),
                 "Use 1 to 128 characters.",
             ));
         } else if trimmed != name {
             d.push(texts::bad_text(
                 "name",
-                &format!("{name:?} has spaces around it"),
-                &format!("Writer trims names; write {trimmed:?}."),
+                &format!("`{}` has spaces around it", quote::text(name)),
+                &format!("Writer trims names; write `{}`.", quote::text(trimmed)),
             ));
         }
     }
     if let Some(id) = config.get("client_id").as_str() {
-        if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
+        let shown = quote::text(id);
+        if let Some((at, what)) = quote::first_unsafe_char(id) {
+            d.push(texts::control_character("client_id", &shown, at, &what));
+        } else if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
             d.push(texts::bad_text(
                 "client_id",
-                &format!("{id:?} is not an Atlassian client ID"),
+                &format!("`{shown}` is not an Atlassian client ID"),
                 "Copy the Client ID from the app's Settings page in Atlassian's developer console: 1 to \
                  256 characters, no spaces.",
             ));
@@ -88,11 +108,14 @@ fn check_secrets(config: &Value, d: &mut Diagnostics) {
     }
     for (attribute, value) in [("client_secret", secret), ("client_secret_wo", wo)] {
         if let Some(s) = value.as_str() {
-            // The secret itself never appears in a message.
-            if s.is_empty() || s.chars().count() > 512 {
+            // The secret itself, or its length, never appears in a message.
+            let chars = s.chars().count();
+            if chars < MIN_SECRET_CHARS {
+                d.push(texts::short_secret(attribute, MIN_SECRET_CHARS));
+            } else if chars > MAX_SECRET_CHARS {
                 d.push(texts::bad_text(
                     attribute,
-                    "the secret must have 1 to 512 characters",
+                    &format!("the secret has more than {MAX_SECRET_CHARS} characters, Writer's limit"),
                     "Copy the Secret from the app's Settings page in Atlassian's developer console.",
                 ));
             } else if s.trim() != s {
@@ -103,5 +126,174 @@ fn check_secrets(config: &Value, d: &mut Diagnostics) {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::value::Number;
+
+    const SECRET: &str = "fake-secret-0001";
+
+    /// A valid configuration with `changes` applied.
+    fn config(changes: &[(&str, Value)]) -> Value {
+        let mut attributes = vec![
+            ("name", Value::string("Engineering Confluence")),
+            ("client_id", Value::string("fake-client-id-0001")),
+            ("client_secret_wo", Value::string(SECRET)),
+            ("client_secret_wo_version", Value::number(1)),
+            (
+                "scopes",
+                Value::set(domain::REQUIRED_SCOPES.map(Value::string)),
+            ),
+        ];
+        for (name, value) in changes {
+            attributes.retain(|(n, _)| n != name);
+            attributes.push((name, value.clone()));
+        }
+        Value::object(attributes)
+    }
+
+    fn check(changes: &[(&str, Value)]) -> Vec<Diagnostic> {
+        check_config(&config(changes), Some(&AppUrl::default()), Judge::All)
+            .into_iter()
+            .collect()
+    }
+
+    fn at(d: &Diagnostic) -> String {
+        d.attribute
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_valid_configuration_has_nothing_to_say() {
+        assert_eq!(check(&[]), Vec::<Diagnostic>::new());
+    }
+
+    #[test]
+    fn refuses_short_secrets_in_both_forms_without_saying_them() {
+        for attribute in ["client_secret_wo", "client_secret"] {
+            for secret in ["", "x", "fake-secret-001", "fake-secret-00é"] {
+                let mut changes = vec![(attribute, Value::string(secret))];
+                if attribute == "client_secret" {
+                    changes.push(("client_secret_wo", Value::Null));
+                    changes.push(("client_secret_wo_version", Value::Null));
+                }
+                let diags = check(&changes);
+                assert_eq!(diags.len(), 1, "{attribute} {secret:?}: {diags:?}");
+                let d = &diags[0];
+                assert_eq!(at(d), attribute);
+                assert_eq!(d.summary, format!("{attribute} is too short"));
+                assert!(
+                    d.detail.contains("fewer than 16 characters"),
+                    "{}",
+                    d.detail
+                );
+                assert!(d.detail.contains("Atlassian client secrets are far longer"));
+                assert!(d.detail.contains("hint"), "{}", d.detail);
+                if !secret.is_empty() {
+                    assert!(!d.detail.contains(secret) && !d.summary.contains(secret));
+                }
+            }
+            // 16 characters is enough.
+            let mut changes = vec![(attribute, Value::string("fake-secret-0016"))];
+            if attribute == "client_secret" {
+                changes.push(("client_secret_wo", Value::Null));
+                changes.push(("client_secret_wo_version", Value::Null));
+            }
+            assert_eq!(check(&changes), Vec::<Diagnostic>::new(), "{attribute}");
+        }
+        let long = "s".repeat(513);
+        let diags = check(&[("client_secret_wo", Value::string(&long))]);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].detail.contains("more than 512"),
+            "{}",
+            diags[0].detail
+        );
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn refuses_control_characters_in_name_and_client_id() {
+        let cases = [
+            ("name", "Eng\u{1b}[31mineering", "`Eng\\u{1b}[31mineering` contains U+001B (ESC) (character 4)"),
+            ("name", "Engineering\0", "U+0000 (NUL) (character 12)"),
+            ("name", "Engineering\nConfluence", "a line break (character 12)"),
+            ("name", "Engineering\u{202e}ecneulfnoC", "U+202E (a bidirectional text control)"),
+            ("name", "Engineering\u{9b}", "U+009B"),
+            ("client_id", "fake-client\u{1b}]0;x\u{7}", "U+001B (ESC) (character 12)"),
+            ("client_id", "fake-client\u{2066}", "U+2066"),
+        ];
+        for (attribute, value, says) in cases {
+            let diags = check(&[(attribute, Value::string(value))]);
+            assert_eq!(diags.len(), 1, "{value:?}: {diags:?}");
+            assert_eq!(at(&diags[0]), attribute);
+            assert_eq!(diags[0].summary, format!("Invalid {attribute}"));
+            assert!(diags[0].detail.contains(says), "{says:?} not in {}", diags[0].detail);
+            assert!(!diags[0].detail.chars().any(quote::is_unsafe_char), "{:?}", diags[0].detail);
+        }
+        // Letters of any script, emoji (with joiners) are fine.
+        for name in ["Équipe Données", "エンジニアリング", "Eng 👩‍💻"] {
+            assert_eq!(check(&[("name", Value::string(name))]), Vec::<Diagnostic>::new(), "{name}");
+        }
+    }
+
+    #[test]
+    fn quotes_long_values_short() {
+        let long_id = format!("fake-client id {}", "x".repeat(100_000));
+        let diags = check(&[("client_id", Value::string(&long_id))]);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].detail.len() < 500, "{}", diags[0].detail.len());
+        assert!(
+            diags[0].detail.contains("more characters)"),
+            "{}",
+            diags[0].detail
+        );
+
+        let spaced = format!(" {} ", "n".repeat(120));
+        let diags = check(&[("name", Value::string(&spaced))]);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].detail.contains("has spaces around it"));
+        assert!(diags[0].detail.len() < 500, "{}", diags[0].detail.len());
+    }
+
+    #[test]
+    fn a_huge_version_is_refused_and_shown_short() {
+        for text in ["1e300", "1e5000", "-1", "0", "1.5", "9223372036854775808"] {
+            let n: Number = text.parse().unwrap();
+            let diags = check(&[("client_secret_wo_version", Value::Number(n))]);
+            assert_eq!(diags.len(), 1, "{text}: {diags:?}");
+            let d = &diags[0];
+            assert_eq!(at(d), "client_secret_wo_version");
+            assert!(d
+                .detail
+                .contains("use a whole number from 1 to 9223372036854775807"));
+            assert!(d.detail.len() < 300, "{text}: {}", d.detail);
+        }
+        let max = Value::Number(Number::from(i64::MAX));
+        assert_eq!(
+            check(&[("client_secret_wo_version", max)]),
+            Vec::<Diagnostic>::new()
+        );
+    }
+
+    #[test]
+    fn caps_the_scopes_of_a_configuration() {
+        let many: Vec<Value> = (0..1_000)
+            .map(|i| Value::string(format!("read:x{i}:confluence")))
+            .collect();
+        let diags = check(&[("scopes", Value::set(many))]);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(at(&diags[0]), "scopes");
+        assert_eq!(diags[0].summary, "Too many scopes");
+        assert!(
+            diags[0].detail.contains("at most 256"),
+            "{}",
+            diags[0].detail
+        );
     }
 }

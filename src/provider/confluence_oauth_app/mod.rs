@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::client::{CreateApp, OAuthApp, Secret, UpdateApp, Versioned};
+use crate::client::{self, CreateApp, ListFilter, OAuthApp, Secret, UpdateApp, Versioned};
 use crate::domain;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::schema::Schema;
@@ -18,6 +18,7 @@ use crate::tfplugin::{
     ReadResponse, Resource,
 };
 
+use super::config::Api;
 use super::lookup::{find_app, Lookup, CONNECTOR};
 use super::state::Private;
 use super::{texts, Shared};
@@ -157,6 +158,72 @@ fn configured_secret(config: &Value, planned: &Value) -> Option<Secret> {
         .map(|s| Secret::new(s.to_string()))
 }
 
+/// Whether a failed create may still have made the app: anything but a
+/// refusal up front (an answer lost, retries exhausted on 5xx, an unreadable
+/// success, a stop between attempts).
+fn may_have_created(e: &client::Error) -> bool {
+    use client::Error as E;
+    !matches!(
+        e,
+        E::Validation { .. }
+            | E::Unauthorized { .. }
+            | E::Forbidden { .. }
+            | E::NameTaken { .. }
+            | E::IdempotencyConflict { .. }
+            | E::PreconditionFailed { .. }
+            | E::InvalidConfig { .. }
+    )
+}
+
+/// A create whose outcome is unknown: never report "nothing happened"
+/// without looking. The app is looked up by name; the one this create sent
+/// (same name, client ID and scopes) is taken into state, so it is neither
+/// lost outside Terraform nor created twice by the next apply.
+async fn after_lost_create(
+    api: &Api,
+    sent: &CreateApp,
+    planned: &Value,
+    e: client::Error,
+) -> ApplyResponse {
+    let fail = |d: Diagnostic| ApplyResponse::failed(Value::Null, Vec::new(), d.into());
+    let filter = ListFilter {
+        connector: Some(CONNECTOR.to_string()),
+        name: Some(sent.name.clone()),
+    };
+    let apps = match api.client.list_apps(&filter).await {
+        Ok(apps) => apps,
+        Err(lookup) => return fail(texts::create_outcome_unknown(&e, &sent.name, &lookup)),
+    };
+    let ours = |a: &OAuthApp| {
+        a.name == sent.name
+            && a.client_id == sent.client_id
+            && scope_set(&a.scopes) == scope_set(&sent.scopes)
+    };
+    match apps.as_slice() {
+        [] => fail(texts::create_failed_nothing_created(&e, &sent.name)),
+        [app] if ours(app) => {
+            tracing::info!(id = %app.id, "the create's answer was lost; taking the app it made");
+            // The list has no ETag: read the app for it (the next refresh would too).
+            let found = match api.client.get_app(&app.id).await {
+                Ok(Some(found)) => found,
+                _ => Versioned {
+                    value: app.clone(),
+                    etag: None,
+                },
+            };
+            let mut response = written(found, planned, Private::default(), true);
+            response
+                .diagnostics
+                .push(texts::create_answer_lost_app_adopted(&e, &app.id));
+            response
+        }
+        others => {
+            let ids: Vec<String> = others.iter().map(|a| a.id.clone()).collect();
+            fail(texts::create_outcome_other_app(&e, &sent.name, &ids))
+        }
+    }
+}
+
 fn strings_of(v: &Value) -> Vec<String> {
     v.elements()
         .iter()
@@ -251,6 +318,7 @@ impl Resource for ConfluenceOAuthApp {
                 tracing::info!(id = %created.value.id, "created Confluence OAuth app");
                 written(created, planned, Private::default(), true)
             }
+            Err(e) if may_have_created(&e) => after_lost_create(&api, &body, planned, e).await,
             Err(e) => fail(texts::api_error("create the OAuth app", &e).into()),
         }
     }
@@ -291,6 +359,10 @@ impl Resource for ConfluenceOAuthApp {
                 request.private,
                 texts::wrong_connector(&id, &app.connector),
             );
+        }
+        if app.scopes.len() > domain::MAX_SCOPES {
+            let d = texts::too_many_scopes_from_writer(&id, app.scopes.len(), domain::MAX_SCOPES);
+            return keep(current, request.private, d);
         }
         let mut private = Private::decode(&request.private);
         let mut diagnostics = Diagnostics::new();

@@ -28,28 +28,30 @@ pub(crate) fn schema() -> Schema {
              `writer_confluence_oauth_app` data source.",
         ))
         .attribute(Attribute::required("name", Type::String).description(
-            "The app's name in Writer: 1 to 128 characters, no surrounding spaces, unique among \
-             Confluence apps in your organization (ignoring case). Changing it renames the app in place.",
+            "The app's name in Writer: 1 to 128 characters, no surrounding spaces, no control \
+             characters (line breaks, tabs, ESC, bidirectional text controls), unique among Confluence \
+             apps in your organization (ignoring case). Changing it renames the app in place.",
         ))
         .attribute(Attribute::required("client_id", Type::String).description(
             "The Client ID of the Atlassian OAuth 2.0 (3LO) app (developer console > your app > \
-             Settings): 1 to 256 characters, no spaces. Changing it updates the app in place; set the \
+             Settings): 1 to 256 characters, no spaces or control characters. Changing it updates the app in place; set the \
              matching secret in the same change.",
         ))
         .attribute(Attribute::optional("client_secret", Type::String).sensitive().description(
             "The Secret of the Atlassian app, stored in Terraform state (marked sensitive). Prefer \
              `client_secret_wo`, which is never stored. Exactly one of the two must be set. Sent to \
              Writer only when it changes. If someone sets another secret in Writer, the next plan \
-             shows an update that restores this one.",
+             shows an update that restores this one. 16 to 512 characters.",
         ))
         .attribute(Attribute::optional("client_secret_wo", Type::String).sensitive().write_only().description(
             "The Secret of the Atlassian app, write-only: sent to Writer but never stored in plan or \
              state (Terraform 1.11 or newer). Requires `client_secret_wo_version`; Terraform cannot see \
              a write-only value change, so the secret is sent on create and whenever the version \
-             changes. 1 to 512 characters.",
+             changes. 16 to 512 characters.",
         ))
         .attribute(Attribute::optional("client_secret_wo_version", Type::Number).description(
-            "The version of `client_secret_wo`, a whole number of your choosing (start at 1). Increase \
+            "The version of `client_secret_wo`, a whole number of your choosing from 1 to \
+             9223372036854775807 (start at 1). Increase \
              it to send a new secret (rotation). If the secret is changed in Writer outside Terraform, \
              the next plan shows this version as changed, and applying sends the configured secret \
              again.",
@@ -65,9 +67,10 @@ pub(crate) fn schema() -> Schema {
         .attribute(Attribute::optional_computed("scopes", strings()).description(format!(
             "The scopes granted to the Atlassian app (developer console > your app > Permissions), a \
              set: order does not matter. Must include {required}; that is also the default, and all \
-             Writer needs. Plans fail on a missing scope, a malformed one, or a near miss of a known \
+             Writer needs. At most {max} scopes. Plans fail on a missing scope, a malformed one, or a near miss of a known \
              scope (with the likely intended one); they warn about unknown scopes and about write, \
-             delete and other products' scopes, which Writer does not need."
+             delete and other products' scopes, which Writer does not need.",
+            max = domain::MAX_SCOPES
         )))
         .attribute(Attribute::computed("client_secret_hint", Type::String).description(
             "Writer's hint of the secret it holds: `…` and its last four characters. Compare it with \

@@ -76,6 +76,17 @@ impl Budget {
 pub struct ValueError {
     pub path: AttributePath,
     pub message: String,
+    pub kind: ValueErrorKind,
+}
+
+/// Whose mistake a [`ValueError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueErrorKind {
+    /// Bytes that do not fit the type or the wire form: a bug on one side.
+    Malformed,
+    /// A number Terraform holds (cty numbers are unbounded) but [`Number`]
+    /// does not: a value the user wrote, such as `1e20000`.
+    NumberOutOfRange,
 }
 
 impl ValueError {
@@ -83,6 +94,15 @@ impl ValueError {
         ValueError {
             path,
             message: message.into(),
+            kind: ValueErrorKind::Malformed,
+        }
+    }
+
+    pub fn number_out_of_range(path: AttributePath) -> ValueError {
+        ValueError {
+            path,
+            message: "the number is out of range".into(),
+            kind: ValueErrorKind::NumberOutOfRange,
         }
     }
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use rmp::Marker;
 
 use super::tree::distinct_set_elements;
-use super::{Budget, Number, Type, Value, ValueError, MAX_DEPTH};
+use super::{Budget, Number, ParseNumberError, Type, Value, ValueError, MAX_DEPTH};
 use crate::tfplugin::path::{AttributePath, PathStep};
 
 /// At most this many elements are reserved from a length prefix before they
@@ -180,7 +180,13 @@ impl Decoder<'_> {
                 Marker::False => Ok(Value::Bool(false)),
                 other => Err(ValueError::new(path.clone(), mismatch("a bool", other))),
             },
-            Type::Number => self.number().map(Value::Number).map_err(at(path)),
+            Type::Number => self
+                .number()
+                .map(Value::Number)
+                .map_err(|fault| match fault {
+                    NumberFault::Wire(message) => ValueError::new(path.clone(), message),
+                    NumberFault::OutOfRange => ValueError::number_out_of_range(path.clone()),
+                }),
             Type::String => {
                 let text = self.text("a string").map_err(at(path))?;
                 Ok(Value::String(text.to_owned()))
@@ -326,7 +332,7 @@ impl Decoder<'_> {
         Ok(Value::dynamic(concrete, inner))
     }
 
-    fn number(&mut self) -> Step<Number> {
+    fn number(&mut self) -> Result<Number, NumberFault> {
         let number = match self.marker()? {
             Marker::FixPos(n) => Number::from(i64::from(n)),
             Marker::FixNeg(n) => Number::from(i64::from(n)),
@@ -343,12 +349,29 @@ impl Decoder<'_> {
             Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32 => {
                 self.pos -= 1;
                 let text = self.text("a number")?;
-                text.parse()
-                    .map_err(|e| format!("a number is required, got a string: {e}"))?
+                text.parse().map_err(|e: ParseNumberError| {
+                    if e.is_out_of_range() {
+                        NumberFault::OutOfRange
+                    } else {
+                        NumberFault::Wire(format!("a number is required, got a string: {e}"))
+                    }
+                })?
             }
-            other => return Err(mismatch("a number", other)),
+            other => return Err(mismatch("a number", other).into()),
         };
         Ok(number)
+    }
+}
+
+/// A number that could not be read: broken bytes, or a value out of range.
+enum NumberFault {
+    Wire(String),
+    OutOfRange,
+}
+
+impl From<String> for NumberFault {
+    fn from(message: String) -> Self {
+        NumberFault::Wire(message)
     }
 }
 

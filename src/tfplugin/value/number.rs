@@ -35,6 +35,9 @@ enum Repr {
     NegInf,
 }
 
+/// Why a number is refused when its exponent is beyond [`MAX_EXPONENT`].
+const OUT_OF_RANGE: &str = "exponent out of range";
+
 /// A decimal string that is not a number Terraform can hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseNumberError {
@@ -44,6 +47,14 @@ pub struct ParseNumberError {
 impl fmt::Display for ParseNumberError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "not a valid number: {}", self.reason)
+    }
+}
+
+impl ParseNumberError {
+    /// A well-formed number, only too large or too precise for [`Number`]:
+    /// the user's input, not a wire error.
+    pub fn is_out_of_range(&self) -> bool {
+        self.reason == OUT_OF_RANGE
     }
 }
 
@@ -161,7 +172,7 @@ impl Number {
         let exponent = exponent.saturating_add((digits.len() - trimmed.len()) as i64);
         if !(-MAX_EXPONENT..=MAX_EXPONENT).contains(&exponent) {
             return Err(ParseNumberError {
-                reason: "exponent out of range",
+                reason: OUT_OF_RANGE,
             });
         }
         Ok(Number(Repr::Finite {

@@ -1,0 +1,74 @@
+//! Limits on what the provider accepts from Writer, through the real
+//! `terraform` and the real emulator: an app with more scopes than the
+//! provider accepts is refused with the limit, on read and in the data source,
+//! instead of being processed.
+
+mod support;
+
+use serde_json::json;
+use support::{header, EmulatorProcess, Workdir};
+
+/// An app made in "Writer" (the emulator's API, as the UI would) with more
+/// scopes than the provider's limit of 256.
+fn app_with_300_scopes(emu: &EmulatorProcess) -> String {
+    let mut scopes = vec![
+        "search:confluence".to_string(),
+        "read:space:confluence".to_string(),
+        "read:page:confluence".to_string(),
+    ];
+    scopes.extend((0..297).map(|i| format!("read:future-{i}:confluence")));
+    let (status, body) = emu.call(
+        "POST",
+        "/v1/oauth-apps",
+        Some(json!({
+            "connector": "confluence",
+            "name": "Many scopes",
+            "client_id": "fake-client-id-0001",
+            "client_secret": "fake-secret-0001",
+            "scopes": scopes,
+        })),
+    );
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().expect("an id").to_string()
+}
+
+fn says_too_many(output: &str) {
+    assert!(
+        output.contains("Writer returned too many scopes"),
+        "{output}"
+    );
+    assert!(
+        output.contains("Writer reports 300 scopes") && output.contains("at most 256"),
+        "{output}"
+    );
+}
+
+#[test]
+fn a_data_source_read_with_too_many_scopes_fails_with_the_limit() {
+    let emu = EmulatorProcess::start(&[]);
+    let id = app_with_300_scopes(&emu);
+    let config = format!(
+        "{}data \"writer_confluence_oauth_app\" \"big\" {{\n  id = \"{id}\"\n}}\n",
+        header("")
+    );
+    let mut w = Workdir::new(&config);
+    w.use_emulator(&emu);
+    let plan = w.terraform(&["plan", "-input=false", "-no-color"]);
+    assert_ne!(plan.status, 0, "{}", plan.all());
+    says_too_many(&plan.all());
+}
+
+#[test]
+fn a_resource_read_with_too_many_scopes_fails_with_the_limit() {
+    let emu = EmulatorProcess::start(&[]);
+    let id = app_with_300_scopes(&emu);
+    let config = format!(
+        "{}import {{\n  to = writer_confluence_oauth_app.big\n  id = \"{id}\"\n}}\n\nresource \"writer_confluence_oauth_app\" \"big\" {{\n  name = \"Many scopes\"\n  client_id = \"fake-client-id-0001\"\n  client_secret_wo = \"fake-secret-0001\"\n  client_secret_wo_version = 1\n}}\n",
+        header("")
+    );
+    let mut w = Workdir::new(&config);
+    w.use_emulator(&emu);
+    let plan = w.terraform(&["plan", "-input=false", "-no-color"]);
+    assert_ne!(plan.status, 0, "{}", plan.all());
+    says_too_many(&plan.all());
+}
