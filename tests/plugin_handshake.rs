@@ -58,8 +58,23 @@ impl Drop for Plugin {
 }
 
 fn start_plugin(client_cert_pem: &str) -> Plugin {
+    start_plugin_under_umask(client_cert_pem, None)
+}
+
+/// Starts the plugin, through `sh` with `umask` set first when one is given
+/// (the umask is process-wide: the test process keeps its own).
+fn start_plugin_under_umask(client_cert_pem: &str, umask: Option<&str>) -> Plugin {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"))
+    let binary = env!("CARGO_BIN_EXE_terraform-provider-writer");
+    let mut command = match umask {
+        Some(umask) => {
+            let mut sh = Command::new("sh");
+            sh.args(["-c", &format!("umask {umask} && exec \"$0\""), binary]);
+            sh
+        }
+        None => Command::new(binary),
+    };
+    let mut child = command
         .env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
         .env("PLUGIN_CLIENT_CERT", client_cert_pem)
@@ -265,6 +280,32 @@ async fn controller_shutdown_ends_the_process_and_removes_the_socket() {
         !plugin.socket.parent().expect("dir").exists(),
         "private directory removed"
     );
+}
+
+/// Without a client certificate anyone who can connect can call every RPC:
+/// the directory and socket must be this user's alone whatever the umask
+/// (0277 would also leave a directory we could not bind in).
+#[test]
+fn socket_and_directory_are_private_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt as _;
+    for umask in ["000", "022", "277"] {
+        let plugin = start_plugin_under_umask("", Some(umask));
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p)
+                .map(|m| m.permissions().mode() & 0o777)
+                .expect("metadata")
+        };
+        let dir = plugin.socket.parent().expect("dir");
+        let (dir_mode, socket_mode) = (mode(dir), mode(&plugin.socket));
+        assert!(
+            dir_mode == 0o700,
+            "directory {dir_mode:o} under umask {umask}"
+        );
+        assert!(
+            socket_mode == 0o600,
+            "socket {socket_mode:o} under umask {umask}"
+        );
+    }
 }
 
 fn send_signal(signal: &str, child: &Child) {

@@ -6,7 +6,8 @@
 //! and prints the `TF_REATTACH_PROVIDERS` value that attaches Terraform to it.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -85,15 +86,8 @@ async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), Str
         _ => None,
     };
 
-    // The directory is created 0700, so only this user can reach the socket;
-    // dropping it at the end removes the socket.
-    let dir = tempfile::Builder::new()
-        .prefix("plugin")
-        .tempdir()
-        .map_err(|e| format!("cannot create a private directory for the plugin socket: {e}"))?;
-    let socket_path = dir.path().join("plugin.sock");
-    let listener = UnixListener::bind(&socket_path)
-        .map_err(|e| format!("cannot listen on {}: {e}", socket_path.display()))?;
+    // Dropping the directory at the end removes the socket.
+    let (dir, socket_path, listener) = private_socket()?;
 
     let (stop_tx, stop_rx) = watch::channel(false);
     // Listening before the handshake line: a signal right after it must stop us cleanly.
@@ -146,6 +140,44 @@ async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), Str
     drop(dir);
     tracing::debug!("plugin stopped");
     result.map_err(|e| format!("gRPC server failed: {e}"))
+}
+
+/// A fresh directory only this user can enter (0700) holding the socket
+/// (0600), whatever the umask: with no client certificate, whoever can
+/// connect can call every RPC.
+///
+/// Modes are set explicitly rather than under a temporary umask: the umask
+/// is process-wide, and tokio's threads (or a test harness) may create files
+/// at the same time. There is no window in which anything is wider than
+/// 0700/0600 to another user: `mkdir` applies the requested 0700 narrowed by
+/// the umask (never wider), then `chmod` makes it exactly 0700 (a umask such
+/// as 0277 would otherwise leave us unable to bind in it). `bind` creates
+/// the socket 0777 minus the umask, but inside a directory no one else can
+/// traverse; the `chmod` right after bind is defence in depth, e.g. if the
+/// directory's mode is later widened by hand.
+fn private_socket() -> Result<(tempfile::TempDir, PathBuf, UnixListener), String> {
+    let private = |mode| std::fs::Permissions::from_mode(mode);
+    let dir = tempfile::Builder::new()
+        .prefix("plugin")
+        .permissions(private(0o700))
+        .tempdir()
+        .map_err(|e| format!("cannot create a private directory for the plugin socket: {e}"))?;
+    std::fs::set_permissions(dir.path(), private(0o700)).map_err(|e| {
+        format!(
+            "cannot make {} private (mode 0700): {e}",
+            dir.path().display()
+        )
+    })?;
+    let socket_path = dir.path().join("plugin.sock");
+    let listener = UnixListener::bind(&socket_path)
+        .map_err(|e| format!("cannot listen on {}: {e}", socket_path.display()))?;
+    std::fs::set_permissions(&socket_path, private(0o600)).map_err(|e| {
+        format!(
+            "cannot make {} private (mode 0600): {e}",
+            socket_path.display()
+        )
+    })?;
+    Ok((dir, socket_path, listener))
 }
 
 /// Protocol 6 must be among the versions Terraform offers.

@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 
 use super::json_text::{self, Json};
 use super::tree::distinct_set_elements;
-use super::{Number, Type, Value, ValueError, MAX_DEPTH};
+use super::{Budget, Number, Type, Value, ValueError, MAX_DEPTH};
 use crate::tfplugin::path::{AttributePath, PathStep};
 
 /// Decode a JSON document against its schema type.
 pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
     let tree = json_text::parse(bytes)
         .map_err(|e| ValueError::new(AttributePath::root(), e.to_string()))?;
-    decode(&tree, ty, &mut AttributePath::root())
+    decode(&tree, ty, &mut AttributePath::root(), &mut Budget::new())
 }
 
 /// Encode a wholly known value as JSON, checking that it fits the type.
@@ -39,10 +39,16 @@ fn mismatch(path: &AttributePath, ty: &Type, got: &Json) -> ValueError {
     )
 }
 
-fn decode(tree: &Json, ty: &Type, path: &mut AttributePath) -> Result<Value, ValueError> {
+fn decode(
+    tree: &Json,
+    ty: &Type,
+    path: &mut AttributePath,
+    budget: &mut Budget,
+) -> Result<Value, ValueError> {
+    budget.spend(1).map_err(|message| error(path, message))?;
     match (ty, tree) {
         (_, Json::Null) => Ok(Value::Null),
-        (Type::Dynamic, Json::Object(members)) => decode_dynamic(members, path),
+        (Type::Dynamic, Json::Object(members)) => decode_dynamic(members, path, budget),
         (Type::Bool, Json::Bool(b)) => Ok(Value::Bool(*b)),
         (Type::Bool, Json::String(s)) => match s.as_str() {
             "true" => Ok(Value::Bool(true)),
@@ -63,7 +69,7 @@ fn decode(tree: &Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Val
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 path.0.push(PathStep::Index(i as i64));
-                out.push(decode(item, element, path)?);
+                out.push(decode(item, element, path, budget)?);
                 path.0.pop();
             }
             Ok(Value::List(out))
@@ -71,7 +77,7 @@ fn decode(tree: &Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Val
         (Type::Set(element), Json::Array(items)) => {
             let out = items
                 .iter()
-                .map(|item| decode(item, element, path))
+                .map(|item| decode(item, element, path, budget))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::set(out))
         }
@@ -87,7 +93,7 @@ fn decode(tree: &Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Val
             let mut out = Vec::with_capacity(items.len());
             for (i, (item, item_type)) in items.iter().zip(types).enumerate() {
                 path.0.push(PathStep::Index(i as i64));
-                out.push(decode(item, item_type, path)?);
+                out.push(decode(item, item_type, path, budget)?);
                 path.0.pop();
             }
             Ok(Value::Tuple(out))
@@ -99,7 +105,7 @@ fn decode(tree: &Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Val
                     return Err(error(path, format!("map key {key:?} given twice")));
                 }
                 path.0.push(PathStep::Key(key.clone()));
-                let item = decode(item, element, path)?;
+                let item = decode(item, element, path, budget)?;
                 path.0.pop();
                 out.insert(key.clone(), item);
             }
@@ -115,10 +121,13 @@ fn decode(tree: &Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Val
                     return Err(error(path, format!("attribute {name:?} given twice")));
                 }
                 path.0.push(PathStep::Attribute(name.clone()));
-                let item = decode(item, attribute_type, path)?;
+                let item = decode(item, attribute_type, path, budget)?;
                 path.0.pop();
                 out.insert(name.clone(), item);
             }
+            budget
+                .spend(types.len() - out.len())
+                .map_err(|message| error(path, message))?;
             for name in types.keys() {
                 out.entry(name.clone()).or_insert(Value::Null);
             }
@@ -131,6 +140,7 @@ fn decode(tree: &Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Val
 fn decode_dynamic(
     members: &[(String, Json)],
     path: &mut AttributePath,
+    budget: &mut Budget,
 ) -> Result<Value, ValueError> {
     let (mut spec, mut body) = (None, None);
     for (key, item) in members {
@@ -162,7 +172,7 @@ fn decode_dynamic(
     if concrete == Type::Dynamic {
         return Err(error(path, "dynamic value: its type must be concrete"));
     }
-    let inner = decode(body, &concrete, path)?;
+    let inner = decode(body, &concrete, path, budget)?;
     Ok(Value::dynamic(concrete, inner))
 }
 

@@ -5,10 +5,13 @@
 //! feature on would change number handling for the whole crate). It only
 //! builds a tree: what the tree means is decided against a type elsewhere.
 
-use super::MAX_DEPTH;
+use super::{MAX_DEPTH, MAX_VALUES};
 
 /// A parsed JSON document. Numbers stay as their source text.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Debug` shows the shape only: strings, numbers and member names may be
+/// secrets (raw state holds them).
+#[derive(Clone, PartialEq)]
 pub(crate) enum Json {
     Null,
     Bool(bool),
@@ -32,6 +35,28 @@ impl Json {
     }
 }
 
+impl std::fmt::Debug for Json {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Json::Null => f.write_str("Null"),
+            Json::Bool(b) => write!(f, "Bool({b})"),
+            Json::Number(_) => f.write_str("Number(..)"),
+            Json::String(_) => f.write_str("String(..)"),
+            Json::Array(items) => {
+                f.write_str("Array")?;
+                f.debug_list().entries(items).finish()
+            }
+            // Member names may be map keys (user data): the values' shapes only.
+            Json::Object(members) => {
+                f.write_str("Object")?;
+                f.debug_list()
+                    .entries(members.iter().map(|(_, v)| v))
+                    .finish()
+            }
+        }
+    }
+}
+
 /// Why a document is not JSON, and the byte offset where that was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SyntaxError {
@@ -51,7 +76,11 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Json, SyntaxError> {
         offset: e.valid_up_to(),
         message: "not valid UTF-8",
     })?;
-    let mut reader = Reader { text, pos: 0 };
+    let mut reader = Reader {
+        text,
+        pos: 0,
+        nodes_left: MAX_VALUES,
+    };
     let value = reader.value(0)?;
     reader.skip_whitespace();
     if reader.pos != text.len() {
@@ -63,6 +92,9 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Json, SyntaxError> {
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
+    /// A node costs ~32 bytes however short its text (`0,`): the same limit
+    /// as on decoded values bounds the tree.
+    nodes_left: usize,
 }
 
 impl Reader<'_> {
@@ -97,6 +129,10 @@ impl Reader<'_> {
         if depth > MAX_DEPTH {
             return Err(self.error("nested too deeply"));
         }
+        self.nodes_left = self
+            .nodes_left
+            .checked_sub(1)
+            .ok_or_else(|| self.error("too many values in one document"))?;
         self.skip_whitespace();
         match self.peek() {
             Some(b'n') => self.literal("null", Json::Null),
@@ -317,6 +353,22 @@ mod tests {
             parse(deep.as_bytes()).map_err(|e| e.message),
             Err("nested too deeply")
         );
+    }
+
+    #[test]
+    fn debug_shows_the_shape_and_never_strings_numbers_or_member_names() {
+        let doc = br#"{"fake-secret-key-0001": ["fake-secret-0001", 271828, true, null, {}]}"#;
+        let tree = parse(doc).expect("JSON");
+        let compact = format!("{tree:?}");
+        assert_eq!(
+            compact,
+            "Object[Array[String(..), Number(..), Bool(true), Null, Object[]]]"
+        );
+        let pretty = format!("{tree:#?}");
+        for text in [&compact, &pretty] {
+            assert!(!text.contains("fake-secret"), "{text}");
+            assert!(!text.contains("271828"), "{text}");
+        }
     }
 
     #[test]

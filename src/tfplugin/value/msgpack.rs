@@ -14,15 +14,26 @@ use std::collections::BTreeMap;
 use rmp::Marker;
 
 use super::tree::distinct_set_elements;
-use super::{Number, ParseNumberError, Type, Value, ValueError, MAX_DEPTH};
+use super::{Budget, Number, ParseNumberError, Type, Value, ValueError, MAX_DEPTH};
 use crate::tfplugin::path::{AttributePath, PathStep};
+
+/// At most this many elements are reserved from a length prefix before they
+/// are read; longer collections grow as their elements actually arrive. A
+/// prefix is only a claim: reserving what nested claims announce (each up to
+/// the bytes left, times the size of a value, at every level) cost hundreds
+/// of MB for a message of a few MB.
+const PREALLOCATED_ELEMENTS: usize = 1024;
 
 /// The compact unknown go-cty writes: fixext1, type 0, payload one zero byte.
 const UNKNOWN: [u8; 3] = [0xd4, 0x00, 0x00];
 
 /// Decode a value against its schema type. The whole input must be one value.
 pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
-    let mut decoder = Decoder { bytes, pos: 0 };
+    let mut decoder = Decoder {
+        bytes,
+        pos: 0,
+        budget: Budget::new(),
+    };
     let mut path = AttributePath::root();
     let value = decoder.value(ty, &mut path, 0)?;
     if decoder.pos != bytes.len() {
@@ -41,6 +52,7 @@ pub fn encode_msgpack(value: &Value, ty: &Type) -> Result<Vec<u8>, ValueError> {
 struct Decoder<'a> {
     bytes: &'a [u8],
     pos: usize,
+    budget: Budget,
 }
 
 /// A decoding failure before the path is known; the caller attaches it.
@@ -149,6 +161,7 @@ impl Decoder<'_> {
         if depth > MAX_DEPTH {
             return Err(ValueError::new(path.clone(), "value nests too deeply"));
         }
+        self.budget.spend(1).map_err(at(path))?;
         let marker = self.peek().map_err(at(path))?;
         if is_extension(marker) {
             self.skip_extension().map_err(at(path))?;
@@ -194,7 +207,7 @@ impl Decoder<'_> {
         depth: usize,
     ) -> Result<Value, ValueError> {
         let len = self.array_len("a list").map_err(at(path))?;
-        let mut items = Vec::with_capacity(len);
+        let mut items = Vec::with_capacity(len.min(PREALLOCATED_ELEMENTS));
         for i in 0..len {
             path.0.push(PathStep::Index(i as i64));
             items.push(self.value(element, path, depth + 1)?);
@@ -210,7 +223,7 @@ impl Decoder<'_> {
         depth: usize,
     ) -> Result<Value, ValueError> {
         let len = self.array_len("a set").map_err(at(path))?;
-        let mut items = Vec::with_capacity(len);
+        let mut items = Vec::with_capacity(len.min(PREALLOCATED_ELEMENTS));
         for _ in 0..len {
             // Set elements have no path step of their own in the protocol.
             items.push(self.value(element, path, depth + 1)?);
@@ -265,6 +278,9 @@ impl Decoder<'_> {
             path.0.pop();
             attributes.insert(name, item);
         }
+        self.budget
+            .spend(types.len() - attributes.len())
+            .map_err(at(path))?;
         for name in types.keys() {
             attributes.entry(name.clone()).or_insert(Value::Null);
         }

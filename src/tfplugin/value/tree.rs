@@ -2,7 +2,10 @@
 //! keep null and unknown handling short, and the walks the server uses to
 //! enforce protocol invariants. No wire format lives here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::hash::{BuildHasher as _, Hash, Hasher, RandomState};
+use std::sync::OnceLock;
 
 use super::{Number, Type};
 use crate::tfplugin::path::{AttributePath, PathStep};
@@ -13,7 +16,10 @@ use crate::tfplugin::path::{AttributePath, PathStep};
 /// Decoded objects hold every attribute of their type (absent ones as
 /// `Null`). Sets hold no two equal wholly-known elements and compare
 /// without regard to order; unknown elements are never merged, as in cty.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the shape only (kinds, object attribute names, types):
+/// strings, numbers and map keys are user data and may be secrets.
+#[derive(Clone)]
 pub enum Value {
     Null,
     Unknown,
@@ -330,9 +336,39 @@ fn transform_at(
     }
 }
 
+/// Shape without content: `Object {"client_secret": String(..)}`.
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, items) = match self {
+            Value::Null => return f.write_str("Null"),
+            Value::Unknown => return f.write_str("Unknown"),
+            Value::Bool(b) => return write!(f, "Bool({b})"),
+            Value::Number(_) => return f.write_str("Number(..)"),
+            Value::String(_) => return f.write_str("String(..)"),
+            Value::Object(attributes) => {
+                f.write_str("Object ")?;
+                return f.debug_map().entries(attributes).finish();
+            }
+            Value::Dynamic(ty, inner) => return write!(f, "Dynamic({ty}, {inner:?})"),
+            Value::List(items) => ("List", items),
+            Value::Set(items) => ("Set", items),
+            Value::Tuple(items) => ("Tuple", items),
+            // Map keys are user data: only the elements' shapes are shown.
+            Value::Map(entries) => {
+                f.write_str("Map")?;
+                return f.debug_list().entries(entries.values()).finish();
+            }
+        };
+        f.write_str(name)?;
+        f.debug_list().entries(items).finish()
+    }
+}
+
 /// Structural equality, except that sets compare as sets.
 impl PartialEq for Value {
     fn eq(&self, other: &Value) -> bool {
+        #[cfg(test)]
+        tests::COMPARISONS.with(|n| n.set(n.get() + 1));
         match (self, other) {
             (Value::Null, Value::Null) | (Value::Unknown, Value::Unknown) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -347,39 +383,134 @@ impl PartialEq for Value {
     }
 }
 
-/// Multiset comparison, quadratic: sets in a provider schema are small.
+/// Multiset comparison in linear time: `b`'s elements grouped by hash, each
+/// of `a`'s takes an equal one out of its group.
 fn same_elements(a: &[Value], b: &[Value]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let mut used = vec![false; b.len()];
-    a.iter().all(|x| {
-        let found = b.iter().enumerate().position(|(i, y)| !used[i] && x == y);
-        if let Some(i) = found {
-            used[i] = true;
-        }
-        found.is_some()
-    })
+    let mut unmatched = ByHash::default();
+    for y in b {
+        unmatched.insert(y);
+    }
+    a.iter().all(|x| unmatched.remove_equal(x))
 }
 
 /// The elements a cty set would keep: it cannot hold two equal values, but
 /// every unknown is distinct, so only wholly-known repeats are dropped.
 pub(crate) fn distinct_set_elements(items: &[Value]) -> Vec<&Value> {
-    let mut out: Vec<&Value> = Vec::with_capacity(items.len());
-    for item in items {
-        let known = item.is_known();
-        if !(known && out.iter().any(|kept| kept.is_known() && *kept == item)) {
-            out.push(item);
-        }
-    }
-    out
+    let keep = distinct_mask(items);
+    items
+        .iter()
+        .zip(keep)
+        .filter_map(|(item, keep)| keep.then_some(item))
+        .collect()
 }
 
-pub(crate) fn dedupe_set(items: Vec<Value>) -> Vec<Value> {
-    if distinct_set_elements(&items).len() == items.len() {
+pub(crate) fn dedupe_set(mut items: Vec<Value>) -> Vec<Value> {
+    let keep = distinct_mask(&items);
+    if keep.iter().all(|&k| k) {
         return items;
     }
-    distinct_set_elements(&items).into_iter().cloned().collect()
+    let mut keep = keep.into_iter();
+    items.retain(|_| keep.next().unwrap_or(true));
+    items
+}
+
+/// For each element, whether it is kept: the first of equal wholly-known
+/// elements, and every element holding an unknown.
+fn distinct_mask(items: &[Value]) -> Vec<bool> {
+    let mut kept = ByHash::default();
+    items
+        .iter()
+        .map(|item| {
+            if !item.is_known() {
+                return true; // every unknown is distinct
+            }
+            if kept.contains_equal(item) {
+                return false;
+            }
+            kept.insert(item);
+            true
+        })
+        .collect()
+}
+
+/// Values grouped by a hash that agrees with `==`: looking one up costs a
+/// hash and, barring collisions, one comparison.
+#[derive(Default)]
+struct ByHash<'a> {
+    groups: HashMap<u64, Vec<&'a Value>>,
+}
+
+impl<'a> ByHash<'a> {
+    fn insert(&mut self, value: &'a Value) {
+        self.groups.entry(hash_of(value)).or_default().push(value);
+    }
+
+    fn contains_equal(&self, value: &Value) -> bool {
+        self.groups
+            .get(&hash_of(value))
+            .is_some_and(|group| group.contains(&value))
+    }
+
+    /// Takes out one value equal to `value`; false if there is none.
+    fn remove_equal(&mut self, value: &Value) -> bool {
+        let Some(group) = self.groups.get_mut(&hash_of(value)) else {
+            return false;
+        };
+        match group.iter().position(|v| *v == value) {
+            Some(i) => {
+                group.swap_remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Keys chosen once per process, so that no one can craft colliding
+/// elements offline and bring the quadratic case back.
+fn hash_of(value: &Value) -> u64 {
+    static KEYS: OnceLock<RandomState> = OnceLock::new();
+    let mut hasher = KEYS.get_or_init(RandomState::new).build_hasher();
+    hash_into(value, &mut hasher);
+    hasher.finish()
+}
+
+/// Equal values hash equal: numbers are kept in one normal form, and a set
+/// hashes the (wrapping) sum of its elements' hashes, whatever their order.
+fn hash_into(value: &Value, h: &mut impl Hasher) {
+    std::mem::discriminant(value).hash(h);
+    match value {
+        Value::Null | Value::Unknown => {}
+        Value::Bool(b) => b.hash(h),
+        Value::Number(n) => n.hash(h),
+        Value::String(s) => s.hash(h),
+        Value::List(items) | Value::Tuple(items) => {
+            items.len().hash(h);
+            items.iter().for_each(|item| hash_into(item, h));
+        }
+        Value::Set(items) => {
+            items.len().hash(h);
+            let sum = items
+                .iter()
+                .map(hash_of)
+                .fold(0u64, |sum, x| sum.wrapping_add(x));
+            sum.hash(h);
+        }
+        Value::Map(entries) | Value::Object(entries) => {
+            entries.len().hash(h);
+            for (key, item) in entries {
+                key.hash(h);
+                hash_into(item, h);
+            }
+        }
+        Value::Dynamic(ty, inner) => {
+            ty.hash(h);
+            hash_into(inner, h);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -439,6 +570,135 @@ mod tests {
             Value::set([Value::number(1i64)]),
             Value::set([Value::Number("1.0".parse().unwrap_or(Number::ZERO))])
         );
+    }
+
+    thread_local! {
+        /// Calls of `Value::eq` on this thread: how the set tests see
+        /// complexity without timing anything.
+        pub(super) static COMPARISONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    fn comparisons_in(f: impl FnOnce()) -> usize {
+        COMPARISONS.with(|n| n.set(0));
+        f();
+        COMPARISONS.with(|n| n.get())
+    }
+
+    /// Tens of thousands of scopes cost seconds per read when every element
+    /// was compared with every other; each element is now compared about once.
+    #[test]
+    fn big_sets_compare_and_dedupe_in_linear_comparisons() {
+        let n = 20_000;
+        let scopes: Vec<Value> = (0..n)
+            .map(|i| s(&format!("read:thing-{i}:confluence")))
+            .collect();
+        let forward = Value::Set(scopes.clone());
+        let backward = Value::Set(scopes.iter().rev().cloned().collect());
+        let mut equal = false;
+        let cost = comparisons_in(|| equal = forward == backward);
+        assert!(equal);
+        assert!(cost <= 2 * n, "{cost} comparisons for two sets of {n}");
+
+        let mut changed = scopes.clone();
+        changed[n / 2] = s("write:other:confluence");
+        let cost = comparisons_in(|| equal = forward == Value::Set(changed));
+        assert!(!equal);
+        assert!(cost <= 2 * n, "{cost} comparisons for two sets of {n}");
+
+        let twice: Vec<Value> = scopes.iter().chain(&scopes).cloned().collect();
+        let mut deduped = Value::Null;
+        let cost = comparisons_in(|| deduped = Value::set(twice));
+        assert_eq!(
+            deduped.elements(),
+            &scopes[..],
+            "first of each kept, in order"
+        );
+        assert!(
+            cost <= 4 * n,
+            "{cost} comparisons to dedupe {} elements",
+            2 * n
+        );
+    }
+
+    #[test]
+    fn sets_compare_by_value_at_any_depth_and_in_any_order() {
+        let num = |t: &str| Value::Number(t.parse().unwrap_or(Number::ZERO));
+        let inner_a = Value::set([num("1"), num("2.50"), s("x")]);
+        let inner_b = Value::set([s("x"), num("25e-1"), num("1.0")]);
+        assert_eq!(
+            Value::set([inner_a.clone(), Value::set([s("y")])]),
+            Value::set([Value::set([s("y")]), inner_b.clone()])
+        );
+        // Equal inner sets are one element.
+        assert_eq!(Value::set([inner_a.clone(), inner_b]).elements().len(), 1);
+        // Multisets: the same elements, not only the same distinct ones.
+        assert_ne!(
+            Value::Set(vec![s("a"), s("a"), s("b")]),
+            Value::Set(vec![s("a"), s("b"), s("b")])
+        );
+        assert_eq!(
+            Value::Set(vec![s("a"), s("b"), s("a")]),
+            Value::Set(vec![s("a"), s("a"), s("b")])
+        );
+        // Lists inside sets keep their order; objects and maps compare by key.
+        assert_ne!(
+            Value::set([Value::list([s("a"), s("b")])]),
+            Value::set([Value::list([s("b"), s("a")])])
+        );
+        assert_eq!(
+            Value::set([Value::map([("k", s("v")), ("j", num("3"))])]),
+            Value::set([Value::map([("j", num("3.0")), ("k", s("v"))])])
+        );
+        assert_ne!(
+            Value::set([Value::map([("k", s("v"))])]),
+            Value::set([Value::object([("k", s("v"))])])
+        );
+        assert_ne!(
+            Value::set([Value::dynamic(Type::String, s("v"))]),
+            Value::set([s("v")])
+        );
+        // Elements holding an unknown are never merged, but compare equal.
+        let partly = Value::list([Value::Unknown]);
+        assert_eq!(
+            Value::set([partly.clone(), partly.clone()])
+                .elements()
+                .len(),
+            2
+        );
+        assert_eq!(
+            Value::Set(vec![partly.clone(), s("a")]),
+            Value::Set(vec![s("a"), partly])
+        );
+    }
+
+    #[test]
+    fn debug_shows_the_shape_and_never_strings_numbers_or_map_keys() {
+        let secret = "fake-secret-debug-0001";
+        let value = Value::object([
+            ("client_secret", s(secret)),
+            (
+                "version",
+                Value::Number("314159.26".parse().unwrap_or(Number::ZERO)),
+            ),
+            ("enabled", Value::Bool(true)),
+            ("scopes", Value::set([s(secret), Value::Unknown])),
+            ("tags", Value::map([(secret, s(secret))])),
+            ("pair", Value::Tuple(vec![Value::Null, s(secret)])),
+            (
+                "extra",
+                Value::dynamic(Type::list(Type::String), Value::list([s(secret)])),
+            ),
+        ]);
+        let compact = format!("{value:?}");
+        assert_eq!(
+            compact,
+            r#"Object {"client_secret": String(..), "enabled": Bool(true), "extra": Dynamic(["list","string"], List[String(..)]), "pair": Tuple[Null, String(..)], "scopes": Set[String(..), Unknown], "tags": Map[String(..)], "version": Number(..)}"#
+        );
+        let pretty = format!("{value:#?}");
+        for text in [&compact, &pretty] {
+            assert!(!text.contains("fake-secret"), "{text}");
+            assert!(!text.contains("314159"), "{text}");
+        }
     }
 
     fn sample() -> (Value, Type) {

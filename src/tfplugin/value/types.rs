@@ -15,7 +15,7 @@ use crate::tfplugin::path::AttributePath;
 /// (`["object",{...},["name"]]`) keep their attributes and drop the
 /// "optional" marks: those only matter to Terraform's type conversion, and a
 /// value's own type never has them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
     Bool,
     Number,
