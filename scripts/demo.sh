@@ -35,9 +35,10 @@ base_url=$(sed -n 's/^writer-emulator listening on //p' "$work/emulator.out" | h
 echo "emulator: $base_url"
 
 # Install the provider the way a user would: a filesystem mirror and a CLI configuration.
-mirror="$work/mirror/registry.terraform.io/writer/writer/0.1.0/linux_amd64"
+version=$(scripts/version.sh)
+mirror="$work/mirror/registry.terraform.io/writer/writer/$version/$(scripts/platform.sh)"
 mkdir -p "$mirror"
-cp "$bin/terraform-provider-writer" "$mirror/terraform-provider-writer_v0.1.0"
+cp "$bin/terraform-provider-writer" "$mirror/terraform-provider-writer_v$version"
 cat > "$work/terraformrc" <<TFRC
 disable_checkpoint = true
 provider_installation {

@@ -10,6 +10,12 @@ use terraform_provider_writer::client::{
     Client, ClientConfig, Error, ListFilter, Secret, TransportKind, UpdateApp,
 };
 
+const USER_AGENT: &str = concat!(
+    "terraform-provider-writer/",
+    env!("CARGO_PKG_VERSION"),
+    " (Terraform 1.11.0)"
+);
+
 #[tokio::test]
 async fn crud_round_trip() {
     let emu = Emulator::start(emulator_config()).await;
@@ -278,7 +284,7 @@ async fn headers_on_the_wire() {
     let emu = Emulator::start(emulator_config()).await;
     let proxy = Proxy::start(&emu.base, Box::new(|_, _, _| Act::Forward)).await;
     let mut config = client_config(&proxy.base, ADMIN);
-    config.user_agent = "terraform-provider-writer/0.1.0 (Terraform 1.11.0)".into();
+    config.user_agent = USER_AGENT.into();
     let client = Client::new(config).unwrap();
     let a = client
         .create_app(&new_app("One", &secret(1)))
@@ -300,10 +306,7 @@ async fn headers_on_the_wire() {
             s.header("authorization"),
             Some(format!("Bearer {ADMIN}").as_str())
         );
-        assert_eq!(
-            s.header("user-agent"),
-            Some("terraform-provider-writer/0.1.0 (Terraform 1.11.0)")
-        );
+        assert_eq!(s.header("user-agent"), Some(USER_AGENT));
     }
     let keys: BTreeSet<&str> = seen[..2]
         .iter()

@@ -367,6 +367,20 @@ fn run_by_hand_it_explains_itself_and_fails() {
 }
 
 #[test]
+fn version_flag_prints_the_cargo_version_and_exits() {
+    let out = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"))
+        .arg("--version")
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("terraform-provider-writer {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
 fn debug_mode_prints_a_reattach_value() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"))

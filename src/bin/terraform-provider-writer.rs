@@ -1,5 +1,7 @@
 //! The provider binary Terraform starts. `--debug` serves without Terraform
-//! and prints the `TF_REATTACH_PROVIDERS` value to attach it.
+//! and prints the `TF_REATTACH_PROVIDERS` value to attach it; `--version`
+//! prints the version (Terraform passes no arguments, so neither collides
+//! with the plugin protocol).
 
 use std::process::ExitCode;
 
@@ -10,8 +12,12 @@ fn main() -> ExitCode {
     let debug = match std::env::args().nth(1).as_deref() {
         None => false,
         Some("--debug") => true,
+        Some("--version") => {
+            println!("terraform-provider-writer {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
         Some(other) => {
-            eprintln!("unknown argument {other:?}; the only option is --debug");
+            eprintln!("unknown argument {other:?}; the options are --debug and --version");
             return ExitCode::FAILURE;
         }
     };

@@ -12,7 +12,8 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/writer/writer";
-pub const PROVIDER_VERSION: &str = "0.1.0";
+/// Cargo.toml's version: the one source of truth.
+pub const PROVIDER_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Obviously fake, and searched for in logs and state by the secret tests.
 pub const FAKE_API_KEY: &str = "test-admin-key-not-real-0000";
 
@@ -35,7 +36,7 @@ fn install() -> &'static Install {
             .join("mirror")
             .join(PROVIDER_ADDRESS)
             .join(PROVIDER_VERSION)
-            .join("linux_amd64");
+            .join(platform());
         std::fs::create_dir_all(&dir).expect("mirror directory");
         let binary = Path::new(env!("CARGO_BIN_EXE_terraform-provider-writer"));
         let installed = dir.join(format!("terraform-provider-writer_v{PROVIDER_VERSION}"));
@@ -55,6 +56,16 @@ fn install() -> &'static Install {
             cli_config,
         }
     })
+}
+
+/// This machine's platform in Terraform's words (`linux_amd64`, `darwin_arm64`).
+pub fn platform() -> String {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    format!("{}_{arch}", std::env::consts::OS)
 }
 
 /// The terraform binary, or a loud failure.

@@ -1,0 +1,466 @@
+//! The release, as users meet it: what `scripts/release.sh` writes (names,
+//! one entry per zip, checksums, manifest, signature), the static linux
+//! binaries answering the real `terraform` (arm64 under qemu-user when the
+//! machine has it), the zips as a packed `filesystem_mirror`, and
+//! `scripts/install.sh` into Terraform's implied local mirror.
+//!
+//! `.ci/run` builds the artefacts once, before `cargo test`, and names them in
+//! `WRITER_RELEASE_ARTEFACTS`; without it the tests run `scripts/release.sh`
+//! themselves (a long build the first time). Needs python3 (release.sh),
+//! `file`, `sha256sum` and `gpg`, like the release itself.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use support::{platform, terraform_binary, PROVIDER_ADDRESS, PROVIDER_VERSION};
+
+const NAME: &str = "terraform-provider-writer";
+const ARTEFACTS_ENV: &str = "WRITER_RELEASE_ARTEFACTS";
+const LINUX: [&str; 2] = ["linux_amd64", "linux_arm64"];
+/// The issue's promise for each release binary.
+const MAX_BINARY_BYTES: u64 = 10_000_000;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn zip_name(platform: &str) -> String {
+    format!("{NAME}_{PROVIDER_VERSION}_{platform}.zip")
+}
+
+fn binary_name() -> String {
+    format!("{NAME}_v{PROVIDER_VERSION}")
+}
+
+/// What `scripts/release.sh` wrote, unsigned: `WRITER_RELEASE_ARTEFACTS` when
+/// set (`.ci/run` builds them just before `cargo test`: a build inside `cargo
+/// test` sees another environment and would rebuild), else a run of it now.
+fn artefacts() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        if let Some(dir) = std::env::var_os(ARTEFACTS_ENV) {
+            return PathBuf::from(dir);
+        }
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("release-artefacts");
+        let _ = std::fs::remove_dir_all(&out);
+        run(Command::new(root().join("scripts/release.sh"))
+            .arg(&out)
+            .env_remove("GPG_FINGERPRINT")
+            .env_remove("RELEASE_PLATFORMS"));
+        out
+    })
+}
+
+/// The names of a zip's entries, and the one entry extracted into `into`.
+fn unzip(zip: &Path, into: &Path) -> (Vec<String>, PathBuf) {
+    let script = "import sys, zipfile\n\
+                  z = zipfile.ZipFile(sys.argv[1])\n\
+                  print('\\n'.join(z.namelist()))\n\
+                  z.extractall(sys.argv[2])\n";
+    let out = run(Command::new("python3")
+        .args(["-c", script])
+        .arg(zip)
+        .arg(into));
+    let names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let binary = into.join(binary_name());
+    // zipfile does not restore the mode; Terraform's installer does (checked by the mirror test).
+    use std::os::unix::fs::PermissionsExt;
+    if binary.exists() {
+        std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    (names, binary)
+}
+
+fn terraform(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut cmd = Command::new(terraform_binary());
+    cmd.args(args)
+        .current_dir(dir)
+        .env("TF_IN_AUTOMATION", "1")
+        .env("CHECKPOINT_DISABLE", "1")
+        .env_remove("TF_CLI_CONFIG_FILE")
+        .env_remove("TERRAFORM_CONFIG")
+        .env_remove("TF_PLUGIN_CACHE_DIR")
+        .env_remove("TF_LOG")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("WRITER_API_KEY")
+        .env_remove("WRITER_BASE_URL")
+        .env_remove("WRITER_APP_URL");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("terraform runs")
+}
+
+fn configuration(callback_url: &str) -> String {
+    format!(
+        r#"terraform {{
+  required_providers {{
+    writer = {{
+      source  = "writer/writer"
+      version = "{PROVIDER_VERSION}"
+    }}
+  }}
+}}
+
+provider "writer" {{}}
+
+resource "writer_confluence_oauth_app" "engineering" {{
+  name                     = "Engineering Confluence"
+  client_id                = "fake-client-id-not-real"
+  client_secret_wo         = "fake-secret-not-real-0001"
+  client_secret_wo_version = 1
+  callback_url             = "{callback_url}"
+  scopes                   = ["search:confluence", "read:space:confluence", "read:page:confluence"]
+}}
+"#
+    )
+}
+
+const GOOD_URL: &str = "https://app.writer.com/connector/confluence";
+
+/// Terraform starts the provider found in `dir` (dev_overrides): its handshake,
+/// schema and validation answer a good configuration and a wrong callback URL.
+fn terraform_validates_with(dir: &Path) {
+    let tmp = tempfile::tempdir().unwrap();
+    let cli_config = tmp.path().join("terraformrc");
+    std::fs::write(
+        &cli_config,
+        format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_ADDRESS}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    let env = [("TF_CLI_CONFIG_FILE", cli_config.as_path())];
+    std::fs::write(tmp.path().join("main.tf"), configuration(GOOD_URL)).unwrap();
+    let good = terraform(tmp.path(), &["validate", "-no-color"], &env);
+    assert!(good.status.success(), "{}", text(&good));
+    std::fs::write(
+        tmp.path().join("main.tf"),
+        configuration("http://app.writer.com/connector/confluence"),
+    )
+    .unwrap();
+    let bad = terraform(tmp.path(), &["validate", "-no-color"], &env);
+    assert!(!bad.status.success(), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("callback_url") && text(&bad).contains(GOOD_URL),
+        "the provider's own diagnostic: {}",
+        text(&bad)
+    );
+}
+
+/// Says on the terminal (not captured by the test harness) what was skipped and why.
+fn say_skipped(what: &str) {
+    let _ = writeln!(std::io::stderr(), "release test: SKIPPED {what}");
+}
+
+fn qemu_aarch64() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .flat_map(|d| [d.join("qemu-aarch64-static"), d.join("qemu-aarch64")])
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn release_writes_what_the_registry_expects() {
+    let out = artefacts();
+    let names: BTreeSet<String> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let prefix = format!("{NAME}_{PROVIDER_VERSION}");
+    let expected: BTreeSet<String> = [
+        zip_name(LINUX[0]),
+        zip_name(LINUX[1]),
+        format!("{prefix}_SHA256SUMS"),
+        format!("{prefix}_manifest.json"),
+    ]
+    .into();
+    assert_eq!(names, expected, "no signature without GPG_FINGERPRINT");
+
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join(format!("{prefix}_manifest.json"))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        manifest,
+        serde_json::json!({"version": 1, "metadata": {"protocol_versions": ["6.0"]}})
+    );
+
+    let sums = std::fs::read_to_string(out.join(format!("{prefix}_SHA256SUMS"))).unwrap();
+    let summed: BTreeSet<String> = sums
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .map(str::to_string)
+        .collect();
+    let want: BTreeSet<String> = [
+        zip_name(LINUX[0]),
+        zip_name(LINUX[1]),
+        format!("{prefix}_manifest.json"),
+    ]
+    .into();
+    assert_eq!(summed, want, "{sums}");
+    let check = run(Command::new("sha256sum")
+        .args(["--strict", "-c"])
+        .arg(format!("{prefix}_SHA256SUMS"))
+        .current_dir(out));
+    assert_eq!(text(&check).matches(": OK").count(), 3, "{}", text(&check));
+}
+
+#[test]
+fn release_binaries_are_static_small_and_answer_terraform() {
+    let out = artefacts();
+    let tmp = tempfile::tempdir().unwrap();
+    for (platform, elf_arch) in [(LINUX[0], "x86-64"), (LINUX[1], "ARM aarch64")] {
+        let dir = tmp.path().join(platform);
+        let (entries, binary) = unzip(&out.join(zip_name(platform)), &dir);
+        assert_eq!(entries, [binary_name()], "{platform}: one entry");
+        let file = text(&run(Command::new("file").arg(&binary)));
+        assert!(file.contains(elf_arch), "{platform}: {file}");
+        assert!(
+            file.contains("statically linked") || file.contains("static-pie linked"),
+            "{platform} must need no libc of the host: {file}"
+        );
+        assert!(!file.contains("not stripped"), "{platform}: {file}");
+        let size = std::fs::metadata(&binary).unwrap().len();
+        assert!(size < MAX_BINARY_BYTES, "{platform}: {size} bytes");
+
+        // dev_overrides wants the plain name; arm64 goes through qemu-user.
+        let overrides = tmp.path().join(format!("{platform}-override"));
+        std::fs::create_dir(&overrides).unwrap();
+        let launcher = overrides.join(NAME);
+        let version_cmd = if platform == "linux_amd64" {
+            std::os::unix::fs::symlink(&binary, &launcher).unwrap();
+            Command::new(&binary).arg("--version").output()
+        } else {
+            let Some(qemu) = qemu_aarch64() else {
+                say_skipped(
+                    "running the linux_arm64 binary: no qemu-aarch64-static on PATH \
+                     (Debian: apt-get install qemu-user-static); its file checks passed",
+                );
+                continue;
+            };
+            std::fs::write(
+                &launcher,
+                format!(
+                    "#!/bin/sh\nexec '{}' '{}' \"$@\"\n",
+                    qemu.display(),
+                    binary.display()
+                ),
+            )
+            .unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&launcher, std::fs::Permissions::from_mode(0o755)).unwrap();
+            Command::new(&qemu).arg(&binary).arg("--version").output()
+        };
+        let version = version_cmd.expect("the binary runs");
+        assert_eq!(
+            String::from_utf8_lossy(&version.stdout),
+            format!("{NAME} {PROVIDER_VERSION}\n"),
+            "{platform}"
+        );
+        terraform_validates_with(&overrides);
+    }
+}
+
+#[test]
+fn release_signs_the_checksums_with_the_configured_key() {
+    let out = artefacts();
+    let signed = tempfile::tempdir().unwrap();
+    for platform in LINUX {
+        std::fs::copy(
+            out.join(zip_name(platform)),
+            signed.path().join(zip_name(platform)),
+        )
+        .unwrap();
+    }
+    // A throwaway key, in a throwaway keyring.
+    let gnupg = tempfile::Builder::new()
+        .prefix("gpg")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let gpg = |args: &[&str]| {
+        run(Command::new("gpg")
+            .args(["--batch", "--no-tty"])
+            .args(args)
+            .env("GNUPGHOME", gnupg.path()))
+    };
+    gpg(&[
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        "Release Test <release-test@example.invalid>",
+        "ed25519",
+        "sign",
+        "never",
+    ]);
+    let listing = String::from_utf8(gpg(&["--with-colons", "--list-secret-keys"]).stdout).unwrap();
+    let fingerprint = listing
+        .lines()
+        .find_map(|l| l.strip_prefix("fpr:"))
+        .map(|l| l.trim_matches(':').to_string())
+        .expect("a fingerprint");
+    run(Command::new(root().join("scripts/release.sh"))
+        .arg("--checksums-only")
+        .arg(signed.path())
+        .env("GPG_FINGERPRINT", &fingerprint)
+        .env("GNUPGHOME", gnupg.path()));
+    let sums = format!("{NAME}_{PROVIDER_VERSION}_SHA256SUMS");
+    let sig = signed.path().join(format!("{sums}.sig"));
+    let verify = gpg(&[
+        "--verify",
+        sig.to_str().unwrap(),
+        signed.path().join(&sums).to_str().unwrap(),
+    ]);
+    assert!(
+        text(&verify).contains("Good signature"),
+        "{}",
+        text(&verify)
+    );
+    let _ = Command::new("gpgconf")
+        .args(["--kill", "gpg-agent"])
+        .env("GNUPGHOME", gnupg.path())
+        .output();
+}
+
+#[test]
+fn release_zips_serve_as_a_packed_filesystem_mirror() {
+    let out = artefacts();
+    let tmp = tempfile::tempdir().unwrap();
+    let mirror = tmp.path().join("mirror");
+    let packages = mirror.join(PROVIDER_ADDRESS);
+    std::fs::create_dir_all(&packages).unwrap();
+    for platform in LINUX {
+        std::fs::copy(
+            out.join(zip_name(platform)),
+            packages.join(zip_name(platform)),
+        )
+        .unwrap();
+    }
+    let cli_config = tmp.path().join("terraformrc");
+    std::fs::write(
+        &cli_config,
+        format!(
+            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{PROVIDER_ADDRESS}\"]\n  }}\n}}\n",
+            mirror.display()
+        ),
+    )
+    .unwrap();
+    let work = tmp.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    std::fs::write(work.join("main.tf"), configuration(GOOD_URL)).unwrap();
+    let env = [("TF_CLI_CONFIG_FILE", cli_config.as_path())];
+
+    let init = terraform(&work, &["init", "-input=false", "-no-color"], &env);
+    assert!(init.status.success(), "{}", text(&init));
+    assert!(
+        text(&init).contains(&format!("Installed writer/writer v{PROVIDER_VERSION}")),
+        "{}",
+        text(&init)
+    );
+    let mirror_flag = format!("-fs-mirror={}", mirror.display());
+    let mut lock_args = vec!["providers", "lock", mirror_flag.as_str()];
+    let platform_flags: Vec<String> = LINUX.iter().map(|p| format!("-platform={p}")).collect();
+    lock_args.extend(platform_flags.iter().map(String::as_str));
+    let lock = terraform(&work, &lock_args, &env);
+    assert!(lock.status.success(), "{}", text(&lock));
+    let lock_file = std::fs::read_to_string(work.join(".terraform.lock.hcl")).unwrap();
+    assert!(
+        lock_file.contains(&format!("version     = \"{PROVIDER_VERSION}\"")),
+        "{lock_file}"
+    );
+    let hashes: BTreeSet<&str> = lock_file
+        .split('"')
+        .filter(|s| s.starts_with("h1:"))
+        .collect();
+    assert_eq!(
+        hashes.len(),
+        2,
+        "one h1 hash per linux platform: {lock_file}"
+    );
+
+    // A fresh init checks the installed package against the two-platform lock file.
+    std::fs::remove_dir_all(work.join(".terraform")).unwrap();
+    let again = terraform(&work, &["init", "-input=false", "-no-color"], &env);
+    assert!(again.status.success(), "{}", text(&again));
+    let validate = terraform(&work, &["validate", "-no-color"], &env);
+    assert!(validate.status.success(), "{}", text(&validate));
+    let installed = work
+        .join(".terraform/providers")
+        .join(PROVIDER_ADDRESS)
+        .join(PROVIDER_VERSION)
+        .join(platform())
+        .join(binary_name());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&installed).unwrap().permissions().mode();
+    assert_eq!(
+        mode & 0o111,
+        0o111,
+        "executable as unpacked by Terraform: {mode:o}"
+    );
+}
+
+#[test]
+fn install_script_needs_no_cli_configuration() {
+    let home = tempfile::tempdir().unwrap();
+    let mut script = Command::new(root().join("scripts/install.sh"));
+    if std::env::var_os(ARTEFACTS_ENV).is_some() {
+        script.arg("--from").arg(artefacts());
+    } else {
+        artefacts(); // one build at a time: install.sh then finds it fresh
+    }
+    let install = run(script
+        .env("HOME", home.path())
+        .env_remove("RELEASE_PLATFORMS"));
+    let said = text(&install);
+    let dir = home
+        .path()
+        .join(".terraform.d/plugins")
+        .join(PROVIDER_ADDRESS)
+        .join(PROVIDER_VERSION)
+        .join(platform());
+    assert!(dir.join(binary_name()).is_file(), "{said}");
+    assert!(
+        said.contains(&dir.display().to_string()),
+        "says where: {said}"
+    );
+    assert!(said.contains("rm -rf"), "says how to undo: {said}");
+
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("main.tf"), configuration(GOOD_URL)).unwrap();
+    let env = [("HOME", home.path())];
+    let init = terraform(work.path(), &["init", "-input=false", "-no-color"], &env);
+    assert!(init.status.success(), "{}", text(&init));
+    let validate = terraform(work.path(), &["validate", "-no-color"], &env);
+    assert!(validate.status.success(), "{}", text(&validate));
+}
