@@ -52,7 +52,8 @@ pub trait Resource: Send + Sync + 'static {
 
     /// Plans a create (prior state null) or an update. The request carries
     /// the server's default plan (`planned_state`); a resource changes only
-    /// what it knows better. Destroys are planned by the server.
+    /// what it knows better. Destroys are not planned here: Terraform plans
+    /// them itself (the server does not ask for `plan_destroy`).
     async fn plan(&self, request: PlanRequest) -> PlanResponse {
         PlanResponse::from_request(request)
     }

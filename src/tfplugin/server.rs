@@ -697,8 +697,9 @@ impl pb::provider_server::Provider for ProviderService {
     }
 }
 
-/// What this server supports: destroys are planned by the server itself, and
-/// Terraform must ask for the schema (we have no cache to offer).
+/// What this server supports. `plan_destroy` is false: Terraform plans a
+/// destroy itself and never asks the provider (nothing here needs a say in
+/// it). Terraform must ask for the schema (we have no cache to offer).
 fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: false,

@@ -74,7 +74,7 @@ pub(super) fn check_config(config: &Value, app_url: Option<&AppUrl>, judge: Judg
         }
     }
     let scopes = config.get("scopes");
-    if !scopes.is_null() && scopes.is_known() {
+    if !scopes.is_null() && scopes.is_wholly_known() {
         let names: Vec<&str> = scopes.elements().iter().filter_map(Value::as_str).collect();
         for f in domain::check_scopes(&names) {
             d.push(texts::finding(f, AttributePath::attribute("scopes")));
@@ -98,7 +98,7 @@ fn check_secrets(config: &Value, d: &mut Diagnostics) {
     if !wo.is_null() && version.is_null() {
         d.push(texts::version_needed());
     }
-    if wo.is_null() && !version.is_null() && secret.is_known() {
+    if wo.is_null() && !version.is_null() && secret.is_wholly_known() {
         d.push(texts::version_without_secret());
     }
     if let Value::Number(n) = version {

@@ -62,7 +62,7 @@ fn authorization_url(state: &Value) -> Value {
         return Value::Unknown;
     };
     let scopes = state.get("scopes");
-    if !scopes.is_known() || scopes.is_null() {
+    if !scopes.is_wholly_known() || scopes.is_null() {
         return Value::Unknown;
     }
     let mut names: Vec<&str> = scopes.elements().iter().filter_map(Value::as_str).collect();
@@ -118,7 +118,7 @@ fn state_from(app: &OAuthApp, base: &Value) -> Value {
     m.insert("created_at".into(), Value::String(app.created_at.clone()));
     m.insert("updated_at".into(), Value::String(app.updated_at.clone()));
     if m.get("callback_url")
-        .is_none_or(|v| !v.is_known() || v.is_null())
+        .is_none_or(|v| !v.is_wholly_known() || v.is_null())
     {
         m.insert(
             "callback_url".into(),
@@ -435,7 +435,7 @@ impl Resource for ConfluenceOAuthApp {
             // Only local attributes changed (callback_url): nothing to send.
             let mut m = attrs(planned.clone());
             for (k, v) in m.iter_mut() {
-                if !v.is_known() {
+                if !v.is_wholly_known() {
                     *v = prior.get(k).clone();
                 }
             }

@@ -84,7 +84,7 @@ impl Value {
     }
 
     /// Unknown itself (or wrapped in a dynamic value); an object with an
-    /// unknown attribute is not unknown: see [`Value::is_known`].
+    /// unknown attribute is not unknown: see [`Value::is_wholly_known`].
     pub fn is_unknown(&self) -> bool {
         match self {
             Value::Unknown => true,
@@ -94,15 +94,17 @@ impl Value {
     }
 
     /// Wholly known: no unknown anywhere inside.
-    pub fn is_known(&self) -> bool {
+    pub fn is_wholly_known(&self) -> bool {
         match self {
             Value::Unknown => false,
             Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => true,
             Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-                items.iter().all(Value::is_known)
+                items.iter().all(Value::is_wholly_known)
             }
-            Value::Map(entries) | Value::Object(entries) => entries.values().all(Value::is_known),
-            Value::Dynamic(_, inner) => inner.is_known(),
+            Value::Map(entries) | Value::Object(entries) => {
+                entries.values().all(Value::is_wholly_known)
+            }
+            Value::Dynamic(_, inner) => inner.is_wholly_known(),
         }
     }
 
@@ -424,7 +426,7 @@ fn distinct_mask(items: &[Value]) -> Vec<bool> {
     items
         .iter()
         .map(|item| {
-            if !item.is_known() {
+            if !item.is_wholly_known() {
                 return true; // every unknown is distinct
             }
             if kept.contains_equal(item) {
@@ -543,15 +545,15 @@ mod tests {
         assert!(Value::Null.elements().is_empty());
         assert!(v.get("pending").is_unknown());
         assert!(!v.is_unknown());
-        assert!(!v.is_known());
-        assert!(v.get("nested").is_known());
+        assert!(!v.is_wholly_known());
+        assert!(v.get("nested").is_wholly_known());
         assert_eq!(v.get("name").as_bool(), None);
 
         let d = Value::dynamic(Type::String, s("inside"));
         assert_eq!(d.as_str(), Some("inside"));
         assert!(Value::dynamic(Type::String, Value::Null).is_null());
         assert!(Value::dynamic(Type::String, Value::Unknown).is_unknown());
-        assert!(!Value::dynamic(Type::String, Value::Unknown).is_known());
+        assert!(!Value::dynamic(Type::String, Value::Unknown).is_wholly_known());
     }
 
     #[test]
