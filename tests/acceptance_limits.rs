@@ -43,15 +43,12 @@ fn says_too_many(output: &str) {
     );
 }
 
-#[test]
-fn a_data_source_read_with_too_many_scopes_fails_with_the_limit() {
+/// `config(id)` reads an app of 300 scopes made in Writer: the plan fails
+/// with the limit.
+fn plan_fails_with_the_limit(config: impl Fn(&str) -> String) {
     let emu = EmulatorProcess::start(&[]);
     let id = app_with_300_scopes(&emu);
-    let config = format!(
-        "{}data \"writer_confluence_oauth_app\" \"big\" {{\n  id = \"{id}\"\n}}\n",
-        header("")
-    );
-    let mut w = Workdir::new(&config);
+    let mut w = Workdir::new(&(header("") + &config(&id)));
     w.use_emulator(&emu);
     let plan = w.terraform(&["plan", "-input=false", "-no-color"]);
     assert_ne!(plan.status, 0, "{}", plan.all());
@@ -59,16 +56,15 @@ fn a_data_source_read_with_too_many_scopes_fails_with_the_limit() {
 }
 
 #[test]
+fn a_data_source_read_with_too_many_scopes_fails_with_the_limit() {
+    plan_fails_with_the_limit(|id| {
+        format!("data \"writer_confluence_oauth_app\" \"big\" {{\n  id = \"{id}\"\n}}\n")
+    });
+}
+
+#[test]
 fn a_resource_read_with_too_many_scopes_fails_with_the_limit() {
-    let emu = EmulatorProcess::start(&[]);
-    let id = app_with_300_scopes(&emu);
-    let config = format!(
-        "{}import {{\n  to = writer_confluence_oauth_app.big\n  id = \"{id}\"\n}}\n\nresource \"writer_confluence_oauth_app\" \"big\" {{\n  name = \"Many scopes\"\n  client_id = \"fake-client-id-0001\"\n  client_secret_wo = \"fake-secret-0001\"\n  client_secret_wo_version = 1\n}}\n",
-        header("")
-    );
-    let mut w = Workdir::new(&config);
-    w.use_emulator(&emu);
-    let plan = w.terraform(&["plan", "-input=false", "-no-color"]);
-    assert_ne!(plan.status, 0, "{}", plan.all());
-    says_too_many(&plan.all());
+    plan_fails_with_the_limit(|id| {
+        format!("import {{\n  to = writer_confluence_oauth_app.big\n  id = \"{id}\"\n}}\n\nresource \"writer_confluence_oauth_app\" \"big\" {{\n  name = \"Many scopes\"\n  client_id = \"fake-client-id-0001\"\n  client_secret_wo = \"fake-secret-0001\"\n  client_secret_wo_version = 1\n}}\n")
+    });
 }

@@ -53,17 +53,9 @@ async fn dropped_requests_are_performed_then_the_connection_closes() {
         ..config()
     })
     .await;
-    let listed: Value = client()
-        .get(emu.url("/v1/oauth-apps"))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(listed["data"][0]["name"], "Dropped");
-    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    let listed = all_apps(&client(), &emu).await;
+    assert_eq!(listed[0]["name"], "Dropped");
+    assert_eq!(listed.as_array().unwrap().len(), 1);
     emu.stop().await.unwrap();
 }
 

@@ -185,22 +185,6 @@ impl Sender {
             };
             let elapsed_ms = millis(sent.elapsed());
             let (failure, retry_after, outcome) = match result {
-                Ok(answer) if (300..400).contains(&answer.status) => {
-                    tracing::debug!(
-                        method = %call.method,
-                        path,
-                        status = answer.status,
-                        attempt,
-                        request_id = answer.request_id.as_deref().unwrap_or("-"),
-                        elapsed_ms,
-                        "Writer API request redirected; not following"
-                    );
-                    return Err(Error::Redirected {
-                        status: answer.status,
-                        to: answer.location.as_ref().map(|l| redactor.clean(&origin(l))),
-                        request_id: answer.request_id,
-                    });
-                }
                 Ok(answer) => {
                     tracing::debug!(
                         method = %call.method,
@@ -211,6 +195,14 @@ impl Sender {
                         elapsed_ms,
                         "Writer API request"
                     );
+                    if (300..400).contains(&answer.status) {
+                        tracing::debug!(status = answer.status, "a redirect: not following it");
+                        return Err(Error::Redirected {
+                            status: answer.status,
+                            to: answer.location.as_ref().map(|l| redactor.clean(&origin(l))),
+                            request_id: answer.request_id,
+                        });
+                    }
                     let failure = Failure::Status(answer.status);
                     if !failure.is_transient() {
                         return Ok(Answer {
