@@ -7,14 +7,18 @@
 //! - `tls`: mutual TLS that accepts only Terraform's own certificate.
 //! - `server`: the gRPC services; one shape per call, panics contained.
 //! - `invariants`: protocol rules enforced for every resource.
+//! - [`identity`]: resource identity (6.9), derived from state, its rules.
+//! - [`list`]: list resources for `terraform query` (6.10).
 //! - `convert`: generated protobuf types <-> ours, in one place.
 //! - [`value`], [`schema`], [`diag`], [`path`]: the types providers use.
 //! - [`log`]: `tracing` events as hclog JSON lines on stderr.
 
 mod convert;
 pub mod diag;
+pub mod identity;
 mod interface;
 mod invariants;
+pub mod list;
 pub mod log;
 pub mod path;
 #[doc(hidden)]
@@ -24,13 +28,17 @@ pub mod schema;
 mod serve;
 mod server;
 #[cfg(test)]
+mod server_identity_tests;
+#[cfg(test)]
 mod server_tests;
 mod tls;
 pub mod value;
 
+pub use identity::{IdentityAttribute, IdentitySchema};
 pub use interface::{
     ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, ImportResponse, PlanRequest,
     PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
 };
+pub use list::{ListRequest, ListResource, ListResults};
 pub use serve::{serve, ServeOptions};
 pub use tls::TlsSetupError;

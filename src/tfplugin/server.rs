@@ -18,10 +18,12 @@ use tonic::{Request, Response, Status};
 
 use super::convert;
 use super::diag::{Diagnostic, Diagnostics};
+use super::identity;
 use super::interface::{
     ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, PlanRequest, ReadRequest, Resource,
 };
 use super::invariants;
+use super::list::{self, ListResource};
 use super::proto::plugin as gp;
 use super::proto::tfplugin6 as pb;
 use super::schema::Schema;
@@ -55,18 +57,21 @@ pub(crate) fn routes<P: Provider>(provider: Arc<P>, stop: watch::Sender<bool>) -
 }
 
 /// A schema and the type its values decode against, computed once.
-struct Typed<T: ?Sized> {
-    item: Arc<T>,
-    schema: Schema,
-    ty: Type,
+pub(super) struct Typed<T: ?Sized> {
+    pub(super) item: Arc<T>,
+    pub(super) schema: Schema,
+    pub(super) ty: Type,
 }
 
-struct Inner {
+pub(super) struct Inner {
     provider: Arc<dyn Provider>,
     provider_schema: Schema,
     provider_type: Type,
     resources: HashMap<String, Typed<dyn Resource>>,
     data_sources: HashMap<String, Typed<dyn DataSource>>,
+    /// Identity schemas, by resource type; types without one are absent.
+    pub(super) identities: HashMap<String, identity::Typed>,
+    pub(super) lists: HashMap<String, Typed<dyn ListResource>>,
 }
 
 impl Inner {
@@ -105,16 +110,44 @@ impl Inner {
                 )
             })
             .collect();
+        let identities = provider
+            .resources()
+            .into_iter()
+            .filter_map(|r| {
+                Some((
+                    r.type_name().to_string(),
+                    identity::Typed::new(r.identity()?),
+                ))
+            })
+            .collect();
+        let lists = provider
+            .list_resources()
+            .into_iter()
+            .map(|l| {
+                let schema = l.schema();
+                let ty = schema.value_type();
+                (
+                    l.type_name().to_string(),
+                    Typed {
+                        item: l,
+                        schema,
+                        ty,
+                    },
+                )
+            })
+            .collect();
         Self {
             provider,
             provider_schema,
             provider_type,
             resources,
             data_sources,
+            identities,
+            lists,
         }
     }
 
-    fn resource(&self, type_name: &str) -> Result<&Typed<dyn Resource>, Status> {
+    pub(super) fn resource(&self, type_name: &str) -> Result<&Typed<dyn Resource>, Status> {
         self.resources.get(type_name).ok_or_else(|| {
             Status::not_found(format!("this provider has no resource type {type_name:?}"))
         })
@@ -128,7 +161,7 @@ impl Inner {
 }
 
 /// Runs provider code; a panic becomes an error diagnostic for this call only.
-async fn guarded<T>(
+pub(super) async fn guarded<T>(
     call: &str,
     fut: impl std::future::Future<Output = T>,
 ) -> Result<T, Diagnostic> {
@@ -150,7 +183,7 @@ async fn guarded<T>(
 }
 
 /// Diagnostics only: what a response carries when the call could not proceed.
-fn only(d: Diagnostic) -> Vec<pb::Diagnostic> {
+pub(super) fn only(d: Diagnostic) -> Vec<pb::Diagnostic> {
     convert::diagnostics(d.into())
 }
 
@@ -193,6 +226,13 @@ impl pb::provider_server::Provider for ProviderService {
                 .collect(),
             functions: Vec::new(),
             ephemeral_resources: Vec::new(),
+            list_resources: i
+                .lists
+                .keys()
+                .map(|t| pb::get_metadata::ListResourceMetadata {
+                    type_name: t.clone(),
+                })
+                .collect(),
         }))
     }
 
@@ -213,11 +253,16 @@ impl pb::provider_server::Provider for ProviderService {
                 .iter()
                 .map(|(k, d)| (k.clone(), convert::schema(&d.schema)))
                 .collect(),
-            diagnostics: Vec::new(),
+            diagnostics: convert::diagnostics(list::misdeclared(i)),
             provider_meta: None,
             server_capabilities: Some(capabilities()),
             functions: HashMap::new(),
             ephemeral_resource_schemas: HashMap::new(),
+            list_resource_schemas: i
+                .lists
+                .iter()
+                .map(|(k, l)| (k.clone(), convert::schema(&l.schema)))
+                .collect(),
         }))
     }
 
@@ -365,12 +410,14 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let r = request.into_inner();
         let res = self.inner.resource(&r.type_name)?;
+        let ident = self.inner.identities.get(&r.type_name);
         let fail = |d: Diagnostic, state: Option<pb::DynamicValue>, private: Vec<u8>| {
             Ok(Response::new(pb::read_resource::Response {
                 new_state: state,
                 diagnostics: only(d),
                 private,
                 deferred: None,
+                new_identity: r.current_identity.clone(),
             }))
         };
         let current_state = match convert::decode(r.current_state.as_ref(), &res.ty) {
@@ -388,6 +435,16 @@ impl pb::provider_server::Provider for ProviderService {
         let mut diags = out.diagnostics;
         let new_state = invariants::null_write_only(&res.schema.block, out.new_state);
         diags.extend(invariants::check_known(&res.schema.block, &new_state, "read").into());
+        let new_identity = if diags.has_errors() {
+            None
+        } else {
+            identity::settle(ident, r.current_identity.as_ref(), &new_state, "read").unwrap_or_else(
+                |breaches| {
+                    diags.extend(breaches.into());
+                    None
+                },
+            )
+        };
         if diags.has_errors() {
             // Keep what Terraform had: a failed read must not lose the object.
             return Ok(Response::new(pb::read_resource::Response {
@@ -395,6 +452,7 @@ impl pb::provider_server::Provider for ProviderService {
                 diagnostics: convert::diagnostics(diags),
                 private: r.private,
                 deferred: None,
+                new_identity: r.current_identity,
             }));
         }
         match convert::encode(&new_state, &res.ty) {
@@ -403,6 +461,7 @@ impl pb::provider_server::Provider for ProviderService {
                 diagnostics: convert::diagnostics(diags),
                 private: out.private,
                 deferred: None,
+                new_identity,
             })),
             Err(d) => fail(d, r.current_state, r.private),
         }
@@ -415,16 +474,20 @@ impl pb::provider_server::Provider for ProviderService {
         let r = request.into_inner();
         let res = self.inner.resource(&r.type_name)?;
         let block = &res.schema.block;
-        let reply = |planned_state, planned_private, requires_replace, diagnostics| {
-            Ok(Response::new(pb::plan_resource_change::Response {
-                planned_state,
-                requires_replace,
-                planned_private,
-                diagnostics,
-                legacy_type_system: false,
-                deferred: None,
-            }))
-        };
+        let ident = self.inner.identities.get(&r.type_name);
+        let mut planned_identity = None;
+        let reply =
+            |planned_state, planned_private, requires_replace, diagnostics, planned_identity| {
+                Ok(Response::new(pb::plan_resource_change::Response {
+                    planned_state,
+                    requires_replace,
+                    planned_private,
+                    diagnostics,
+                    legacy_type_system: false,
+                    deferred: None,
+                    planned_identity,
+                }))
+            };
         let decoded = (|| {
             Ok::<_, Diagnostic>((
                 convert::decode(r.prior_state.as_ref(), &res.ty)?,
@@ -434,7 +497,7 @@ impl pb::provider_server::Provider for ProviderService {
         })();
         let (prior, proposed, config) = match decoded {
             Ok(v) => v,
-            Err(d) => return reply(None, Vec::new(), Vec::new(), only(d)),
+            Err(d) => return reply(None, Vec::new(), Vec::new(), only(d), None),
         };
         if proposed.is_null() {
             // A destroy: nothing to plan but the absence of the object.
@@ -443,9 +506,11 @@ impl pb::provider_server::Provider for ProviderService {
                 r.prior_private,
                 Vec::new(),
                 Vec::new(),
+                None,
             );
         }
         let planned_state = invariants::default_plan(block, &prior, proposed.clone(), &config);
+        let prior_is_null = prior.is_null();
         let req = PlanRequest {
             prior_state: prior,
             proposed_new_state: proposed,
@@ -455,17 +520,33 @@ impl pb::provider_server::Provider for ProviderService {
         };
         let out = match guarded("PlanResourceChange", res.item.plan(req)).await {
             Ok(out) => out,
-            Err(d) => return reply(None, Vec::new(), Vec::new(), only(d)),
+            Err(d) => return reply(None, Vec::new(), Vec::new(), only(d), None),
         };
         let mut diags = out.diagnostics;
         if diags.has_errors() {
-            return reply(None, Vec::new(), Vec::new(), convert::diagnostics(diags));
+            return reply(
+                None,
+                Vec::new(),
+                Vec::new(),
+                convert::diagnostics(diags),
+                None,
+            );
         }
         let planned = invariants::null_write_only(block, out.planned_state);
-        let breaches = invariants::check_plan(block, &config, &planned);
+        let mut breaches = invariants::check_plan(block, &config, &planned);
+        match identity::plan(ident, prior_is_null, r.prior_identity.as_ref(), &planned) {
+            Ok(id) => planned_identity = id,
+            Err(d) => breaches.extend(d),
+        }
         if !breaches.is_empty() {
             diags.extend(breaches.into());
-            return reply(None, Vec::new(), Vec::new(), convert::diagnostics(diags));
+            return reply(
+                None,
+                Vec::new(),
+                Vec::new(),
+                convert::diagnostics(diags),
+                None,
+            );
         }
         match convert::encode(&planned, &res.ty) {
             Ok(v) => reply(
@@ -473,8 +554,9 @@ impl pb::provider_server::Provider for ProviderService {
                 out.planned_private,
                 out.requires_replace.iter().map(convert::path).collect(),
                 convert::diagnostics(diags),
+                planned_identity,
             ),
-            Err(d) => reply(None, Vec::new(), Vec::new(), only(d)),
+            Err(d) => reply(None, Vec::new(), Vec::new(), only(d), None),
         }
     }
 
@@ -485,12 +567,19 @@ impl pb::provider_server::Provider for ProviderService {
         let r = request.into_inner();
         let res = self.inner.resource(&r.type_name)?;
         let block = &res.schema.block;
+        let ident = self.inner.identities.get(&r.type_name);
+        // Kept when nothing changed (a failed update): the planned identity is
+        // the prior one; a failed create has none yet.
+        let kept_identity = r.planned_identity.clone().filter(|_| {
+            !convert::decode(r.prior_state.as_ref(), &res.ty).is_ok_and(|v| v.is_null())
+        });
         let reply = |new_state, private, diagnostics| {
             Ok(Response::new(pb::apply_resource_change::Response {
                 new_state,
                 private,
                 diagnostics,
                 legacy_type_system: false,
+                new_identity: kept_identity.clone(),
             }))
         };
         let decoded = (|| {
@@ -534,7 +623,15 @@ impl pb::provider_server::Provider for ProviderService {
             mut diagnostics,
         } = out;
         let new_state = invariants::null_write_only(block, new_state);
-        let unknown = invariants::check_known(block, &new_state, "apply");
+        let mut unknown = invariants::check_known(block, &new_state, "apply");
+        let new_identity =
+            match identity::settle(ident, r.planned_identity.as_ref(), &new_state, "apply") {
+                Ok(id) => id,
+                Err(d) => {
+                    unknown.extend(d);
+                    None
+                }
+            };
         if !unknown.is_empty() {
             diagnostics.extend(unknown.into());
             return reply(
@@ -544,7 +641,13 @@ impl pb::provider_server::Provider for ProviderService {
             );
         }
         match convert::encode(&new_state, &res.ty) {
-            Ok(v) => reply(Some(v), private, convert::diagnostics(diagnostics)),
+            Ok(v) => Ok(Response::new(pb::apply_resource_change::Response {
+                new_state: Some(v),
+                private,
+                diagnostics: convert::diagnostics(diagnostics),
+                legacy_type_system: false,
+                new_identity,
+            })),
             Err(d) => reply(r.prior_state, r.planned_private, only(d)),
         }
     }
@@ -562,6 +665,24 @@ impl pb::provider_server::Provider for ProviderService {
                 deferred: None,
             }))
         };
+        let ident = self.inner.identities.get(&r.type_name);
+        if r.identity.is_some() {
+            return match identity::import(ident, &res.schema.block, r.identity.as_ref()) {
+                Ok((state, id)) => match convert::encode(&state, &res.ty) {
+                    Ok(v) => reply(
+                        vec![pb::import_resource_state::ImportedResource {
+                            type_name: r.type_name,
+                            state: Some(v),
+                            private: Vec::new(),
+                            identity: Some(id),
+                        }],
+                        Vec::new(),
+                    ),
+                    Err(d) => reply(Vec::new(), only(d)),
+                },
+                Err(d) => reply(Vec::new(), convert::diagnostics(d.into())),
+            };
+        }
         let out = match guarded("ImportResourceState", res.item.import(&r.id)).await {
             Ok(out) => out,
             Err(d) => return reply(Vec::new(), only(d)),
@@ -570,12 +691,16 @@ impl pb::provider_server::Provider for ProviderService {
             return reply(Vec::new(), convert::diagnostics(out.diagnostics));
         }
         let state = invariants::null_write_only(&res.schema.block, out.state);
+        // The identity of an import by ID, when the import already knows it
+        // (the read that follows gives it otherwise).
+        let identity = identity::settle(ident, None, &state, "import").unwrap_or(None);
         match convert::encode(&state, &res.ty) {
             Ok(v) => reply(
                 vec![pb::import_resource_state::ImportedResource {
                     type_name: r.type_name,
                     state: Some(v),
                     private: out.private,
+                    identity,
                 }],
                 convert::diagnostics(out.diagnostics),
             ),
@@ -599,6 +724,7 @@ impl pb::provider_server::Provider for ProviderService {
                 ),
             )),
             target_private: Vec::new(),
+            target_identity: None,
         }))
     }
 
@@ -685,6 +811,56 @@ impl pb::provider_server::Provider for ProviderService {
         Err(no_ephemeral(&request.into_inner().type_name))
     }
 
+    async fn get_resource_identity_schemas(
+        &self,
+        _request: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        // Never an error: Terraform treats one as fatal for every command.
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas: self
+                .inner
+                .identities
+                .iter()
+                .map(|(k, t)| (k.clone(), identity::schema_to_proto(&t.schema)))
+                .collect(),
+            diagnostics: Vec::new(),
+        }))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        request: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        let r = request.into_inner();
+        let ident = self.inner.identities.get(&r.type_name);
+        let (upgraded_identity, diagnostics) = match identity::upgrade(ident, &r) {
+            Ok(id) => (id, Vec::new()),
+            Err(d) => (None, only(d)),
+        };
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity,
+            diagnostics,
+        }))
+    }
+
+    type ListResourceStream = list::Events;
+
+    async fn list_resource(
+        &self,
+        request: Request<pb::list_resource::Request>,
+    ) -> Result<Response<Self::ListResourceStream>, Status> {
+        list::serve(&self.inner, request.into_inner()).map(Response::new)
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        request: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        list::validate_config(&self.inner, request.into_inner())
+            .await
+            .map(Response::new)
+    }
+
     async fn stop_provider(
         &self,
         _request: Request<pb::stop_provider::Request>,
@@ -705,6 +881,8 @@ fn capabilities() -> pb::ServerCapabilities {
         plan_destroy: false,
         get_provider_schema_optional: false,
         move_resource_state: false,
+        // Terraform derives generated configuration from the state itself.
+        generate_resource_config: false,
     }
 }
 
