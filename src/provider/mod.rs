@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use crate::tfplugin::diag::Diagnostics;
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
-use crate::tfplugin::{ConfigureRequest, DataSource, Provider, Resource};
+use crate::tfplugin::{ConfigureRequest, DataSource, ListResource, Provider, Resource};
 
 /// The provider's source address, as users write it in `required_providers`.
 pub const ADDRESS: &str = "registry.terraform.io/writer/writer";
@@ -95,6 +95,12 @@ impl Provider for WriterProvider {
         )]
     }
 
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(confluence_oauth_app::ConfluenceOAuthApps::new(
+            self.shared.clone(),
+        ))]
+    }
+
     async fn validate(&self, config: &Value) -> Diagnostics {
         let (settings, diags) = config::Settings::from_config(config);
         if let Ok(mut slot) = self.shared.settings.write() {
@@ -148,6 +154,21 @@ mod tests {
                     .into_iter()
                     .map(|m| format!("{}: {m}", r.type_name())),
             );
+        }
+        for l in p.list_resources() {
+            missing.extend(
+                l.schema()
+                    .missing_descriptions()
+                    .into_iter()
+                    .map(|m| format!("list {}: {m}", l.type_name())),
+            );
+        }
+        for r in p.resources() {
+            for a in r.identity().map(|i| i.attributes).unwrap_or_default() {
+                if a.description.trim().is_empty() {
+                    missing.push(format!("{} identity: {}", r.type_name(), a.name));
+                }
+            }
         }
         for d in p.data_sources() {
             missing.extend(

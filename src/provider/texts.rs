@@ -446,3 +446,14 @@ pub(crate) fn callback_url_moved(state: &str, writer: &str) -> Diagnostic {
     )
     .at(AttributePath::attribute("callback_url"))
 }
+
+/// `config { name = "" }` in a `list` block.
+pub(crate) fn empty_list_name() -> Diagnostic {
+    Diagnostic::error(
+        "The name filter is empty",
+        "`name` in a `list \"writer_confluence_oauth_app\"` block's `config` selects the app of that \
+         name (ignoring case, as Writer does). Set it to the app's name as shown in Writer (Admin > \
+         OAuth apps), or remove `name` to list every Confluence OAuth app.",
+    )
+    .at(AttributePath::attribute("name"))
+}

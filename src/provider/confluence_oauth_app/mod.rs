@@ -24,9 +24,11 @@ use super::state::Private;
 use super::{texts, Shared};
 
 mod checks;
+mod list;
 mod schema;
 
 use checks::{check_config, Judge};
+pub(crate) use list::ConfluenceOAuthApps;
 pub(crate) use schema::schema;
 
 pub(crate) const TYPE_NAME: &str = "writer_confluence_oauth_app";
@@ -236,6 +238,10 @@ impl Resource for ConfluenceOAuthApp {
 
     fn schema(&self) -> Schema {
         schema()
+    }
+
+    fn identity(&self) -> Option<crate::tfplugin::IdentitySchema> {
+        Some(list::identity())
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {
