@@ -71,19 +71,25 @@ fn results(stdout: &str, name: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The documentation's example (`examples/query/apps.tfquery.hcl`), and a limit.
+fn example_query() -> String {
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/query/apps.tfquery.hcl");
+    std::fs::read_to_string(example).expect("the example query")
+}
+
 #[test]
 fn query_finds_every_confluence_app_by_name_too_and_up_to_a_limit() {
     let emu = EmulatorProcess::start(&[]);
-    let alpha = app_in_writer(&emu, "confluence", "Alpha");
+    let eng = app_in_writer(&emu, "confluence", "engineering confluence");
     let beta = app_in_writer(&emu, "confluence", "Beta");
     let gamma = app_in_writer(&emu, "confluence", "Gamma");
     app_in_writer(&emu, "sharepoint", "Not Confluence");
     let w = workdir(&emu, "");
     write_query(
         &w,
-        "list \"writer_confluence_oauth_app\" \"all\" {\n  provider = writer\n}\n\n\
-         list \"writer_confluence_oauth_app\" \"beta\" {\n  provider = writer\n  config {\n    name = \"BETA\"\n  }\n}\n\n\
-         list \"writer_confluence_oauth_app\" \"two\" {\n  provider = writer\n  limit = 2\n}\n",
+        &(example_query()
+            + "\nlist \"writer_confluence_oauth_app\" \"two\" {\n  provider = writer\n  limit = 2\n}\n"),
     );
     let run = w.terraform(&["query", "-no-color"]).ok();
     let pairs = |v: &[(&String, &str)]| -> Vec<(String, String)> {
@@ -93,13 +99,17 @@ fn query_finds_every_confluence_app_by_name_too_and_up_to_a_limit() {
     };
     assert_eq!(
         results(&run.stdout, "all"),
-        pairs(&[(&alpha, "Alpha"), (&beta, "Beta"), (&gamma, "Gamma")]),
+        pairs(&[
+            (&eng, "engineering confluence"),
+            (&beta, "Beta"),
+            (&gamma, "Gamma")
+        ]),
         "every Confluence app, oldest first, and nothing else:\n{}",
         run.stdout
     );
     assert_eq!(
-        results(&run.stdout, "beta"),
-        pairs(&[(&beta, "Beta")]),
+        results(&run.stdout, "engineering"),
+        pairs(&[(&eng, "engineering confluence")]),
         "names match ignoring case:\n{}",
         run.stdout
     );
