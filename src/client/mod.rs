@@ -15,7 +15,8 @@
 //! the answer into a result; `send` runs the attempts; `retry` is the pure
 //! policy it follows; `model` holds the JSON shapes; `error` the one error
 //! enum; `config` the settings; `secret` the redacting wrapper; `redact`
-//! removes secrets from server text.
+//! removes secrets from server text; `transport_log` the HTTP stack's log
+//! targets fit for the provider's log.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -30,11 +31,13 @@ mod redact;
 mod retry;
 mod secret;
 mod send;
+mod transport_log;
 
 pub use config::{is_loopback, ClientConfig};
 pub use error::{Error, Problem, TransportKind};
 pub use model::{CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, Versioned};
 pub use secret::Secret;
+pub use transport_log::TRANSPORT_LOG_TARGETS;
 
 use config::shown_url;
 use model::{limit_hint, ListPage};
