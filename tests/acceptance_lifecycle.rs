@@ -430,12 +430,18 @@ fn trace_logs_hold_neither_the_secret_nor_the_api_key() {
         !all.contains(FAKE_API_KEY),
         "the API key leaked into the trace log"
     );
-    w.write(&config(&app("Logged", REQUIRED, &wo(SECRET_2, 2))));
+    // A data source read after the update: two calls in one provider process.
+    let read_back = "data \"writer_confluence_oauth_app\" \"same\" {\n  id = writer_confluence_oauth_app.eng.id\n}\n";
+    w.write(&config(
+        &(app("Logged", REQUIRED, &wo(SECRET_2, 2)) + read_back),
+    ));
     let run = w
         .terraform(&["apply", "-input=false", "-no-color", "-auto-approve"])
         .ok();
     assert!(!run.all().contains(SECRET_2));
     assert!(!run.all().contains(FAKE_API_KEY));
+    // The second call reuses the first one's connection.
+    assert!(run.all().contains("reuse idle connection"), "{}", run.all());
 }
 
 #[test]
