@@ -172,21 +172,16 @@ impl Sender {
                 number,
                 elapsed_ms: millis(took),
             };
-            let (failure, retry_after, outcome) = match classify(&this, result, deadline, &redactor)
-            {
+            let transient = match classify(&this, result, deadline, &redactor) {
                 Verdict::Final(outcome) => return numbered(outcome, number, after_lost_attempt),
-                Verdict::Transient {
-                    failure,
-                    retry_after,
-                    outcome,
-                } => (failure, retry_after, outcome),
+                Verdict::Transient(transient) => transient,
             };
-            match self.decide(&this, failure, retry_after, deadline) {
+            match self.decide(&this, &transient, deadline) {
                 Some(wait) => {
-                    after_lost_attempt |= failure.maybe_performed();
+                    after_lost_attempt |= transient.failure.maybe_performed();
                     self.cancellable(tokio::time::sleep(wait)).await?;
                 }
-                None => return numbered(outcome, number, after_lost_attempt),
+                None => return numbered(transient.outcome, number, after_lost_attempt),
             }
         }
     }
@@ -223,10 +218,14 @@ impl Sender {
     fn decide(
         &self,
         this: &Attempt<'_, '_>,
-        failure: Failure,
-        retry_after: Option<Duration>,
+        transient: &Transient,
         deadline: Deadline,
     ) -> Option<Duration> {
+        let Transient {
+            failure,
+            retry_after,
+            ..
+        } = *transient;
         let next = self.policy.next(
             failure,
             this.call.safe,
@@ -373,13 +372,16 @@ impl Attempt<'_, '_> {
 enum Verdict {
     /// The call ends with this.
     Final(Result<Answer, Error>),
-    /// Worth another attempt if the retry policy allows one; `outcome` is
-    /// what the call ends with if it does not.
-    Transient {
-        failure: Failure,
-        retry_after: Option<Duration>,
-        outcome: Result<Answer, Error>,
-    },
+    /// Worth another attempt if the retry policy allows one.
+    Transient(Transient),
+}
+
+/// A failure that another attempt may mend.
+struct Transient {
+    failure: Failure,
+    retry_after: Option<Duration>,
+    /// What the call ends with if it is not retried.
+    outcome: Result<Answer, Error>,
 }
 
 /// Classifies (and logs) one attempt's result.
@@ -418,11 +420,11 @@ fn classify_answer(this: &Attempt<'_, '_>, answer: Answer, redactor: &Redactor) 
     if !failure.is_transient() {
         return Verdict::Final(Ok(answer));
     }
-    Verdict::Transient {
+    Verdict::Transient(Transient {
         failure,
         retry_after: answer.retry_after,
         outcome: Ok(answer),
-    }
+    })
 }
 
 /// No answer: out of time and certificate problems end the call; a failed
@@ -446,11 +448,11 @@ fn classify_transport(this: &Attempt<'_, '_>, e: &reqwest::Error, deadline: Dead
     } else {
         Failure::Lost
     };
-    Verdict::Transient {
+    Verdict::Transient(Transient {
         failure,
         retry_after: None,
         outcome: Err(error),
-    }
+    })
 }
 
 /// The call's outcome, its answer stamped with how many attempts it took.
