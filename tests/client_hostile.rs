@@ -3,14 +3,13 @@
 //! that never end. Nothing sent in confidence may come back out, and every
 //! operation ends.
 
-mod client_support;
-mod fake_writer;
+mod support;
 
 use std::time::Duration;
 
-use client_support::{assert_no_secret_in, Capture};
-use fake_writer::{app_json, FakeWriter, Reply, Request};
 use serde_json::json;
+use support::capture::{assert_no_secret_in, Capture};
+use support::fake_writer::{app_json, echo, FakeWriter, Reply};
 use terraform_provider_writer::client::{
     Client, ClientConfig, CreateApp, Error, ListFilter, NameMatch, Secret, UpdateApp,
     MAX_LISTED_APPS,
@@ -118,23 +117,6 @@ async fn a_location_that_is_no_url_is_not_quoted() {
 }
 
 // --------------------------------------------------------------- echoes --
-
-/// Answers every request with an error that repeats the whole request, in
-/// the forms a careless server or proxy uses.
-fn echo(request: &Request, _: usize) -> Reply {
-    let dump = request.dump();
-    let json = serde_json::to_string(&dump).unwrap();
-    let encoded: String = url::form_urlencoded::byte_serialize(dump.as_bytes()).collect();
-    Reply::json(
-        400,
-        json!({"tpe": "BadRequest", "errors": [
-            {"description": format!("cannot parse request: {dump}"), "key": request.header("authorization"),
-             "extras": {"field": request.body_text()}},
-            {"description": format!("escaped {json} encoded {encoded}")},
-        ], "extras": {}}),
-    )
-    .header("x-request-id", &format!("id-{}", request.header("authorization").unwrap_or("")))
-}
 
 #[tokio::test(flavor = "current_thread")]
 async fn echoed_credentials_never_reach_an_error_or_a_log_line() {
@@ -376,7 +358,7 @@ async fn a_huge_page_is_refused_without_reading_it_all() {
     let fake = FakeWriter::start(|_, _| Reply {
         status: 200,
         headers: vec![],
-        body: fake_writer::Body::Repeat {
+        body: support::fake_writer::Body::Repeat {
             chunk: vec![b' '; 64 * 1024],
             times: 1024, // 64 MiB
         },

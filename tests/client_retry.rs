@@ -3,12 +3,16 @@
 //! an HTTP-date and past the time budget; timeouts; unreadable answers;
 //! cancellation. Each case happens exactly when the script says.
 
-mod client_support;
+mod support;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime};
 
-use client_support::*;
+use support::capture::*;
+use support::client::*;
+use support::emulator::{self, Emulator};
+use support::proxy::*;
+use support::*;
 use terraform_provider_writer::client::{
     Client, ClientConfig, Error, ListFilter, Secret, TransportKind, UpdateApp,
 };
@@ -34,7 +38,7 @@ fn reply(status: u16, headers: Vec<(&'static str, String)>, body: &str) -> Act {
 }
 
 async fn setup(script: Box<Script>) -> (Emulator, Proxy, ClientConfig) {
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let proxy = Proxy::start(&emu.base, script).await;
     let config = client_config(&proxy.base, ADMIN);
     (emu, proxy, config)
@@ -59,7 +63,7 @@ async fn a_create_whose_answer_is_lost_is_not_duplicated() {
     assert_eq!(keys.len(), 1, "with the same idempotency key: {keys:?}");
     assert!(keys.iter().all(Option::is_some));
 
-    let direct = client_support::client(&emu.base, ADMIN);
+    let direct = support::client::client(&emu.base, ADMIN);
     let all = direct.list_apps(&ListFilter::default()).await.unwrap();
     assert_eq!(all.len(), 1, "one app, not two");
     assert_eq!(
@@ -71,7 +75,7 @@ async fn a_create_whose_answer_is_lost_is_not_duplicated() {
 #[tokio::test]
 async fn a_delete_whose_answer_is_lost_succeeds() {
     let (emu, proxy, config) = setup(on("DELETE", 0, Act::ForwardThenDrop)).await;
-    let direct = client_support::client(&emu.base, ADMIN);
+    let direct = support::client::client(&emu.base, ADMIN);
     let app = direct
         .create_app(&new_app("Engineering", &secret(1)))
         .await
@@ -89,7 +93,7 @@ async fn a_delete_whose_answer_is_lost_succeeds() {
 #[tokio::test]
 async fn an_update_whose_answer_is_lost_succeeds() {
     let (emu, proxy, config) = setup(on("PATCH", 0, Act::ForwardThenDrop)).await;
-    let direct = client_support::client(&emu.base, ADMIN);
+    let direct = support::client::client(&emu.base, ADMIN);
     let app = direct
         .create_app(&new_app("Engineering", &secret(1)))
         .await
@@ -117,7 +121,7 @@ async fn an_update_whose_answer_is_lost_succeeds() {
 async fn a_412_after_a_lost_attempt_is_an_error_when_someone_else_changed_the_app() {
     // The first PATCH never reaches Writer; meanwhile the app was changed in the UI.
     let (emu, proxy, config) = setup(on("PATCH", 0, Act::Close)).await;
-    let direct = client_support::client(&emu.base, ADMIN);
+    let direct = support::client::client(&emu.base, ADMIN);
     let app = direct
         .create_app(&new_app("Engineering", &secret(1)))
         .await

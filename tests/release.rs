@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use support::{platform, terraform_binary, PROVIDER_ADDRESS, PROVIDER_VERSION};
+use support::terraform::{platform, terraform_binary};
+use support::{PROVIDER_ADDRESS, PROVIDER_VERSION};
 
 const NAME: &str = "terraform-provider-writer";
 const ARTEFACTS_ENV: &str = "WRITER_RELEASE_ARTEFACTS";

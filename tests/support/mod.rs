@@ -1,0 +1,62 @@
+//! The one test-support module of every integration test: a test file says
+//! `mod support;` and uses the parts it needs. What is where:
+//!
+//! - here: the fake keys and secrets every test uses ([`ADMIN`],
+//!   [`READ_ONLY`], [`UNKNOWN_KEY`], [`SECRET`], [`secret`]) and the crate's
+//!   own constants, re-exported rather than repeated ([`REQUIRED_SCOPES`],
+//!   [`PROVIDER_ADDRESS`], [`PROVIDER_VERSION`]).
+//! - [`terraform`]: the real `terraform` driving the real provider binary,
+//!   installed from a filesystem mirror, in a throwaway [`terraform::Workdir`];
+//!   [`terraform::Terraform`] picks the version (1.11 on `PATH`, 1.15 from
+//!   `WRITER_TERRAFORM_1_15` or installed on demand into `target/`).
+//! - [`emulator`]: the emulator in this process ([`emulator::Emulator`], on
+//!   the library's `emulator::spawn_local`) with raw-HTTP helpers for its API
+//!   tests, and the `writer-emulator` binary as a process
+//!   ([`emulator::EmulatorProcess`]) with blocking calls for synchronous tests.
+//! - [`client`]: the Writer API client configured for tests, and a new app.
+//! - [`proxy`]: a scripted proxy in front of an emulator that loses answers
+//!   or replies itself, exactly when a test says.
+//! - [`capture`]: a tracing layer that records every log line, and the check
+//!   that none holds a secret.
+//! - [`fake_writer`]: a scriptable hostile Writer of our own (no rules at all).
+//! - [`provider`]: the provider in process, configured against a base URL.
+
+#![allow(dead_code)] // each test file uses a different part of this module
+
+pub mod capture;
+pub mod client;
+pub mod emulator;
+pub mod fake_writer;
+pub mod provider;
+pub mod proxy;
+pub mod terraform;
+
+pub use terraform_provider_writer::domain::REQUIRED_SCOPES;
+pub use terraform_provider_writer::provider::ADDRESS as PROVIDER_ADDRESS;
+
+/// Cargo.toml's version: the one source of truth.
+pub const PROVIDER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// An admin key: may read and change apps. Obviously fake, and searched for
+/// in logs and state by the secret tests.
+pub const ADMIN: &str = "test-admin-key-not-real";
+/// A key without the admin role: reads succeed, writes are 403.
+pub const READ_ONLY: &str = "test-read-only-key-not-real";
+/// A key the emulator does not know.
+pub const UNKNOWN_KEY: &str = "test-unknown-key-not-real";
+/// The first fake client secret, `secret(1)`.
+pub const SECRET: &str = "fake-secret-0001";
+
+/// The value of header `name` (any case) among `headers`.
+pub fn header_value<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The `n`th fake client secret; every one is distinct, so a leak of any of
+/// them can be looked for.
+pub fn secret(n: usize) -> String {
+    format!("fake-secret-{n:04}")
+}
