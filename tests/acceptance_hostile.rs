@@ -8,6 +8,7 @@
 mod support;
 
 use serde_json::json;
+use support::capture::assert_no_piece_of;
 use support::fake_writer::{app_json, echo, FakeWriter, Reply, Request};
 use support::terraform::{header, required_scopes, Run, Workdir};
 use support::ADMIN;
@@ -36,15 +37,7 @@ fn workdir(fake: &FakeWriter, body: &str) -> Workdir {
 /// Fails naming `place` if the key, the secret, or a long piece of either
 /// is in `text`.
 fn assert_no_sentinel(place: &str, text: &str) {
-    for sentinel in [ADMIN, SECRET] {
-        for piece in [sentinel, &sentinel[..12], &sentinel[sentinel.len() - 12..]] {
-            assert!(
-                !text.contains(piece),
-                "{place} holds {piece:?}:\n{}",
-                text.replace(piece, "<LEAK>")
-            );
-        }
-    }
+    assert_no_piece_of(place, text, &[ADMIN, SECRET], 12);
 }
 
 /// Plans to a file, shows the plan as JSON, then applies: every output, the

@@ -8,7 +8,8 @@ mod support;
 use std::time::Duration;
 
 use serde_json::json;
-use support::capture::{assert_no_secret_in, Capture};
+use support::capture::{assert_no_piece_of, assert_no_secret_in, Capture};
+use support::client::client_config;
 use support::fake_writer::{app_json, echo, FakeWriter, Reply};
 use terraform_provider_writer::client::{
     Client, ClientConfig, CreateApp, Error, ListFilter, NameMatch, Secret, UpdateApp,
@@ -18,10 +19,10 @@ use terraform_provider_writer::client::{
 const KEY: &str = "test-admin-key-not-real-sentinel-7";
 const SECRET: &str = "fake-secret-sentinel-0001";
 
+/// The tests' client settings (1 ms first backoff), with few attempts.
 fn config(base: &url::Url) -> ClientConfig {
-    let mut config = ClientConfig::new(base.clone(), Secret::new(KEY));
+    let mut config = client_config(base, KEY);
     config.max_attempts = 3;
-    config.initial_backoff = Duration::from_millis(1);
     config.max_backoff = Duration::from_millis(5);
     config.request_timeout = Duration::from_secs(10);
     config.max_elapsed = Duration::from_secs(60);
@@ -44,15 +45,7 @@ fn new_app(secret: &str) -> CreateApp {
 
 /// Fails if `text` holds the key or the secret, or a long piece of either.
 fn assert_clean(text: &str) {
-    for sentinel in [KEY, SECRET] {
-        for piece in [sentinel, &sentinel[..10], &sentinel[sentinel.len() - 10..]] {
-            assert!(
-                !text.contains(piece),
-                "{piece:?} leaked: {}",
-                text.replace(piece, "<LEAK>")
-            );
-        }
-    }
+    assert_no_piece_of("the text", text, &[KEY, SECRET], 10);
 }
 
 fn sentinels() -> Vec<String> {

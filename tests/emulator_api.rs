@@ -489,17 +489,8 @@ async fn idempotent_creates() {
     let (keys, _) = error_keys(too_long, 400, "BadRequest").await;
     assert_eq!(keys, ["idempotency_key.invalid"]);
 
-    let listed: Value = http
-        .get(emu.url("/v1/oauth-apps"))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     assert_eq!(
-        listed["data"],
+        all_apps(&http, &emu).await,
         json!([first]),
         "exactly one app was created"
     );

@@ -138,6 +138,22 @@ impl<S: tracing::Subscriber> Layer<S> for Capture {
     }
 }
 
+/// Fails, naming `place`, if `text` holds one of `sentinels`, or its first
+/// or last `piece` characters (a long piece of a secret is a leak too).
+pub fn assert_no_piece_of(place: &str, text: &str, sentinels: &[&str], piece: usize) {
+    for sentinel in sentinels {
+        let start = &sentinel[..piece];
+        let end = &sentinel[sentinel.len() - piece..];
+        for piece in [sentinel, start, end] {
+            assert!(
+                !text.contains(piece),
+                "{place} holds {piece:?}:\n{}",
+                text.replace(piece, "<LEAK>")
+            );
+        }
+    }
+}
+
 /// Fails, naming the line, if any captured line holds one of `secrets`.
 pub fn assert_no_secret_in(lines: &[Line], secrets: &[String]) {
     for line in lines {

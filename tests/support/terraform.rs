@@ -142,12 +142,7 @@ fn install() -> &'static Install {
             .prefix("tfacc-mirror")
             .tempdir()
             .expect("a temporary directory");
-        let dir = root
-            .path()
-            .join("mirror")
-            .join(PROVIDER_ADDRESS)
-            .join(PROVIDER_VERSION)
-            .join(platform());
+        let dir = provider_dir(&root.path().join("mirror"));
         std::fs::create_dir_all(&dir).expect("mirror directory");
         let binary = Path::new(env!("CARGO_BIN_EXE_terraform-provider-writer"));
         let installed = dir.join(format!("terraform-provider-writer_v{PROVIDER_VERSION}"));
@@ -167,6 +162,14 @@ fn install() -> &'static Install {
             cli_config,
         }
     })
+}
+
+/// Where this provider's build for this machine lies in a mirror (or
+/// plugin directory) at `root`: `root/ADDRESS/VERSION/PLATFORM`.
+pub fn provider_dir(root: &Path) -> PathBuf {
+    root.join(PROVIDER_ADDRESS)
+        .join(PROVIDER_VERSION)
+        .join(platform())
 }
 
 /// This machine's platform in Terraform's words (`linux_amd64`, `darwin_arm64`).
