@@ -14,7 +14,7 @@ use support::emulator::{self, Emulator};
 use support::proxy::*;
 use support::*;
 use terraform_provider_writer::client::{
-    Client, ClientConfig, Error, ListFilter, Secret, TransportKind, UpdateApp,
+    Client, ClientConfig, Error, ListFilter, OAuthApp, Secret, TransportKind, UpdateApp, Versioned,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -42,6 +42,16 @@ async fn setup(script: Box<Script>) -> (Emulator, Proxy, ClientConfig) {
     let proxy = Proxy::start(&emu.base, script).await;
     let config = client_config(&proxy.base, ADMIN);
     (emu, proxy, config)
+}
+
+/// A client straight to the emulator (past the proxy), and an app it made.
+async fn made_directly(emu: &Emulator) -> (Client, Versioned<OAuthApp>) {
+    let direct = support::client::client(&emu.base, ADMIN);
+    let app = direct
+        .create_app(&new_app("Engineering", &secret(1)))
+        .await
+        .unwrap();
+    (direct, app)
 }
 
 #[tokio::test]
@@ -75,12 +85,8 @@ async fn a_create_whose_answer_is_lost_is_not_duplicated() {
 #[tokio::test]
 async fn a_delete_whose_answer_is_lost_succeeds() {
     let (emu, proxy, config) = setup(on("DELETE", 0, Act::ForwardThenDrop)).await;
-    let direct = support::client::client(&emu.base, ADMIN);
-    let app = direct
-        .create_app(&new_app("Engineering", &secret(1)))
-        .await
-        .unwrap()
-        .value;
+    let (direct, app) = made_directly(&emu).await;
+    let app = app.value;
     Client::new(config)
         .unwrap()
         .delete_app(&app.id)
@@ -93,11 +99,7 @@ async fn a_delete_whose_answer_is_lost_succeeds() {
 #[tokio::test]
 async fn an_update_whose_answer_is_lost_succeeds() {
     let (emu, proxy, config) = setup(on("PATCH", 0, Act::ForwardThenDrop)).await;
-    let direct = support::client::client(&emu.base, ADMIN);
-    let app = direct
-        .create_app(&new_app("Engineering", &secret(1)))
-        .await
-        .unwrap();
+    let (direct, app) = made_directly(&emu).await;
     let patch = UpdateApp {
         name: Some("Engineering wiki".into()),
         client_secret: Some(Secret::new(secret(2))),
@@ -121,11 +123,7 @@ async fn an_update_whose_answer_is_lost_succeeds() {
 async fn a_412_after_a_lost_attempt_is_an_error_when_someone_else_changed_the_app() {
     // The first PATCH never reaches Writer; meanwhile the app was changed in the UI.
     let (emu, proxy, config) = setup(on("PATCH", 0, Act::Close)).await;
-    let direct = support::client::client(&emu.base, ADMIN);
-    let app = direct
-        .create_app(&new_app("Engineering", &secret(1)))
-        .await
-        .unwrap();
+    let (direct, app) = made_directly(&emu).await;
     let ui = UpdateApp {
         name: Some("Renamed in the UI".into()),
         ..UpdateApp::default()
