@@ -8,30 +8,20 @@
 mod support;
 
 use serde_json::json;
-use support::{header, EmulatorProcess, Workdir};
+use support::emulator::EmulatorProcess;
+use support::terraform::{header, required_scopes, Terraform, Workdir};
+use support::{REQUIRED_SCOPES, SECRET};
 
-const REQUIRED: [&str; 3] = [
-    "search:confluence",
-    "read:space:confluence",
-    "read:page:confluence",
-];
-
-/// Terraform 1.15.5 for every test of this file.
-fn terraform_1_15() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let path = std::env::var("WRITER_TERRAFORM_1_15")
-            .unwrap_or_else(|_| "/work/tf115/bin/terraform".to_string());
-        std::env::set_var("TF_ACC_TERRAFORM_PATH", path);
-    });
-}
-
-fn workdir(emulator: &EmulatorProcess, body: &str) -> Workdir {
-    terraform_1_15();
-    let mut w = Workdir::uninitialized(&(header("") + body));
+fn workdir_with(terraform: Terraform, emulator: &EmulatorProcess, body: &str) -> Workdir {
+    let mut w = Workdir::uninitialized_with(terraform, &(header("") + body));
     w.use_emulator(emulator);
     w.terraform(&["init", "-input=false", "-no-color"]).ok();
     w
+}
+
+/// Terraform 1.15: identity needs 1.12, `query` 1.14.
+fn workdir(emulator: &EmulatorProcess, body: &str) -> Workdir {
+    workdir_with(Terraform::V1_15, emulator, body)
 }
 
 /// Makes an app the way a person in the Writer UI would; returns its ID.
@@ -43,8 +33,8 @@ fn app_in_writer(emulator: &EmulatorProcess, connector: &str, name: &str) -> Str
             "connector": connector,
             "name": name,
             "client_id": format!("fake-client-id-{}", name.to_lowercase().replace(' ', "-")),
-            "client_secret": "fake-secret-0001",
-            "scopes": REQUIRED,
+            "client_secret": SECRET,
+            "scopes": REQUIRED_SCOPES,
         })),
     );
     assert_eq!(status, 201, "{body}");
@@ -203,34 +193,20 @@ fn an_import_identity_without_an_id_or_of_no_app_fails_clearly() {
 }
 
 #[test]
-fn refresh_gives_state_from_before_identities_one() {
+fn refresh_gives_state_written_by_terraform_1_11_an_identity() {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(
-        &emu,
-        &format!(
-            "resource \"writer_confluence_oauth_app\" \"eng\" {{\n  name = \"Engineering\"\n  client_id = \"fake-client-id-0001\"\n  client_secret_wo = \"fake-secret-0001\"\n  client_secret_wo_version = 1\n  scopes = {}\n}}\n",
-            serde_json::to_string(&REQUIRED).expect("json")
-        ),
+    let body = format!(
+        "resource \"writer_confluence_oauth_app\" \"eng\" {{\n  name = \"Engineering\"\n  client_id = \"fake-client-id-0001\"\n  client_secret_wo = \"{SECRET}\"\n  client_secret_wo_version = 1\n  scopes = {}\n}}\n",
+        required_scopes()
     );
-    w.apply();
-    // What a provider without identity (or Terraform before 1.12) leaves.
-    let path = w.path().join("terraform.tfstate");
-    let mut state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("state")).expect("json");
-    let instance = &mut state["resources"][0]["instances"][0];
-    let id = instance["attributes"]["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
-    let obj = instance.as_object_mut().expect("an instance");
-    assert!(
-        obj.remove("identity").is_some(),
-        "1.15 stored one on create"
-    );
-    obj.remove("identity_schema_version");
-    state["serial"] = json!(state["serial"].as_u64().unwrap_or(1) + 1);
-    std::fs::write(&path, serde_json::to_string_pretty(&state).expect("json")).expect("state");
+    // Terraform 1.11 knows no identities: its state has none.
+    let old = workdir_with(Terraform::OnPath, &emu, &body);
+    old.apply();
+    let state = old.read("terraform.tfstate");
+    assert!(!state.contains("\"identity\""), "{state}");
 
+    let w = workdir(&emu, &body);
+    std::fs::write(w.path().join("terraform.tfstate"), &state).expect("state");
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 0, "no change, identity or not:\n{plan}");
     w.terraform(&[
@@ -242,8 +218,9 @@ fn refresh_gives_state_from_before_identities_one() {
     ])
     .ok();
     let state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("state")).expect("json");
+        serde_json::from_str(&w.read("terraform.tfstate")).expect("json");
     let instance = &state["resources"][0]["instances"][0];
+    let id = instance["attributes"]["id"].as_str().expect("an id");
     assert_eq!(instance["identity"], json!({ "id": id }));
     assert_eq!(instance["identity_schema_version"], 0);
 }
