@@ -169,8 +169,10 @@ impl Typed {
         }
     }
 
-    /// The planned identity of `planned`: a create may leave parts unknown
-    /// (Writer has not assigned them yet); an update keeps the identity known
+    /// The planned identity of `planned`. A create plans none while parts of
+    /// it are unknown (not assigned yet): Terraform accepts that, and
+    /// Terraform 1.15 cannot render a plan whose identity holds an unknown
+    /// ("Failed to marshal plan to json"). An update keeps the identity known
     /// and unchanged.
     pub(crate) fn planned(
         &self,
@@ -179,7 +181,12 @@ impl Typed {
         planned: &Value,
     ) -> Result<Value, Vec<Diagnostic>> {
         if create {
-            return Ok(self.schema.of_state(planned));
+            let identity = self.schema.of_state(planned);
+            return Ok(if identity.is_wholly_known() {
+                identity
+            } else {
+                Value::Null
+            });
         }
         self.settled(prior, planned, "plan of an update")
     }
@@ -443,12 +450,20 @@ mod tests {
     }
 
     #[test]
-    fn a_create_may_plan_an_unknown_identity_an_update_may_not() {
+    fn a_create_plans_no_identity_until_known_an_update_a_known_unchanged_one() {
         let t = typed();
         let create = t
             .planned(true, &Value::Null, &state(Value::Unknown))
             .unwrap();
-        assert_eq!(create, Value::object([("id", Value::Unknown)]));
+        assert_eq!(
+            create,
+            Value::Null,
+            "nothing unknown reaches Terraform's plan"
+        );
+        let known = t
+            .planned(true, &Value::Null, &state(Value::string("x")))
+            .unwrap();
+        assert_eq!(known, Value::object([("id", Value::string("x"))]));
         let prior_state = state(Value::string("app-1"));
         let prior = Value::object([("id", Value::string("app-1"))]);
         assert!(t.planned(false, &prior, &state(Value::Unknown)).is_err());

@@ -411,13 +411,11 @@ async fn plan(
 }
 
 #[tokio::test]
-async fn plans_carry_the_identity_unknown_on_create_unchanged_on_update() {
+async fn plans_carry_no_identity_on_create_and_an_unchanged_one_on_update() {
     let create = plan(&Value::Null, "new", None).await;
     assert!(create.diagnostics.is_empty(), "{:?}", create.diagnostics);
-    assert_eq!(
-        decoded_identity(create.planned_identity),
-        identity(Value::Unknown)
-    );
+    assert!(create.planned_state.is_some());
+    assert_eq!(create.planned_identity, None, "its ID is not known yet");
 
     let prior = thing(Value::string("thing-1"), "old");
     let id = identity(Value::string("thing-1"));
