@@ -1,13 +1,17 @@
-//! Terraform's StopProvider (and SIGINT/SIGTERM, which call the same
-//! `stop`) must cancel calls in flight: a read stuck on a Writer that never
-//! answers returns an error as soon as the provider is stopped, instead of
-//! waiting out its request timeout and retries.
+//! Terraform's StopProvider (and SIGINT/SIGTERM, which do the same) must
+//! cancel calls in flight: a read stuck on a Writer that never answers
+//! returns an error as soon as the provider is stopped, instead of waiting
+//! out its request timeout and retries. The server stops calls by cancelling
+//! the token every call's handle is a child of (`stop` here); that it does so
+//! on StopProvider is tested in `tfplugin`'s server tests.
 
 use std::time::Duration;
 
 use terraform_provider_writer::provider::WriterProvider;
 use terraform_provider_writer::tfplugin::value::Value;
-use terraform_provider_writer::tfplugin::{ConfigureRequest, Provider, ReadRequest};
+use terraform_provider_writer::tfplugin::{
+    CancellationToken, ConfigureRequest, Provider, ReadRequest,
+};
 
 #[tokio::test]
 async fn stop_cancels_a_read_in_flight() {
@@ -23,6 +27,7 @@ async fn stop_cancels_a_read_in_flight() {
         }
     });
 
+    let stop = CancellationToken::new();
     let provider = WriterProvider::new();
     let config = Value::object([
         ("api_key", Value::string("test-admin-key-not-real")),
@@ -37,23 +42,26 @@ async fn stop_cancels_a_read_in_flight() {
         .configure(ConfigureRequest {
             config,
             terraform_version: "1.11.4".into(),
+            cancel: stop.child_token(),
         })
         .await;
     assert!(!d.has_errors(), "{d:?}");
     let resource = provider.resources().remove(0);
     let state = Value::object([("id", Value::string("app-1"))]);
+    let cancel = stop.child_token();
     let read = tokio::spawn(async move {
         resource
             .read(ReadRequest {
                 current_state: state,
                 private: Vec::new(),
+                cancel,
             })
             .await
     });
 
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(!read.is_finished(), "the read waits on the silent server");
-    provider.stop();
+    stop.cancel();
     // A guard against hanging, not a performance assertion: without
     // cancellation the read would wait ten minutes.
     let out = tokio::time::timeout(Duration::from_secs(30), read)

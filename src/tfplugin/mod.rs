@@ -29,8 +29,9 @@ mod tls;
 pub mod value;
 
 pub use interface::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, ImportResponse, PlanRequest,
-    PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
+    ApplyRequest, ApplyResponse, CancellationToken, ConfigureRequest, DataSource,
+    DataSourceReadRequest, DataSourceReadResponse, DeleteRequest, ImportRequest, ImportResponse,
+    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
 };
 pub use serve::{serve, ServeOptions};
 pub use tls::TlsSetupError;

@@ -18,6 +18,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{mpsc, watch};
 use tokio_rustls::TlsAcceptor;
+use tokio_util::sync::CancellationToken;
 use tonic::transport::server::Connected;
 
 use super::server;
@@ -92,8 +93,8 @@ async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), Str
     let (stop_tx, stop_rx) = watch::channel(false);
     // Listening before the handshake line: a signal right after it must stop us cleanly.
     let signals = Signals::register();
-    let provider = Arc::new(provider);
-    let routes = server::routes(provider.clone(), stop_tx.clone());
+    let stop_calls = CancellationToken::new();
+    let routes = server::routes(Arc::new(provider), stop_tx.clone(), stop_calls.clone());
 
     announce(options, &socket_path, tls.as_ref())?;
     tracing::debug!(socket = %socket_path.display(), mtls = tls.is_some(), "plugin serving");
@@ -108,8 +109,7 @@ async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), Str
         // Run by hand: Ctrl-C is how the person ends it.
         OnInterrupt::Exit
     } else {
-        let provider = provider.clone();
-        OnInterrupt::StopCalls(Box::new(move || provider.stop()))
+        OnInterrupt::StopCalls(stop_calls)
     };
     tokio::spawn(signals.handle(interrupt, stop_tx.clone()));
 
@@ -294,7 +294,7 @@ enum OnInterrupt {
     /// SIGINT for the same reason). So the first SIGINT only stops calls, as
     /// StopProvider does; a second one (Terraform's "exit now") or SIGTERM
     /// ends the plugin.
-    StopCalls(Box<dyn Fn() + Send + Sync>),
+    StopCalls(CancellationToken),
     /// Debug mode, run by hand: the first SIGINT ends it.
     Exit,
 }
@@ -328,7 +328,7 @@ impl Signals {
                     match &on_interrupt {
                         OnInterrupt::StopCalls(stop_calls) if interrupts == 1 => {
                             tracing::debug!("SIGINT: telling calls in flight to stop; a second SIGINT ends the plugin");
-                            stop_calls();
+                            stop_calls.cancel();
                             continue;
                         }
                         _ => tracing::debug!("SIGINT: stopping"),
