@@ -136,11 +136,14 @@ impl Inner {
 
 /// What this server supports. `plan_destroy` is false: Terraform plans a
 /// destroy itself and never asks the provider (nothing here needs a say in
-/// it). Terraform must ask for the schema (we have no cache to offer).
+/// it). `get_provider_schema_optional`: the schemas are fixed when the server
+/// starts and no call needs GetProviderSchema first, so Terraform may reuse
+/// the schema it got from the first provider process of a command instead of
+/// asking each later one (it starts two for `validate`, three for `plan`).
 fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: false,
-        get_provider_schema_optional: false,
+        get_provider_schema_optional: true,
         move_resource_state: false,
     }
 }
