@@ -236,6 +236,25 @@ fn differs(path: AttributePath) -> Diagnostic {
     )
 }
 
+/// Errors for write-only attributes set in `config`, for a Terraform that
+/// cannot handle them (before 1.11).
+pub(crate) fn refuse_write_only(block: &Block, config: &Value) -> Vec<Diagnostic> {
+    let set = |a: &&Attribute| a.write_only && !config.get(&a.name).is_null();
+    let refusal = |a: &Attribute| {
+        Diagnostic::error(
+            "Write-only attributes need Terraform 1.11 or newer",
+            format!(
+                "`{}` is write-only: its value is sent to the provider and never stored. The \
+                 Terraform running this configuration does not support write-only attributes. \
+                 Upgrade Terraform, or use the attribute that is stored in state instead.",
+                a.name
+            ),
+        )
+        .at(AttributePath::attribute(a.name.clone()))
+    };
+    block.attributes.iter().filter(set).map(refusal).collect()
+}
+
 /// Errors for unknown values left in a state after apply or read: one per
 /// top-level attribute or block, at the first unknown inside it.
 pub(crate) fn check_known(block: &Block, state: &Value, when: &str) -> Vec<Diagnostic> {

@@ -59,6 +59,34 @@ pub(super) async fn respond<R>(
     }))
 }
 
+/// A response that carries only diagnostics when its call stops early.
+pub(super) trait Stopped {
+    fn stopped(diagnostics: Vec<pb::Diagnostic>) -> Self;
+}
+
+macro_rules! stopped_with_defaults {
+    ($($rpc:ident),* $(,)?) => {$(
+        impl Stopped for pb::$rpc::Response {
+            // Some responses hold nothing else.
+            #[allow(clippy::needless_update)]
+            fn stopped(diagnostics: Vec<pb::Diagnostic>) -> Self {
+                Self { diagnostics, ..Default::default() }
+            }
+        }
+    )*};
+}
+
+stopped_with_defaults!(
+    validate_provider_config,
+    validate_resource_config,
+    validate_data_resource_config,
+    upgrade_resource_state,
+    configure_provider,
+    plan_resource_change,
+    import_resource_state,
+    read_data_source,
+);
+
 /// A value from Terraform, decoded against its schema type.
 pub(super) fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Halt> {
     convert::decode(dv, ty).map_err(Halt::from)

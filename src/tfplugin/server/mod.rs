@@ -19,7 +19,6 @@ use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 use tonic::Status;
 
-use super::diag::Diagnostic;
 use super::interface::{DataSource, Resource};
 use super::proto::plugin as gp;
 use super::proto::tfplugin6 as pb;
@@ -152,16 +151,4 @@ fn no_ephemeral(type_name: &str) -> Status {
     Status::not_found(format!(
         "this provider has no ephemeral resource {type_name:?}"
     ))
-}
-
-fn write_only_not_supported(attribute: &str) -> Diagnostic {
-    Diagnostic::error(
-        "Write-only attributes need Terraform 1.11 or newer",
-        format!(
-            "`{attribute}` is write-only: its value is sent to the provider and never stored. The \
-             Terraform running this configuration does not support write-only attributes. Upgrade \
-             Terraform, or use the attribute that is stored in state instead."
-        ),
-    )
-    .at(super::path::AttributePath::attribute(attribute))
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
-use super::call::{decode, encode, enforce, guarded, only, respond, Halt};
-use super::{capabilities, no_ephemeral, schemas, write_only_not_supported, Inner, Typed};
+use super::call::{decode, encode, enforce, guarded, only, respond, Halt, Stopped as _};
+use super::{capabilities, no_ephemeral, schemas, Inner, Typed};
 use crate::tfplugin::convert;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::interface::{
@@ -94,7 +94,7 @@ impl pb::provider_server::Provider for ProviderService {
                     diagnostics: convert::diagnostics(diagnostics),
                 })
             },
-            |diagnostics| pb::validate_provider_config::Response { diagnostics },
+            pb::validate_provider_config::Response::stopped,
         )
         .await
     }
@@ -112,27 +112,17 @@ impl pb::provider_server::Provider for ProviderService {
         respond(
             async {
                 let config = decode(r.config.as_ref(), &res.ty)?;
-                let mut diagnostics = Diagnostics::new();
-                if !write_only_allowed {
-                    for a in res
-                        .schema
-                        .block
-                        .attributes
-                        .iter()
-                        .filter(|a| a.write_only && !config.get(&a.name).is_null())
-                    {
-                        diagnostics.push(write_only_not_supported(&a.name));
-                    }
-                }
-                match guarded("ValidateResourceConfig", res.item.validate(&config)).await {
-                    Ok(d) => diagnostics.extend(d),
-                    Err(Halt(d)) => diagnostics.extend(d),
-                }
+                let mut diagnostics: Diagnostics = match write_only_allowed {
+                    true => Diagnostics::new(),
+                    false => invariants::refuse_write_only(&res.schema.block, &config).into(),
+                };
+                let validate = guarded("ValidateResourceConfig", res.item.validate(&config));
+                diagnostics.extend(validate.await.unwrap_or_else(|Halt(d)| d));
                 Ok(pb::validate_resource_config::Response {
                     diagnostics: convert::diagnostics(diagnostics),
                 })
             },
-            |diagnostics| pb::validate_resource_config::Response { diagnostics },
+            pb::validate_resource_config::Response::stopped,
         )
         .await
     }
@@ -152,7 +142,7 @@ impl pb::provider_server::Provider for ProviderService {
                     diagnostics: convert::diagnostics(diagnostics),
                 })
             },
-            |diagnostics| pb::validate_data_resource_config::Response { diagnostics },
+            pb::validate_data_resource_config::Response::stopped,
         )
         .await
     }
@@ -200,7 +190,7 @@ impl pb::provider_server::Provider for ProviderService {
                     diagnostics: convert::diagnostics(diagnostics),
                 })
             },
-            |diagnostics| pb::configure_provider::Response { diagnostics },
+            pb::configure_provider::Response::stopped,
         )
         .await
     }
@@ -213,33 +203,13 @@ impl pb::provider_server::Provider for ProviderService {
         let res = self.inner.resource(&r.type_name)?;
         // A failed read keeps what Terraform had: it must not lose the object.
         let (kept_state, kept_private) = (r.current_state.clone(), r.private.clone());
-        respond(
-            async {
-                let current_state = decode(r.current_state.as_ref(), &res.ty)?;
-                let req = ReadRequest {
-                    current_state,
-                    private: r.private,
-                    cancel: self.inner.cancel(),
-                };
-                let out = guarded("ReadResource", res.item.read(req)).await?;
-                let new_state = invariants::null_write_only(&res.schema.block, out.new_state);
-                let unknown = invariants::check_known(&res.schema.block, &new_state, "read");
-                let diagnostics = Halt::on_errors(enforce(out.diagnostics, unknown)?)?;
-                Ok(pb::read_resource::Response {
-                    new_state: encode(&new_state, &res.ty)?,
-                    diagnostics: convert::diagnostics(diagnostics),
-                    private: out.private,
-                    deferred: None,
-                })
-            },
-            |diagnostics| pb::read_resource::Response {
-                new_state: kept_state,
-                diagnostics,
-                private: kept_private,
-                deferred: None,
-            },
-        )
-        .await
+        let stopped = |diagnostics| pb::read_resource::Response {
+            new_state: kept_state,
+            diagnostics,
+            private: kept_private,
+            deferred: None,
+        };
+        respond(read(res, r, self.inner.cancel()), stopped).await
     }
 
     async fn plan_resource_change(
@@ -248,10 +218,7 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Reply<pb::plan_resource_change::Response> {
         let r = request.into_inner();
         let res = self.inner.resource(&r.type_name)?;
-        let stopped = |diagnostics| pb::plan_resource_change::Response {
-            diagnostics,
-            ..Default::default()
-        };
+        let stopped = pb::plan_resource_change::Response::stopped;
         respond(plan(res, r, self.inner.cancel()), stopped).await
     }
 
@@ -278,38 +245,8 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Reply<pb::import_resource_state::Response> {
         let r = request.into_inner();
         let res = self.inner.resource(&r.type_name)?;
-        respond(
-            async {
-                let req = ImportRequest {
-                    id: r.id,
-                    cancel: self.inner.cancel(),
-                };
-                let out = guarded("ImportResourceState", res.item.import(req)).await?;
-                let diagnostics = Halt::on_errors(out.diagnostics)?;
-                if out.state.is_null() {
-                    return Ok(pb::import_resource_state::Response {
-                        diagnostics: convert::diagnostics(diagnostics),
-                        ..Default::default()
-                    });
-                }
-                let state = invariants::null_write_only(&res.schema.block, out.state);
-                let imported = pb::import_resource_state::ImportedResource {
-                    type_name: r.type_name,
-                    state: encode(&state, &res.ty)?,
-                    private: out.private,
-                };
-                Ok(pb::import_resource_state::Response {
-                    imported_resources: vec![imported],
-                    diagnostics: convert::diagnostics(diagnostics),
-                    deferred: None,
-                })
-            },
-            |diagnostics| pb::import_resource_state::Response {
-                diagnostics,
-                ..Default::default()
-            },
-        )
-        .await
+        let stopped = pb::import_resource_state::Response::stopped;
+        respond(import(res, r, self.inner.cancel()), stopped).await
     }
 
     async fn move_resource_state(
@@ -343,21 +280,15 @@ impl pb::provider_server::Provider for ProviderService {
                     cancel: self.inner.cancel(),
                 };
                 let out = guarded("ReadDataSource", ds.item.read(req)).await?;
-                let diagnostics = Halt::on_errors(out.diagnostics)?;
-                let diagnostics = enforce(
-                    diagnostics,
-                    invariants::check_known(&ds.schema.block, &out.state, "read"),
-                )?;
+                let unknown = invariants::check_known(&ds.schema.block, &out.state, "read");
+                let diagnostics = enforce(Halt::on_errors(out.diagnostics)?, unknown)?;
                 Ok(pb::read_data_source::Response {
                     state: encode(&out.state, &ds.ty)?,
                     diagnostics: convert::diagnostics(diagnostics),
                     deferred: None,
                 })
             },
-            |diagnostics| pb::read_data_source::Response {
-                diagnostics,
-                ..Default::default()
-            },
+            pb::read_data_source::Response::stopped,
         )
         .await
     }
@@ -417,6 +348,30 @@ impl pb::provider_server::Provider for ProviderService {
             error: String::new(),
         }))
     }
+}
+
+/// `ReadResource`: the remote object as it is now (null when gone); any
+/// error keeps what Terraform had.
+async fn read(
+    res: &Typed<dyn Resource>,
+    r: pb::read_resource::Request,
+    cancel: CancellationToken,
+) -> Result<pb::read_resource::Response, Halt> {
+    let req = ReadRequest {
+        current_state: decode(r.current_state.as_ref(), &res.ty)?,
+        private: r.private,
+        cancel,
+    };
+    let out = guarded("ReadResource", res.item.read(req)).await?;
+    let new_state = invariants::null_write_only(&res.schema.block, out.new_state);
+    let unknown = invariants::check_known(&res.schema.block, &new_state, "read");
+    let diagnostics = Halt::on_errors(enforce(out.diagnostics, unknown)?)?;
+    Ok(pb::read_resource::Response {
+        new_state: encode(&new_state, &res.ty)?,
+        diagnostics: convert::diagnostics(diagnostics),
+        private: out.private,
+        deferred: None,
+    })
 }
 
 /// `PlanResourceChange`: a destroy passes through (Terraform plans it); else
@@ -501,6 +456,32 @@ async fn apply(
         private: out.private,
         diagnostics: convert::diagnostics(diagnostics),
         legacy_type_system: false,
+    })
+}
+
+/// `ImportResourceState`: the state the resource made of the ID (Terraform
+/// reads it next); none when the resource found nothing.
+async fn import(
+    res: &Typed<dyn Resource>,
+    r: pb::import_resource_state::Request,
+    cancel: CancellationToken,
+) -> Result<pb::import_resource_state::Response, Halt> {
+    let req = ImportRequest { id: r.id, cancel };
+    let out = guarded("ImportResourceState", res.item.import(req)).await?;
+    let diagnostics = convert::diagnostics(Halt::on_errors(out.diagnostics)?);
+    let state = invariants::null_write_only(&res.schema.block, out.state);
+    if state.is_null() {
+        return Ok(pb::import_resource_state::Response::stopped(diagnostics));
+    }
+    let imported = pb::import_resource_state::ImportedResource {
+        type_name: r.type_name,
+        state: encode(&state, &res.ty)?,
+        private: out.private,
+    };
+    Ok(pb::import_resource_state::Response {
+        imported_resources: vec![imported],
+        diagnostics,
+        deferred: None,
     })
 }
 
