@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{header, Workdir};
+use support::terraform::{header, Workdir};
 
 const CONFIG: &str = r#"
 resource "writer_confluence_oauth_app" "eng" {
