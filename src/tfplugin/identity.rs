@@ -232,6 +232,19 @@ pub(crate) fn settle(
     t.encode(&identity).map_err(|d| vec![d])
 }
 
+/// `data` if it is a wholly known identity (a planned update's, not a
+/// planned create's): what a failed apply keeps.
+pub(crate) fn known(
+    ident: Option<&Typed>,
+    data: Option<&pb::ResourceIdentityData>,
+) -> Option<pb::ResourceIdentityData> {
+    let t = ident?;
+    let identity = t.decode(data).ok()?;
+    (!identity.is_null() && identity.is_wholly_known())
+        .then(|| data.cloned())
+        .flatten()
+}
+
 /// The planned identity sent beside a planned state (see [`Typed::planned`]).
 pub(crate) fn plan(
     ident: Option<&Typed>,

@@ -5,8 +5,10 @@
 //!
 //! - `serve`: handshake, private unix socket, signals, debug mode.
 //! - `tls`: mutual TLS that accepts only Terraform's own certificate.
-//! - `server`: the gRPC services; one shape per call, panics contained.
-//! - `invariants`: protocol rules enforced for every resource.
+//! - `server`: the gRPC services; one shape per call (`server::call`),
+//!   panics contained, a cancellation handle for every call that StopProvider
+//!   cancels.
+//! - `invariants`: protocol rules enforced for every resource, at any depth.
 //! - [`identity`]: resource identity (6.9), derived from state, its rules.
 //! - [`list`]: list resources for `terraform query` (6.10).
 //! - `convert`: generated protobuf types <-> ours, in one place.
@@ -36,8 +38,9 @@ pub mod value;
 
 pub use identity::{IdentityAttribute, IdentitySchema};
 pub use interface::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, ImportResponse, PlanRequest,
-    PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
+    ApplyRequest, ApplyResponse, CancellationToken, ConfigureRequest, DataSource,
+    DataSourceReadRequest, DataSourceReadResponse, DeleteRequest, ImportRequest, ImportResponse,
+    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
 };
 pub use list::{ListRequest, ListResource, ListResults};
 pub use serve::{serve, ServeOptions};

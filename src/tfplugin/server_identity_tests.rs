@@ -117,12 +117,12 @@ impl Resource for Thing {
             diagnostics: Diagnostics::new(),
         }
     }
-    async fn delete(&self, _request: ApplyRequest) -> Diagnostics {
+    async fn delete(&self, _request: DeleteRequest) -> Diagnostics {
         Diagnostics::new()
     }
-    async fn import(&self, id: &str) -> ImportResponse {
+    async fn import(&self, request: ImportRequest) -> ImportResponse {
         ImportResponse {
-            state: thing(Value::string(id), "imported"),
+            state: thing(Value::string(request.id), "imported"),
             private: Vec::new(),
             diagnostics: Diagnostics::new(),
         }
@@ -200,11 +200,11 @@ impl Resource for NoIdentity {
     async fn update(&self, r: ApplyRequest) -> ApplyResponse {
         Thing.update(r).await
     }
-    async fn delete(&self, r: ApplyRequest) -> Diagnostics {
+    async fn delete(&self, r: DeleteRequest) -> Diagnostics {
         Thing.delete(r).await
     }
-    async fn import(&self, id: &str) -> ImportResponse {
-        Thing.import(id).await
+    async fn import(&self, r: ImportRequest) -> ImportResponse {
+        Thing.import(r).await
     }
 }
 
@@ -239,7 +239,8 @@ fn service_with(with_identity: bool) -> (ProviderService, Arc<AtomicUsize>) {
         pushed: pushed.clone(),
         with_identity,
     };
-    (ProviderService::for_tests(Arc::new(p)), pushed)
+    let stop_calls = tokio_util::sync::CancellationToken::new();
+    (ProviderService::for_tests(Arc::new(p), stop_calls), pushed)
 }
 
 fn service() -> ProviderService {
