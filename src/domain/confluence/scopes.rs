@@ -17,8 +17,10 @@ mod catalogue;
 
 use std::collections::BTreeSet;
 
-use super::quote::{self, count};
-use super::Finding;
+use crate::domain::quote::{self, count};
+use crate::domain::Finding;
+
+pub use catalogue::{KnownScope, ScopeKind};
 
 /// What Writer's Confluence connector needs: the classic search scope and the
 /// granular read scopes for spaces and pages.
@@ -50,25 +52,6 @@ const CONSOLE_CONFLUENCE: &str =
 /// Scopes are lower-case words joined by `:`; these are the word characters.
 fn is_word_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_')
-}
-
-/// How Atlassian groups a scope in the developer console.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ScopeKind {
-    /// The older, coarse scopes such as `search:confluence`.
-    Classic,
-    /// Fine-grained `verb:thing:confluence` scopes such as `read:page:confluence`.
-    Granular,
-    /// Scopes outside the Confluence tables, such as `offline_access`.
-    Other,
-}
-
-/// A scope this provider knows of, with what it grants in a few words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KnownScope {
-    pub name: &'static str,
-    pub kind: ScopeKind,
-    pub summary: &'static str,
 }
 
 /// Every scope this provider knows of; not guaranteed complete.

@@ -8,7 +8,24 @@
 //! adds scopes, so an unknown scope is only a warning, never an error. To add one,
 //! append a row; the tests check that every row is well formed and unique.
 
-use super::{KnownScope, ScopeKind};
+/// How Atlassian groups a scope in the developer console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScopeKind {
+    /// The older, coarse scopes such as `search:confluence`.
+    Classic,
+    /// Fine-grained `verb:thing:confluence` scopes such as `read:page:confluence`.
+    Granular,
+    /// Scopes outside the Confluence tables, such as `offline_access`.
+    Other,
+}
+
+/// A scope this provider knows of, with what it grants in a few words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownScope {
+    pub name: &'static str,
+    pub kind: ScopeKind,
+    pub summary: &'static str,
+}
 
 const fn classic(name: &'static str, summary: &'static str) -> KnownScope {
     KnownScope {
