@@ -16,7 +16,8 @@ use std::fmt;
 
 use url::Url;
 
-use super::{quote, Finding};
+use super::finding::Finding;
+use super::quote;
 
 const CONNECTOR_PREFIX: &str = "/connector/";
 

@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use oauth2::basic::BasicClient;
 use oauth2::{AuthUrl, ClientId, CsrfToken, RedirectUrl, Scope};
 
-use crate::domain::{quote, Finding};
+use crate::domain::finding::Finding;
+use crate::domain::quote;
 
 const AUTHORIZE_URL: &str = "https://auth.atlassian.com/authorize";
 /// Atlassian's 3LO flow issues tokens for its API gateway only.

@@ -9,7 +9,8 @@
 mod authorization;
 mod scopes;
 
-use super::{AppUrl, CallbackRule, Finding};
+use super::callback_url::{AppUrl, CallbackRule};
+use super::finding::Finding;
 
 pub use authorization::authorization_url;
 pub use scopes::{

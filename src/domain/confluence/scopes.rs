@@ -18,7 +18,7 @@ mod catalogue;
 use std::collections::BTreeSet;
 
 use crate::domain::quote::{self, count};
-use crate::domain::Finding;
+use crate::domain::finding::Finding;
 
 pub use catalogue::{KnownScope, ScopeKind};
 

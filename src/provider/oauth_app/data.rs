@@ -15,8 +15,9 @@ use crate::tfplugin::DataSource;
 use super::super::shared::Shared;
 use super::connector::Connector;
 use super::lookup::{find_app, Lookup};
-use super::model::{AppData, APP_DATA};
-use super::{scope_set, texts};
+use super::model::{scope_set, AppData, APP_DATA};
+use super::schema::data_schema;
+use super::texts;
 
 pub(crate) struct OAuthAppData {
     shared: Arc<Shared>,
@@ -52,7 +53,7 @@ impl DataSource for OAuthAppData {
     }
 
     fn schema(&self) -> Schema {
-        super::schema::data_schema(self.connector)
+        data_schema(self.connector)
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {

@@ -36,6 +36,7 @@ use super::config::Api;
 use super::shared::Shared;
 use checks::{check_config, Judge};
 use lookup::{find_app, Lookup};
+use model::scope_set;
 use private::Private;
 
 pub(crate) use connector::{Connector, Docs, Words};
@@ -76,14 +77,6 @@ fn authorization_url(c: &Connector, state: &App<Value>) -> Value {
         // Invalid inputs are reported by validation; the URL just stays unknown.
         Err(_) => Value::Unknown,
     }
-}
-
-/// Scopes as Terraform's set: sorted, without duplicates.
-fn scope_set(scopes: &[String]) -> Value {
-    let mut sorted = scopes.to_vec();
-    sorted.sort();
-    sorted.dedup();
-    Value::Set(sorted.into_iter().map(Value::String).collect())
 }
 
 fn default_scopes(c: &Connector) -> Value {

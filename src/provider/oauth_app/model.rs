@@ -120,6 +120,14 @@ impl App<Value> {
     }
 }
 
+/// Scopes as Terraform's set: sorted, without duplicates.
+pub(crate) fn scope_set(scopes: &[String]) -> Value {
+    let mut sorted = scopes.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    Value::Set(sorted.into_iter().map(Value::String).collect())
+}
+
 /// One thing per attribute of the data source.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct AppData<T> {
