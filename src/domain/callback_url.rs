@@ -211,7 +211,35 @@ fn diagnose(input: &str, app: &AppUrl, rule: &CallbackRule) -> Vec<Mistake> {
     if trimmed != input {
         mistakes.push(Mistake::SurroundingWhitespace);
     }
+    let Some(rest) = diagnose_scheme(trimmed, app, &mut mistakes) else {
+        return mistakes;
+    };
+    let parts = split_after_scheme(rest);
+    if parts.host.is_empty() {
+        mistakes.push(Mistake::NotAUrl);
+        return mistakes;
+    }
+    diagnose_authority(&parts, app, &mut mistakes);
+    diagnose_path(parts.path, rule, &mut mistakes);
+    if parts.has_query {
+        mistakes.push(Mistake::Query);
+    }
+    if parts.has_fragment {
+        mistakes.push(Mistake::Fragment);
+    }
+    if mistakes.is_empty() {
+        mistakes.push(Mistake::Mismatch);
+    }
+    mistakes
+}
 
+/// The scheme's mistakes; what follows `scheme://`, or `None` when the
+/// input is no URL at all.
+fn diagnose_scheme<'a>(
+    trimmed: &'a str,
+    app: &AppUrl,
+    mistakes: &mut Vec<Mistake>,
+) -> Option<&'a str> {
     let (scheme, rest) = match trimmed.split_once("://") {
         Some((scheme, rest)) if is_scheme(scheme) => (scheme, rest),
         _ if looks_like_host_and_path(trimmed, app) => {
@@ -220,7 +248,7 @@ fn diagnose(input: &str, app: &AppUrl, rule: &CallbackRule) -> Vec<Mistake> {
         }
         _ => {
             mistakes.push(Mistake::NotAUrl);
-            return mistakes;
+            return None;
         }
     };
     if !scheme.eq_ignore_ascii_case(&app.scheme) {
@@ -233,12 +261,11 @@ fn diagnose(input: &str, app: &AppUrl, rule: &CallbackRule) -> Vec<Mistake> {
             found: scheme.to_owned(),
         });
     }
+    Some(rest)
+}
 
-    let parts = split_after_scheme(rest);
-    if parts.host.is_empty() {
-        mistakes.push(Mistake::NotAUrl);
-        return mistakes;
-    }
+/// User info, host and port.
+fn diagnose_authority(parts: &Parts<'_>, app: &AppUrl, mistakes: &mut Vec<Mistake>) {
     if parts.has_userinfo {
         mistakes.push(Mistake::Userinfo);
     }
@@ -258,18 +285,6 @@ fn diagnose(input: &str, app: &AppUrl, rule: &CallbackRule) -> Vec<Mistake> {
             found: parts.port.map(str::to_owned),
         });
     }
-    diagnose_path(parts.path, rule, &mut mistakes);
-    if parts.has_query {
-        mistakes.push(Mistake::Query);
-    }
-    if parts.has_fragment {
-        mistakes.push(Mistake::Fragment);
-    }
-
-    if mistakes.is_empty() {
-        mistakes.push(Mistake::Mismatch);
-    }
-    mistakes
 }
 
 /// Case and trailing slashes are only worth naming when the path is
