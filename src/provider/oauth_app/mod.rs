@@ -278,6 +278,23 @@ fn patch(config: &App<Value>, prior: &App<Value>, planned: &App<Value>) -> Updat
 }
 
 impl OAuthAppResource {
+    /// Before a write: the API, and the configuration judged again now that
+    /// every value is known.
+    fn ready_to_write(&self, request: &ApplyRequest) -> Result<(Api, App<Value>), Diagnostics> {
+        let api = self.shared.api()?;
+        let config = App::from_value(&request.config);
+        let errors = check_config(
+            self.connector,
+            &config,
+            Some(&api.app_url),
+            Judge::ErrorsOnly,
+        );
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        Ok((api, config))
+    }
+
     /// A plan change of local attributes only (callback_url): nothing is
     /// sent; what the plan left unknown keeps its prior value.
     fn local_update(&self, request: &ApplyRequest) -> ApplyResponse {
@@ -357,15 +374,10 @@ impl Resource for OAuthAppResource {
     async fn create(&self, request: ApplyRequest) -> ApplyResponse {
         let c = self.connector;
         let fail = |d: Diagnostics| ApplyResponse::failed(Value::Null, Vec::new(), d);
-        let api = match self.shared.api() {
-            Ok(api) => api,
-            Err(d) => return fail(d.into()),
+        let (api, config) = match self.ready_to_write(&request) {
+            Ok(ready) => ready,
+            Err(d) => return fail(d),
         };
-        let config = App::from_value(&request.config);
-        let errors = check_config(c, &config, Some(&api.app_url), Judge::ErrorsOnly);
-        if errors.has_errors() {
-            return fail(errors);
-        }
         let planned = App::from_value(&request.planned_state);
         let Some(client_secret) = configured_secret(&config, &planned) else {
             return fail(texts::set_one_secret(c).into());
@@ -441,15 +453,10 @@ impl Resource for OAuthAppResource {
                 d,
             )
         };
-        let api = match self.shared.api() {
-            Ok(api) => api,
-            Err(d) => return fail(d.into()),
+        let (api, config) = match self.ready_to_write(&request) {
+            Ok(ready) => ready,
+            Err(d) => return fail(d),
         };
-        let config = App::from_value(&request.config);
-        let errors = check_config(c, &config, Some(&api.app_url), Judge::ErrorsOnly);
-        if errors.has_errors() {
-            return fail(errors);
-        }
         let prior = App::from_value(&request.prior_state);
         let planned = App::from_value(&request.planned_state);
         let patch = patch(&config, &prior, &planned);
