@@ -29,6 +29,8 @@ pub struct CallbackRule {
     pub path: &'static str,
     /// The product, as its users name it (`Confluence`).
     pub product: &'static str,
+    /// Who runs the product's OAuth server (`Atlassian`).
+    pub vendor: &'static str,
     /// A sentence ending every finding: where the same URL goes in the
     /// product's console, and why it must match exactly.
     pub console_step: &'static str,
@@ -514,9 +516,11 @@ impl Mistake {
             ),
             Mistake::Query => (
                 "Callback URL has a query string".into(),
-                "The URL has a `?…` part; Writer's callback takes none (Atlassian adds its \
-                 own `code` and `state`)."
-                    .to_owned(),
+                format!(
+                    "The URL has a `?…` part; Writer's callback takes none ({} adds its own \
+                     `code` and `state`).",
+                    rule.vendor
+                ),
             ),
             Mistake::Fragment => (
                 "Callback URL has a fragment".into(),
@@ -670,6 +674,35 @@ mod tests {
         let app = AppUrl::default();
         assert_eq!(app.callback_url(&CALLBACK), EXPECTED);
         assert_eq!(check_callback_url(EXPECTED, &app), Vec::<Finding>::new());
+    }
+
+    /// Another connector needs only its own rule: every mistake is named
+    /// against its path, product and vendor.
+    #[test]
+    fn another_connectors_rule_names_the_same_mistakes() {
+        const SHAREPOINT: CallbackRule = CallbackRule {
+            path: "/connector/sharepoint",
+            product: "SharePoint",
+            vendor: "Microsoft",
+            console_step: "Register it in the Azure portal.",
+        };
+        let app = AppUrl::default();
+        let expected = "https://app.writer.com/connector/sharepoint";
+        assert_eq!(app.callback_url(&SHAREPOINT), expected);
+        assert!(SHAREPOINT.check(expected, &app).is_empty());
+        let cases = [
+            ("https://app.writer.com/connector/confluence", connector("confluence"), "the SharePoint connector's path is `/connector/sharepoint`"),
+            ("https://app.writer.com/connector/sharepoint/", TrailingSlash, "must end with `sharepoint`, not `sharepoint/`"),
+            ("https://app.writer.com/connector/sharepont", path("/connector/sharepont"), "it must be `/connector/sharepoint`"),
+            ("https://app.writer.com/connector/sharepoint?x=1", Query, "Microsoft adds its own"),
+        ];
+        for (input, mistake, says) in cases {
+            assert_eq!(super::diagnose(input, &app, &SHAREPOINT), [mistake], "{input}");
+            let findings = SHAREPOINT.check(input, &app);
+            assert!(findings[0].detail.contains(says), "{}", findings[0].detail);
+            assert!(findings[0].detail.ends_with("Register it in the Azure portal."));
+            assert!(!findings[0].detail.contains("Atlassian"), "{}", findings[0].detail);
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub const CONNECTOR: &str = "confluence";
 pub const CALLBACK: CallbackRule = CallbackRule {
     path: "/connector/confluence",
     product: "Confluence",
+    vendor: "Atlassian",
     console_step: "Use exactly this URL both here and in the Atlassian developer \
      console (Your apps > the app > Authorization > OAuth 2.0 (3LO) > Callback URL): Atlassian \
      only sends the user back to a callback that matches character for character.",

@@ -18,6 +18,7 @@ pub(super) const CONFLUENCE: Connector = Connector {
     check_scopes,
     authorization_url,
     words: Words {
+        client_id_kind: "an Atlassian client ID",
         client_id_fix: "Copy the Client ID from the app's Settings page in Atlassian's developer \
              console: 1 to 256 characters, no spaces.",
         secret_fix:

@@ -96,7 +96,7 @@ fn check_client_id(c: &Connector, id: &str, d: &mut Diagnostics) {
     } else if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
         d.push(texts::bad_text(
             APP.client_id,
-            &format!("`{shown}` is not an Atlassian client ID"),
+            &format!("`{shown}` is not {}", c.words.client_id_kind),
             c.words.client_id_fix,
         ));
     }

@@ -36,6 +36,8 @@ impl Connector {
 
 /// The product's console and secrets, in the words messages use.
 pub(crate) struct Words {
+    /// What a client ID is, after "is not": "an Atlassian client ID".
+    pub client_id_kind: &'static str,
     /// Where the client ID comes from and what it looks like (a sentence).
     pub client_id_fix: &'static str,
     /// Where to copy the secret from (a sentence).
