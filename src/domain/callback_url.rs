@@ -691,17 +691,43 @@ mod tests {
         assert_eq!(app.callback_url(&SHAREPOINT), expected);
         assert!(SHAREPOINT.check(expected, &app).is_empty());
         let cases = [
-            ("https://app.writer.com/connector/confluence", connector("confluence"), "the SharePoint connector's path is `/connector/sharepoint`"),
-            ("https://app.writer.com/connector/sharepoint/", TrailingSlash, "must end with `sharepoint`, not `sharepoint/`"),
-            ("https://app.writer.com/connector/sharepont", path("/connector/sharepont"), "it must be `/connector/sharepoint`"),
-            ("https://app.writer.com/connector/sharepoint?x=1", Query, "Microsoft adds its own"),
+            (
+                "https://app.writer.com/connector/confluence",
+                connector("confluence"),
+                "the SharePoint connector's path is `/connector/sharepoint`",
+            ),
+            (
+                "https://app.writer.com/connector/sharepoint/",
+                TrailingSlash,
+                "must end with `sharepoint`, not `sharepoint/`",
+            ),
+            (
+                "https://app.writer.com/connector/sharepont",
+                path("/connector/sharepont"),
+                "it must be `/connector/sharepoint`",
+            ),
+            (
+                "https://app.writer.com/connector/sharepoint?x=1",
+                Query,
+                "Microsoft adds its own",
+            ),
         ];
         for (input, mistake, says) in cases {
-            assert_eq!(super::diagnose(input, &app, &SHAREPOINT), [mistake], "{input}");
+            assert_eq!(
+                super::diagnose(input, &app, &SHAREPOINT),
+                [mistake],
+                "{input}"
+            );
             let findings = SHAREPOINT.check(input, &app);
             assert!(findings[0].detail.contains(says), "{}", findings[0].detail);
-            assert!(findings[0].detail.ends_with("Register it in the Azure portal."));
-            assert!(!findings[0].detail.contains("Atlassian"), "{}", findings[0].detail);
+            assert!(findings[0]
+                .detail
+                .ends_with("Register it in the Azure portal."));
+            assert!(
+                !findings[0].detail.contains("Atlassian"),
+                "{}",
+                findings[0].detail
+            );
         }
     }
 
