@@ -81,11 +81,9 @@ impl Provider for WriterProvider {
         if diags.has_errors() {
             return diags;
         }
-        let api = config::Api::new(
-            &settings,
-            &request.terraform_version,
-            self.shared.stop.clone(),
-        );
+        // The client keeps configure's handle: it is cancelled when the
+        // provider is stopped, which ends the waits of every later call.
+        let api = config::Api::new(&settings, &request.terraform_version, request.cancel);
         if let Ok(mut slot) = self.shared.api.write() {
             *slot = Some(api);
         }
@@ -93,10 +91,6 @@ impl Provider for WriterProvider {
             *slot = Some(settings);
         }
         diags
-    }
-
-    fn stop(&self) {
-        self.shared.stop.cancel();
     }
 }
 

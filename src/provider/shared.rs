@@ -21,8 +21,6 @@ pub(crate) struct Shared {
     /// The configured API access once `ConfigureProvider` has run, or why
     /// there is none (no key): reported by the first call that needs the API.
     pub api: RwLock<Option<Result<Api, Diagnostic>>>,
-    /// Cancelled when Terraform is interrupted or the plugin stops.
-    pub stop: tokio_util::sync::CancellationToken,
 }
 
 impl Shared {

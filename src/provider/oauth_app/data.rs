@@ -10,7 +10,7 @@ use crate::client::OAuthApp;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
-use crate::tfplugin::DataSource;
+use crate::tfplugin::{DataSource, DataSourceReadRequest, DataSourceReadResponse};
 
 use super::super::shared::Shared;
 use super::connector::Connector;
@@ -65,9 +65,10 @@ impl DataSource for OAuthAppData {
         Diagnostics::new()
     }
 
-    async fn read(&self, config: Value) -> (Value, Diagnostics) {
+    async fn read(&self, request: DataSourceReadRequest) -> DataSourceReadResponse {
         let c = self.connector;
-        let fail = |d: Diagnostic| (Value::Null, Diagnostics::from(d));
+        let config = request.config;
+        let fail = |d: Diagnostic| DataSourceReadResponse::failed(d.into());
         let api = match self.shared.api() {
             Ok(api) => api,
             Err(d) => return fail(d),
@@ -89,6 +90,9 @@ impl DataSource for OAuthAppData {
                 app.scopes.len(),
             ));
         }
-        (state(&app).to_value(), Diagnostics::new())
+        DataSourceReadResponse {
+            state: state(&app).to_value(),
+            diagnostics: Diagnostics::new(),
+        }
     }
 }

@@ -28,8 +28,8 @@ use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
 use crate::tfplugin::{
-    ApplyRequest, ApplyResponse, ImportResponse, PlanRequest, PlanResponse, ReadRequest,
-    ReadResponse, Resource,
+    ApplyRequest, ApplyResponse, DeleteRequest, ImportRequest, ImportResponse, PlanRequest,
+    PlanResponse, ReadRequest, ReadResponse, Resource,
 };
 
 use super::config::Api;
@@ -480,7 +480,7 @@ impl Resource for OAuthAppResource {
         }
     }
 
-    async fn delete(&self, request: ApplyRequest) -> Diagnostics {
+    async fn delete(&self, request: DeleteRequest) -> Diagnostics {
         let api = match self.shared.api() {
             Ok(api) => api,
             Err(d) => return d.into(),
@@ -492,7 +492,8 @@ impl Resource for OAuthAppResource {
         }
     }
 
-    async fn import(&self, id: &str) -> ImportResponse {
+    async fn import(&self, request: ImportRequest) -> ImportResponse {
+        let id = request.id.as_str();
         let fail = |d: Diagnostic| ImportResponse {
             state: Value::Null,
             private: Vec::new(),
