@@ -3,7 +3,8 @@
 //! Writer, by name if the `config` block says one, as the state a read would
 //! give it, so that `-generate-config-out` writes configuration that plans as
 //! "import, no change". The walk reads Writer page by page and stops at
-//! Terraform's `limit`, within the client's one deadline.
+//! Terraform's `limit`, within the client's one deadline, and ends when
+//! Terraform stops the provider (the call's cancellation handle).
 
 use std::sync::Arc;
 
@@ -79,7 +80,7 @@ impl ListResource for OAuthAppList {
 
     async fn list(&self, request: ListRequest, mut results: ListResults) -> Diagnostics {
         let c = self.connector;
-        let api = match self.shared.api() {
+        let api = match self.shared.api(&request.cancel) {
             Ok(api) => api,
             Err(d) => return d.into(),
         };
