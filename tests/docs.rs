@@ -8,7 +8,7 @@ use std::path::Path;
 use terraform_provider_writer::provider::WriterProvider;
 use terraform_provider_writer::tfplugin::schema::{Attribute, Schema};
 use terraform_provider_writer::tfplugin::value::Type;
-use terraform_provider_writer::tfplugin::Provider;
+use terraform_provider_writer::tfplugin::{IdentitySchema, Provider};
 
 fn type_name(t: &Type) -> String {
     match t {
@@ -84,6 +84,49 @@ fn render(template: &str, schema: &Schema, root: &Path) -> String {
     out
 }
 
+/// `{{identity}}` in a resource page: its identity attributes (what an
+/// `import` block's `identity` and `terraform query` results carry).
+fn with_identity(page: String, identity: Option<IdentitySchema>) -> String {
+    let section = identity.map_or(String::new(), |i| {
+        let lines: String = i
+            .attributes
+            .iter()
+            .map(|a| {
+                let required = if a.required_for_import {
+                    ", Required for import"
+                } else {
+                    ""
+                };
+                format!(
+                    "- `{}` ({}{required}) {}\n",
+                    a.name,
+                    type_name(&a.ty),
+                    a.description.trim()
+                )
+            })
+            .collect();
+        format!("### Identity\n\nTerraform 1.12 or newer, OpenTofu 1.12 or newer.\n\n{lines}")
+    });
+    page.replace("{{identity}}", section.trim_end())
+}
+
+/// `docs/list-resources/`: one page per list resource (`terraform query`).
+fn list_resource_pages(p: &WriterProvider, root: &Path) -> Vec<(String, String)> {
+    p.list_resources()
+        .iter()
+        .map(|l| {
+            let short = l.type_name().trim_start_matches("writer_");
+            let name = format!("templates/list-resources/{short}.md.tmpl");
+            let t =
+                std::fs::read_to_string(root.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (
+                format!("docs/list-resources/{short}.md"),
+                render(&t, &l.schema(), root),
+            )
+        })
+        .collect()
+}
+
 fn generated(root: &Path) -> Vec<(String, String)> {
     let p = WriterProvider::new();
     let template = |name: &str| {
@@ -99,7 +142,7 @@ fn generated(root: &Path) -> Vec<(String, String)> {
         let t = template(&format!("resources/{short}.md.tmpl"));
         docs.push((
             format!("docs/resources/{short}.md"),
-            render(&t, &r.schema(), root),
+            with_identity(render(&t, &r.schema(), root), r.identity()),
         ));
     }
     for d in p.data_sources() {
@@ -110,6 +153,7 @@ fn generated(root: &Path) -> Vec<(String, String)> {
             render(&t, &d.schema(), root),
         ));
     }
+    docs.extend(list_resource_pages(&p, root));
     docs
 }
 
