@@ -26,7 +26,7 @@ use super::{texts, Shared};
 mod checks;
 mod schema;
 
-use checks::{check_config, Judge};
+use checks::{check_config, check_secret_plan, Judge};
 pub(crate) use schema::schema;
 
 pub(crate) const TYPE_NAME: &str = "writer_confluence_oauth_app";
@@ -92,11 +92,16 @@ fn attrs(v: Value) -> BTreeMap<String, Value> {
     }
 }
 
-/// The secret changes in this plan: its value (stored form) or its version
-/// (write-only form) differs from the prior state.
+/// This plan sends a secret: its value (stored form) or its version
+/// (write-only form) is set and differs from the prior state. Removing both
+/// sends nothing: Writer keeps the secret it has.
 fn secret_changes(prior: &Value, planned: &Value) -> bool {
-    prior.get("client_secret") != planned.get("client_secret")
-        || prior.get("client_secret_wo_version") != planned.get("client_secret_wo_version")
+    ["client_secret", "client_secret_wo_version"]
+        .iter()
+        .any(|a| {
+            let now = planned.get(a);
+            !now.is_null() && prior.get(a) != now
+        })
 }
 
 /// The state for `app`, keeping what only the configuration knows (the
@@ -244,8 +249,13 @@ impl Resource for ConfluenceOAuthApp {
 
     async fn plan(&self, request: PlanRequest) -> PlanResponse {
         let app_url = self.shared.app_url();
-        let diagnostics = check_config(&request.config, app_url.as_ref(), Judge::ErrorsOnly);
+        let mut diagnostics = check_config(&request.config, app_url.as_ref(), Judge::ErrorsOnly);
         let prior = &request.prior_state;
+        diagnostics.extend(check_secret_plan(
+            prior,
+            &request.config,
+            &Private::decode(&request.prior_private),
+        ));
         let config = &request.config;
         let mut m = attrs(request.planned_state);
         if config.get("callback_url").is_null() {
@@ -409,6 +419,12 @@ impl Resource for ConfluenceOAuthApp {
         let private = Private::decode(&request.planned_private);
         let changed = |a: &str| prior.get(a) != planned.get(a);
         let send_secret = secret_changes(prior, planned);
+        let secret = send_secret
+            .then(|| configured_secret(&request.config, planned))
+            .flatten();
+        if send_secret && secret.is_none() {
+            return fail(texts::secret_needed_to_apply().into());
+        }
         let patch = UpdateApp {
             name: changed("name")
                 .then(|| planned.get("name").as_str().unwrap_or_default().to_string()),
@@ -419,11 +435,7 @@ impl Resource for ConfluenceOAuthApp {
                     .unwrap_or_default()
                     .to_string()
             }),
-            client_secret: if send_secret {
-                configured_secret(&request.config, planned)
-            } else {
-                None
-            },
+            client_secret: secret,
             scopes: (prior.get("scopes") != planned.get("scopes"))
                 .then(|| strings_of(planned.get("scopes"))),
         };
