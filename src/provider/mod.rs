@@ -6,6 +6,7 @@
 mod config;
 mod confluence_oauth_app;
 mod confluence_oauth_app_data;
+mod functions;
 mod lookup;
 mod state;
 mod texts;
@@ -15,6 +16,7 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 
 use crate::tfplugin::diag::Diagnostics;
+use crate::tfplugin::function::Function;
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
 use crate::tfplugin::{ConfigureRequest, DataSource, Provider, Resource};
@@ -93,6 +95,13 @@ impl Provider for WriterProvider {
         vec![Arc::new(
             confluence_oauth_app_data::ConfluenceOAuthAppData::new(self.shared.clone()),
         )]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![
+            Arc::new(functions::ConfluenceCallbackUrl),
+            Arc::new(functions::ConfluenceAuthorizationUrl),
+        ]
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {

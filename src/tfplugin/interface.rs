@@ -9,6 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::diag::Diagnostics;
+use super::function::Function;
 use super::path::AttributePath;
 use super::schema::Schema;
 use super::value::Value;
@@ -20,6 +21,10 @@ pub trait Provider: Send + Sync + 'static {
     fn schema(&self) -> Schema;
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    /// Provider functions; Terraform may call them on an unconfigured provider.
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
 
     /// Checks the provider configuration; values may be unknown.
     async fn validate(&self, _config: &Value) -> Diagnostics {

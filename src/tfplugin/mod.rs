@@ -7,12 +7,16 @@
 //! - `tls`: mutual TLS that accepts only Terraform's own certificate.
 //! - `server`: the gRPC services; one shape per call, panics contained.
 //! - `invariants`: protocol rules enforced for every resource.
+//! - [`function`]: provider functions (signatures, calls, their errors).
 //! - `convert`: generated protobuf types <-> ours, in one place.
 //! - [`value`], [`schema`], [`diag`], [`path`]: the types providers use.
 //! - [`log`]: `tracing` events as hclog JSON lines on stderr.
 
 mod convert;
 pub mod diag;
+pub mod function;
+#[cfg(test)]
+mod function_tests;
 mod interface;
 mod invariants;
 pub mod log;

@@ -18,6 +18,7 @@ use tonic::{Request, Response, Status};
 
 use super::convert;
 use super::diag::{Diagnostic, Diagnostics};
+use super::function::{FunctionError, Functions};
 use super::interface::{
     ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, PlanRequest, ReadRequest, Resource,
 };
@@ -67,6 +68,7 @@ struct Inner {
     provider_type: Type,
     resources: HashMap<String, Typed<dyn Resource>>,
     data_sources: HashMap<String, Typed<dyn DataSource>>,
+    functions: Functions,
 }
 
 impl Inner {
@@ -106,6 +108,7 @@ impl Inner {
             })
             .collect();
         Self {
+            functions: Functions::new(provider.functions()),
             provider,
             provider_schema,
             provider_type,
@@ -147,6 +150,14 @@ async fn guarded<T>(
             ),
         )
     })
+}
+
+/// Every function's signature, for GetProviderSchema and GetFunctions alike.
+fn function_signatures(functions: &Functions) -> HashMap<String, pb::Function> {
+    functions
+        .signatures()
+        .map(|(name, s)| (name.to_string(), convert::function(s)))
+        .collect()
 }
 
 /// Diagnostics only: what a response carries when the call could not proceed.
@@ -191,7 +202,11 @@ impl pb::provider_server::Provider for ProviderService {
                     type_name: t.clone(),
                 })
                 .collect(),
-            functions: Vec::new(),
+            functions: i
+                .functions
+                .signatures()
+                .map(|(name, _)| pb::get_metadata::FunctionMetadata { name: name.into() })
+                .collect(),
             ephemeral_resources: Vec::new(),
         }))
     }
@@ -216,7 +231,7 @@ impl pb::provider_server::Provider for ProviderService {
             diagnostics: Vec::new(),
             provider_meta: None,
             server_capabilities: Some(capabilities()),
-            functions: HashMap::new(),
+            functions: function_signatures(&i.functions),
             ephemeral_resource_schemas: HashMap::new(),
         }))
     }
@@ -642,7 +657,7 @@ impl pb::provider_server::Provider for ProviderService {
         _request: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
         Ok(Response::new(pb::get_functions::Response {
-            functions: HashMap::new(),
+            functions: function_signatures(&self.inner.functions),
             diagnostics: Vec::new(),
         }))
     }
@@ -651,10 +666,54 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         request: Request<pb::call_function::Request>,
     ) -> Result<Response<pb::call_function::Response>, Status> {
-        Err(Status::not_found(format!(
-            "this provider has no function {:?}",
-            request.into_inner().name
-        )))
+        let r = request.into_inner();
+        let functions = &self.inner.functions;
+        let Some(signature) = functions.signature(&r.name) else {
+            return Err(Status::not_found(format!(
+                "this provider has no function {:?}",
+                r.name
+            )));
+        };
+        let failed = |e: FunctionError| {
+            Ok(Response::new(pb::call_function::Response {
+                result: None,
+                error: Some(convert::function_error(e)),
+            }))
+        };
+        let mut arguments = Vec::with_capacity(r.arguments.len());
+        for (i, dv) in r.arguments.iter().enumerate() {
+            let ty = signature
+                .parameters
+                .get(i)
+                .map_or(Type::Dynamic, |p| p.ty.clone());
+            match convert::decode(Some(dv), &ty) {
+                Ok(v) => arguments.push(v),
+                Err(d) => {
+                    return failed(FunctionError::argument(
+                        i,
+                        format!("{}: {}", d.summary, d.detail),
+                    ))
+                }
+            }
+        }
+        let returns = signature.returns.clone();
+        let result = match functions.call(&r.name, &arguments) {
+            Some(Ok(v)) => v,
+            Some(Err(e)) => return failed(e),
+            None => {
+                return Err(Status::not_found(format!(
+                    "this provider has no function {:?}",
+                    r.name
+                )))
+            }
+        };
+        match convert::encode(&result, &returns) {
+            Ok(v) => Ok(Response::new(pb::call_function::Response {
+                result: Some(v),
+                error: None,
+            })),
+            Err(d) => failed(FunctionError::call(format!("{}: {}", d.summary, d.detail))),
+        }
     }
 
     async fn validate_ephemeral_resource_config(

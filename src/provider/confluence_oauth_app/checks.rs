@@ -55,18 +55,8 @@ pub(super) fn check_config(config: &Value, app_url: Option<&AppUrl>, judge: Judg
             ));
         }
     }
-    if let Some(id) = config.get("client_id").as_str() {
-        let shown = quote::text(id);
-        if let Some((at, what)) = quote::first_unsafe_char(id) {
-            d.push(texts::control_character("client_id", &shown, at, &what));
-        } else if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
-            d.push(texts::bad_text(
-                "client_id",
-                &format!("`{shown}` is not an Atlassian client ID"),
-                "Copy the Client ID from the app's Settings page in Atlassian's developer console: 1 to \
-                 256 characters, no spaces.",
-            ));
-        }
+    if let Some(problem) = config.get("client_id").as_str().and_then(check_client_id) {
+        d.push(problem);
     }
     check_secrets(config, &mut d);
     if let (Some(url), Some(app)) = (config.get("callback_url").as_str(), app_url) {
@@ -128,6 +118,24 @@ pub(super) fn secret_drifted(state: &Value, private: &Private) -> bool {
     ) {
         (Some(ours), Some(writers)) => ours != writers,
         _ => false,
+    }
+}
+
+/// An Atlassian client ID: 1 to 256 characters, no spaces or control
+/// characters. Also judges the provider functions' `client_id`.
+pub(crate) fn check_client_id(id: &str) -> Option<Diagnostic> {
+    let shown = quote::text(id);
+    if let Some((at, what)) = quote::first_unsafe_char(id) {
+        Some(texts::control_character("client_id", &shown, at, &what))
+    } else if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
+        Some(texts::bad_text(
+            "client_id",
+            &format!("`{shown}` is not an Atlassian client ID"),
+            "Copy the Client ID from the app's Settings page in Atlassian's developer console: 1 to \
+             256 characters, no spaces.",
+        ))
+    } else {
+        None
     }
 }
 

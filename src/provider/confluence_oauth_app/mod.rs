@@ -26,6 +26,7 @@ use super::{texts, Shared};
 mod checks;
 mod schema;
 
+pub(crate) use checks::check_client_id;
 use checks::{check_config, check_secret_plan, Judge};
 pub(crate) use schema::schema;
 
