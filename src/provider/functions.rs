@@ -176,6 +176,19 @@ mod tests {
     }
 
     #[test]
+    fn every_function_and_parameter_is_described() {
+        let functions: [&dyn Function; 2] = [&ConfluenceCallbackUrl, &ConfluenceAuthorizationUrl];
+        for f in functions {
+            let s = f.signature();
+            assert!(!s.summary.trim().is_empty(), "{}", f.name());
+            assert!(!s.description.trim().is_empty(), "{}", f.name());
+            for p in &s.parameters {
+                assert!(!p.description.trim().is_empty(), "{}: {}", f.name(), p.name);
+            }
+        }
+    }
+
+    #[test]
     fn the_callback_url_of_an_origin() {
         assert_eq!(
             callback("https://app.writer.com"),
