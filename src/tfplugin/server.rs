@@ -18,7 +18,7 @@ use tonic::{Request, Response, Status};
 
 use super::convert;
 use super::diag::{Diagnostic, Diagnostics};
-use super::function::{FunctionError, Functions};
+use super::function::Functions;
 use super::interface::{
     ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, PlanRequest, ReadRequest, Resource,
 };
@@ -152,14 +152,6 @@ async fn guarded<T>(
     })
 }
 
-/// Every function's signature, for GetProviderSchema and GetFunctions alike.
-fn function_signatures(functions: &Functions) -> HashMap<String, pb::Function> {
-    functions
-        .signatures()
-        .map(|(name, s)| (name.to_string(), convert::function(s)))
-        .collect()
-}
-
 /// Diagnostics only: what a response carries when the call could not proceed.
 fn only(d: Diagnostic) -> Vec<pb::Diagnostic> {
     convert::diagnostics(d.into())
@@ -202,11 +194,7 @@ impl pb::provider_server::Provider for ProviderService {
                     type_name: t.clone(),
                 })
                 .collect(),
-            functions: i
-                .functions
-                .signatures()
-                .map(|(name, _)| pb::get_metadata::FunctionMetadata { name: name.into() })
-                .collect(),
+            functions: i.functions.metadata(),
             ephemeral_resources: Vec::new(),
         }))
     }
@@ -231,7 +219,7 @@ impl pb::provider_server::Provider for ProviderService {
             diagnostics: Vec::new(),
             provider_meta: None,
             server_capabilities: Some(capabilities()),
-            functions: function_signatures(&i.functions),
+            functions: i.functions.described(),
             ephemeral_resource_schemas: HashMap::new(),
         }))
     }
@@ -657,7 +645,7 @@ impl pb::provider_server::Provider for ProviderService {
         _request: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
         Ok(Response::new(pb::get_functions::Response {
-            functions: function_signatures(&self.inner.functions),
+            functions: self.inner.functions.described(),
             diagnostics: Vec::new(),
         }))
     }
@@ -666,54 +654,10 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         request: Request<pb::call_function::Request>,
     ) -> Result<Response<pb::call_function::Response>, Status> {
-        let r = request.into_inner();
-        let functions = &self.inner.functions;
-        let Some(signature) = functions.signature(&r.name) else {
-            return Err(Status::not_found(format!(
-                "this provider has no function {:?}",
-                r.name
-            )));
-        };
-        let failed = |e: FunctionError| {
-            Ok(Response::new(pb::call_function::Response {
-                result: None,
-                error: Some(convert::function_error(e)),
-            }))
-        };
-        let mut arguments = Vec::with_capacity(r.arguments.len());
-        for (i, dv) in r.arguments.iter().enumerate() {
-            let ty = signature
-                .parameters
-                .get(i)
-                .map_or(Type::Dynamic, |p| p.ty.clone());
-            match convert::decode(Some(dv), &ty) {
-                Ok(v) => arguments.push(v),
-                Err(d) => {
-                    return failed(FunctionError::argument(
-                        i,
-                        format!("{}: {}", d.summary, d.detail),
-                    ))
-                }
-            }
-        }
-        let returns = signature.returns.clone();
-        let result = match functions.call(&r.name, &arguments) {
-            Some(Ok(v)) => v,
-            Some(Err(e)) => return failed(e),
-            None => {
-                return Err(Status::not_found(format!(
-                    "this provider has no function {:?}",
-                    r.name
-                )))
-            }
-        };
-        match convert::encode(&result, &returns) {
-            Ok(v) => Ok(Response::new(pb::call_function::Response {
-                result: Some(v),
-                error: None,
-            })),
-            Err(d) => failed(FunctionError::call(format!("{}: {}", d.summary, d.detail))),
-        }
+        self.inner
+            .functions
+            .answer(request.into_inner())
+            .map(Response::new)
     }
 
     async fn validate_ephemeral_resource_config(
