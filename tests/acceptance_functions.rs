@@ -5,7 +5,8 @@
 
 mod support;
 
-use support::{header, EmulatorProcess, Workdir};
+use support::emulator::EmulatorProcess;
+use support::terraform::{header, Run, Workdir};
 
 const CALLBACK: &str = "https://app.writer.com/connector/confluence";
 
@@ -15,12 +16,12 @@ fn console_workdir() -> Workdir {
 }
 
 /// One expression in `terraform console`: its printed value, or a failure.
-fn eval(w: &Workdir, expression: &str) -> support::Run {
+fn eval(w: &Workdir, expression: &str) -> Run {
     w.console(&format!("{expression}\n"))
 }
 
 /// The output with Terraform's line wrapping undone.
-fn unwrapped(run: &support::Run) -> String {
+fn unwrapped(run: &Run) -> String {
     run.all().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

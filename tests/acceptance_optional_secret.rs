@@ -8,10 +8,10 @@
 mod support;
 
 use serde_json::json;
-use support::{header, EmulatorProcess, Workdir};
+use support::emulator::EmulatorProcess;
+use support::terraform::{header, Workdir};
+use support::{READ_ONLY as READ_ONLY_KEY, SECRET};
 
-const SECRET: &str = "fake-secret-0001";
-const READ_ONLY_KEY: &str = "test-read-only-key-not-real-0000";
 const REQUIRED: &str = r#"["search:confluence", "read:space:confluence", "read:page:confluence"]"#;
 
 /// An ephemeral secret that may be left unset: a CI drift job sets none.

@@ -8,6 +8,8 @@
 //! The Writer here is a scripted server of the test's own, in process, so
 //! that each case is exactly the failure it names.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,11 +19,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::json;
+use support::provider::configured;
 use terraform_provider_writer::provider::WriterProvider;
 use terraform_provider_writer::tfplugin::diag::Diagnostics;
 use terraform_provider_writer::tfplugin::value::Value;
 use terraform_provider_writer::tfplugin::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, Provider,
+    ApplyRequest, ApplyResponse, CancellationToken, Provider,
 };
 use tokio::sync::Notify;
 
@@ -176,26 +179,22 @@ fn script(on_create: OnCreate) -> Script {
     }
 }
 
-async fn configured(base_url: &str) -> WriterProvider {
-    let provider = WriterProvider::new();
-    let config = Value::object([
-        ("api_key", Value::string("test-admin-key-not-real-0000")),
-        ("base_url", Value::string(base_url)),
-        ("max_retries", Value::number(1i64)),
-        ("request_timeout", Value::string("10s")),
-        ("retry_timeout", Value::string("20s")),
-    ]);
-    let d = provider
-        .configure(ConfigureRequest {
-            config,
-            terraform_version: "1.11.4".into(),
-        })
-        .await;
-    assert!(!d.has_errors(), "{d:?}");
-    provider
+/// The provider against the scripted Writer: one retry, short timeouts.
+/// `stop` stands for the server's: cancelling it is what StopProvider does.
+async fn provider(base_url: &str, stop: &CancellationToken) -> WriterProvider {
+    configured(
+        base_url,
+        &[
+            ("max_retries", Value::number(1i64)),
+            ("request_timeout", Value::string("10s")),
+            ("retry_timeout", Value::string("20s")),
+        ],
+        stop,
+    )
+    .await
 }
 
-fn create_request() -> ApplyRequest {
+fn create_request(stop: &CancellationToken) -> ApplyRequest {
     let scopes = Value::set(SCOPES.map(Value::string));
     let planned = Value::object([
         ("id", Value::Unknown),
@@ -226,14 +225,16 @@ fn create_request() -> ApplyRequest {
         planned_state: planned,
         config,
         planned_private: Vec::new(),
+        cancel: stop.child_token(),
     }
 }
 
 async fn apply_create(script: Arc<Script>) -> ApplyResponse {
     let url = writer(script).await;
-    let provider = configured(&url).await;
+    let stop = CancellationToken::new();
+    let provider = provider(&url, &stop).await;
     let resource = provider.resources().remove(0);
-    resource.create(create_request()).await
+    resource.create(create_request(&stop)).await
 }
 
 fn text(d: &Diagnostics) -> String {
@@ -244,12 +245,14 @@ fn text(d: &Diagnostics) -> String {
 async fn stopping_the_provider_lets_a_create_in_flight_finish() {
     let script = Arc::new(script(OnCreate::StoreSlowly));
     let url = writer(script.clone()).await;
-    let provider = Arc::new(configured(&url).await);
+    let stop = CancellationToken::new();
+    let provider = provider(&url, &stop).await;
     let resource = provider.resources().remove(0);
-    let create = tokio::spawn(async move { resource.create(create_request()).await });
+    let request = create_request(&stop);
+    let create = tokio::spawn(async move { resource.create(request).await });
     // Stop (StopProvider, or the first Ctrl-C) while Writer is working on it.
     script.create_arrived.notified().await;
-    provider.stop();
+    stop.cancel();
     let out = tokio::time::timeout(Duration::from_secs(30), create)
         .await
         .expect("the create returns")
@@ -268,12 +271,13 @@ async fn stopping_the_provider_lets_a_create_in_flight_finish() {
 async fn a_stopped_provider_sends_no_new_create() {
     let script = Arc::new(script(OnCreate::StoreSlowly));
     let url = writer(script.clone()).await;
-    let provider = configured(&url).await;
-    provider.stop();
+    let stop = CancellationToken::new();
+    let provider = provider(&url, &stop).await;
+    stop.cancel();
     let out = provider
         .resources()
         .remove(0)
-        .create(create_request())
+        .create(create_request(&stop))
         .await;
     assert!(out.diagnostics.has_errors());
     assert_eq!(*script.creates.lock().unwrap(), 0, "nothing was sent");

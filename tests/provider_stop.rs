@@ -1,13 +1,17 @@
-//! Terraform's StopProvider (and SIGINT/SIGTERM, which call the same
-//! `stop`) must cancel calls in flight: a read stuck on a Writer that never
-//! answers returns an error as soon as the provider is stopped, instead of
-//! waiting out its request timeout and retries.
+//! Terraform's StopProvider (and SIGINT/SIGTERM, which do the same) must
+//! cancel calls in flight: a read stuck on a Writer that never answers
+//! returns an error as soon as the provider is stopped, instead of waiting
+//! out its request timeout and retries. The server stops calls by cancelling
+//! the token every call's handle is a child of (`stop` here); that it does so
+//! on StopProvider is tested in `tfplugin`'s server tests.
+
+mod support;
 
 use std::time::Duration;
 
-use terraform_provider_writer::provider::WriterProvider;
+use support::provider::configured;
 use terraform_provider_writer::tfplugin::value::Value;
-use terraform_provider_writer::tfplugin::{ConfigureRequest, Provider, ReadRequest};
+use terraform_provider_writer::tfplugin::{CancellationToken, Provider, ReadRequest};
 
 #[tokio::test]
 async fn stop_cancels_a_read_in_flight() {
@@ -23,37 +27,35 @@ async fn stop_cancels_a_read_in_flight() {
         }
     });
 
-    let provider = WriterProvider::new();
-    let config = Value::object([
-        ("api_key", Value::string("test-admin-key-not-real")),
-        ("base_url", Value::string(base_url)),
-        ("app_url", Value::Null),
-        ("max_retries", Value::Null),
-        // Long enough that only cancellation can end the read in time.
-        ("request_timeout", Value::string("10m")),
-        ("retry_timeout", Value::string("10m")),
-    ]);
-    let d = provider
-        .configure(ConfigureRequest {
-            config,
-            terraform_version: "1.11.4".into(),
-        })
-        .await;
-    assert!(!d.has_errors(), "{d:?}");
+    let stop = CancellationToken::new();
+    let provider = configured(
+        &base_url,
+        &[
+            ("app_url", Value::Null),
+            ("max_retries", Value::Null),
+            // Long enough that only cancellation can end the read in time.
+            ("request_timeout", Value::string("10m")),
+            ("retry_timeout", Value::string("10m")),
+        ],
+        &stop,
+    )
+    .await;
     let resource = provider.resources().remove(0);
     let state = Value::object([("id", Value::string("app-1"))]);
+    let cancel = stop.child_token();
     let read = tokio::spawn(async move {
         resource
             .read(ReadRequest {
                 current_state: state,
                 private: Vec::new(),
+                cancel,
             })
             .await
     });
 
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(!read.is_finished(), "the read waits on the silent server");
-    provider.stop();
+    stop.cancel();
     // A guard against hanging, not a performance assertion: without
     // cancellation the read would wait ten minutes.
     let out = tokio::time::timeout(Duration::from_secs(30), read)

@@ -68,7 +68,10 @@ impl Provider for OnlyFunctions {
 }
 
 fn service() -> ProviderService {
-    ProviderService::for_tests(Arc::new(OnlyFunctions))
+    ProviderService::for_tests(
+        Arc::new(OnlyFunctions),
+        tokio_util::sync::CancellationToken::new(),
+    )
 }
 
 fn msgpack(v: &Value, ty: &Type) -> pb::DynamicValue {
