@@ -1,18 +1,18 @@
-//! The provider functions through the real `terraform console` (Terraform
-//! 1.11) and the real provider binary, unconfigured and with no credentials:
-//! good answers, the same consent URL as the resource's, and bad arguments
-//! that fail naming the argument and the fix.
+//! The provider functions through the real `terraform console` (the one on
+//! PATH, 1.11, and 1.15) and the real provider binary, unconfigured and with
+//! no credentials: good answers, the same consent URL as the resource's, and
+//! bad arguments that fail naming the argument and the fix.
 
 mod support;
 
 use support::emulator::EmulatorProcess;
-use support::terraform::{header, Run, Workdir};
+use support::terraform::{header, Run, Terraform, Workdir};
 
 const CALLBACK: &str = "https://app.writer.com/connector/confluence";
 
-fn console_workdir() -> Workdir {
+fn console_workdir(t: Terraform) -> Workdir {
     // No WRITER_API_KEY, no base URL: functions need no configured provider.
-    Workdir::new(&header(""))
+    Workdir::new_with(t, &header(""))
 }
 
 /// One expression in `terraform console`: its printed value, or a failure.
@@ -25,9 +25,8 @@ fn unwrapped(run: &Run) -> String {
     run.all().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[test]
-fn the_callback_url_function_answers_and_fails_clearly() {
-    let w = console_workdir();
+fn the_callback_url_function_answers_and_fails_clearly(t: Terraform) {
+    let w = console_workdir(t);
     let run = eval(
         &w,
         r#"provider::writer::confluence_callback_url("https://app.writer.com")"#,
@@ -70,9 +69,8 @@ fn the_callback_url_function_answers_and_fails_clearly() {
     assert!(run.all().contains("\"app_url\""), "{}", run.all());
 }
 
-#[test]
-fn the_authorization_url_function_answers_and_fails_clearly() {
-    let w = console_workdir();
+fn the_authorization_url_function_answers_and_fails_clearly(t: Terraform) {
+    let w = console_workdir(t);
     let call = |client_id: &str, callback: &str, scopes: &str| {
         format!(
             "provider::writer::confluence_authorization_url(\"{client_id}\", \"{callback}\", {scopes})"
@@ -127,14 +125,13 @@ fn the_authorization_url_function_answers_and_fails_clearly() {
     }
 }
 
-#[test]
-fn the_function_gives_the_resources_authorization_url() {
+fn the_function_gives_the_resources_authorization_url(t: Terraform) {
     let emu = EmulatorProcess::start(&[]);
     let body = format!(
         "{}resource \"writer_confluence_oauth_app\" \"eng\" {{\n  name = \"Functions\"\n  client_id = \"fake-client-id-0001\"\n  client_secret_wo = \"fake-secret-0001\"\n  client_secret_wo_version = 1\n  scopes = [\"search:confluence\", \"read:space:confluence\", \"read:page:confluence\", \"read:blogpost:confluence\"]\n}}\n",
         header("")
     );
-    let mut w = Workdir::uninitialized(&body);
+    let mut w = Workdir::uninitialized_with(t, &body);
     w.use_emulator(&emu);
     w.terraform(&["init", "-input=false", "-no-color"]).ok();
     w.apply();
@@ -145,3 +142,29 @@ fn the_function_gives_the_resources_authorization_url() {
         .ok();
     assert_eq!(run.stdout.trim(), "true", "{}", run.all());
 }
+
+/// Each scenario, as a test on each Terraform version:
+/// `NAME::terraform_on_path` and `NAME::terraform_1_15`.
+macro_rules! on_every_terraform {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn terraform_on_path() {
+                super::$name(Terraform::OnPath)
+            }
+
+            #[test]
+            fn terraform_1_15() {
+                super::$name(Terraform::V1_15)
+            }
+        }
+    )*};
+}
+
+on_every_terraform!(
+    the_callback_url_function_answers_and_fails_clearly,
+    the_authorization_url_function_answers_and_fails_clearly,
+    the_function_gives_the_resources_authorization_url,
+);

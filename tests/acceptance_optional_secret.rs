@@ -3,13 +3,14 @@
 //! managed with no secret and Writer's is left alone; creating without one,
 //! or a new version without one, fails at plan; an unchanged version with an
 //! unset ephemeral secret plans cleanly, which is what lets a CI drift job
-//! run with a read-only Writer key and no Atlassian secret.
+//! run with a read-only Writer key and no Atlassian secret. Every scenario
+//! runs on the `terraform` on PATH (1.11) and on Terraform 1.15.
 
 mod support;
 
 use serde_json::json;
 use support::emulator::EmulatorProcess;
-use support::terraform::{header, Workdir};
+use support::terraform::{header, Terraform, Workdir};
 use support::{READ_ONLY as READ_ONLY_KEY, SECRET};
 
 const REQUIRED: &str = r#"["search:confluence", "read:space:confluence", "read:page:confluence"]"#;
@@ -30,8 +31,8 @@ fn wo_var(version: u32) -> String {
     )
 }
 
-fn workdir(emulator: &EmulatorProcess, main_tf: &str) -> Workdir {
-    let mut w = Workdir::uninitialized(main_tf);
+fn workdir(terraform: Terraform, emulator: &EmulatorProcess, main_tf: &str) -> Workdir {
+    let mut w = Workdir::uninitialized_with(terraform, main_tf);
     w.use_emulator(emulator);
     w.terraform(&["init", "-input=false", "-no-color"]).ok();
     w
@@ -78,15 +79,14 @@ fn find<'a>(diags: &'a [serde_json::Value], summary: &str) -> &'a serde_json::Va
         .unwrap_or_else(|| panic!("no diagnostic {summary:?} in {diags:#?}"))
 }
 
-#[test]
-fn an_imported_app_is_managed_without_a_secret_and_writers_is_left_alone() {
+fn an_imported_app_is_managed_without_a_secret_and_writers_is_left_alone(t: Terraform) {
     let emu = EmulatorProcess::start(&[]);
     let id = create_by_hand(&emu, "Made by hand");
     let set_at = emu.get_app(&id)["client_secret_updated_at"].clone();
 
     let import =
         format!("\nimport {{\n  to = writer_confluence_oauth_app.eng\n  id = \"{id}\"\n}}\n");
-    let w = workdir(&emu, &(app("Made by hand", "") + &import));
+    let w = workdir(t, &emu, &(app("Made by hand", "") + &import));
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2, "{plan}");
     assert!(
@@ -138,10 +138,9 @@ fn an_imported_app_is_managed_without_a_secret_and_writers_is_left_alone() {
     assert_eq!(w.plan_exit_code().0, 0);
 }
 
-#[test]
-fn creating_without_a_secret_fails_at_plan_with_the_fix() {
+fn creating_without_a_secret_fails_at_plan_with_the_fix(t: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(&emu, &app("No secret", ""));
+    let w = workdir(t, &emu, &app("No secret", ""));
     // Validation alone cannot know whether the app exists: it passes.
     w.terraform(&["validate", "-no-color"]).ok();
     let (code, diags, all) = plan_json(&w);
@@ -154,10 +153,10 @@ fn creating_without_a_secret_fails_at_plan_with_the_fix() {
     assert!(emu.all_apps().is_empty(), "nothing was created");
 }
 
-#[test]
-fn a_new_version_needs_the_secret_an_unchanged_one_does_not() {
+fn a_new_version_needs_the_secret_an_unchanged_one_does_not(t: Terraform) {
     let emu = EmulatorProcess::start(&[]);
     let w = workdir(
+        t,
         &emu,
         &(OPTIONAL_SECRET.to_string() + &app("Versions", &wo_var(1))),
     );
@@ -196,11 +195,10 @@ fn a_new_version_needs_the_secret_an_unchanged_one_does_not() {
     );
 }
 
-#[test]
-fn a_drift_job_with_a_read_only_key_and_no_secret() {
+fn a_drift_job_with_a_read_only_key_and_no_secret(t: Terraform) {
     let emu = EmulatorProcess::start(&["--read-only-key", READ_ONLY_KEY]);
     let main_tf = OPTIONAL_SECRET.to_string() + &app("Drift job", &wo_var(1));
-    let mut w = workdir(&emu, &main_tf);
+    let mut w = workdir(t, &emu, &main_tf);
     apply_with_secret(&w);
     let id = w.terraform(&["output", "-raw", "id"]).ok().stdout;
     let path = format!("/v1/oauth-apps/{}", id.trim());
@@ -253,3 +251,30 @@ fn a_drift_job_with_a_read_only_key_and_no_secret() {
     w.set_env("WRITER_API_KEY", READ_ONLY_KEY);
     assert_eq!(w.plan_exit_code().0, 0);
 }
+
+/// Each scenario, as a test on each Terraform version:
+/// `NAME::terraform_on_path` and `NAME::terraform_1_15`.
+macro_rules! on_every_terraform {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn terraform_on_path() {
+                super::$name(Terraform::OnPath)
+            }
+
+            #[test]
+            fn terraform_1_15() {
+                super::$name(Terraform::V1_15)
+            }
+        }
+    )*};
+}
+
+on_every_terraform!(
+    an_imported_app_is_managed_without_a_secret_and_writers_is_left_alone,
+    creating_without_a_secret_fails_at_plan_with_the_fix,
+    a_new_version_needs_the_secret_an_unchanged_one_does_not,
+    a_drift_job_with_a_read_only_key_and_no_secret,
+);
