@@ -6,11 +6,12 @@
 
 use url::Url;
 
-use crate::domain::{self, AppUrl, Finding, Severity};
+use crate::domain::{AppUrl, Finding, Severity};
 use crate::tfplugin::function::{Function, FunctionError, Parameter, Signature};
 use crate::tfplugin::value::{Type, Value};
 
-use super::confluence_oauth_app::check_client_id;
+use super::connectors::CONFLUENCE;
+use super::oauth_app::client_id_problem;
 use super::texts;
 
 /// `provider::writer::confluence_callback_url(app_url)`.
@@ -44,7 +45,7 @@ impl Function for ConfluenceCallbackUrl {
     fn call(&self, arguments: &[Value]) -> Result<Value, FunctionError> {
         let app_url = string(arguments, 0)?;
         let app = AppUrl::parse(app_url).map_err(|f| argument(0, f))?;
-        Ok(Value::String(app.expected_callback_url()))
+        Ok(Value::String(app.callback_url(&CONFLUENCE.callback)))
     }
 }
 
@@ -104,18 +105,18 @@ impl Function for ConfluenceAuthorizationUrl {
                     .ok_or_else(|| FunctionError::argument(2, texts::function_null_scope()))?,
             );
         }
-        if let Some(problem) = check_client_id(client_id) {
+        if let Some(problem) = client_id_problem(&CONFLUENCE, client_id) {
             return Err(FunctionError::argument(
                 0,
                 texts::function_diagnostic(problem),
             ));
         }
         check_callback_url(callback_url)?;
-        if let Some(f) = errors(domain::check_scopes(&names)) {
+        if let Some(f) = errors((CONFLUENCE.check_scopes)(&names)) {
             return Err(argument(2, f));
         }
         names.sort_unstable();
-        domain::authorization_url(client_id, &names, callback_url)
+        (CONFLUENCE.authorization_url)(client_id, &names, callback_url)
             .map(Value::String)
             .map_err(|f| FunctionError::call(texts::function_finding(f)))
     }
@@ -130,7 +131,7 @@ fn check_callback_url(callback_url: &str) -> Result<(), FunctionError> {
         .origin()
         .ascii_serialization();
     let app = AppUrl::parse(&origin).map_err(|f| argument(1, f))?;
-    match errors(domain::check_callback_url(callback_url, &app)) {
+    match errors(CONFLUENCE.callback.check(callback_url, &app)) {
         Some(f) => Err(argument(1, f)),
         None => Ok(()),
     }
@@ -230,7 +231,7 @@ mod tests {
                 "read:space:confluence",
             ],
         );
-        let expected = domain::authorization_url(
+        let expected = (CONFLUENCE.authorization_url)(
             "fake-client-id-0001",
             &REQUIRED,
             "https://app.writer.com/connector/confluence",

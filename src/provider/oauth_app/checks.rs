@@ -1,14 +1,18 @@
 //! The configuration's own rules, judged on known values only: at
 //! validation, again at plan (values may have become known) and before every
-//! API call. Atlassian-side rules come from `domain`; the words from `texts`.
+//! API call. The product's rules (callback URL, scopes) come from the
+//! connector; the words from `texts`.
 
-use crate::domain::{self, quote, AppUrl};
+use crate::domain::{quote, AppUrl};
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::path::AttributePath;
 use crate::tfplugin::value::Value;
 
-use super::super::state::Private;
-use super::super::texts;
+use super::super::texts::finding;
+use super::connector::Connector;
+use super::model::{App, APP};
+use super::private::Private;
+use super::texts;
 
 /// Atlassian client secrets are far longer (64 characters); anything under
 /// this is a copying mistake, and Writer's hint (the last four characters)
@@ -27,48 +31,30 @@ pub(super) enum Judge {
 
 /// The configuration's own rules, judged on known values only. Run at
 /// validation, again at plan (values now known) and before each API call.
-pub(super) fn check_config(config: &Value, app_url: Option<&AppUrl>, judge: Judge) -> Diagnostics {
+pub(super) fn check_config(
+    c: &Connector,
+    config: &App<Value>,
+    app_url: Option<&AppUrl>,
+    judge: Judge,
+) -> Diagnostics {
     let mut d = Diagnostics::new();
-    if let Some(name) = config.get("name").as_str() {
-        let trimmed = name.trim();
-        if let Some((at, what)) = quote::first_unsafe_char(name) {
-            d.push(texts::control_character(
-                "name",
-                &quote::text(name),
-                at,
-                &what,
-            ));
-        } else if trimmed.is_empty() || trimmed.chars().count() > 128 {
-            d.push(texts::bad_text(
-                "name",
-                &format!(
-                    "the name has {} characters",
-                    quote::count(trimmed.chars().count())
-                ),
-                "Use 1 to 128 characters.",
-            ));
-        } else if trimmed != name {
-            d.push(texts::bad_text(
-                "name",
-                &format!("`{}` has spaces around it", quote::text(name)),
-                &format!("Writer trims names; write `{}`.", quote::text(trimmed)),
-            ));
+    if let Some(name) = config.name.as_str() {
+        check_name(name, &mut d);
+    }
+    if let Some(id) = config.client_id.as_str() {
+        check_client_id(c, id, &mut d);
+    }
+    check_secrets(c, config, &mut d);
+    if let (Some(url), Some(app)) = (config.callback_url.as_str(), app_url) {
+        for f in c.callback.check(url, app) {
+            d.push(finding(f, AttributePath::attribute(APP.callback_url)));
         }
     }
-    if let Some(problem) = config.get("client_id").as_str().and_then(check_client_id) {
-        d.push(problem);
-    }
-    check_secrets(config, &mut d);
-    if let (Some(url), Some(app)) = (config.get("callback_url").as_str(), app_url) {
-        for f in domain::check_callback_url(url, app) {
-            d.push(texts::finding(f, AttributePath::attribute("callback_url")));
-        }
-    }
-    let scopes = config.get("scopes");
+    let scopes = &config.scopes;
     if !scopes.is_null() && scopes.is_wholly_known() {
         let names: Vec<&str> = scopes.elements().iter().filter_map(Value::as_str).collect();
-        for f in domain::check_scopes(&names) {
-            d.push(texts::finding(f, AttributePath::attribute("scopes")));
+        for f in (c.check_scopes)(&names) {
+            d.push(finding(f, AttributePath::attribute(APP.scopes)));
         }
     }
     if judge == Judge::ErrorsOnly {
@@ -77,33 +63,90 @@ pub(super) fn check_config(config: &Value, app_url: Option<&AppUrl>, judge: Judg
     d
 }
 
+fn check_name(name: &str, d: &mut Diagnostics) {
+    let trimmed = name.trim();
+    if let Some((at, what)) = quote::first_unsafe_char(name) {
+        d.push(texts::control_character(
+            APP.name,
+            &quote::text(name),
+            at,
+            &what,
+        ));
+    } else if trimmed.is_empty() || trimmed.chars().count() > 128 {
+        d.push(texts::bad_text(
+            APP.name,
+            &format!(
+                "the name has {} characters",
+                quote::count(trimmed.chars().count())
+            ),
+            "Use 1 to 128 characters.",
+        ));
+    } else if trimmed != name {
+        d.push(texts::bad_text(
+            APP.name,
+            &format!("`{}` has spaces around it", quote::text(name)),
+            &format!("Writer trims names; write `{}`.", quote::text(trimmed)),
+        ));
+    }
+}
+
+fn check_client_id(c: &Connector, id: &str, d: &mut Diagnostics) {
+    if let Some(problem) = client_id_problem(c, id) {
+        d.push(problem);
+    }
+}
+
+/// A client ID: 1 to 256 characters, no spaces or control characters. Also
+/// judges the provider functions' `client_id`.
+pub(crate) fn client_id_problem(c: &Connector, id: &str) -> Option<Diagnostic> {
+    let shown = quote::text(id);
+    if let Some((at, what)) = quote::first_unsafe_char(id) {
+        Some(texts::control_character(APP.client_id, &shown, at, &what))
+    } else if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
+        Some(texts::bad_text(
+            APP.client_id,
+            &format!("`{shown}` is not {}", c.words.client_id_kind),
+            c.words.client_id_fix,
+        ))
+    } else {
+        None
+    }
+}
+
 /// Whether this plan needs a secret that the configuration lacks: creating
-/// needs one; a new or changed `client_secret_wo_version` needs
-/// `client_secret_wo`. An app that exists needs neither, and an unchanged
-/// version with a null write-only value (an ephemeral variable left unset,
-/// as in a CI drift job) sends nothing. The one version change that is not
-/// the user's is secret drift (`read` cleared the version because the secret
-/// was set in Writer outside Terraform): without the secret that is a
+/// (`prior` is `None`) needs one; a new or changed `client_secret_wo_version`
+/// needs `client_secret_wo`. An app that exists needs neither, and an
+/// unchanged version with a null write-only value (an ephemeral variable left
+/// unset, as in a CI drift job) sends nothing. The one version change that is
+/// not the user's is secret drift (`read` cleared the version because the
+/// secret was set in Writer outside Terraform): without the secret that is a
 /// warning, so a drift job still shows it; the apply then refuses.
-pub(super) fn check_secret_plan(prior: &Value, config: &Value, private: &Private) -> Diagnostics {
+pub(super) fn check_secret_plan(
+    c: &Connector,
+    prior: Option<&App<Value>>,
+    config: &App<Value>,
+    private: &Private,
+) -> Diagnostics {
     let mut d = Diagnostics::new();
-    let secret = config.get("client_secret");
-    let wo = config.get("client_secret_wo");
-    let version = config.get("client_secret_wo_version");
+    let secret = &config.client_secret;
+    let wo = &config.client_secret_wo;
+    let version = &config.client_secret_wo_version;
     if [secret, wo, version].iter().any(|v| !v.is_wholly_known()) {
         return d; // judged when known, again before the API call
     }
-    let creating = prior.is_null();
-    if creating && secret.is_null() && wo.is_null() {
-        d.push(texts::set_one_secret());
+    let Some(prior) = prior else {
+        if secret.is_null() && wo.is_null() {
+            d.push(texts::set_one_secret(c));
+        } else if !version.is_null() && wo.is_null() {
+            d.push(texts::version_without_secret(true));
+        }
         return d;
-    }
-    let new_version = !version.is_null() && prior.get("client_secret_wo_version") != version;
-    if new_version && wo.is_null() {
-        if !creating && secret_drifted(prior, private) {
+    };
+    if !version.is_null() && prior.client_secret_wo_version != *version && wo.is_null() {
+        if secret_drifted(prior, private) {
             d.push(texts::secret_drift_without_secret());
         } else {
-            d.push(texts::version_without_secret(creating));
+            d.push(texts::version_without_secret(false));
         }
     }
     d
@@ -111,38 +154,20 @@ pub(super) fn check_secret_plan(prior: &Value, config: &Value, private: &Private
 
 /// Writer's secret is not the one this provider last set: the time Writer
 /// says it was set differs from the one remembered at our last write.
-pub(super) fn secret_drifted(state: &Value, private: &Private) -> bool {
+fn secret_drifted(state: &App<Value>, private: &Private) -> bool {
     match (
         private.secret_updated_at.as_deref(),
-        state.get("client_secret_updated_at").as_str(),
+        state.client_secret_updated_at.as_str(),
     ) {
         (Some(ours), Some(writers)) => ours != writers,
         _ => false,
     }
 }
 
-/// An Atlassian client ID: 1 to 256 characters, no spaces or control
-/// characters. Also judges the provider functions' `client_id`.
-pub(crate) fn check_client_id(id: &str) -> Option<Diagnostic> {
-    let shown = quote::text(id);
-    if let Some((at, what)) = quote::first_unsafe_char(id) {
-        Some(texts::control_character("client_id", &shown, at, &what))
-    } else if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
-        Some(texts::bad_text(
-            "client_id",
-            &format!("`{shown}` is not an Atlassian client ID"),
-            "Copy the Client ID from the app's Settings page in Atlassian's developer console: 1 to \
-             256 characters, no spaces.",
-        ))
-    } else {
-        None
-    }
-}
-
-fn check_secrets(config: &Value, d: &mut Diagnostics) {
-    let secret = config.get("client_secret");
-    let wo = config.get("client_secret_wo");
-    let version = config.get("client_secret_wo_version");
+fn check_secrets(c: &Connector, config: &App<Value>, d: &mut Diagnostics) {
+    let secret = &config.client_secret;
+    let wo = &config.client_secret_wo;
+    let version = &config.client_secret_wo_version;
     // Neither form is fine here: an app that exists can be managed without
     // its secret. Whether this plan needs one is judged by `check_secret_plan`.
     if !secret.is_null() && !wo.is_null() {
@@ -156,32 +181,38 @@ fn check_secrets(config: &Value, d: &mut Diagnostics) {
             d.push(texts::bad_version(&n.to_string()));
         }
     }
-    for (attribute, value) in [("client_secret", secret), ("client_secret_wo", wo)] {
+    for (attribute, value) in [(APP.client_secret, secret), (APP.client_secret_wo, wo)] {
         if let Some(s) = value.as_str() {
-            // The secret itself, or its length, never appears in a message.
-            let chars = s.chars().count();
-            if chars < MIN_SECRET_CHARS {
-                d.push(texts::short_secret(attribute, MIN_SECRET_CHARS));
-            } else if chars > MAX_SECRET_CHARS {
-                d.push(texts::bad_text(
-                    attribute,
-                    &format!("the secret has more than {MAX_SECRET_CHARS} characters, Writer's limit"),
-                    "Copy the Secret from the app's Settings page in Atlassian's developer console.",
-                ));
-            } else if s.trim() != s {
-                d.push(texts::bad_text(
-                    attribute,
-                    "the secret has spaces or a line break at its start or end",
-                    "That usually comes from copying; remove them (trimspace() in HCL).",
-                ));
-            }
+            check_secret_text(c, attribute, s, d);
         }
+    }
+}
+
+/// The secret itself, or its length, never appears in a message.
+fn check_secret_text(c: &Connector, attribute: &str, s: &str, d: &mut Diagnostics) {
+    let chars = s.chars().count();
+    if chars < MIN_SECRET_CHARS {
+        d.push(texts::short_secret(c, attribute, MIN_SECRET_CHARS));
+    } else if chars > MAX_SECRET_CHARS {
+        d.push(texts::bad_text(
+            attribute,
+            &format!("the secret has more than {MAX_SECRET_CHARS} characters, Writer's limit"),
+            c.words.secret_fix,
+        ));
+    } else if s.trim() != s {
+        d.push(texts::bad_text(
+            attribute,
+            "the secret has spaces or a line break at its start or end",
+            "That usually comes from copying; remove them (trimspace() in HCL).",
+        ));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain;
+    use crate::provider::connectors;
     use crate::tfplugin::value::Number;
 
     const SECRET: &str = "fake-secret-0001";
@@ -206,9 +237,15 @@ mod tests {
     }
 
     fn check(changes: &[(&str, Value)]) -> Vec<Diagnostic> {
-        check_config(&config(changes), Some(&AppUrl::default()), Judge::All)
-            .into_iter()
-            .collect()
+        let config = App::from_value(&config(changes));
+        check_config(
+            connectors::ALL[0],
+            &config,
+            Some(&AppUrl::default()),
+            Judge::All,
+        )
+        .into_iter()
+        .collect()
     }
 
     fn at(d: &Diagnostic) -> String {
@@ -349,24 +386,25 @@ mod tests {
 
     /// A state with the secret in write-only form at `version` (null: no
     /// secret managed), set in Writer at `updated_at`.
-    fn state(version: Option<i64>, updated_at: &str) -> Value {
-        Value::object([
-            ("id", Value::string("fake-app-id")),
-            ("client_secret", Value::Null),
-            (
-                "client_secret_wo_version",
-                version.map_or(Value::Null, Value::number),
-            ),
-            ("client_secret_updated_at", Value::string(updated_at)),
-        ])
+    fn state(version: Option<i64>, updated_at: &str) -> App<Value> {
+        let mut s = App::filled(Value::Null);
+        s.id = Value::string("fake-app-id");
+        s.client_secret_wo_version = version.map_or(Value::Null, Value::number);
+        s.client_secret_updated_at = Value::string(updated_at);
+        s
     }
 
-    fn plan_check(prior: &Value, changes: &[(&str, Value)], ours: Option<&str>) -> Vec<Diagnostic> {
+    fn plan_check(
+        prior: Option<&App<Value>>,
+        changes: &[(&str, Value)],
+        ours: Option<&str>,
+    ) -> Vec<Diagnostic> {
         let private = Private {
             secret_updated_at: ours.map(String::from),
             etag: None,
         };
-        check_secret_plan(prior, &config(changes), &private)
+        let config = App::from_value(&config(changes));
+        check_secret_plan(connectors::ALL[0], prior, &config, &private)
             .into_iter()
             .collect()
     }
@@ -386,19 +424,19 @@ mod tests {
         assert_eq!(check(&no_secret()), Vec::<Diagnostic>::new());
         let imported = state(None, T1);
         assert_eq!(
-            plan_check(&imported, &no_secret(), Some(T1)),
+            plan_check(Some(&imported), &no_secret(), Some(T1)),
             Vec::<Diagnostic>::new()
         );
         // Even when Writer's secret changed since: none is managed, nothing to restore.
         assert_eq!(
-            plan_check(&imported, &no_secret(), Some(T2)),
+            plan_check(Some(&imported), &no_secret(), Some(T2)),
             Vec::<Diagnostic>::new()
         );
     }
 
     #[test]
     fn creating_without_a_secret_fails_at_the_attribute_with_the_fix() {
-        let diags = plan_check(&Value::Null, &no_secret(), None);
+        let diags = plan_check(None, &no_secret(), None);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(diags[0].is_error());
         assert_eq!(at(&diags[0]), "client_secret_wo");
@@ -410,14 +448,8 @@ mod tests {
             ("client_secret_wo", Value::Null),
             ("client_secret_wo_version", Value::Null),
         ];
-        assert_eq!(
-            plan_check(&Value::Null, &stored, None),
-            Vec::<Diagnostic>::new()
-        );
-        assert_eq!(
-            plan_check(&Value::Null, &[], None),
-            Vec::<Diagnostic>::new()
-        );
+        assert_eq!(plan_check(None, &stored, None), Vec::<Diagnostic>::new());
+        assert_eq!(plan_check(None, &[], None), Vec::<Diagnostic>::new());
     }
 
     #[test]
@@ -425,26 +457,21 @@ mod tests {
         let unset = [("client_secret_wo", Value::Null)];
         // Unchanged version, secret left unset: the CI drift job.
         assert_eq!(
-            plan_check(&state(Some(1), T1), &unset, Some(T1)),
+            plan_check(Some(&state(Some(1), T1)), &unset, Some(T1)),
             Vec::<Diagnostic>::new()
         );
         // Bumped, or newly set on an imported app, or set at create.
-        for (prior, creating) in [
-            (state(Some(1), T1), false),
-            (state(None, T1), false),
-            (Value::Null, true),
+        let bumped = [
+            ("client_secret_wo", Value::Null),
+            ("client_secret_wo_version", Value::number(2)),
+            ("client_secret", Value::string(SECRET)),
+        ];
+        for (prior, changes) in [
+            (Some(state(Some(1), T1)), &bumped[..2]),
+            (Some(state(None, T1)), &bumped[..2]),
+            (None, &bumped[..]),
         ] {
-            let changes = [
-                ("client_secret_wo", Value::Null),
-                ("client_secret_wo_version", Value::number(2)),
-                ("client_secret", Value::string(SECRET)),
-            ];
-            let changes = if creating {
-                &changes[..]
-            } else {
-                &changes[..2]
-            };
-            let diags = plan_check(&prior, changes, Some(T1));
+            let diags = plan_check(prior.as_ref(), changes, Some(T1));
             assert_eq!(diags.len(), 1, "{prior:?}: {diags:?}");
             assert!(diags[0].is_error());
             assert_eq!(at(&diags[0]), "client_secret_wo_version");
@@ -453,7 +480,7 @@ mod tests {
         // With the secret, a bump is a rotation.
         assert_eq!(
             plan_check(
-                &state(Some(1), T1),
+                Some(&state(Some(1), T1)),
                 &[("client_secret_wo_version", Value::number(2))],
                 Some(T1)
             ),
@@ -461,7 +488,7 @@ mod tests {
         );
         // Removing the version (stop managing the secret) needs nothing.
         assert_eq!(
-            plan_check(&state(Some(1), T1), &no_secret(), Some(T1)),
+            plan_check(Some(&state(Some(1), T1)), &no_secret(), Some(T1)),
             Vec::<Diagnostic>::new()
         );
     }
@@ -470,7 +497,11 @@ mod tests {
     fn secret_drift_without_the_secret_is_a_warning() {
         // `read` cleared the version: the secret was set in Writer at T2.
         let drifted = state(None, T2);
-        let diags = plan_check(&drifted, &[("client_secret_wo", Value::Null)], Some(T1));
+        let diags = plan_check(
+            Some(&drifted),
+            &[("client_secret_wo", Value::Null)],
+            Some(T1),
+        );
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(!diags[0].is_error(), "{diags:?}");
         assert_eq!(at(&diags[0]), "client_secret_wo");
@@ -479,7 +510,7 @@ mod tests {
             .contains("changed in Writer outside Terraform"));
         // With the secret it just plans the update that restores it.
         assert_eq!(
-            plan_check(&drifted, &[], Some(T1)),
+            plan_check(Some(&drifted), &[], Some(T1)),
             Vec::<Diagnostic>::new()
         );
     }
@@ -490,9 +521,6 @@ mod tests {
             ("client_secret_wo", Value::Unknown),
             ("client_secret_wo_version", Value::number(1)),
         ];
-        assert_eq!(
-            plan_check(&Value::Null, &changes, None),
-            Vec::<Diagnostic>::new()
-        );
+        assert_eq!(plan_check(None, &changes, None), Vec::<Diagnostic>::new());
     }
 }
