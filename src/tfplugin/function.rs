@@ -6,20 +6,15 @@
 //! be configured, so a function sees only its arguments: it is pure, and
 //! synchronous, on purpose.
 //!
-//! [`Functions`] is what the server uses: it describes the functions for
-//! GetFunctions, GetProviderSchema and GetMetadata alike, and answers
-//! CallFunction: decodes arguments against the signature, refuses what the
-//! signature rules out (null, unknown, a wrong count) before the function
-//! runs, contains panics, and encodes the result or the error.
+//! [`Functions`] is what the server uses (`server::functions` speaks the
+//! protocol): functions by name, and a call that refuses what the signature
+//! rules out (null, unknown, a wrong count) before the function runs and
+//! contains panics.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use tonic::Status;
-
-use super::convert;
-use super::proto::tfplugin6 as pb;
 use super::value::{Type, Value};
 
 /// One provider function.
@@ -132,63 +127,6 @@ impl Functions {
                 },
             )
         }))
-    }
-}
-
-/// The protocol's side: what the server answers.
-impl Functions {
-    /// Every function's signature, for GetFunctions and GetProviderSchema.
-    pub(crate) fn described(&self) -> HashMap<String, pb::Function> {
-        self.signatures()
-            .map(|(name, s)| (name.to_string(), convert::function(s)))
-            .collect()
-    }
-
-    /// Every function's name, for GetMetadata.
-    pub(crate) fn metadata(&self) -> Vec<pb::get_metadata::FunctionMetadata> {
-        self.signatures()
-            .map(|(name, _)| pb::get_metadata::FunctionMetadata { name: name.into() })
-            .collect()
-    }
-
-    /// CallFunction: a result or a function error; a gRPC error only for a
-    /// function this provider does not have.
-    pub(crate) fn answer(
-        &self,
-        request: pb::call_function::Request,
-    ) -> Result<pb::call_function::Response, Status> {
-        let not_found =
-            || Status::not_found(format!("this provider has no function {:?}", request.name));
-        let signature = self.signature(&request.name).ok_or_else(not_found)?;
-        let failed = |e: FunctionError| pb::call_function::Response {
-            result: None,
-            error: Some(convert::function_error(e)),
-        };
-        let mut arguments = Vec::with_capacity(request.arguments.len());
-        for (i, dv) in request.arguments.iter().enumerate() {
-            let ty = signature
-                .parameters
-                .get(i)
-                .map_or(Type::Dynamic, |p| p.ty.clone());
-            match convert::decode(Some(dv), &ty) {
-                Ok(v) => arguments.push(v),
-                Err(d) => {
-                    let text = format!("{}: {}", d.summary, d.detail);
-                    return Ok(failed(FunctionError::argument(i, text)));
-                }
-            }
-        }
-        let result = match self.call(&request.name, &arguments).ok_or_else(not_found)? {
-            Ok(v) => v,
-            Err(e) => return Ok(failed(e)),
-        };
-        Ok(match convert::encode(&result, &signature.returns) {
-            Ok(v) => pb::call_function::Response {
-                result: Some(v),
-                error: None,
-            },
-            Err(d) => failed(FunctionError::call(format!("{}: {}", d.summary, d.detail))),
-        })
     }
 }
 

@@ -8,6 +8,7 @@
 //! requests that name something the provider does not have.
 
 mod call;
+mod functions;
 mod go_plugin;
 mod rpc;
 

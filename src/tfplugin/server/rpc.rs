@@ -2,6 +2,7 @@
 //! What a method adds is the protocol's rule for that call: which state
 //! Terraform keeps when the call stops, and which invariants apply.
 
+use super::functions::Wire as _;
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
