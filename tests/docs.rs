@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use terraform_provider_writer::provider::WriterProvider;
+use terraform_provider_writer::tfplugin::function::Signature;
 use terraform_provider_writer::tfplugin::schema::{Attribute, Schema};
 use terraform_provider_writer::tfplugin::value::Type;
 use terraform_provider_writer::tfplugin::{IdentitySchema, Provider};
@@ -127,6 +128,46 @@ fn list_resource_pages(p: &WriterProvider, root: &Path) -> Vec<(String, String)>
         .collect()
 }
 
+/// A type as written in Terraform's language (`list(string)`).
+fn hcl_type(t: &Type) -> String {
+    match t {
+        Type::List(e) => format!("list({})", hcl_type(e)),
+        Type::Set(e) => format!("set({})", hcl_type(e)),
+        Type::Map(e) => format!("map({})", hcl_type(e)),
+        other => type_name(other).to_lowercase(),
+    }
+}
+
+/// A function's page: wholly from its signature.
+fn function_page(name: &str, s: &Signature) -> String {
+    let params: Vec<String> = s
+        .parameters
+        .iter()
+        .map(|p| format!("{} {}", p.name, hcl_type(&p.ty)))
+        .collect();
+    let arguments: String = s
+        .parameters
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "{}. `{}` ({}) {}\n",
+                i + 1,
+                p.name,
+                type_name(&p.ty),
+                p.description.trim()
+            )
+        })
+        .collect();
+    format!(
+        "# {name} (Function)\n\n{}\n\n{}\n\n## Signature\n\n```text\nprovider::writer::{name}({}) {}\n```\n\n## Arguments\n\n{arguments}",
+        s.summary.trim(),
+        s.description.trim(),
+        params.join(", "),
+        hcl_type(&s.returns)
+    )
+}
+
 fn generated(root: &Path) -> Vec<(String, String)> {
     let p = WriterProvider::new();
     let template = |name: &str| {
@@ -154,6 +195,12 @@ fn generated(root: &Path) -> Vec<(String, String)> {
         ));
     }
     docs.extend(list_resource_pages(&p, root));
+    for f in p.functions() {
+        docs.push((
+            format!("docs/functions/{}.md", f.name()),
+            function_page(f.name(), &f.signature()),
+        ));
+    }
     docs
 }
 

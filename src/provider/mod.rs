@@ -7,6 +7,7 @@
 mod config;
 mod connectors;
 mod env;
+mod functions;
 mod oauth_app;
 mod shared;
 mod texts;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::tfplugin::diag::Diagnostics;
+use crate::tfplugin::function::Function;
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
 use crate::tfplugin::{ConfigureRequest, DataSource, ListResource, Provider, Resource};
@@ -75,6 +77,13 @@ impl Provider for WriterProvider {
                 Arc::new(oauth_app::OAuthAppList::new(self.shared.clone(), c))
             })
             .collect()
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![
+            Arc::new(functions::ConfluenceCallbackUrl),
+            Arc::new(functions::ConfluenceAuthorizationUrl),
+        ]
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {

@@ -200,6 +200,33 @@ pub(crate) fn api_error(action: &str, error: &client::Error) -> Diagnostic {
     }
 }
 
+/// A provider function's error: one text, which Terraform shows under the
+/// argument's name.
+pub(crate) fn function_finding(f: Finding) -> String {
+    format!("{}. {}", f.summary, f.detail)
+}
+
+pub(crate) fn function_diagnostic(d: Diagnostic) -> String {
+    format!("{}. {}", d.summary, d.detail)
+}
+
+pub(crate) fn function_callback_not_a_url(value: &str) -> String {
+    format!(
+        "`{}` is not a URL. Give the app's callback URL, such as \
+         `https://app.writer.com/connector/confluence`, or build it with \
+         `provider::writer::confluence_callback_url(app_url)`.",
+        quote::url(value)
+    )
+}
+
+pub(crate) fn function_null_scope() -> String {
+    "A scope in the list is null. Give scope names, such as \"search:confluence\".".to_string()
+}
+
+pub(crate) fn function_not_a_string() -> String {
+    "This argument must be a string.".to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! never sees a generated type.
 
 use super::diag::{Diagnostic, Diagnostics, Severity};
+use super::function::{FunctionError, Signature};
 use super::path::{AttributePath, PathStep};
 use super::proto::tfplugin6 as pb;
 use super::schema::{Attribute, Block, NestedAttributes, NestedBlock, Nesting, Schema};
@@ -155,6 +156,42 @@ pub(crate) fn encode(v: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnosti
                 format!("{e}. This is a bug in the provider; please report it."),
             )
         })
+}
+
+/// A function's signature as Terraform reads it (descriptions in Markdown).
+pub(crate) fn function(s: &Signature) -> pb::Function {
+    pb::Function {
+        parameters: s
+            .parameters
+            .iter()
+            .map(|p| pb::function::Parameter {
+                name: p.name.clone(),
+                r#type: p.ty.to_json(),
+                allow_null_value: p.allow_null,
+                allow_unknown_values: false,
+                description: p.description.clone(),
+                description_kind: pb::StringKind::Markdown as i32,
+            })
+            .collect(),
+        variadic_parameter: None,
+        r#return: Some(pb::function::Return {
+            r#type: s.returns.to_json(),
+        }),
+        summary: s.summary.clone(),
+        description: s.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecation_message: String::new(),
+    }
+}
+
+/// Terraform ends the text with a period of its own: one at the end of ours
+/// would show twice.
+pub(crate) fn function_error(e: FunctionError) -> pb::FunctionError {
+    let text = e.text.trim_end();
+    pb::FunctionError {
+        text: text.strip_suffix('.').unwrap_or(text).to_string(),
+        function_argument: e.argument.and_then(|i| i64::try_from(i).ok()),
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use async_trait::async_trait;
 pub use tokio_util::sync::CancellationToken;
 
 use super::diag::Diagnostics;
+use super::function::Function;
 use super::identity::IdentitySchema;
 use super::list::ListResource;
 use super::path::AttributePath;
@@ -30,6 +31,11 @@ pub trait Provider: Send + Sync + 'static {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
     /// What `terraform query` can list (protocol 6.10).
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
+
+    /// Provider functions; Terraform may call them on an unconfigured provider.
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
         Vec::new()
     }
 

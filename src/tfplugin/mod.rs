@@ -11,12 +11,16 @@
 //! - `invariants`: protocol rules enforced for every resource, at any depth.
 //! - [`identity`]: resource identity (6.9), derived from state, its rules.
 //! - [`list`]: list resources for `terraform query` (6.10).
+//! - [`function`]: provider functions (signatures, calls, their errors).
 //! - `convert`: generated protobuf types <-> ours, in one place.
 //! - [`value`], [`schema`], [`diag`], [`path`]: the types providers use.
 //! - [`log`]: `tracing` events as hclog JSON lines on stderr.
 
 mod convert;
 pub mod diag;
+pub mod function;
+#[cfg(test)]
+mod function_tests;
 pub mod identity;
 mod interface;
 mod invariants;

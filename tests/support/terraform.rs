@@ -385,3 +385,28 @@ impl Workdir {
             .unwrap_or(serde_json::Value::Null)
     }
 }
+
+impl Workdir {
+    /// `terraform console` evaluating `expressions` (one a line) read from
+    /// stdin, as a script would pipe them in.
+    pub fn console(&self, expressions: &str) -> Run {
+        use std::io::Write as _;
+        use std::process::Stdio;
+        let mut child = self
+            .command(&["console", "-no-color"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot run terraform ({:?}): {e}", self.terraform.binary())
+            });
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(expressions.as_bytes())
+            .expect("expressions written to terraform console");
+        Run::from(child.wait_with_output().expect("terraform console ends"))
+    }
+}

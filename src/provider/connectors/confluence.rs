@@ -9,7 +9,7 @@ use crate::domain::confluence::{
 
 use super::super::oauth_app::{App, AppData, Connector, Docs, Words};
 
-pub(super) const CONFLUENCE: Connector = Connector {
+pub(crate) const CONFLUENCE: Connector = Connector {
     name: CONNECTOR,
     type_name: "writer_confluence_oauth_app",
     callback: CALLBACK,
@@ -62,20 +62,27 @@ fn docs() -> Docs {
              matching secret in the same change."
                 .into(),
             client_secret: "The Secret of the Atlassian app, stored in Terraform state (marked sensitive). Prefer \
-             `client_secret_wo`, which is never stored. Exactly one of the two must be set. Sent to \
-             Writer only when it changes. If someone sets another secret in Writer, the next plan \
-             shows an update that restores this one. 16 to 512 characters."
+             `client_secret_wo`, which is never stored. Set at most one of the two. A secret is needed to \
+             create an app; an app that exists (imported) can be managed with neither, and Writer then \
+             keeps the secret it has. Sent to Writer only when it changes. If someone sets another \
+             secret in Writer, the next plan shows an update that restores this one. 16 to 512 \
+             characters."
                 .into(),
             client_secret_wo: "The Secret of the Atlassian app, write-only: sent to Writer but never stored in plan or \
              state (Terraform 1.11 or newer). Requires `client_secret_wo_version`; Terraform cannot see \
              a write-only value change, so the secret is sent on create and whenever the version \
-             changes. 16 to 512 characters."
+             changes, and only then. It may be null in a run whose version is unchanged (an ephemeral \
+             variable left unset, as in a CI drift check with a read-only Writer key): nothing is \
+             sent. 16 to 512 characters."
                 .into(),
             client_secret_wo_version: "The version of `client_secret_wo`, a whole number of your choosing from 1 to \
-             9223372036854775807 (start at 1). Increase \
-             it to send a new secret (rotation). If the secret is changed in Writer outside Terraform, \
-             the next plan shows this version as changed, and applying sends the configured secret \
-             again."
+             9223372036854775807 (start at 1). Increase it to send a new secret (rotation); a new or \
+             changed version needs `client_secret_wo` in that run, or the plan fails. If the secret is \
+             changed in Writer outside Terraform, the next plan shows this version as changed, and \
+             applying sends the configured secret again (a run without `client_secret_wo` shows that \
+             change with a warning, and its apply fails). Leave both secret attributes out to leave \
+             Writer's secret alone: then a secret set in Writer is not drift, and only \
+             `client_secret_hint` and `client_secret_updated_at` follow it."
                 .into(),
             callback_url: "The Callback URL configured on the Atlassian app (developer console > your app > \
              Authorization > OAuth 2.0 (3LO)). Writer accepts exactly one: the provider's `app_url` \

@@ -6,5 +6,8 @@ mod confluence;
 
 use super::oauth_app::Connector;
 
+/// The Confluence connector, which the provider functions are about.
+pub(crate) use confluence::CONFLUENCE;
+
 /// Every connector, in the order Terraform lists their types.
 pub(crate) const ALL: &[&Connector] = &[&confluence::CONFLUENCE];

@@ -11,6 +11,7 @@ use crate::tfplugin::value::Value;
 use super::super::texts::finding;
 use super::connector::Connector;
 use super::model::{App, APP};
+use super::private::Private;
 use super::texts;
 
 /// Atlassian client secrets are far longer (64 characters); anything under
@@ -90,15 +91,76 @@ fn check_name(name: &str, d: &mut Diagnostics) {
 }
 
 fn check_client_id(c: &Connector, id: &str, d: &mut Diagnostics) {
+    if let Some(problem) = client_id_problem(c, id) {
+        d.push(problem);
+    }
+}
+
+/// A client ID: 1 to 256 characters, no spaces or control characters. Also
+/// judges the provider functions' `client_id`.
+pub(crate) fn client_id_problem(c: &Connector, id: &str) -> Option<Diagnostic> {
     let shown = quote::text(id);
     if let Some((at, what)) = quote::first_unsafe_char(id) {
-        d.push(texts::control_character(APP.client_id, &shown, at, &what));
+        Some(texts::control_character(APP.client_id, &shown, at, &what))
     } else if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
-        d.push(texts::bad_text(
+        Some(texts::bad_text(
             APP.client_id,
             &format!("`{shown}` is not {}", c.words.client_id_kind),
             c.words.client_id_fix,
-        ));
+        ))
+    } else {
+        None
+    }
+}
+
+/// Whether this plan needs a secret that the configuration lacks: creating
+/// (`prior` is `None`) needs one; a new or changed `client_secret_wo_version`
+/// needs `client_secret_wo`. An app that exists needs neither, and an
+/// unchanged version with a null write-only value (an ephemeral variable left
+/// unset, as in a CI drift job) sends nothing. The one version change that is
+/// not the user's is secret drift (`read` cleared the version because the
+/// secret was set in Writer outside Terraform): without the secret that is a
+/// warning, so a drift job still shows it; the apply then refuses.
+pub(super) fn check_secret_plan(
+    c: &Connector,
+    prior: Option<&App<Value>>,
+    config: &App<Value>,
+    private: &Private,
+) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let secret = &config.client_secret;
+    let wo = &config.client_secret_wo;
+    let version = &config.client_secret_wo_version;
+    if [secret, wo, version].iter().any(|v| !v.is_wholly_known()) {
+        return d; // judged when known, again before the API call
+    }
+    let Some(prior) = prior else {
+        if secret.is_null() && wo.is_null() {
+            d.push(texts::set_one_secret(c));
+        } else if !version.is_null() && wo.is_null() {
+            d.push(texts::version_without_secret(true));
+        }
+        return d;
+    };
+    if !version.is_null() && prior.client_secret_wo_version != *version && wo.is_null() {
+        if secret_drifted(prior, private) {
+            d.push(texts::secret_drift_without_secret());
+        } else {
+            d.push(texts::version_without_secret(false));
+        }
+    }
+    d
+}
+
+/// Writer's secret is not the one this provider last set: the time Writer
+/// says it was set differs from the one remembered at our last write.
+fn secret_drifted(state: &App<Value>, private: &Private) -> bool {
+    match (
+        private.secret_updated_at.as_deref(),
+        state.client_secret_updated_at.as_str(),
+    ) {
+        (Some(ours), Some(writers)) => ours != writers,
+        _ => false,
     }
 }
 
@@ -106,16 +168,13 @@ fn check_secrets(c: &Connector, config: &App<Value>, d: &mut Diagnostics) {
     let secret = &config.client_secret;
     let wo = &config.client_secret_wo;
     let version = &config.client_secret_wo_version;
-    match (secret.is_null(), wo.is_null()) {
-        (true, true) => d.push(texts::set_one_secret(c)),
-        (false, false) => d.push(texts::two_secrets()),
-        _ => {}
+    // Neither form is fine here: an app that exists can be managed without
+    // its secret. Whether this plan needs one is judged by `check_secret_plan`.
+    if !secret.is_null() && !wo.is_null() {
+        d.push(texts::two_secrets());
     }
     if !wo.is_null() && version.is_null() {
         d.push(texts::version_needed());
-    }
-    if wo.is_null() && !version.is_null() && secret.is_wholly_known() {
-        d.push(texts::version_without_secret());
     }
     if let Value::Number(n) = version {
         if n.as_i64().is_none_or(|v| v < 1) {
@@ -323,5 +382,145 @@ mod tests {
             "{}",
             diags[0].detail
         );
+    }
+
+    /// A state with the secret in write-only form at `version` (null: no
+    /// secret managed), set in Writer at `updated_at`.
+    fn state(version: Option<i64>, updated_at: &str) -> App<Value> {
+        let mut s = App::filled(Value::Null);
+        s.id = Value::string("fake-app-id");
+        s.client_secret_wo_version = version.map_or(Value::Null, Value::number);
+        s.client_secret_updated_at = Value::string(updated_at);
+        s
+    }
+
+    fn plan_check(
+        prior: Option<&App<Value>>,
+        changes: &[(&str, Value)],
+        ours: Option<&str>,
+    ) -> Vec<Diagnostic> {
+        let private = Private {
+            secret_updated_at: ours.map(String::from),
+            etag: None,
+        };
+        let config = App::from_value(&config(changes));
+        check_secret_plan(connectors::ALL[0], prior, &config, &private)
+            .into_iter()
+            .collect()
+    }
+
+    const T1: &str = "2026-11-28T12:00:00Z";
+    const T2: &str = "2026-11-29T08:00:00Z";
+
+    fn no_secret() -> [(&'static str, Value); 2] {
+        [
+            ("client_secret_wo", Value::Null),
+            ("client_secret_wo_version", Value::Null),
+        ]
+    }
+
+    #[test]
+    fn no_secret_is_fine_at_validation_and_for_an_app_that_exists() {
+        assert_eq!(check(&no_secret()), Vec::<Diagnostic>::new());
+        let imported = state(None, T1);
+        assert_eq!(
+            plan_check(Some(&imported), &no_secret(), Some(T1)),
+            Vec::<Diagnostic>::new()
+        );
+        // Even when Writer's secret changed since: none is managed, nothing to restore.
+        assert_eq!(
+            plan_check(Some(&imported), &no_secret(), Some(T2)),
+            Vec::<Diagnostic>::new()
+        );
+    }
+
+    #[test]
+    fn creating_without_a_secret_fails_at_the_attribute_with_the_fix() {
+        let diags = plan_check(None, &no_secret(), None);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].is_error());
+        assert_eq!(at(&diags[0]), "client_secret_wo");
+        assert!(diags[0].detail.contains("client_secret_wo_version = 1"));
+        assert!(diags[0].detail.contains("import it instead"));
+        // A stored secret or a write-only one is enough.
+        let stored = [
+            ("client_secret", Value::string(SECRET)),
+            ("client_secret_wo", Value::Null),
+            ("client_secret_wo_version", Value::Null),
+        ];
+        assert_eq!(plan_check(None, &stored, None), Vec::<Diagnostic>::new());
+        assert_eq!(plan_check(None, &[], None), Vec::<Diagnostic>::new());
+    }
+
+    #[test]
+    fn a_new_version_without_the_secret_fails_an_unchanged_one_is_fine() {
+        let unset = [("client_secret_wo", Value::Null)];
+        // Unchanged version, secret left unset: the CI drift job.
+        assert_eq!(
+            plan_check(Some(&state(Some(1), T1)), &unset, Some(T1)),
+            Vec::<Diagnostic>::new()
+        );
+        // Bumped, or newly set on an imported app, or set at create.
+        let bumped = [
+            ("client_secret_wo", Value::Null),
+            ("client_secret_wo_version", Value::number(2)),
+            ("client_secret", Value::string(SECRET)),
+        ];
+        for (prior, changes) in [
+            (Some(state(Some(1), T1)), &bumped[..2]),
+            (Some(state(None, T1)), &bumped[..2]),
+            (None, &bumped[..]),
+        ] {
+            let diags = plan_check(prior.as_ref(), changes, Some(T1));
+            assert_eq!(diags.len(), 1, "{prior:?}: {diags:?}");
+            assert!(diags[0].is_error());
+            assert_eq!(at(&diags[0]), "client_secret_wo_version");
+            assert!(diags[0].detail.contains("Set `client_secret_wo`"));
+        }
+        // With the secret, a bump is a rotation.
+        assert_eq!(
+            plan_check(
+                Some(&state(Some(1), T1)),
+                &[("client_secret_wo_version", Value::number(2))],
+                Some(T1)
+            ),
+            Vec::<Diagnostic>::new()
+        );
+        // Removing the version (stop managing the secret) needs nothing.
+        assert_eq!(
+            plan_check(Some(&state(Some(1), T1)), &no_secret(), Some(T1)),
+            Vec::<Diagnostic>::new()
+        );
+    }
+
+    #[test]
+    fn secret_drift_without_the_secret_is_a_warning() {
+        // `read` cleared the version: the secret was set in Writer at T2.
+        let drifted = state(None, T2);
+        let diags = plan_check(
+            Some(&drifted),
+            &[("client_secret_wo", Value::Null)],
+            Some(T1),
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(!diags[0].is_error(), "{diags:?}");
+        assert_eq!(at(&diags[0]), "client_secret_wo");
+        assert!(diags[0]
+            .summary
+            .contains("changed in Writer outside Terraform"));
+        // With the secret it just plans the update that restores it.
+        assert_eq!(
+            plan_check(Some(&drifted), &[], Some(T1)),
+            Vec::<Diagnostic>::new()
+        );
+    }
+
+    #[test]
+    fn unknown_secrets_are_judged_later() {
+        let changes = [
+            ("client_secret_wo", Value::Unknown),
+            ("client_secret_wo_version", Value::number(1)),
+        ];
+        assert_eq!(plan_check(None, &changes, None), Vec::<Diagnostic>::new());
     }
 }

@@ -35,7 +35,8 @@ use crate::tfplugin::{
 
 use super::config::Api;
 use super::shared::Shared;
-use checks::{check_config, Judge};
+pub(crate) use checks::client_id_problem;
+use checks::{check_config, check_secret_plan, Judge};
 use lookup::{find_app, Lookup};
 use model::scope_set;
 use private::Private;
@@ -86,11 +87,16 @@ fn default_scopes(c: &Connector) -> Value {
     scope_set(&required)
 }
 
-/// The secret changes in this plan: its value (stored form) or its version
-/// (write-only form) differs from the prior state.
+/// This plan sends a secret: its value (stored form) or its version
+/// (write-only form) is set and differs from the prior state. Removing both
+/// sends nothing: Writer keeps the secret it has.
 fn secret_changes(prior: &App<Value>, planned: &App<Value>) -> bool {
-    prior.client_secret != planned.client_secret
-        || prior.client_secret_wo_version != planned.client_secret_wo_version
+    let sends = |prior: &Value, planned: &Value| !planned.is_null() && prior != planned;
+    sends(&prior.client_secret, &planned.client_secret)
+        || sends(
+            &prior.client_secret_wo_version,
+            &planned.client_secret_wo_version,
+        )
 }
 
 /// The state for `app`, keeping what only the configuration knows (the
@@ -356,7 +362,14 @@ impl Resource for OAuthAppResource {
         let c = self.connector;
         let app_url = self.shared.app_url();
         let config = App::from_value(&request.config);
-        let diagnostics = check_config(c, &config, app_url.as_ref(), Judge::ErrorsOnly);
+        let mut diagnostics = check_config(c, &config, app_url.as_ref(), Judge::ErrorsOnly);
+        let prior = (!request.prior_state.is_null()).then(|| App::from_value(&request.prior_state));
+        diagnostics.extend(check_secret_plan(
+            c,
+            prior.as_ref(),
+            &config,
+            &Private::decode(&request.prior_private),
+        ));
         let mut m = App::from_value(&request.planned_state);
         if config.callback_url.is_null() {
             m.callback_url = app_url.map_or(Value::Unknown, |a| {
@@ -366,8 +379,8 @@ impl Resource for OAuthAppResource {
         if config.scopes.is_null() {
             m.scopes = default_scopes(c);
         }
-        if !request.prior_state.is_null() {
-            keep_from_prior(&App::from_value(&request.prior_state), &mut m);
+        if let Some(prior) = &prior {
+            keep_from_prior(prior, &mut m);
         }
         PlanResponse {
             planned_state: with_authorization_url(c, m).to_value(),
@@ -466,6 +479,9 @@ impl Resource for OAuthAppResource {
         let prior = App::from_value(&request.prior_state);
         let planned = App::from_value(&request.planned_state);
         let patch = patch(&config, &prior, &planned);
+        if secret_changes(&prior, &planned) && patch.client_secret.is_none() {
+            return fail(texts::secret_needed_to_apply().into());
+        }
         if patch.name.is_none()
             && patch.client_id.is_none()
             && patch.client_secret.is_none()

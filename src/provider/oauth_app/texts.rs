@@ -199,12 +199,16 @@ pub(crate) fn one_of_id_or_name() -> Diagnostic {
     )
 }
 
+/// Creating an app (plan or apply) with neither form of the secret.
 pub(crate) fn set_one_secret(c: &Connector) -> Diagnostic {
     Diagnostic::error(
-        "No client secret",
+        "Creating an OAuth app needs a client secret",
         format!(
-            "Set `client_secret_wo` (write-only: never stored in plan or state; recommended) with \
-             `client_secret_wo_version`, or `client_secret` (stored in state, marked sensitive). {}",
+            "Writer needs the app's secret to create the OAuth app. Set `client_secret_wo` \
+             (write-only: never stored in plan or state; recommended) with \
+             `client_secret_wo_version = 1`, or `client_secret` (stored in state, marked \
+             sensitive). {} If the app already exists in Writer, import it instead: an app that \
+             exists can be managed without its secret.",
             c.words.secret_source
         ),
     )
@@ -230,13 +234,46 @@ pub(crate) fn version_needed() -> Diagnostic {
     .at(AttributePath::attribute(APP.client_secret_wo))
 }
 
-pub(crate) fn version_without_secret() -> Diagnostic {
+/// A new or changed `client_secret_wo_version` with no write-only secret to send.
+pub(crate) fn version_without_secret(creating: bool) -> Diagnostic {
+    let what = if creating {
+        "This plan creates the app with `client_secret_wo_version` set"
+    } else {
+        "This plan changes `client_secret_wo_version`"
+    };
     Diagnostic::error(
         "client_secret_wo_version without client_secret_wo",
-        "`client_secret_wo_version` versions the write-only secret: set `client_secret_wo` too, or \
-         remove the version.",
+        format!(
+            "{what}, which means sending a new secret to Writer, but `client_secret_wo` is null in \
+             this run (for example an ephemeral variable left unset). Set `client_secret_wo` to the \
+             app's secret, or keep the version as it was in the state."
+        ),
     )
     .at(AttributePath::attribute(APP.client_secret_wo_version))
+}
+
+/// Plan-time warning: the secret was changed in Writer outside Terraform,
+/// and this run has no secret to send back.
+pub(crate) fn secret_drift_without_secret() -> Diagnostic {
+    Diagnostic::warning(
+        "The client secret was changed in Writer outside Terraform",
+        "Someone set another secret on this OAuth app in Writer, so this plan updates \
+         `client_secret_wo_version` to send the configured secret again. `client_secret_wo` is null \
+         in this run, so applying this plan would fail: apply it from a run that sets \
+         `client_secret_wo` to the app's secret.",
+    )
+    .at(AttributePath::attribute(APP.client_secret_wo))
+}
+
+/// Apply-time error: the plan sends a secret but the run has none.
+pub(crate) fn secret_needed_to_apply() -> Diagnostic {
+    Diagnostic::error(
+        "Sending the client secret needs client_secret_wo",
+        "This change sends the secret to Writer again (its version changed, or it was changed in \
+         Writer outside Terraform), but `client_secret_wo` is null in this run. Nothing was changed. \
+         Run the apply with `client_secret_wo` set to the app's secret.",
+    )
+    .at(AttributePath::attribute(APP.client_secret_wo))
 }
 
 pub(crate) fn bad_version(value: &str) -> Diagnostic {

@@ -8,6 +8,7 @@
 //! requests that name something the provider does not have.
 
 mod call;
+mod functions;
 mod go_plugin;
 mod list;
 mod rpc;
@@ -20,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 use tonic::Status;
 
+use super::function::Functions;
 use super::identity;
 use super::interface::{DataSource, Resource};
 use super::list::ListResource;
@@ -104,6 +106,7 @@ struct Inner {
     /// Identity schemas, by resource type; types without one are absent.
     identities: HashMap<String, identity::Typed>,
     lists: HashMap<String, Typed<dyn ListResource>>,
+    functions: Functions,
     /// The parent of every call's cancellation handle.
     stop_calls: CancellationToken,
 }
@@ -128,6 +131,7 @@ impl Inner {
             data_sources: by_type_name(provider.data_sources(), |d| d.type_name(), |d| d.schema()),
             identities,
             lists: by_type_name(provider.list_resources(), |l| l.type_name(), |l| l.schema()),
+            functions: Functions::new(provider.functions()),
             provider,
             stop_calls,
         }

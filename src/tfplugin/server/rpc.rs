@@ -2,6 +2,7 @@
 //! What a method adds is the protocol's rule for that call: which state
 //! Terraform keeps when the call stops, and which invariants apply.
 
+use super::functions::Wire as _;
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
@@ -70,6 +71,7 @@ impl pb::provider_server::Provider for ProviderService {
                     type_name: t.clone(),
                 })
                 .collect(),
+            functions: i.functions.metadata(),
             ..Default::default()
         }))
     }
@@ -86,6 +88,7 @@ impl pb::provider_server::Provider for ProviderService {
             list_resource_schemas: schemas(&i.lists),
             server_capabilities: Some(capabilities()),
             diagnostics: convert::diagnostics(list::misdeclared(i)),
+            functions: i.functions.described(),
             ..Default::default()
         }))
     }
@@ -317,17 +320,20 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _: Request<pb::get_functions::Request>,
     ) -> Reply<pb::get_functions::Response> {
-        Ok(Response::new(pb::get_functions::Response::default()))
+        Ok(Response::new(pb::get_functions::Response {
+            functions: self.inner.functions.described(),
+            diagnostics: Vec::new(),
+        }))
     }
 
     async fn call_function(
         &self,
         request: Request<pb::call_function::Request>,
     ) -> Reply<pb::call_function::Response> {
-        Err(Status::not_found(format!(
-            "this provider has no function {:?}",
-            request.into_inner().name
-        )))
+        self.inner
+            .functions
+            .answer(request.into_inner())
+            .map(Response::new)
     }
 
     async fn validate_ephemeral_resource_config(

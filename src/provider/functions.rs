@@ -1,0 +1,308 @@
+//! The provider's functions, usable before anything is applied (and on a
+//! provider that is never configured): the callback URL Writer expects for a
+//! web-app origin, and the Atlassian consent URL of an app, the same string
+//! as the resource's `authorization_url`. Pure: the rules come from `domain`,
+//! the words from `texts`.
+
+use url::Url;
+
+use crate::domain::{AppUrl, Finding, Severity};
+use crate::tfplugin::function::{Function, FunctionError, Parameter, Signature};
+use crate::tfplugin::value::{Type, Value};
+
+use super::connectors::CONFLUENCE;
+use super::oauth_app::client_id_problem;
+use super::texts;
+
+/// `provider::writer::confluence_callback_url(app_url)`.
+pub(crate) struct ConfluenceCallbackUrl;
+
+impl Function for ConfluenceCallbackUrl {
+    fn name(&self) -> &'static str {
+        "confluence_callback_url"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature {
+            summary: "The callback URL Writer expects for a Writer web-app origin".into(),
+            description: "Returns `<app_url>/connector/confluence`, the one callback URL Writer's \
+                 Confluence connector accepts: enter it in Atlassian's developer console (Your apps \
+                 > the app > Authorization > OAuth 2.0 (3LO) > Callback URL). \
+                 `provider::writer::confluence_callback_url(\"https://app.writer.com\")` is \
+                 `\"https://app.writer.com/connector/confluence\"`. Fails when `app_url` is not an \
+                 `http` or `https` origin (a path, query or fragment, or surrounding spaces)."
+                .into(),
+            parameters: vec![Parameter::new(
+                "app_url",
+                Type::String,
+                "The origin of Writer's web app, as in the provider's `app_url`: \
+                 `https://app.writer.com` unless Writer runs elsewhere.",
+            )],
+            returns: Type::String,
+        }
+    }
+
+    fn call(&self, arguments: &[Value]) -> Result<Value, FunctionError> {
+        let app_url = string(arguments, 0)?;
+        let app = AppUrl::parse(app_url).map_err(|f| argument(0, f))?;
+        Ok(Value::String(app.callback_url(&CONFLUENCE.callback)))
+    }
+}
+
+/// `provider::writer::confluence_authorization_url(client_id, callback_url, scopes)`.
+pub(crate) struct ConfluenceAuthorizationUrl;
+
+impl Function for ConfluenceAuthorizationUrl {
+    fn name(&self) -> &'static str {
+        "confluence_authorization_url"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature {
+            summary: "The Atlassian consent URL of a Confluence OAuth app".into(),
+            description:
+                "Returns the URL that asks a Confluence admin to grant the app its scopes \
+                 (`https://auth.atlassian.com/authorize` with `audience=api.atlassian.com`, the \
+                 client ID, the scopes, the callback URL, `response_type=code` and \
+                 `prompt=consent`): the same string as the `authorization_url` of a \
+                 `writer_confluence_oauth_app` with these values, available before anything is \
+                 applied. It has no `state` parameter: add your own when you use it. Fails, naming \
+                 the argument and the fix, when the client ID is not one, the callback URL is not \
+                 a Writer Confluence callback (`<origin>/connector/confluence`), or the scopes \
+                 miss one Writer needs, are malformed or misspell a known scope."
+                    .into(),
+            parameters: vec![
+                Parameter::new(
+                    "client_id",
+                    Type::String,
+                    "The Client ID of the Atlassian OAuth 2.0 (3LO) app.",
+                ),
+                Parameter::new(
+                    "callback_url",
+                    Type::String,
+                    "The app's callback URL, as from `confluence_callback_url`.",
+                ),
+                Parameter::new(
+                    "scopes",
+                    Type::List(Box::new(Type::String)),
+                    "The scopes of the Atlassian app, in any order.",
+                ),
+            ],
+            returns: Type::String,
+        }
+    }
+
+    fn call(&self, arguments: &[Value]) -> Result<Value, FunctionError> {
+        let client_id = string(arguments, 0)?;
+        let callback_url = string(arguments, 1)?;
+        let scopes = arguments.get(2).map(Value::elements).unwrap_or_default();
+        let mut names = Vec::with_capacity(scopes.len());
+        for scope in scopes {
+            // A null element is the one thing the list type lets through.
+            names.push(
+                scope
+                    .as_str()
+                    .ok_or_else(|| FunctionError::argument(2, texts::function_null_scope()))?,
+            );
+        }
+        if let Some(problem) = client_id_problem(&CONFLUENCE, client_id) {
+            return Err(FunctionError::argument(
+                0,
+                texts::function_diagnostic(problem),
+            ));
+        }
+        check_callback_url(callback_url)?;
+        if let Some(f) = errors((CONFLUENCE.check_scopes)(&names)) {
+            return Err(argument(2, f));
+        }
+        names.sort_unstable();
+        (CONFLUENCE.authorization_url)(client_id, &names, callback_url)
+            .map(Value::String)
+            .map_err(|f| FunctionError::call(texts::function_finding(f)))
+    }
+}
+
+/// A callback URL judged against its own origin: Writer's rule for the path
+/// (`/connector/confluence`, nothing after it) and every way of getting it
+/// wrong that does not depend on which Writer it is for.
+fn check_callback_url(callback_url: &str) -> Result<(), FunctionError> {
+    let origin = Url::parse(callback_url.trim())
+        .map_err(|_| FunctionError::argument(1, texts::function_callback_not_a_url(callback_url)))?
+        .origin()
+        .ascii_serialization();
+    let app = AppUrl::parse(&origin).map_err(|f| argument(1, f))?;
+    match errors(CONFLUENCE.callback.check(callback_url, &app)) {
+        Some(f) => Err(argument(1, f)),
+        None => Ok(()),
+    }
+}
+
+/// The first error among `findings` (warnings do not fail a function).
+fn errors(findings: Vec<Finding>) -> Option<Finding> {
+    findings.into_iter().find(|f| f.severity == Severity::Error)
+}
+
+fn argument(index: usize, f: Finding) -> FunctionError {
+    FunctionError::argument(index, texts::function_finding(f))
+}
+
+/// The server has checked arguments against the signature: a string is there.
+fn string(arguments: &[Value], index: usize) -> Result<&str, FunctionError> {
+    arguments
+        .get(index)
+        .and_then(Value::as_str)
+        .ok_or_else(|| FunctionError::argument(index, texts::function_not_a_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REQUIRED: [&str; 3] = [
+        "search:confluence",
+        "read:space:confluence",
+        "read:page:confluence",
+    ];
+
+    fn callback(app_url: &str) -> Result<Value, FunctionError> {
+        ConfluenceCallbackUrl.call(&[Value::string(app_url)])
+    }
+
+    fn authorize(client_id: &str, callback: &str, scopes: &[&str]) -> Result<Value, FunctionError> {
+        ConfluenceAuthorizationUrl.call(&[
+            Value::string(client_id),
+            Value::string(callback),
+            Value::List(scopes.iter().map(|s| Value::string(*s)).collect()),
+        ])
+    }
+
+    #[test]
+    fn every_function_and_parameter_is_described() {
+        let functions: [&dyn Function; 2] = [&ConfluenceCallbackUrl, &ConfluenceAuthorizationUrl];
+        for f in functions {
+            let s = f.signature();
+            assert!(!s.summary.trim().is_empty(), "{}", f.name());
+            assert!(!s.description.trim().is_empty(), "{}", f.name());
+            for p in &s.parameters {
+                assert!(!p.description.trim().is_empty(), "{}: {}", f.name(), p.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_callback_url_of_an_origin() {
+        assert_eq!(
+            callback("https://app.writer.com"),
+            Ok(Value::string("https://app.writer.com/connector/confluence"))
+        );
+        assert_eq!(
+            callback("http://localhost:8080/"),
+            Ok(Value::string("http://localhost:8080/connector/confluence"))
+        );
+        for bad in [
+            "app.writer.com",
+            "https://app.writer.com/admin",
+            " https://app.writer.com",
+            "ftp://x",
+        ] {
+            let e = callback(bad).expect_err(bad);
+            assert_eq!(e.argument, Some(0), "{bad}");
+            assert!(
+                e.text.contains("Invalid Writer app URL"),
+                "{bad}: {}",
+                e.text
+            );
+            assert!(
+                e.text.contains("`https://app.writer.com`"),
+                "the fix: {}",
+                e.text
+            );
+        }
+    }
+
+    #[test]
+    fn the_authorization_url_is_the_resources() {
+        let url = authorize(
+            "fake-client-id-0001",
+            "https://app.writer.com/connector/confluence",
+            &[
+                "read:page:confluence",
+                "search:confluence",
+                "read:space:confluence",
+            ],
+        );
+        let expected = (CONFLUENCE.authorization_url)(
+            "fake-client-id-0001",
+            &REQUIRED,
+            "https://app.writer.com/connector/confluence",
+        )
+        .map(Value::String)
+        .map_err(|_| ());
+        assert_eq!(url.map_err(|_| ()), expected);
+    }
+
+    #[test]
+    fn bad_arguments_name_themselves_and_the_fix() {
+        let good = "https://app.writer.com/connector/confluence";
+        let cases: [(&str, &str, &[&str], usize, &str); 7] = [
+            ("", good, &REQUIRED, 0, "Client ID"),
+            ("fake client", good, &REQUIRED, 0, "no spaces"),
+            (
+                "fake-client-id-0001",
+                "not a url",
+                &REQUIRED,
+                1,
+                "confluence_callback_url",
+            ),
+            (
+                "fake-client-id-0001",
+                "https://app.writer.com/connector/confluence/",
+                &REQUIRED,
+                1,
+                good,
+            ),
+            (
+                "fake-client-id-0001",
+                "https://app.writer.com/connector/sharepoint",
+                &REQUIRED,
+                1,
+                good,
+            ),
+            (
+                "fake-client-id-0001",
+                good,
+                &["search:confluence"],
+                2,
+                "read:space:confluence",
+            ),
+            (
+                "fake-client-id-0001",
+                good,
+                &[
+                    "search:confluence",
+                    "read:space:confluence",
+                    "read:pages:confluence",
+                ],
+                2,
+                "read:page:confluence",
+            ),
+        ];
+        for (client_id, callback, scopes, index, says) in cases {
+            let e = authorize(client_id, callback, scopes).expect_err(callback);
+            assert_eq!(
+                e.argument,
+                Some(index),
+                "{client_id} {callback} {scopes:?}: {e:?}"
+            );
+            assert!(e.text.contains(says), "{says:?} not in {}", e.text);
+        }
+        let e = ConfluenceAuthorizationUrl
+            .call(&[
+                Value::string("fake-client-id-0001"),
+                Value::string(good),
+                Value::List(vec![Value::string("search:confluence"), Value::Null]),
+            ])
+            .expect_err("a null scope");
+        assert_eq!(e.argument, Some(2));
+    }
+}
