@@ -4,7 +4,7 @@
 //! Atlassian secret. It exits 0 when Writer matches, 2 with a summary of what
 //! differs after a change made in Writer, and 1 when Writer is unreachable.
 //! Also what the docs' key-role table says: a read-only key can import and
-//! plan but not apply.
+//! plan but neither apply nor destroy.
 
 mod support;
 
@@ -95,6 +95,9 @@ fn the_recipe_exits_0_clean_2_on_drift_and_1_without_writer_with_a_read_only_key
     // The read-only key cannot restore it: applying needs an admin's.
     let apply = w.terraform(&["apply", "-input=false", "-no-color", "-auto-approve"]);
     assert_ne!(apply.status, 0, "{}", apply.all());
+    assert_eq!(emulator.get_app(id)["name"], "Renamed by hand");
+    let destroy = w.terraform(&["destroy", "-input=false", "-no-color", "-auto-approve"]);
+    assert_ne!(destroy.status, 0, "{}", destroy.all());
     assert_eq!(emulator.get_app(id)["name"], "Renamed by hand");
 
     w.set_env("WRITER_BASE_URL", &unreachable_url());

@@ -189,7 +189,12 @@ fn generated(root: &Path) -> Vec<(String, String)> {
     }
     let mut guides: Vec<_> = std::fs::read_dir(root.join("templates/guides"))
         .expect("templates/guides")
-        .map(|e| e.expect("a guide").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("a guide")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter_map(|f| f.strip_suffix(".md.tmpl").map(String::from))
         .collect();
     guides.sort();
@@ -250,7 +255,10 @@ fn rendered_pages(root: &Path) -> Vec<(String, String)> {
 fn every_registry_page_opens_with_front_matter() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let pages = rendered_pages(root);
-    assert!(pages.len() >= 8, "index, resource, data source, guides: {pages:?}");
+    assert!(
+        pages.len() >= 8,
+        "index, resource, data source, guides: {pages:?}"
+    );
     let mut wrong = Vec::new();
     for (path, text) in &pages {
         let Some(front) = text
@@ -320,7 +328,10 @@ fn guides_are_four_or_more_and_linked_from_the_index() {
         .iter()
         .filter(|g| !index.contains(&format!("]({g})")))
         .collect();
-    assert!(unlinked.is_empty(), "not linked from docs/index.md: {unlinked:?}");
+    assert!(
+        unlinked.is_empty(),
+        "not linked from docs/index.md: {unlinked:?}"
+    );
 }
 
 #[test]
