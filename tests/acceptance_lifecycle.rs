@@ -398,6 +398,30 @@ fn trace_logs_hold_neither_the_secret_nor_the_api_key() {
         all.contains("provider.terraform-provider-writer"),
         "provider lines are in the log"
     );
+    // The HTTP stack's own lines are bridged at TRACE: a new connection to
+    // the emulator, and that connection going back to the pool.
+    let provider_lines = || {
+        all.lines()
+            .filter(|l| l.contains("provider.terraform-provider-writer"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for transport in [
+        "target=hyper_util::client::legacy::connect::http",
+        "target=hyper_util::client::legacy::pool",
+        "target=reqwest::connect",
+    ] {
+        assert!(
+            all.contains(transport),
+            "no {transport}:\n{}",
+            provider_lines()
+        );
+    }
+    assert!(
+        !all.contains("target=h2") && !all.contains("target=hyper::"),
+        "{}",
+        provider_lines()
+    );
     assert!(
         !all.contains(SECRET),
         "the secret leaked into the trace log"
@@ -406,12 +430,18 @@ fn trace_logs_hold_neither_the_secret_nor_the_api_key() {
         !all.contains(FAKE_API_KEY),
         "the API key leaked into the trace log"
     );
-    w.write(&config(&app("Logged", REQUIRED, &wo(SECRET_2, 2))));
+    // A data source read after the update: two calls in one provider process.
+    let read_back = "data \"writer_confluence_oauth_app\" \"same\" {\n  id = writer_confluence_oauth_app.eng.id\n}\n";
+    w.write(&config(
+        &(app("Logged", REQUIRED, &wo(SECRET_2, 2)) + read_back),
+    ));
     let run = w
         .terraform(&["apply", "-input=false", "-no-color", "-auto-approve"])
         .ok();
     assert!(!run.all().contains(SECRET_2));
     assert!(!run.all().contains(FAKE_API_KEY));
+    // The second call reuses the first one's connection.
+    assert!(run.all().contains("reuse idle connection"), "{}", run.all());
 }
 
 #[test]

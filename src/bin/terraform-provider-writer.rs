@@ -5,8 +5,9 @@
 
 use std::process::ExitCode;
 
+use terraform_provider_writer::client::TRANSPORT_LOG_TARGETS;
 use terraform_provider_writer::provider::{WriterProvider, ADDRESS};
-use terraform_provider_writer::tfplugin::{serve, ServeOptions};
+use terraform_provider_writer::tfplugin::{log, serve, ServeOptions};
 
 fn main() -> ExitCode {
     let debug = match std::env::args().nth(1).as_deref() {
@@ -32,6 +33,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Connection reuse and the TLS handshake, at TRACE (never headers).
+    log::also_write(TRANSPORT_LOG_TARGETS);
     let options = ServeOptions {
         address: ADDRESS.to_string(),
         binary_name: "terraform-provider-writer".to_string(),

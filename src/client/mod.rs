@@ -15,7 +15,8 @@
 //! the answer into a result; `send` runs the attempts; `retry` is the pure
 //! policy it follows; `model` holds the JSON shapes; `error` the one error
 //! enum; `config` the settings; `secret` the redacting wrapper; `redact`
-//! removes secrets from server text.
+//! removes secrets from server text; `transport_log` the HTTP stack's log
+//! targets fit for the provider's log.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -30,11 +31,13 @@ mod redact;
 mod retry;
 mod secret;
 mod send;
+mod transport_log;
 
 pub use config::{is_loopback, ClientConfig};
 pub use error::{Error, Problem, TransportKind};
 pub use model::{CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, Versioned};
 pub use secret::Secret;
+pub use transport_log::TRANSPORT_LOG_TARGETS;
 
 use config::shown_url;
 use model::{limit_hint, ListPage};
@@ -225,22 +228,7 @@ impl Client {
         let mut apps = 0usize;
         let mut bytes = 0usize;
         for _ in 0..MAX_LIST_PAGES {
-            let mut url = self.inner.apps_url.clone();
-            {
-                let mut query = url.query_pairs_mut();
-                if let Some(connector) = &filter.connector {
-                    query.append_pair("connector", connector);
-                }
-                if let Some(name) = &filter.name {
-                    query.append_pair("name", name);
-                }
-                query.append_pair("limit", &self.inner.page_size.to_string());
-                // Oldest first: apps created while we page land on the last page.
-                query.append_pair("order", "asc");
-                if let Some(after) = &after {
-                    query.append_pair("after", after);
-                }
-            }
+            let url = self.page_url(filter, after.as_deref());
             let answer = self.inner.sender.send(&get(url), deadline).await?;
             if !answer.is_success() {
                 return Err(answer.into_error());
@@ -278,6 +266,28 @@ impl Client {
             reason: format!("the list did not end after {MAX_LIST_PAGES} pages"),
             request_id: None,
         })
+    }
+
+    /// The URL of the page of apps matching `filter` that follows the app
+    /// `after` (the first page without it).
+    fn page_url(&self, filter: &ListFilter, after: Option<&str>) -> url::Url {
+        let mut url = self.inner.apps_url.clone();
+        {
+            let mut query = url.query_pairs_mut();
+            if let Some(connector) = &filter.connector {
+                query.append_pair("connector", connector);
+            }
+            if let Some(name) = &filter.name {
+                query.append_pair("name", name);
+            }
+            query.append_pair("limit", &self.inner.page_size.to_string());
+            // Oldest first: apps created while we page land on the last page.
+            query.append_pair("order", "asc");
+            if let Some(after) = after {
+                query.append_pair("after", after);
+            }
+        }
+        url
     }
 
     /// Changes the fields set in `patch`. With `if_match` (an ETag from an

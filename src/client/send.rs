@@ -161,131 +161,102 @@ impl Sender {
     /// policy, or `deadline` passes. `Err` when no answer came back (or it
     /// was unreadable, or a redirect).
     pub(crate) async fn send(&self, call: &Call<'_>, deadline: Deadline) -> Result<Answer, Error> {
-        let path = call.url.path();
         let redactor = Redactor::new(std::iter::once(&self.api_key).chain(call.secret));
         let mut after_lost_attempt = false;
-        let mut attempt: u32 = 0;
+        let mut number: u32 = 0;
         loop {
-            attempt += 1;
-            let remaining = deadline.remaining();
-            if remaining.is_zero() {
-                return Err(deadline.out_of_time());
-            }
-            let timeout = self.request_timeout.min(remaining);
-            if self.is_cancelled() {
-                return Err(Error::Cancelled);
-            }
-            let sent = Instant::now();
-            let result = if call.finish_if_cancelled {
-                // Bounded by `timeout`, like every attempt.
-                self.attempt(call, timeout, &redactor).await
-            } else {
-                self.cancellable(self.attempt(call, timeout, &redactor))
-                    .await?
+            number += 1;
+            let (result, took) = self.try_once(call, deadline, &redactor).await?;
+            let this = Attempt {
+                call,
+                number,
+                elapsed_ms: millis(took),
             };
-            let elapsed_ms = millis(sent.elapsed());
-            let (failure, retry_after, outcome) = match result {
-                Ok(answer) => {
-                    tracing::debug!(
-                        method = %call.method,
-                        path,
-                        status = answer.status,
-                        attempt,
-                        request_id = answer.request_id.as_deref().unwrap_or("-"),
-                        elapsed_ms,
-                        "Writer API request"
-                    );
-                    if (300..400).contains(&answer.status) {
-                        tracing::debug!(status = answer.status, "a redirect: not following it");
-                        return Err(Error::Redirected {
-                            status: answer.status,
-                            to: answer.location.as_ref().map(|l| redactor.clean(&origin(l))),
-                            request_id: answer.request_id,
-                        });
-                    }
-                    let failure = Failure::Status(answer.status);
-                    if !failure.is_transient() {
-                        return Ok(Answer {
-                            attempts: attempt,
-                            after_lost_attempt,
-                            ..answer
-                        });
-                    }
-                    (failure, answer.retry_after, Ok(answer))
-                }
-                Err(AttemptError::TooLarge { status, request_id }) => {
-                    return Err(Error::BadResponse {
-                        status,
-                        reason: format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-                        request_id,
-                    })
-                }
-                Err(AttemptError::Transport(e)) => {
-                    if e.is_timeout() && deadline.passed() {
-                        return Err(deadline.out_of_time());
-                    }
-                    let error = Error::transport(&e, shown_url(&call.url), attempt);
-                    let kind = match &error {
-                        Error::Transport { kind, .. } => *kind,
-                        _ => TransportKind::Other,
-                    };
-                    tracing::debug!(
-                        method = %call.method,
-                        path,
-                        attempt,
-                        elapsed_ms,
-                        error = %kind,
-                        "Writer API request failed"
-                    );
-                    if kind == TransportKind::Tls {
-                        // A certificate problem does not heal by trying again.
-                        return Err(error);
-                    }
-                    let failure = if e.is_connect() {
-                        Failure::Connect
-                    } else {
-                        Failure::Lost
-                    };
-                    (failure, None, Err(error))
-                }
+            let transient = match classify(&this, result, deadline, &redactor) {
+                Verdict::Final(outcome) => return numbered(outcome, number, after_lost_attempt),
+                Verdict::Transient(transient) => transient,
             };
-            let next = self.policy.next(
-                failure,
-                call.safe,
-                attempt,
-                deadline.elapsed(),
-                retry_after,
-                rand::random::<f64>(),
-            );
-            match next {
-                Next::Wait(wait) => {
-                    tracing::trace!(
-                        method = %call.method,
-                        path,
-                        attempt,
-                        failure = %failure_text(failure),
-                        retry_after_ms = retry_after.map(millis),
-                        wait_ms = millis(wait),
-                        "waiting before retrying Writer API request"
-                    );
-                    after_lost_attempt |= failure.maybe_performed();
+            match self.decide(&this, &transient, deadline) {
+                Some(wait) => {
+                    after_lost_attempt |= transient.failure.maybe_performed();
                     self.cancellable(tokio::time::sleep(wait)).await?;
                 }
-                Next::GiveUp(why) => {
-                    tracing::trace!(
-                        method = %call.method,
-                        path,
-                        attempt,
-                        failure = %failure_text(failure),
-                        reason = ?why,
-                        "not retrying Writer API request"
-                    );
-                    return outcome.map(|answer| Answer {
-                        attempts: attempt,
-                        after_lost_attempt,
-                        ..answer
-                    });
-                }
+                None => return numbered(transient.outcome, number, after_lost_attempt),
+            }
+        }
+    }
+
+    /// One attempt, if `deadline` and cancellation allow it, and how long it
+    /// took. A read is abandoned on cancellation; a write is finished.
+    async fn try_once(
+        &self,
+        call: &Call<'_>,
+        deadline: Deadline,
+        redactor: &Redactor,
+    ) -> Result<(Result<Answer, AttemptError>, Duration), Error> {
+        let remaining = deadline.remaining();
+        if remaining.is_zero() {
+            return Err(deadline.out_of_time());
+        }
+        let timeout = self.request_timeout.min(remaining);
+        if self.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let sent = Instant::now();
+        let result = if call.finish_if_cancelled {
+            // Bounded by `timeout`, like every attempt.
+            self.attempt(call, timeout, redactor).await
+        } else {
+            self.cancellable(self.attempt(call, timeout, redactor))
+                .await?
+        };
+        Ok((result, sent.elapsed()))
+    }
+
+    /// The retry policy's word on a transient failure: how long to wait
+    /// before the next attempt, or `None` to give up.
+    fn decide(
+        &self,
+        this: &Attempt<'_, '_>,
+        transient: &Transient,
+        deadline: Deadline,
+    ) -> Option<Duration> {
+        let Transient {
+            failure,
+            retry_after,
+            ..
+        } = *transient;
+        let next = self.policy.next(
+            failure,
+            this.call.safe,
+            this.number,
+            deadline.elapsed(),
+            retry_after,
+            rand::random::<f64>(),
+        );
+        match next {
+            Next::Wait(wait) => {
+                tracing::trace!(
+                    method = %this.call.method,
+                    path = this.call.url.path(),
+                    attempt = this.number,
+                    failure = %failure_text(failure),
+                    retry_after_ms = retry_after.map(millis),
+                    wait_ms = millis(wait),
+                    "waiting before retrying Writer API request"
+                );
+                Some(wait)
+            }
+            Next::GiveUp(why) => {
+                tracing::trace!(
+                    method = %this.call.method,
+                    path = this.call.url.path(),
+                    attempt = this.number,
+                    failure = %failure_text(failure),
+                    reason = ?why,
+                    "not retrying Writer API request"
+                );
+                None
             }
         }
     }
@@ -362,6 +333,139 @@ impl Sender {
             },
         }
     }
+}
+
+/// One attempt of a call: what its log lines and errors name.
+struct Attempt<'c, 'a> {
+    call: &'c Call<'a>,
+    /// 1 for the first.
+    number: u32,
+    elapsed_ms: u64,
+}
+
+impl Attempt<'_, '_> {
+    fn log_answer(&self, answer: &Answer) {
+        tracing::debug!(
+            method = %self.call.method,
+            path = self.call.url.path(),
+            status = answer.status,
+            attempt = self.number,
+            request_id = answer.request_id.as_deref().unwrap_or("-"),
+            elapsed_ms = self.elapsed_ms,
+            "Writer API request"
+        );
+    }
+
+    fn log_failure(&self, kind: TransportKind) {
+        tracing::debug!(
+            method = %self.call.method,
+            path = self.call.url.path(),
+            attempt = self.number,
+            elapsed_ms = self.elapsed_ms,
+            error = %kind,
+            "Writer API request failed"
+        );
+    }
+}
+
+/// What one attempt's result means for the call.
+enum Verdict {
+    /// The call ends with this.
+    Final(Result<Answer, Error>),
+    /// Worth another attempt if the retry policy allows one.
+    Transient(Transient),
+}
+
+/// A failure that another attempt may mend.
+struct Transient {
+    failure: Failure,
+    retry_after: Option<Duration>,
+    /// What the call ends with if it is not retried.
+    outcome: Result<Answer, Error>,
+}
+
+/// Classifies (and logs) one attempt's result.
+fn classify(
+    this: &Attempt<'_, '_>,
+    result: Result<Answer, AttemptError>,
+    deadline: Deadline,
+    redactor: &Redactor,
+) -> Verdict {
+    match result {
+        Ok(answer) => classify_answer(this, answer, redactor),
+        Err(AttemptError::TooLarge { status, request_id }) => {
+            Verdict::Final(Err(Error::BadResponse {
+                status,
+                reason: format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+                request_id,
+            }))
+        }
+        Err(AttemptError::Transport(e)) => classify_transport(this, &e, deadline),
+    }
+}
+
+/// An HTTP answer: a redirect ends the call, a transient status may be
+/// retried, anything else is the call's answer.
+fn classify_answer(this: &Attempt<'_, '_>, answer: Answer, redactor: &Redactor) -> Verdict {
+    this.log_answer(&answer);
+    if (300..400).contains(&answer.status) {
+        tracing::debug!(status = answer.status, "a redirect: not following it");
+        return Verdict::Final(Err(Error::Redirected {
+            status: answer.status,
+            to: answer.location.as_ref().map(|l| redactor.clean(&origin(l))),
+            request_id: answer.request_id,
+        }));
+    }
+    let failure = Failure::Status(answer.status);
+    if !failure.is_transient() {
+        return Verdict::Final(Ok(answer));
+    }
+    Verdict::Transient(Transient {
+        failure,
+        retry_after: answer.retry_after,
+        outcome: Ok(answer),
+    })
+}
+
+/// No answer: out of time and certificate problems end the call; a failed
+/// connection or a lost answer may be retried.
+fn classify_transport(this: &Attempt<'_, '_>, e: &reqwest::Error, deadline: Deadline) -> Verdict {
+    if e.is_timeout() && deadline.passed() {
+        return Verdict::Final(Err(deadline.out_of_time()));
+    }
+    let error = Error::transport(e, shown_url(&this.call.url), this.number);
+    let kind = match &error {
+        Error::Transport { kind, .. } => *kind,
+        _ => TransportKind::Other,
+    };
+    this.log_failure(kind);
+    if kind == TransportKind::Tls {
+        // A certificate problem does not heal by trying again.
+        return Verdict::Final(Err(error));
+    }
+    let failure = if e.is_connect() {
+        Failure::Connect
+    } else {
+        Failure::Lost
+    };
+    Verdict::Transient(Transient {
+        failure,
+        retry_after: None,
+        outcome: Err(error),
+    })
+}
+
+/// The call's outcome, its answer stamped with how many attempts it took.
+fn numbered(
+    outcome: Result<Answer, Error>,
+    attempts: u32,
+    after_lost_attempt: bool,
+) -> Result<Answer, Error> {
+    outcome.map(|answer| Answer {
+        attempts,
+        after_lost_attempt,
+        ..answer
+    })
 }
 
 /// Where a redirect pointed, as much as a message needs: scheme, host and

@@ -178,9 +178,11 @@ pub fn parse(
     args: impl IntoIterator<Item = OsString>,
     env: impl Fn(&str) -> Option<OsString>,
 ) -> Result<Command, CliError> {
-    let mut listen = DEFAULT_LISTEN.to_owned();
+    let mut options = Options {
+        listen: DEFAULT_LISTEN.to_owned(),
+        config: Config::default(),
+    };
     let mut allow_remote = false;
-    let mut config = Config::default();
     let mut args = args.into_iter().enumerate();
     while let Some((index, arg)) = args.next() {
         let arg = arg.into_string().map_err(|_| CliError::NotUnicode)?;
@@ -219,40 +221,68 @@ pub fn parse(
             "--rate-limit" => "--rate-limit",
             _ => return Err(unknown_flag(flag)),
         };
-        let value = match inline {
-            Some(value) => value,
-            // A flag followed by another flag forgot its value: taking the
-            // next flag as the value would push a key out as a stray word.
-            None => match args.next() {
-                Some((_, next)) if !next.to_string_lossy().starts_with("--") => {
-                    next.into_string().map_err(|_| CliError::NotUnicode)?
-                }
-                _ => return Err(CliError::MissingValue(flag)),
-            },
-        };
-        match flag {
-            "--listen" => listen = value,
-            "--api-key" => config.admin_keys.push(value),
-            "--read-only-key" => config.read_only_keys.push(value),
-            "--api-key-file" => config.admin_keys.extend(read_key_file(flag, &value)?),
-            "--read-only-key-file" => config.read_only_keys.extend(read_key_file(flag, &value)?),
-            "--state-file" => config.state_file = Some(PathBuf::from(value)),
-            "--latency-ms" => {
-                config.latency =
-                    Duration::from_millis(number(flag, &value, "a whole number of milliseconds")?)
+        let value = flag_value(flag, inline, &mut args)?;
+        set(&mut options, flag, value)?;
+    }
+    keys_from_env(&mut options.config, env)?;
+    if !allow_remote && !is_loopback(&options.listen)? {
+        return Err(CliError::NotLoopback(options.listen));
+    }
+    Ok(Command::Run(options))
+}
+
+/// The value of `flag`: the one after `=`, or else the next argument.
+fn flag_value(
+    flag: &'static str,
+    inline: Option<String>,
+    args: &mut impl Iterator<Item = (usize, OsString)>,
+) -> Result<String, CliError> {
+    match inline {
+        Some(value) => Ok(value),
+        // A flag followed by another flag forgot its value: taking the
+        // next flag as the value would push a key out as a stray word.
+        None => match args.next() {
+            Some((_, next)) if !next.to_string_lossy().starts_with("--") => {
+                next.into_string().map_err(|_| CliError::NotUnicode)
             }
-            "--fail-rate" => config.fail_rate = rate(flag, &value)?,
-            "--drop-rate" => config.drop_rate = rate(flag, &value)?,
-            _ => {
-                let expected = "a whole number of requests per second, at least 1";
-                let limit: u32 = number(flag, &value, expected)?;
-                if limit == 0 {
-                    return Err(CliError::InvalidValue { flag, expected });
-                }
-                config.rate_limit = Some(limit);
+            _ => Err(CliError::MissingValue(flag)),
+        },
+    }
+}
+
+/// Sets what `flag` (one that takes a value) says.
+fn set(options: &mut Options, flag: &'static str, value: String) -> Result<(), CliError> {
+    let config = &mut options.config;
+    match flag {
+        "--listen" => options.listen = value,
+        "--api-key" => config.admin_keys.push(value),
+        "--read-only-key" => config.read_only_keys.push(value),
+        "--api-key-file" => config.admin_keys.extend(read_key_file(flag, &value)?),
+        "--read-only-key-file" => config.read_only_keys.extend(read_key_file(flag, &value)?),
+        "--state-file" => config.state_file = Some(PathBuf::from(value)),
+        "--latency-ms" => {
+            config.latency =
+                Duration::from_millis(number(flag, &value, "a whole number of milliseconds")?)
+        }
+        "--fail-rate" => config.fail_rate = rate(flag, &value)?,
+        "--drop-rate" => config.drop_rate = rate(flag, &value)?,
+        _ => {
+            let expected = "a whole number of requests per second, at least 1";
+            let limit: u32 = number(flag, &value, expected)?;
+            if limit == 0 {
+                return Err(CliError::InvalidValue { flag, expected });
             }
+            config.rate_limit = Some(limit);
         }
     }
+    Ok(())
+}
+
+/// Adds the keys in the environment variables, each holding one key.
+fn keys_from_env(
+    config: &mut Config,
+    env: impl Fn(&str) -> Option<OsString>,
+) -> Result<(), CliError> {
     for (name, keys) in [
         (API_KEY_ENV, &mut config.admin_keys),
         (READ_ONLY_KEY_ENV, &mut config.read_only_keys),
@@ -264,10 +294,7 @@ pub fn parse(
             }
         }
     }
-    if !allow_remote && !is_loopback(&listen)? {
-        return Err(CliError::NotLoopback(listen));
-    }
-    Ok(Command::Run(Options { listen, config }))
+    Ok(())
 }
 
 /// A near miss of a known flag is shown with the flag it resembles; anything

@@ -82,81 +82,98 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<ListQuery, ApiError> {
     };
     let mut seen: Vec<String> = Vec::new();
     for (param, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
-        if !PARAMETERS.contains(&param.as_ref()) {
-            return Err(param_error(
-                "request.unknown_parameter",
-                &param,
-                format!(
-                    "unknown query parameter {param:?}; allowed: {}",
-                    PARAMETERS.join(", ")
-                ),
-            ));
-        }
-        if seen.iter().any(|p| *p == param) {
-            return Err(param_error(
-                "request.repeated_parameter",
-                &param,
-                format!("query parameter {param} may be given once"),
-            ));
-        }
-        seen.push(param.to_string());
-        match param.as_ref() {
-            "connector" => {
-                query.connector = Some(Connector::parse(&value).ok_or_else(|| {
-                    let allowed: Vec<&str> = Connector::ALL.iter().map(|c| c.as_str()).collect();
-                    param_error(
-                        "list.connector.unknown",
-                        "connector",
-                        format!("connector must be one of: {}", allowed.join(", ")),
-                    )
-                })?)
-            }
-            "name" => query.name = Some(name_key(&value)),
-            "limit" => {
-                // Digits only: `parse` alone would also take "+5".
-                query.limit = Some(value.as_ref())
-                    .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| {
-                        param_error(
-                            "list.limit.invalid",
-                            "limit",
-                            format!("limit must be an integer from 1 to {MAX_LIMIT}"),
-                        )
-                    })?
-            }
-            "order" => {
-                query.order = match value.as_ref() {
-                    "asc" => Order::Asc,
-                    "desc" => Order::Desc,
-                    _ => {
-                        return Err(param_error(
-                            "list.order.invalid",
-                            "order",
-                            "order must be asc or desc".to_owned(),
-                        ))
-                    }
-                }
-            }
+        admit(&param, &mut seen)?;
+        query.set(&param, value.into_owned())?;
+    }
+    Ok(query)
+}
+
+/// Refuses a parameter that is unknown or already `seen`, and adds it there.
+fn admit(param: &str, seen: &mut Vec<String>) -> Result<(), ApiError> {
+    if !PARAMETERS.contains(&param) {
+        return Err(param_error(
+            "request.unknown_parameter",
+            param,
+            format!(
+                "unknown query parameter {param:?}; allowed: {}",
+                PARAMETERS.join(", ")
+            ),
+        ));
+    }
+    if seen.iter().any(|p| p == param) {
+        return Err(param_error(
+            "request.repeated_parameter",
+            param,
+            format!("query parameter {param} may be given once"),
+        ));
+    }
+    seen.push(param.to_string());
+    Ok(())
+}
+
+impl ListQuery {
+    /// Sets what the (known, first-seen) query parameter `param` says.
+    fn set(&mut self, param: &str, value: String) -> Result<(), ApiError> {
+        match param {
+            "connector" => self.connector = Some(parse_connector(&value)?),
+            "name" => self.name = Some(name_key(&value)),
+            "limit" => self.limit = parse_limit(&value)?,
+            "order" => self.order = parse_order(&value)?,
             cursor => {
-                if query.cursor.is_some() {
+                if self.cursor.is_some() {
                     return Err(param_error(
                         "list.cursor.conflict",
                         cursor,
                         "give before or after, not both".to_owned(),
                     ));
                 }
-                let id = value.into_owned();
-                query.cursor = Some(if cursor == "before" {
-                    Cursor::Before(id)
+                self.cursor = Some(if cursor == "before" {
+                    Cursor::Before(value)
                 } else {
-                    Cursor::After(id)
+                    Cursor::After(value)
                 });
             }
         }
+        Ok(())
     }
-    Ok(query)
+}
+
+fn parse_connector(value: &str) -> Result<Connector, ApiError> {
+    Connector::parse(value).ok_or_else(|| {
+        let allowed: Vec<&str> = Connector::ALL.iter().map(|c| c.as_str()).collect();
+        param_error(
+            "list.connector.unknown",
+            "connector",
+            format!("connector must be one of: {}", allowed.join(", ")),
+        )
+    })
+}
+
+fn parse_limit(value: &str) -> Result<usize, ApiError> {
+    // Digits only: `parse` alone would also take "+5".
+    Some(value)
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| (1..=MAX_LIMIT).contains(n))
+        .ok_or_else(|| {
+            param_error(
+                "list.limit.invalid",
+                "limit",
+                format!("limit must be an integer from 1 to {MAX_LIMIT}"),
+            )
+        })
+}
+
+fn parse_order(value: &str) -> Result<Order, ApiError> {
+    match value {
+        "asc" => Ok(Order::Asc),
+        "desc" => Ok(Order::Desc),
+        _ => Err(param_error(
+            "list.order.invalid",
+            "order",
+            "order must be asc or desc".to_owned(),
+        )),
+    }
 }
 
 /// One page, as the list response object.

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::errors::{ApiError, ErrorItem};
-use super::idempotency::{Answer, Records};
+use super::idempotency::{Answer, Record, Records};
 use super::list;
 use super::model::{name_key, timestamp, Connector, StoredApp};
 use super::persist::{Snapshot, StateFile};
@@ -131,38 +131,11 @@ impl Store {
             return fresh(request.input.and_then(|input| self.create_app(input, now)));
         };
         if !(1..=IDEMPOTENCY_KEY_MAX_CHARS).contains(&key.chars().count()) {
-            return fresh(Err(ApiError::bad_request(
-                ErrorItem::field(
-                    "idempotency_key.invalid",
-                    "Idempotency-Key",
-                    format!("Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX_CHARS} characters"),
-                )
-                .with("max", json!(IDEMPOTENCY_KEY_MAX_CHARS)),
-            )));
+            return fresh(Err(invalid_idempotency_key()));
         }
         if let Some(recorded) = self.idempotency.get(key, clock) {
-            if recorded.fingerprint != request.fingerprint {
-                return fresh(Err(ApiError::one(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ErrorItem::field(
-                        "idempotency_key.reused",
-                        "Idempotency-Key",
-                        "this Idempotency-Key was already used with a different request body; \
-                         use a new key for a new request",
-                    ),
-                )));
-            }
-            let result = match (&recorded.answer, request.input) {
-                (Answer::Created(app), _) => Ok(app.clone()),
-                (Answer::Refused(error), _) => Err(error.clone()),
-                // The same body: validation refuses it the same way again.
-                (Answer::Invalid, Err(error)) => Err(error),
-                (Answer::Invalid, Ok(_)) => Err(ApiError::internal(
-                    "a body recorded as invalid was valid on retry",
-                )),
-            };
             return CreateOutcome {
-                result,
+                result: replay(recorded, request),
                 replayed: true,
             };
         }
@@ -315,6 +288,42 @@ impl Store {
 pub(crate) fn if_match_allows(header: &str, current: &str) -> bool {
     let header = header.trim();
     header == "*" || header.split(',').map(str::trim).any(|tag| tag == current)
+}
+
+/// The recorded answer to an earlier create with the same `Idempotency-Key`,
+/// if `request` has the same body.
+fn replay(recorded: &Record, request: CreateRequest) -> Result<Arc<StoredApp>, ApiError> {
+    if recorded.fingerprint != request.fingerprint {
+        return Err(ApiError::one(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorItem::field(
+                "idempotency_key.reused",
+                "Idempotency-Key",
+                "this Idempotency-Key was already used with a different request body; \
+                 use a new key for a new request",
+            ),
+        ));
+    }
+    match (&recorded.answer, request.input) {
+        (Answer::Created(app), _) => Ok(app.clone()),
+        (Answer::Refused(error), _) => Err(error.clone()),
+        // The same body: validation refuses it the same way again.
+        (Answer::Invalid, Err(error)) => Err(error),
+        (Answer::Invalid, Ok(_)) => Err(ApiError::internal(
+            "a body recorded as invalid was valid on retry",
+        )),
+    }
+}
+
+fn invalid_idempotency_key() -> ApiError {
+    ApiError::bad_request(
+        ErrorItem::field(
+            "idempotency_key.invalid",
+            "Idempotency-Key",
+            format!("Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX_CHARS} characters"),
+        )
+        .with("max", json!(IDEMPOTENCY_KEY_MAX_CHARS)),
+    )
 }
 
 #[cfg(test)]

@@ -308,6 +308,17 @@ fn scopes(
         );
         return None;
     };
+    let (scopes, seen) = distinct_scopes(items, errors);
+    require_scopes(connector?, &seen, errors);
+    (errors.len() == before).then_some(scopes)
+}
+
+/// The well-formed scopes of `items`, in order and each once, and the set of
+/// them; a malformed or repeated scope is an error.
+fn distinct_scopes(
+    items: Vec<Value>,
+    errors: &mut Vec<ErrorItem>,
+) -> (Vec<String>, HashSet<String>) {
     // Sets, not searches of the lists: linear in the number of scopes.
     let mut scopes: Vec<String> = Vec::with_capacity(items.len());
     let mut seen: HashSet<String> = HashSet::with_capacity(items.len());
@@ -347,7 +358,11 @@ fn scopes(
             .with("duplicates", json!(duplicates)),
         );
     }
-    let connector = connector?;
+    (scopes, seen)
+}
+
+/// An error naming the scopes `connector` requires that `seen` lacks.
+fn require_scopes(connector: Connector, seen: &HashSet<String>, errors: &mut Vec<ErrorItem>) {
     let missing: Vec<&str> = connector
         .required_scopes()
         .iter()
@@ -368,7 +383,6 @@ fn scopes(
             .with("missing", json!(missing)),
         );
     }
-    (errors.len() == before).then_some(scopes)
 }
 
 #[cfg(test)]

@@ -3,13 +3,17 @@
 //! Terraform re-logs at that level under `TF_LOG` / `TF_LOG_PROVIDER`.
 //!
 //! Everything in the crate logs through `tracing`; this module is the only
-//! place that decides where lines go. Only our own crate's events are written:
-//! dependencies' trace output (HTTP/2 frames, TLS) is noise at best and could
-//! carry request details at worst. What is logged must never include a secret:
-//! that rule is kept by the callers, which log typed, redacting values.
+//! place that decides where lines go. Only our own crate's events are written,
+//! plus, at TRACE, the few dependency targets the program names with
+//! [`also_write`] (`log` crate records bridged too): dependencies' output in
+//! general (HTTP/2 frames, TLS) is noise at best and could carry request
+//! details at worst. What is logged must never include a secret: that rule is
+//! kept by the callers, which log typed, redacting values, and by whoever
+//! picks the dependency targets.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::sync::OnceLock;
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -42,15 +46,44 @@ fn parse_level(value: &str) -> Option<Level> {
     }
 }
 
-/// Installs the hclog JSON writer on stderr as the process's subscriber.
+/// A dependency's log target (exactly) and the most verbose level of it to
+/// write.
+pub type Target = (&'static str, Level);
+
+static ALSO: OnceLock<&'static [Target]> = OnceLock::new();
+
+/// Names dependency targets whose events are written too, as `trace` lines
+/// with a `target` field, when the level asked for is TRACE. Call it before
+/// [`init`]; the first call counts.
+pub fn also_write(targets: &'static [Target]) {
+    let _ = ALSO.set(targets);
+}
+
+/// Installs the hclog JSON writer on stderr as the process's subscriber, and
+/// at TRACE the bridge from the `log` crate for [`also_write`]'s targets.
 /// Calling it twice is harmless (the first one stays).
 pub fn init(level: Option<Level>) {
     let Some(level) = level else { return };
-    let subscriber = tracing_subscriber::registry().with(HclogLayer {
-        level,
-        sink: Sink::Stderr,
-    });
-    let _ = tracing::subscriber::set_global_default(subscriber);
+    let layer = HclogLayer::new(level, ALSO.get().copied().unwrap_or(&[]), Sink::Stderr);
+    let also = layer.also;
+    let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer));
+    if let Some(most) = also.iter().map(|(_, l)| *l).max() {
+        // `log` records then reach the subscriber, which keeps `also`'s.
+        let _ = tracing_log::LogTracer::builder()
+            .with_max_level(log_filter(most))
+            .init();
+    }
+}
+
+fn log_filter(level: Level) -> tracing_log::log::LevelFilter {
+    use tracing_log::log::LevelFilter;
+    match level {
+        Level::ERROR => LevelFilter::Error,
+        Level::WARN => LevelFilter::Warn,
+        Level::INFO => LevelFilter::Info,
+        Level::DEBUG => LevelFilter::Debug,
+        Level::TRACE => LevelFilter::Trace,
+    }
 }
 
 /// Where lines go: stderr for real, a closure in tests.
@@ -62,12 +95,28 @@ enum Sink {
 
 struct HclogLayer {
     level: Level,
+    /// Dependency targets written too (empty below TRACE).
+    also: &'static [Target],
     sink: Sink,
+}
+
+impl HclogLayer {
+    /// Dependency targets only at TRACE.
+    fn new(level: Level, also: &'static [Target], sink: Sink) -> HclogLayer {
+        let also = if level == Level::TRACE { also } else { &[] };
+        HclogLayer { level, also, sink }
+    }
 }
 
 impl<S: Subscriber> Layer<S> for HclogLayer {
     fn enabled(&self, metadata: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        *metadata.level() <= self.level && metadata.target().starts_with(OUR_TARGET)
+        let (target, level) = (metadata.target(), metadata.level());
+        if target.starts_with(OUR_TARGET) {
+            return *level <= self.level;
+        }
+        self.also
+            .iter()
+            .any(|(also, most)| target == *also && level <= most)
     }
 
     fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
@@ -95,7 +144,14 @@ fn format_line(event: &Event<'_>) -> String {
     let meta = event.metadata();
     let mut fields = JsonFields::default();
     event.record(&mut fields);
+    // A bridged `log` record names its target in a field.
+    let target = fields.log_target.take();
+    let target = target.as_deref().unwrap_or(meta.target());
     let level = match *meta.level() {
+        _ if !target.starts_with(OUR_TARGET) => {
+            let _ = write!(fields.rest, ",\"target\":{}", json_string(target));
+            "trace"
+        }
         Level::TRACE => "trace",
         Level::DEBUG => "debug",
         Level::INFO => "info",
@@ -131,10 +187,13 @@ fn timestamp() -> String {
 }
 
 /// The event's `message` apart, every other field as `,"key":value`.
+/// Of a bridged `log` record's `log.*` fields (target, module, file, line),
+/// only the target is kept.
 #[derive(Default)]
 struct JsonFields {
     message: String,
     rest: String,
+    log_target: Option<String>,
 }
 
 impl JsonFields {
@@ -142,6 +201,9 @@ impl JsonFields {
         if field.name() == "message" {
             // A message recorded as a non-string still reads as text.
             self.message = json_value.trim_matches('"').to_string();
+            return;
+        }
+        if field.name().starts_with("log.") {
             return;
         }
         let _ = write!(self.rest, ",{}:{}", json_string(field.name()), json_value);
@@ -152,6 +214,8 @@ impl Visit for JsonFields {
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "message" {
             self.message = value.to_string();
+        } else if field.name() == "log.target" {
+            self.log_target = Some(value.to_string());
         } else {
             self.push(field, json_string(value));
         }
@@ -189,11 +253,12 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     fn capture(level: Level, f: impl FnOnce()) -> Vec<String> {
+        capture_also(level, &[], f)
+    }
+
+    fn capture_also(level: Level, also: &'static [Target], f: impl FnOnce()) -> Vec<String> {
         let lines = Arc::new(Mutex::new(Vec::new()));
-        let layer = HclogLayer {
-            level,
-            sink: Sink::Lines(lines.clone()),
-        };
+        let layer = HclogLayer::new(level, also, Sink::Lines(lines.clone()));
         tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), f);
         let out = lines.lock().map(|l| l.clone()).unwrap_or_default();
         out
@@ -231,6 +296,57 @@ mod tests {
         });
         assert_eq!(lines.len(), 1);
         assert!(lines[0].contains("\"shown\""));
+    }
+
+    const ALSO: &[Target] = &[
+        ("reqwest::connect", Level::DEBUG),
+        ("hyper_util::client::legacy::pool", Level::DEBUG),
+    ];
+
+    #[test]
+    fn named_dependency_targets_are_written_as_trace_up_to_their_level() {
+        let lines = capture_also(Level::TRACE, ALSO, || {
+            tracing::debug!(target: "hyper_util::client::legacy::pool", "pooling idle connection");
+            // Too verbose for its rule, a longer target, targets not named.
+            tracing::trace!(target: "hyper_util::client::legacy::pool", "take?");
+            tracing::trace!(target: "reqwest::connect::verbose", "write: b\"authorization\"");
+            tracing::debug!(target: "h2::codec::framed_write", "send");
+            tracing::debug!(target: "hyper::proto::h1::role", "headers");
+        });
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        let v: serde_json::Value = serde_json::from_str(&lines[0]).expect("a JSON line");
+        assert_eq!(v["@level"], "trace");
+        assert_eq!(v["@message"], "pooling idle connection");
+        assert_eq!(v["target"], "hyper_util::client::legacy::pool");
+    }
+
+    #[test]
+    fn named_dependency_targets_are_not_written_below_trace() {
+        let lines = capture_also(Level::DEBUG, ALSO, || {
+            tracing::debug!(target: "hyper_util::client::legacy::pool", "pooling idle connection");
+            tracing::debug!("ours");
+        });
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].contains("\"ours\""));
+    }
+
+    #[test]
+    fn log_crate_records_of_named_targets_are_bridged_with_only_their_target() {
+        use tracing_log::log;
+        // The process-wide `log` logger; nothing else in these tests logs through `log`.
+        let _ = tracing_log::LogTracer::builder()
+            .with_max_level(log_filter(Level::TRACE))
+            .init();
+        let lines = capture_also(Level::TRACE, ALSO, || {
+            log::debug!(target: "reqwest::connect", "starting new connection '{}'", "127.0.0.1");
+            log::trace!(target: "reqwest::connect::verbose", "read: {:?}", "HTTP/1.1 200 OK");
+        });
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        let v: serde_json::Value = serde_json::from_str(&lines[0]).expect("a JSON line");
+        assert_eq!(v["@level"], "trace");
+        assert_eq!(v["@message"], "starting new connection '127.0.0.1'");
+        assert_eq!(v["target"], "reqwest::connect");
+        assert!(!lines[0].contains("log."), "{}", lines[0]);
     }
 
     #[test]
