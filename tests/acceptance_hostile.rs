@@ -5,27 +5,28 @@
 //! be absent from every terraform output, the `TF_LOG=trace` log, the state
 //! file and the plan JSON.
 
-mod fake_writer;
 mod support;
 
-use fake_writer::{app_json, FakeWriter, Reply, Request};
 use serde_json::json;
-use support::{header, Run, Workdir, FAKE_API_KEY};
+use support::capture::assert_no_piece_of;
+use support::fake_writer::{app_json, echo, FakeWriter, Reply, Request};
+use support::terraform::{header, required_scopes, Run, Workdir};
+use support::ADMIN;
 
 const SECRET: &str = "fake-secret-sentinel-acceptance-0001";
-const REQUIRED: &str = r#"["search:confluence", "read:space:confluence", "read:page:confluence"]"#;
 
 /// The secret reaches the write-only attribute from an ephemeral variable,
 /// as the docs recommend.
 fn resource() -> String {
     format!(
-        "variable \"atlassian_client_secret\" {{\n  type      = string\n  sensitive = true\n  ephemeral = true\n}}\n\nresource \"writer_confluence_oauth_app\" \"eng\" {{\n  name = \"Hostile\"\n  client_id = \"fake-client-id-0001\"\n  client_secret_wo = var.atlassian_client_secret\n  client_secret_wo_version = 1\n  scopes = {REQUIRED}\n}}\n"
+        "variable \"atlassian_client_secret\" {{\n  type      = string\n  sensitive = true\n  ephemeral = true\n}}\n\nresource \"writer_confluence_oauth_app\" \"eng\" {{\n  name = \"Hostile\"\n  client_id = \"fake-client-id-0001\"\n  client_secret_wo = var.atlassian_client_secret\n  client_secret_wo_version = 1\n  scopes = {}\n}}\n",
+        required_scopes()
     )
 }
 
 fn workdir(fake: &FakeWriter, body: &str) -> Workdir {
     let mut w = Workdir::uninitialized(&(header("") + body));
-    w.set_env("WRITER_API_KEY", FAKE_API_KEY);
+    w.set_env("WRITER_API_KEY", ADMIN);
     w.set_env("WRITER_BASE_URL", fake.base.as_str());
     w.set_env("TF_VAR_atlassian_client_secret", SECRET);
     w.terraform(&["init", "-input=false", "-no-color"]).ok();
@@ -36,15 +37,7 @@ fn workdir(fake: &FakeWriter, body: &str) -> Workdir {
 /// Fails naming `place` if the key, the secret, or a long piece of either
 /// is in `text`.
 fn assert_no_sentinel(place: &str, text: &str) {
-    for sentinel in [FAKE_API_KEY, SECRET] {
-        for piece in [sentinel, &sentinel[..12], &sentinel[sentinel.len() - 12..]] {
-            assert!(
-                !text.contains(piece),
-                "{place} holds {piece:?}:\n{}",
-                text.replace(piece, "<LEAK>")
-            );
-        }
-    }
+    assert_no_piece_of(place, text, &[ADMIN, SECRET], 12);
 }
 
 /// Plans to a file, shows the plan as JSON, then applies: every output, the
@@ -77,7 +70,7 @@ fn assert_sentinels_were_sent(request: &Request) {
     assert!(
         request
             .header("authorization")
-            .is_some_and(|a| a.contains(FAKE_API_KEY)),
+            .is_some_and(|a| a.contains(ADMIN)),
         "{}",
         request.dump()
     );
@@ -107,22 +100,6 @@ fn a_redirect_to_another_host_sends_nothing_there_and_leaks_nothing() {
         !w.read("terraform.tfstate").contains("stolen"),
         "no other host's answer in state"
     );
-}
-
-/// Every error repeats the request, headers and body, plainly, JSON-escaped
-/// and URL-encoded.
-fn echo(request: &Request, _: usize) -> Reply {
-    let dump = request.dump();
-    let escaped = serde_json::to_string(&dump).unwrap();
-    let encoded: String = url::form_urlencoded::byte_serialize(dump.as_bytes()).collect();
-    Reply::json(
-        400,
-        json!({"tpe": "BadRequest", "errors": [
-            {"description": format!("cannot parse request: {dump}"),
-             "key": request.header("authorization"), "extras": {"field": "name"}},
-            {"description": format!("escaped {escaped} encoded {encoded}")},
-        ], "extras": {}}),
-    )
 }
 
 #[test]

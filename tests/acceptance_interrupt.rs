@@ -10,7 +10,8 @@ use std::io::{BufRead, BufReader};
 use std::process::Command;
 use std::time::Duration;
 
-use support::{header, EmulatorProcess, Workdir};
+use support::emulator::EmulatorProcess;
+use support::terraform::{header, Workdir};
 
 const CONFIG: &str = r#"
 resource "writer_confluence_oauth_app" "eng" {

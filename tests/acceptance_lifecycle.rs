@@ -2,16 +2,15 @@
 //! installed from a filesystem mirror, and the real `writer-emulator` on
 //! loopback: create, empty re-plan, update, secrets (write-only and stored),
 //! drift made through the API, import, the data source, logs, and many
-//! resources under injected faults.
+//! resources under injected faults. Every scenario runs on the `terraform`
+//! on PATH (1.11) and on Terraform 1.15: what works on one works on both.
 
 mod support;
 
 use serde_json::json;
-use support::{header, EmulatorProcess, Workdir, FAKE_API_KEY};
-
-const SECRET: &str = "fake-secret-0001";
-const SECRET_2: &str = "fake-secret-0002";
-const REQUIRED: &str = r#"["search:confluence", "read:space:confluence", "read:page:confluence"]"#;
+use support::emulator::EmulatorProcess;
+use support::terraform::{header, required_scopes, Terraform, Workdir};
+use support::{secret, ADMIN, SECRET};
 
 fn app(name: &str, scopes: &str, secret: &str) -> String {
     format!(
@@ -31,8 +30,8 @@ fn config(body: &str) -> String {
     header("") + body
 }
 
-fn workdir(emulator: &EmulatorProcess, body: &str) -> Workdir {
-    let mut w = Workdir::uninitialized(&config(body));
+fn workdir(terraform: Terraform, emulator: &EmulatorProcess, body: &str) -> Workdir {
+    let mut w = Workdir::uninitialized_with(terraform, &config(body));
     w.use_emulator(emulator);
     w.terraform(&["init", "-input=false", "-no-color"]).ok();
     w
@@ -46,10 +45,13 @@ fn output_id(w: &Workdir) -> String {
         .to_string()
 }
 
-#[test]
-fn create_replan_update_replan() {
+fn create_replan_update_replan(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(&emu, &app("Engineering", REQUIRED, &wo(SECRET, 1)));
+    let w = workdir(
+        tf,
+        &emu,
+        &app("Engineering", &required_scopes(), &wo(SECRET, 1)),
+    );
     w.apply();
     let id = output_id(&w);
     let created = emu.get_app(&id);
@@ -98,13 +100,12 @@ fn wo_var(version: u32) -> String {
     )
 }
 
-#[test]
-fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent() {
+fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
     let body = |name: &str, version: u32| {
-        EPHEMERAL_SECRET.to_string() + &app(name, REQUIRED, &wo_var(version))
+        EPHEMERAL_SECRET.to_string() + &app(name, &required_scopes(), &wo_var(version))
     };
-    let mut w = workdir(&emu, &body("Secrets", 1));
+    let mut w = workdir(tf, &emu, &body("Secrets", 1));
     w.set_env("TF_VAR_atlassian_client_secret", SECRET);
     w.apply();
     let id = output_id(&w);
@@ -149,7 +150,7 @@ fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent() {
     );
 
     // A new version sends the new secret.
-    w.set_env("TF_VAR_atlassian_client_secret", SECRET_2);
+    w.set_env("TF_VAR_atlassian_client_secret", &secret(2));
     w.write(&config(&body("Secrets renamed", 2)));
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2);
@@ -164,14 +165,13 @@ fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent() {
         "secret rotated"
     );
     assert_eq!(rotated["client_secret_hint"], "…0002");
-    assert!(!w.read("terraform.tfstate").contains(SECRET_2));
+    assert!(!w.read("terraform.tfstate").contains(&secret(2)));
     assert_eq!(w.plan_exit_code().0, 0);
 }
 
-#[test]
-fn changes_made_outside_terraform_are_detected_and_restored() {
+fn changes_made_outside_terraform_are_detected_and_restored(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(&emu, &app("Drift", REQUIRED, &wo(SECRET, 1)));
+    let w = workdir(tf, &emu, &app("Drift", &required_scopes(), &wo(SECRET, 1)));
     w.apply();
     let id = output_id(&w);
     let path = format!("/v1/oauth-apps/{id}");
@@ -238,10 +238,13 @@ fn changes_made_outside_terraform_are_detected_and_restored() {
     assert_eq!(w.plan_exit_code().0, 0);
 }
 
-#[test]
-fn stored_secret_drift_is_restored_too() {
+fn stored_secret_drift_is_restored_too(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(&emu, &app("Stored", REQUIRED, &stored(SECRET)));
+    let w = workdir(
+        tf,
+        &emu,
+        &app("Stored", &required_scopes(), &stored(SECRET)),
+    );
     w.apply();
     let id = output_id(&w);
     assert!(
@@ -279,15 +282,14 @@ fn create_by_hand(emu: &EmulatorProcess, name: &str) -> String {
     body["id"].as_str().expect("id").to_string()
 }
 
-#[test]
-fn import_by_id_and_by_name_then_plan_shows_only_the_secret() {
+fn import_by_id_and_by_name_then_plan_shows_only_the_secret(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
     let id = create_by_hand(&emu, "Made by hand");
 
     // An import block by ID.
-    let body = app("Made by hand", REQUIRED, &wo(SECRET, 1))
+    let body = app("Made by hand", &required_scopes(), &wo(SECRET, 1))
         + &format!("\nimport {{\n  to = writer_confluence_oauth_app.eng\n  id = \"{id}\"\n}}\n");
-    let w = workdir(&emu, &body);
+    let w = workdir(tf, &emu, &body);
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2);
     assert!(
@@ -305,7 +307,11 @@ fn import_by_id_and_by_name_then_plan_shows_only_the_secret() {
 
     // `terraform import` by name.
     let id2 = create_by_hand(&emu, "Second By Name");
-    let w2 = workdir(&emu, &app("Second By Name", REQUIRED, &wo(SECRET, 1)));
+    let w2 = workdir(
+        tf,
+        &emu,
+        &app("Second By Name", &required_scopes(), &wo(SECRET, 1)),
+    );
     w2.terraform(&[
         "import",
         "-input=false",
@@ -323,7 +329,7 @@ fn import_by_id_and_by_name_then_plan_shows_only_the_secret() {
     assert!(plan.contains("1 to change"), "{plan}");
 
     // Nothing by that name: a clear error.
-    let w3 = workdir(&emu, &app("Nope", REQUIRED, &wo(SECRET, 1)));
+    let w3 = workdir(tf, &emu, &app("Nope", &required_scopes(), &wo(SECRET, 1)));
     let run = w3.terraform(&[
         "import",
         "-input=false",
@@ -339,14 +345,13 @@ fn import_by_id_and_by_name_then_plan_shows_only_the_secret() {
     );
 }
 
-#[test]
-fn data_source_by_id_and_by_name_and_its_errors() {
+fn data_source_by_id_and_by_name_and_its_errors(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
     let id = create_by_hand(&emu, "Looked Up");
     let body = format!(
         "data \"writer_confluence_oauth_app\" \"by_id\" {{\n  id = \"{id}\"\n}}\n\ndata \"writer_confluence_oauth_app\" \"by_name\" {{\n  name = \"looked up\"\n}}\n\noutput \"hint\" {{\n  value = data.writer_confluence_oauth_app.by_id.client_secret_hint\n}}\n\noutput \"same\" {{\n  value = data.writer_confluence_oauth_app.by_name.id == data.writer_confluence_oauth_app.by_id.id\n}}\n"
     );
-    let w = workdir(&emu, &body);
+    let w = workdir(tf, &emu, &body);
     w.apply();
     assert_eq!(
         w.terraform(&["output", "-raw", "hint"]).ok().stdout.trim(),
@@ -385,10 +390,9 @@ fn data_source_by_id_and_by_name_and_its_errors() {
     assert!(run.all().contains("Set either id or name"), "{}", run.all());
 }
 
-#[test]
-fn trace_logs_hold_neither_the_secret_nor_the_api_key() {
+fn trace_logs_hold_neither_the_secret_nor_the_api_key(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let mut w = workdir(&emu, &app("Logged", REQUIRED, &wo(SECRET, 1)));
+    let mut w = workdir(tf, &emu, &app("Logged", &required_scopes(), &wo(SECRET, 1)));
     w.set_env("TF_LOG", "trace");
     let run = w
         .terraform(&["apply", "-input=false", "-no-color", "-auto-approve"])
@@ -427,25 +431,24 @@ fn trace_logs_hold_neither_the_secret_nor_the_api_key() {
         "the secret leaked into the trace log"
     );
     assert!(
-        !all.contains(FAKE_API_KEY),
+        !all.contains(ADMIN),
         "the API key leaked into the trace log"
     );
     // A data source read after the update: two calls in one provider process.
     let read_back = "data \"writer_confluence_oauth_app\" \"same\" {\n  id = writer_confluence_oauth_app.eng.id\n}\n";
     w.write(&config(
-        &(app("Logged", REQUIRED, &wo(SECRET_2, 2)) + read_back),
+        &(app("Logged", &required_scopes(), &wo(&secret(2), 2)) + read_back),
     ));
     let run = w
         .terraform(&["apply", "-input=false", "-no-color", "-auto-approve"])
         .ok();
-    assert!(!run.all().contains(SECRET_2));
-    assert!(!run.all().contains(FAKE_API_KEY));
+    assert!(!run.all().contains(&secret(2)));
+    assert!(!run.all().contains(ADMIN));
     // The second call reuses the first one's connection.
     assert!(run.all().contains("reuse idle connection"), "{}", run.all());
 }
 
-#[test]
-fn fifty_apps_under_faults_converge_with_no_duplicate_and_no_loss() {
+fn fifty_apps_under_faults_converge_with_no_duplicate_and_no_loss(tf: Terraform) {
     let emu = EmulatorProcess::start(&[
         "--latency-ms",
         "20",
@@ -455,10 +458,11 @@ fn fifty_apps_under_faults_converge_with_no_duplicate_and_no_loss() {
         "0.05",
     ]);
     let body = format!(
-        "resource \"writer_confluence_oauth_app\" \"many\" {{\n  count = 50\n  name = \"App ${{count.index}}\"\n  client_id = \"fake-client-id-${{count.index}}\"\n{}\n  scopes = {REQUIRED}\n}}\n",
-        wo(SECRET, 1)
+        "resource \"writer_confluence_oauth_app\" \"many\" {{\n  count = 50\n  name = \"App ${{count.index}}\"\n  client_id = \"fake-client-id-${{count.index}}\"\n{}\n  scopes = {}\n}}\n",
+        wo(SECRET, 1),
+        required_scopes()
     );
-    let w = workdir(&emu, &body);
+    let w = workdir(tf, &emu, &body);
     w.apply();
     let apps = emu.all_apps();
     assert_eq!(apps.len(), 50, "exactly 50 apps, no duplicate and no loss");
@@ -469,3 +473,46 @@ fn fifty_apps_under_faults_converge_with_no_duplicate_and_no_loss() {
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 0, "re-plan is empty:\n{plan}");
 }
+
+#[test]
+fn each_terraform_is_the_version_it_names() {
+    assert_eq!(Terraform::V1_15.version(), "1.15.5");
+    let on_path = Terraform::OnPath.version();
+    let minor: Vec<u32> = on_path
+        .split('.')
+        .take(2)
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(minor >= vec![1, 11], "terraform on PATH is {on_path}");
+}
+
+/// Each scenario, as a test on each Terraform version:
+/// `NAME::terraform_on_path` and `NAME::terraform_1_15`.
+macro_rules! on_every_terraform {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn terraform_on_path() {
+                super::$name(Terraform::OnPath)
+            }
+
+            #[test]
+            fn terraform_1_15() {
+                super::$name(Terraform::V1_15)
+            }
+        }
+    )*};
+}
+
+on_every_terraform!(
+    create_replan_update_replan,
+    write_only_secret_never_stored_rotates_on_version_and_is_not_resent,
+    changes_made_outside_terraform_are_detected_and_restored,
+    stored_secret_drift_is_restored_too,
+    import_by_id_and_by_name_then_plan_shows_only_the_secret,
+    data_source_by_id_and_by_name_and_its_errors,
+    trace_logs_hold_neither_the_secret_nor_the_api_key,
+    fifty_apps_under_faults_converge_with_no_duplicate_and_no_loss,
+);

@@ -6,7 +6,8 @@
 mod support;
 
 use serde_json::json;
-use support::{header, EmulatorProcess, Workdir};
+use support::emulator::EmulatorProcess;
+use support::terraform::{header, Workdir};
 
 /// An app made in "Writer" (the emulator's API, as the UI would) with more
 /// scopes than the provider's limit of 256.

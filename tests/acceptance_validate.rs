@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::{header, Workdir};
+use support::terraform::{header, Run, Workdir};
 
 const GOOD_URL: &str = "https://app.writer.com/connector/confluence";
 const GOOD_SCOPES: &str =
@@ -353,7 +353,7 @@ const NAME_AND_ID: &str =
     "  name = \"Engineering Confluence\"\n  client_id = \"fake-client-id-0001\"\n";
 
 /// The diagnostics of `terraform validate -json` on `config`, with the run.
-fn validate(w: &Workdir, config: &str) -> (support::Run, Vec<serde_json::Value>) {
+fn validate(w: &Workdir, config: &str) -> (Run, Vec<serde_json::Value>) {
     w.write(config);
     let run = w.terraform(&["validate", "-json", "-no-color"]);
     let diags = run.diagnostics();

@@ -10,9 +10,10 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{EmulatorProcess, Run, Workdir, FAKE_API_KEY};
+use support::emulator::EmulatorProcess;
+use support::terraform::{Run, Workdir};
+use support::{ADMIN, READ_ONLY};
 
-const READ_ONLY_KEY: &str = "test-read-only-key-not-real-0000";
 const CLIENT_SECRET: &str = "fake-secret-not-real-0001";
 const APP: &str = "writer_confluence_oauth_app.engineering";
 
@@ -32,14 +33,14 @@ fn applied_then_read_only(emulator: &EmulatorProcess) -> Workdir {
     w.set_env("TF_VAR_atlassian_client_id", "fake-client-id-0001");
     w.set_env("TF_VAR_atlassian_client_secret", CLIENT_SECRET);
     w.apply();
-    w.set_env("WRITER_API_KEY", READ_ONLY_KEY);
+    w.set_env("WRITER_API_KEY", READ_ONLY);
     w.unset_env("TF_VAR_atlassian_client_secret");
     w
 }
 
 fn drift_check(w: &Workdir) -> Run {
     let run = w.run_script(&repository_file("examples/ci/drift-check.sh"));
-    for secret in [READ_ONLY_KEY, FAKE_API_KEY, CLIENT_SECRET] {
+    for secret in [READ_ONLY, ADMIN, CLIENT_SECRET] {
         assert!(
             !run.all().contains(secret),
             "a secret in the output:\n{}",
@@ -55,7 +56,7 @@ fn drift_check(w: &Workdir) -> Run {
 
 #[test]
 fn the_recipe_exits_0_clean_2_on_drift_and_1_without_writer_with_a_read_only_key_and_no_secret() {
-    let emulator = EmulatorProcess::start(&["--read-only-key", READ_ONLY_KEY]);
+    let emulator = EmulatorProcess::start(&["--read-only-key", READ_ONLY]);
     let mut w = applied_then_read_only(&emulator);
     let id = w.state_attribute(APP, "id");
     let id = id.as_str().expect("an id");
@@ -113,7 +114,7 @@ fn the_recipe_exits_0_clean_2_on_drift_and_1_without_writer_with_a_read_only_key
 
 #[test]
 fn a_secret_set_in_writer_is_drift_even_without_the_secret() {
-    let emulator = EmulatorProcess::start(&["--read-only-key", READ_ONLY_KEY]);
+    let emulator = EmulatorProcess::start(&["--read-only-key", READ_ONLY]);
     let w = applied_then_read_only(&emulator);
     let id = w.state_attribute(APP, "id");
     let (status, body) = emulator.call(
@@ -134,11 +135,11 @@ fn a_secret_set_in_writer_is_drift_even_without_the_secret() {
 
 #[test]
 fn a_read_only_key_can_import() {
-    let emulator = EmulatorProcess::start(&["--read-only-key", READ_ONLY_KEY]);
+    let emulator = EmulatorProcess::start(&["--read-only-key", READ_ONLY]);
     let _made = applied_then_read_only(&emulator);
     let mut w = Workdir::new(&quickstart());
     w.use_emulator(&emulator);
-    w.set_env("WRITER_API_KEY", READ_ONLY_KEY);
+    w.set_env("WRITER_API_KEY", READ_ONLY);
     w.set_env("TF_VAR_atlassian_client_id", "fake-client-id-0001");
     w.terraform(&[
         "import",

@@ -1,11 +1,14 @@
 //! The client against the real emulator over real HTTP: CRUD, pagination,
 //! the errors callers branch on, and what goes over the wire (headers).
 
-mod client_support;
+mod support;
 
 use std::collections::BTreeSet;
 
-use client_support::*;
+use support::client::*;
+use support::emulator::{self, Emulator};
+use support::proxy::*;
+use support::*;
 use terraform_provider_writer::client::{
     Client, ClientConfig, Error, ListFilter, Secret, TransportKind, UpdateApp,
 };
@@ -18,7 +21,7 @@ const USER_AGENT: &str = concat!(
 
 #[tokio::test]
 async fn crud_round_trip() {
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let client = client(&emu.base, ADMIN);
 
     let created = client
@@ -75,7 +78,7 @@ async fn crud_round_trip() {
 
 #[tokio::test]
 async fn missing_ids() {
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let client = client(&emu.base, ADMIN);
     assert_eq!(client.get_app("no-such-app").await.unwrap(), None);
     assert_eq!(client.get_app("").await.unwrap(), None);
@@ -94,7 +97,7 @@ async fn missing_ids() {
 
 #[tokio::test]
 async fn list_follows_every_page() {
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let mut config = client_config(&emu.base, ADMIN);
     config.page_size = 7;
     let client = Client::new(config).unwrap();
@@ -131,7 +134,7 @@ async fn list_follows_every_page() {
 
 #[tokio::test]
 async fn bad_keys_are_named() {
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let admin = client(&emu.base, ADMIN);
     let app = admin
         .create_app(&new_app("Engineering", &secret(1)))
@@ -175,7 +178,7 @@ async fn bad_keys_are_named() {
 
 #[tokio::test]
 async fn stale_etag_and_taken_name_are_distinct() {
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let client = client(&emu.base, ADMIN);
     let a = client
         .create_app(&new_app("Alpha", &secret(1)))
@@ -250,7 +253,7 @@ async fn stale_etag_and_taken_name_are_distinct() {
 
 #[tokio::test]
 async fn validation_names_the_field_and_not_the_secret() {
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let client = client(&emu.base, ADMIN);
     let mut missing_scope = new_app("Engineering", &secret(1));
     missing_scope.scopes.retain(|s| s != "read:page:confluence");
@@ -281,7 +284,7 @@ async fn validation_names_the_field_and_not_the_secret() {
 
 #[tokio::test]
 async fn headers_on_the_wire() {
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let proxy = Proxy::start(&emu.base, Box::new(|_, _, _| Act::Forward)).await;
     let mut config = client_config(&proxy.base, ADMIN);
     config.user_agent = USER_AGENT.into();
@@ -365,7 +368,7 @@ async fn a_bad_configuration_is_refused() {
 
 #[tokio::test]
 async fn debug_output_never_shows_a_secret() {
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let config = client_config(&emu.base, ADMIN);
     let create = new_app("Engineering", &secret(1));
     let update = UpdateApp {
@@ -419,7 +422,7 @@ async fn debug_output_never_shows_a_secret() {
 #[tokio::test]
 async fn a_tls_failure_is_named_and_not_retried() {
     // The emulator speaks plain HTTP: a TLS handshake with it fails.
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let mut https = emu.base.clone();
     https.set_scheme("https").unwrap();
     let err = client(&https, ADMIN).get_app("app-1").await.unwrap_err();

@@ -5,12 +5,15 @@
 //! Each test captures every tracing event and span of the test's thread, on
 //! a current-thread runtime, so all its tasks are seen.
 
-mod client_support;
+mod support;
 
 use std::collections::BTreeSet;
 
-use client_support::*;
 use futures_util::stream::{self, StreamExt};
+use support::capture::*;
+use support::client::*;
+use support::emulator::{self, Emulator};
+use support::*;
 use terraform_provider_writer::client::{Client, ListFilter, Secret, UpdateApp};
 use terraform_provider_writer::emulator::Config;
 
@@ -18,7 +21,7 @@ fn faulty(fail_rate: f64, drop_rate: f64) -> Config {
     Config {
         fail_rate,
         drop_rate,
-        ..emulator_config()
+        ..emulator::config()
     }
 }
 
@@ -187,7 +190,7 @@ async fn a_rate_limited_burst_completes_waiting_as_told() {
     let _guard = capture.install();
     let emu = Emulator::start(Config {
         rate_limit: Some(5),
-        ..emulator_config()
+        ..emulator::config()
     })
     .await;
     let client: Client = client(&emu.base, ADMIN);

@@ -3,14 +3,14 @@
 //! that never end. Nothing sent in confidence may come back out, and every
 //! operation ends.
 
-mod client_support;
-mod fake_writer;
+mod support;
 
 use std::time::Duration;
 
-use client_support::{assert_no_secret_in, Capture};
-use fake_writer::{app_json, FakeWriter, Reply, Request};
 use serde_json::json;
+use support::capture::{assert_no_piece_of, assert_no_secret_in, Capture};
+use support::client::client_config;
+use support::fake_writer::{app_json, echo, FakeWriter, Reply};
 use terraform_provider_writer::client::{
     Client, ClientConfig, CreateApp, Error, ListFilter, NameMatch, Secret, UpdateApp,
     MAX_LISTED_APPS,
@@ -19,10 +19,10 @@ use terraform_provider_writer::client::{
 const KEY: &str = "test-admin-key-not-real-sentinel-7";
 const SECRET: &str = "fake-secret-sentinel-0001";
 
+/// The tests' client settings (1 ms first backoff), with few attempts.
 fn config(base: &url::Url) -> ClientConfig {
-    let mut config = ClientConfig::new(base.clone(), Secret::new(KEY));
+    let mut config = client_config(base, KEY);
     config.max_attempts = 3;
-    config.initial_backoff = Duration::from_millis(1);
     config.max_backoff = Duration::from_millis(5);
     config.request_timeout = Duration::from_secs(10);
     config.max_elapsed = Duration::from_secs(60);
@@ -45,15 +45,7 @@ fn new_app(secret: &str) -> CreateApp {
 
 /// Fails if `text` holds the key or the secret, or a long piece of either.
 fn assert_clean(text: &str) {
-    for sentinel in [KEY, SECRET] {
-        for piece in [sentinel, &sentinel[..10], &sentinel[sentinel.len() - 10..]] {
-            assert!(
-                !text.contains(piece),
-                "{piece:?} leaked: {}",
-                text.replace(piece, "<LEAK>")
-            );
-        }
-    }
+    assert_no_piece_of("the text", text, &[KEY, SECRET], 10);
 }
 
 fn sentinels() -> Vec<String> {
@@ -118,23 +110,6 @@ async fn a_location_that_is_no_url_is_not_quoted() {
 }
 
 // --------------------------------------------------------------- echoes --
-
-/// Answers every request with an error that repeats the whole request, in
-/// the forms a careless server or proxy uses.
-fn echo(request: &Request, _: usize) -> Reply {
-    let dump = request.dump();
-    let json = serde_json::to_string(&dump).unwrap();
-    let encoded: String = url::form_urlencoded::byte_serialize(dump.as_bytes()).collect();
-    Reply::json(
-        400,
-        json!({"tpe": "BadRequest", "errors": [
-            {"description": format!("cannot parse request: {dump}"), "key": request.header("authorization"),
-             "extras": {"field": request.body_text()}},
-            {"description": format!("escaped {json} encoded {encoded}")},
-        ], "extras": {}}),
-    )
-    .header("x-request-id", &format!("id-{}", request.header("authorization").unwrap_or("")))
-}
 
 #[tokio::test(flavor = "current_thread")]
 async fn echoed_credentials_never_reach_an_error_or_a_log_line() {
@@ -376,7 +351,7 @@ async fn a_huge_page_is_refused_without_reading_it_all() {
     let fake = FakeWriter::start(|_, _| Reply {
         status: 200,
         headers: vec![],
-        body: fake_writer::Body::Repeat {
+        body: support::fake_writer::Body::Repeat {
             chunk: vec![b' '; 64 * 1024],
             times: 1024, // 64 MiB
         },

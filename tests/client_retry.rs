@@ -3,14 +3,18 @@
 //! an HTTP-date and past the time budget; timeouts; unreadable answers;
 //! cancellation. Each case happens exactly when the script says.
 
-mod client_support;
+mod support;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime};
 
-use client_support::*;
+use support::capture::*;
+use support::client::*;
+use support::emulator::{self, Emulator};
+use support::proxy::*;
+use support::*;
 use terraform_provider_writer::client::{
-    Client, ClientConfig, Error, ListFilter, Secret, TransportKind, UpdateApp,
+    Client, ClientConfig, Error, ListFilter, OAuthApp, Secret, TransportKind, UpdateApp, Versioned,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -34,10 +38,20 @@ fn reply(status: u16, headers: Vec<(&'static str, String)>, body: &str) -> Act {
 }
 
 async fn setup(script: Box<Script>) -> (Emulator, Proxy, ClientConfig) {
-    let emu = Emulator::start(emulator_config()).await;
+    let emu = Emulator::start(emulator::config()).await;
     let proxy = Proxy::start(&emu.base, script).await;
     let config = client_config(&proxy.base, ADMIN);
     (emu, proxy, config)
+}
+
+/// A client straight to the emulator (past the proxy), and an app it made.
+async fn made_directly(emu: &Emulator) -> (Client, Versioned<OAuthApp>) {
+    let direct = support::client::client(&emu.base, ADMIN);
+    let app = direct
+        .create_app(&new_app("Engineering", &secret(1)))
+        .await
+        .unwrap();
+    (direct, app)
 }
 
 #[tokio::test]
@@ -59,7 +73,7 @@ async fn a_create_whose_answer_is_lost_is_not_duplicated() {
     assert_eq!(keys.len(), 1, "with the same idempotency key: {keys:?}");
     assert!(keys.iter().all(Option::is_some));
 
-    let direct = client_support::client(&emu.base, ADMIN);
+    let direct = support::client::client(&emu.base, ADMIN);
     let all = direct.list_apps(&ListFilter::default()).await.unwrap();
     assert_eq!(all.len(), 1, "one app, not two");
     assert_eq!(
@@ -71,12 +85,8 @@ async fn a_create_whose_answer_is_lost_is_not_duplicated() {
 #[tokio::test]
 async fn a_delete_whose_answer_is_lost_succeeds() {
     let (emu, proxy, config) = setup(on("DELETE", 0, Act::ForwardThenDrop)).await;
-    let direct = client_support::client(&emu.base, ADMIN);
-    let app = direct
-        .create_app(&new_app("Engineering", &secret(1)))
-        .await
-        .unwrap()
-        .value;
+    let (direct, app) = made_directly(&emu).await;
+    let app = app.value;
     Client::new(config)
         .unwrap()
         .delete_app(&app.id)
@@ -89,11 +99,7 @@ async fn a_delete_whose_answer_is_lost_succeeds() {
 #[tokio::test]
 async fn an_update_whose_answer_is_lost_succeeds() {
     let (emu, proxy, config) = setup(on("PATCH", 0, Act::ForwardThenDrop)).await;
-    let direct = client_support::client(&emu.base, ADMIN);
-    let app = direct
-        .create_app(&new_app("Engineering", &secret(1)))
-        .await
-        .unwrap();
+    let (direct, app) = made_directly(&emu).await;
     let patch = UpdateApp {
         name: Some("Engineering wiki".into()),
         client_secret: Some(Secret::new(secret(2))),
@@ -117,11 +123,7 @@ async fn an_update_whose_answer_is_lost_succeeds() {
 async fn a_412_after_a_lost_attempt_is_an_error_when_someone_else_changed_the_app() {
     // The first PATCH never reaches Writer; meanwhile the app was changed in the UI.
     let (emu, proxy, config) = setup(on("PATCH", 0, Act::Close)).await;
-    let direct = client_support::client(&emu.base, ADMIN);
-    let app = direct
-        .create_app(&new_app("Engineering", &secret(1)))
-        .await
-        .unwrap();
+    let (direct, app) = made_directly(&emu).await;
     let ui = UpdateApp {
         name: Some("Renamed in the UI".into()),
         ..UpdateApp::default()

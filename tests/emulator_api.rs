@@ -1,10 +1,11 @@
 //! The emulator's HTTP API, in process on `127.0.0.1:0` over real HTTP:
 //! every endpoint, every error path, ETags, idempotency, pagination and auth.
 
-mod emulator_support;
+mod support;
 
-use emulator_support::*;
 use serde_json::{json, Value};
+use support::emulator::*;
+use support::{ADMIN, READ_ONLY, REQUIRED_SCOPES, UNKNOWN_KEY};
 
 #[tokio::test]
 async fn create_read_update_delete() {
@@ -166,11 +167,7 @@ async fn auth_matrix() {
         assert_eq!(keys, ["auth.missing_api_key"], "{what}");
     }
     for (what, request) in requests() {
-        let response = request
-            .bearer_auth("test-unknown-key-not-real")
-            .send()
-            .await
-            .unwrap();
+        let response = request.bearer_auth(UNKNOWN_KEY).send().await.unwrap();
         let (keys, body) = error_keys(response, 401, "Unauthorized").await;
         assert_eq!(keys, ["auth.invalid_api_key"], "{what}");
         assert!(!body.to_string().contains("test-unknown-key"), "{body}");
@@ -191,16 +188,7 @@ async fn auth_matrix() {
         }
     }
     // The read-only attempts changed nothing.
-    let listed: Value = http
-        .get(&all)
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(listed["data"], json!([app]));
+    assert_eq!(all_apps(&http, &emu).await, json!([app]));
     // And the admin key may do everything.
     for (what, request) in requests() {
         let response = request.bearer_auth(ADMIN).send().await.unwrap();
@@ -317,16 +305,7 @@ async fn validation_errors() {
     );
 
     // Nothing above was created.
-    let listed: Value = http
-        .get(emu.url("/v1/oauth-apps"))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(listed["data"], json!([]));
+    assert_eq!(all_apps(&http, &emu).await, json!([]));
 
     let app = create(&http, &emu, "Eng").await;
     let (keys, body) = error_keys(
@@ -501,17 +480,8 @@ async fn idempotent_creates() {
     let (keys, _) = error_keys(too_long, 400, "BadRequest").await;
     assert_eq!(keys, ["idempotency_key.invalid"]);
 
-    let listed: Value = http
-        .get(emu.url("/v1/oauth-apps"))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     assert_eq!(
-        listed["data"],
+        all_apps(&http, &emu).await,
         json!([first]),
         "exactly one app was created"
     );

@@ -2,74 +2,17 @@
 //! line, refusing to start without a key or with a corrupt state file, and
 //! a state file that survives a SIGTERM and a restart.
 
-mod emulator_support;
+mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Output};
 
-use emulator_support::*;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_writer-emulator");
+use support::emulator::*;
+use support::ADMIN;
 
 fn run_to_end(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-/// A running emulator process; killed if a test fails half way.
-struct Running {
-    child: Child,
-    base: String,
-}
-
-impl Running {
-    fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(BIN)
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line
-            .trim_end()
-            .strip_prefix("writer-emulator listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-        let port: u16 = base.rsplit(':').next().unwrap().parse().unwrap();
-        assert_ne!(port, 0);
-        Self { child, base }
-    }
-
-    /// SIGTERM, then the exit status (a bounded wait, so a hang fails the test).
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let sent = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
-        for _ in 0..300 {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("writer-emulator did not exit after SIGTERM");
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    Command::new(EMULATOR_BIN).args(args).output().unwrap()
 }
 
 #[test]
@@ -125,7 +68,7 @@ fn cli_errors_never_echo_a_key() {
         vec!["--read-only-key".into(), "--api-key".into(), ADMIN.into()],
         vec!["--api-key".into(), "k".into(), ADMIN.into()],
     ] {
-        let out = Command::new(BIN).args(&args).output().unwrap();
+        let out = Command::new(EMULATOR_BIN).args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.is_empty(), "{args:?}");
@@ -139,29 +82,15 @@ async fn keys_from_a_file_and_the_environment() {
     let key_file = dir.path().join("admin.keys");
     std::fs::write(&key_file, format!("{ADMIN}\n")).unwrap();
     let from_env = "test-admin-key-not-real-from-env";
-    let mut child = Command::new(BIN)
-        .args(["--listen", "127.0.0.1:0", "--read-only-key-file"])
+    let mut command = EmulatorProcess::command();
+    command
+        .arg("--read-only-key-file")
         .arg(&key_file)
-        .env("WRITER_EMULATOR_API_KEY", from_env)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let running = Running {
-        base: line
-            .trim_end()
-            .strip_prefix("writer-emulator listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned(),
-        child,
-    };
+        .env("WRITER_EMULATOR_API_KEY", from_env);
+    let running = EmulatorProcess::from_command(command);
     let http = client();
     let post = |key: &str| {
-        http.post(format!("{}/v1/oauth-apps", running.base))
+        http.post(format!("{}/v1/oauth-apps", running.base_url))
             .bearer_auth(key)
             .json(&app_body("From env"))
             .send()
@@ -228,37 +157,29 @@ async fn state_survives_a_restart() {
     let state_arg = state.to_str().unwrap();
     let args = ["--api-key", ADMIN, "--state-file", state_arg];
 
-    let first = Running::start(&args);
+    let first = EmulatorProcess::start_with_args(&args);
     let http = client();
-    let created = http
-        .post(format!("{}/v1/oauth-apps", first.base))
-        .bearer_auth(ADMIN)
-        .json(&app_body("Survivor"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let app: Value = created.json().await.unwrap();
+    let app = create_at(&http, &first.base_url, "Survivor").await;
     let id = app["id"].as_str().unwrap().to_owned();
     let renamed = http
-        .patch(format!("{}/v1/oauth-apps/{id}", first.base))
+        .patch(format!("{}/v1/oauth-apps/{id}", first.base_url))
         .bearer_auth(ADMIN)
         .json(&serde_json::json!({"name": "Survivor 2"}))
         .send()
         .await
         .unwrap();
     assert_eq!(renamed.status(), 200);
-    let (etag, before) = get_app(&first.base, &id).await;
+    let (etag, before) = get_app(&first.base_url, &id).await;
     assert!(first.terminate().success(), "graceful exit on SIGTERM");
     assert_eq!(mode(&state), 0o600);
 
-    let second = Running::start(&args);
-    let (etag_after, after) = get_app(&second.base, &id).await;
+    let second = EmulatorProcess::start_with_args(&args);
+    let (etag_after, after) = get_app(&second.base_url, &id).await;
     assert_eq!(after, before);
     assert_eq!(etag_after, etag);
     // Entity tags keep counting from where they were: no tag is ever reused.
     let updated = http
-        .patch(format!("{}/v1/oauth-apps/{id}", second.base))
+        .patch(format!("{}/v1/oauth-apps/{id}", second.base_url))
         .bearer_auth(ADMIN)
         .header("If-Match", &etag)
         .json(&serde_json::json!({"client_id": "rotated-id"}))

@@ -3,12 +3,13 @@
 //! `Retry-After`, and latency that still answers; and its own fault, a state
 //! file it cannot write, after which nothing is half done.
 
-mod emulator_support;
+mod support;
 
 use std::time::Duration;
 
-use emulator_support::*;
 use serde_json::{json, Value};
+use support::emulator::*;
+use support::ADMIN;
 use terraform_provider_writer::emulator::{self, Config, EmulatorError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -35,7 +36,7 @@ async fn dropped_requests_are_performed_then_the_connection_closes() {
     assert!(!err.is_timeout(), "{err:?}");
 
     // On the wire: the request is read, then the connection closes with not one byte back.
-    let addr = dropping.base.trim_start_matches("http://").to_owned();
+    let addr = dropping.addr().to_string();
     let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let request = format!(
         "GET /v1/oauth-apps HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {ADMIN}\r\n\r\n"
@@ -212,19 +213,6 @@ fn with_state_file(state: &std::path::Path) -> Config {
         state_file: Some(state.to_owned()),
         ..config()
     }
-}
-
-async fn all_apps(http: &reqwest::Client, emu: &Emulator) -> Value {
-    let page: Value = http
-        .get(emu.url("/v1/oauth-apps"))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page["data"].clone()
 }
 
 /// A create whose state file cannot be written is answered 500 and not made,

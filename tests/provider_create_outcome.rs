@@ -8,6 +8,8 @@
 //! The Writer here is a scripted server of the test's own, in process, so
 //! that each case is exactly the failure it names.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,12 +19,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::json;
+use support::provider::configured;
 use terraform_provider_writer::provider::WriterProvider;
 use terraform_provider_writer::tfplugin::diag::Diagnostics;
 use terraform_provider_writer::tfplugin::value::Value;
-use terraform_provider_writer::tfplugin::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, Provider,
-};
+use terraform_provider_writer::tfplugin::{ApplyRequest, ApplyResponse, Provider};
 use tokio::sync::Notify;
 
 const NAME: &str = "Engineering Confluence";
@@ -176,23 +177,17 @@ fn script(on_create: OnCreate) -> Script {
     }
 }
 
-async fn configured(base_url: &str) -> WriterProvider {
-    let provider = WriterProvider::new();
-    let config = Value::object([
-        ("api_key", Value::string("test-admin-key-not-real-0000")),
-        ("base_url", Value::string(base_url)),
-        ("max_retries", Value::number(1i64)),
-        ("request_timeout", Value::string("10s")),
-        ("retry_timeout", Value::string("20s")),
-    ]);
-    let d = provider
-        .configure(ConfigureRequest {
-            config,
-            terraform_version: "1.11.4".into(),
-        })
-        .await;
-    assert!(!d.has_errors(), "{d:?}");
-    provider
+/// The provider against the scripted Writer: one retry, short timeouts.
+async fn provider(base_url: &str) -> WriterProvider {
+    configured(
+        base_url,
+        &[
+            ("max_retries", Value::number(1i64)),
+            ("request_timeout", Value::string("10s")),
+            ("retry_timeout", Value::string("20s")),
+        ],
+    )
+    .await
 }
 
 fn create_request() -> ApplyRequest {
@@ -231,7 +226,7 @@ fn create_request() -> ApplyRequest {
 
 async fn apply_create(script: Arc<Script>) -> ApplyResponse {
     let url = writer(script).await;
-    let provider = configured(&url).await;
+    let provider = provider(&url).await;
     let resource = provider.resources().remove(0);
     resource.create(create_request()).await
 }
@@ -244,7 +239,7 @@ fn text(d: &Diagnostics) -> String {
 async fn stopping_the_provider_lets_a_create_in_flight_finish() {
     let script = Arc::new(script(OnCreate::StoreSlowly));
     let url = writer(script.clone()).await;
-    let provider = Arc::new(configured(&url).await);
+    let provider = Arc::new(provider(&url).await);
     let resource = provider.resources().remove(0);
     let create = tokio::spawn(async move { resource.create(create_request()).await });
     // Stop (StopProvider, or the first Ctrl-C) while Writer is working on it.
@@ -268,7 +263,7 @@ async fn stopping_the_provider_lets_a_create_in_flight_finish() {
 async fn a_stopped_provider_sends_no_new_create() {
     let script = Arc::new(script(OnCreate::StoreSlowly));
     let url = writer(script.clone()).await;
-    let provider = configured(&url).await;
+    let provider = provider(&url).await;
     provider.stop();
     let out = provider
         .resources()

@@ -3,11 +3,13 @@
 //! answers returns an error as soon as the provider is stopped, instead of
 //! waiting out its request timeout and retries.
 
+mod support;
+
 use std::time::Duration;
 
-use terraform_provider_writer::provider::WriterProvider;
+use support::provider::configured;
 use terraform_provider_writer::tfplugin::value::Value;
-use terraform_provider_writer::tfplugin::{ConfigureRequest, Provider, ReadRequest};
+use terraform_provider_writer::tfplugin::{Provider, ReadRequest};
 
 #[tokio::test]
 async fn stop_cancels_a_read_in_flight() {
@@ -23,23 +25,17 @@ async fn stop_cancels_a_read_in_flight() {
         }
     });
 
-    let provider = WriterProvider::new();
-    let config = Value::object([
-        ("api_key", Value::string("test-admin-key-not-real")),
-        ("base_url", Value::string(base_url)),
-        ("app_url", Value::Null),
-        ("max_retries", Value::Null),
-        // Long enough that only cancellation can end the read in time.
-        ("request_timeout", Value::string("10m")),
-        ("retry_timeout", Value::string("10m")),
-    ]);
-    let d = provider
-        .configure(ConfigureRequest {
-            config,
-            terraform_version: "1.11.4".into(),
-        })
-        .await;
-    assert!(!d.has_errors(), "{d:?}");
+    let provider = configured(
+        &base_url,
+        &[
+            ("app_url", Value::Null),
+            ("max_retries", Value::Null),
+            // Long enough that only cancellation can end the read in time.
+            ("request_timeout", Value::string("10m")),
+            ("retry_timeout", Value::string("10m")),
+        ],
+    )
+    .await;
     let resource = provider.resources().remove(0);
     let state = Value::object([("id", Value::string("app-1"))]);
     let read = tokio::spawn(async move {

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use support::{platform, terraform_binary, PROVIDER_ADDRESS, PROVIDER_VERSION};
+use support::terraform::{platform, provider_dir, terraform_binary};
+use support::{PROVIDER_ADDRESS, PROVIDER_VERSION};
 
 const NAME: &str = "terraform-provider-writer";
 const ARTEFACTS_ENV: &str = "WRITER_RELEASE_ARTEFACTS";
@@ -443,12 +444,7 @@ fn install_script_needs_no_cli_configuration() {
         .env("HOME", home.path())
         .env_remove("RELEASE_PLATFORMS"));
     let said = text(&install);
-    let dir = home
-        .path()
-        .join(".terraform.d/plugins")
-        .join(PROVIDER_ADDRESS)
-        .join(PROVIDER_VERSION)
-        .join(platform());
+    let dir = provider_dir(&home.path().join(".terraform.d/plugins"));
     assert!(dir.join(binary_name()).is_file(), "{said}");
     assert!(
         said.contains(&dir.display().to_string()),

@@ -11,7 +11,8 @@
 //! [`Config`]; `server` accepts connections; `http` routes requests through
 //! request ids, faults and auth to the handlers; `store` holds the state and
 //! its rules; `validate`, `idempotency`, `list`, `model`, `errors` and
-//! `persist` are the pieces the store is made of.
+//! `persist` are the pieces the store is made of; [`spawn_local`] starts one
+//! in this process on a loopback port, for tests.
 
 use std::fmt;
 use std::future::Future;
@@ -26,11 +27,14 @@ mod faults;
 mod http;
 mod idempotency;
 mod list;
+mod local;
 mod model;
 mod persist;
 mod server;
 mod store;
 mod validate;
+
+pub use local::{spawn_local, LocalEmulator};
 
 /// How an emulator behaves. Keys are kept out of `Debug`.
 #[derive(Clone, Default)]
@@ -86,6 +90,8 @@ pub enum EmulatorError {
     ZeroRateLimit,
     /// The state file exists but cannot be used; it is left untouched.
     StateFile { path: PathBuf, reason: String },
+    /// The address could not be listened on.
+    Listen { address: String, reason: String },
 }
 
 impl fmt::Display for EmulatorError {
@@ -109,6 +115,9 @@ impl fmt::Display for EmulatorError {
                 "cannot use state file {}: {reason}; fix or move it (it was left untouched)",
                 path.display()
             ),
+            EmulatorError::Listen { address, reason } => {
+                write!(f, "cannot listen on {address}: {reason}")
+            }
         }
     }
 }

@@ -8,8 +8,6 @@
 //! It runs on its own thread and runtime, so synchronous acceptance tests
 //! (driving `terraform`) and async client tests use it the same way.
 
-#![allow(dead_code)] // each test file uses a different part of this
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,10 +27,7 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        super::header_value(&self.headers, name)
     }
 
     pub fn body_text(&self) -> String {
@@ -124,6 +119,24 @@ pub fn app_json(id: &str, name: &str, hint: &str) -> serde_json::Value {
         "callback_url": "https://app.writer.com/connector/confluence", "status": "active",
         "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
     })
+}
+
+/// A script answering every request with an error that repeats the whole
+/// request (headers, body, the key in `x-request-id`), plainly, JSON-escaped
+/// and URL-encoded: the forms a careless server or proxy uses.
+pub fn echo(request: &Request, _: usize) -> Reply {
+    let dump = request.dump();
+    let json = serde_json::to_string(&dump).unwrap();
+    let encoded: String = url::form_urlencoded::byte_serialize(dump.as_bytes()).collect();
+    Reply::json(
+        400,
+        json!({"tpe": "BadRequest", "errors": [
+            {"description": format!("cannot parse request: {dump}"), "key": request.header("authorization"),
+             "extras": {"field": request.body_text()}},
+            {"description": format!("escaped {json} encoded {encoded}")},
+        ], "extras": {}}),
+    )
+    .header("x-request-id", &format!("id-{}", request.header("authorization").unwrap_or("")))
 }
 
 /// Chooses the answer to a request; `nth` counts every request before it.

@@ -1,0 +1,298 @@
+//! The emulator, two ways:
+//! - [`Emulator`]: in this process (the library's `emulator::spawn_local`),
+//!   for async tests, with raw-HTTP helpers for the emulator's own API tests
+//!   ([`client`], [`app_body`], [`create`], [`header`], [`error_keys`]);
+//! - [`EmulatorProcess`]: the real `writer-emulator` binary, for acceptance
+//!   tests (what users run) and the binary's own tests, with blocking calls
+//!   ([`EmulatorProcess::call`]) on one runtime shared by the whole process.
+
+use std::future::Future;
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use terraform_provider_writer::emulator::{spawn_local, Config, EmulatorError, LocalEmulator};
+
+use super::{ADMIN, READ_ONLY, REQUIRED_SCOPES, SECRET};
+
+/// An emulator configuration with one admin and one read-only key.
+pub fn config() -> Config {
+    Config {
+        admin_keys: vec![ADMIN.to_owned()],
+        read_only_keys: vec![READ_ONLY.to_owned()],
+        ..Config::default()
+    }
+}
+
+/// A running emulator in this process; stopped when dropped.
+pub struct Emulator {
+    /// `http://127.0.0.1:PORT`
+    pub base: url::Url,
+    local: LocalEmulator,
+}
+
+impl Emulator {
+    /// Starts one on `127.0.0.1:0` (the configuration must be valid).
+    pub async fn start(config: Config) -> Self {
+        let local = spawn_local(config).await.expect("the emulator starts");
+        let base = url::Url::parse(&local.base_url()).expect("a base URL");
+        Self { base, local }
+    }
+
+    /// `127.0.0.1:PORT`
+    pub fn addr(&self) -> SocketAddr {
+        self.local.addr()
+    }
+
+    /// The URL of `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.local.base_url())
+    }
+
+    /// Shuts down gracefully and returns what the server returned.
+    pub async fn stop(self) -> Result<(), EmulatorError> {
+        self.local.stop().await
+    }
+}
+
+/// A client that never reuses connections, so each request's fate is its own.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// A valid create body for a Confluence app named `name`.
+pub fn app_body(name: &str) -> Value {
+    json!({
+        "connector": "confluence",
+        "name": name,
+        "client_id": "atlassian-client-id-1",
+        "client_secret": SECRET,
+        "scopes": REQUIRED_SCOPES,
+    })
+}
+
+/// Creates an app as admin and returns it (the response must be 201).
+pub async fn create(http: &reqwest::Client, emu: &Emulator, name: &str) -> Value {
+    create_at(http, &emu.url(""), name).await
+}
+
+/// [`create`] against the emulator at `base_url` (a process, say).
+pub async fn create_at(http: &reqwest::Client, base_url: &str, name: &str) -> Value {
+    let response = http
+        .post(format!("{base_url}/v1/oauth-apps"))
+        .bearer_auth(ADMIN)
+        .json(&app_body(name))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "create {name}");
+    response.json().await.unwrap()
+}
+
+/// The first page of apps (`data`), as the admin sees it.
+pub async fn all_apps(http: &reqwest::Client, emu: &Emulator) -> Value {
+    let page: Value = http
+        .get(emu.url("/v1/oauth-apps"))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["data"].clone()
+}
+
+pub fn header<'r>(response: &'r reqwest::Response, name: &str) -> Option<&'r str> {
+    response.headers().get(name).map(|v| v.to_str().unwrap())
+}
+
+/// Checks the contract's error shape and returns the keys of `errors[]`.
+pub async fn error_keys(
+    response: reqwest::Response,
+    status: u16,
+    tpe: &str,
+) -> (Vec<String>, Value) {
+    assert_eq!(response.status(), status);
+    assert!(header(&response, "x-request-id").is_some_and(|id| !id.is_empty()));
+    assert_eq!(header(&response, "content-type"), Some("application/json"));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["tpe"], json!(tpe), "{body}");
+    assert!(body["extras"].is_object(), "{body}");
+    let errors = body["errors"].as_array().expect("errors is an array");
+    assert!(!errors.is_empty(), "{body}");
+    for e in errors {
+        assert!(
+            e["description"].as_str().is_some_and(|d| !d.is_empty()),
+            "{body}"
+        );
+        assert!(e["extras"].is_object(), "{body}");
+    }
+    let keys = errors
+        .iter()
+        .map(|e| e["key"].as_str().unwrap().to_owned())
+        .collect();
+    (keys, body)
+}
+
+// ---------------------------------------------------------- the binary --
+
+/// The path of the `writer-emulator` binary cargo built for these tests.
+pub const EMULATOR_BIN: &str = env!("CARGO_BIN_EXE_writer-emulator");
+
+/// The real `writer-emulator` binary on a free loopback port, killed on drop
+/// (so a test failing half way leaves no process behind).
+pub struct EmulatorProcess {
+    child: Child,
+    /// `http://127.0.0.1:PORT`, from its first line.
+    pub base_url: String,
+}
+
+impl EmulatorProcess {
+    /// Starts it with the fake admin key and `extra` flags (faults, latency).
+    pub fn start(extra: &[&str]) -> Self {
+        Self::start_with_args(&[&["--api-key", ADMIN], extra].concat())
+    }
+
+    /// Starts it with `--listen 127.0.0.1:0` and exactly `args`.
+    pub fn start_with_args(args: &[&str]) -> Self {
+        let mut command = Self::command();
+        command.args(args);
+        Self::from_command(command)
+    }
+
+    /// The binary with `--listen 127.0.0.1:0`, for a test to add to (flags,
+    /// environment) and give to [`EmulatorProcess::from_command`].
+    pub fn command() -> Command {
+        let mut command = Command::new(EMULATOR_BIN);
+        command.args(["--listen", "127.0.0.1:0"]);
+        command
+    }
+
+    /// Starts `command` and reads the address it announces on its first line.
+    pub fn from_command(mut command: Command) -> Self {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("writer-emulator starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the listening line");
+        let base_url = line
+            .trim_end()
+            .strip_prefix("writer-emulator listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
+        let port: u16 = base_url.rsplit(':').next().unwrap().parse().unwrap();
+        assert_ne!(port, 0);
+        Self { child, base_url }
+    }
+
+    /// SIGTERM, then the exit status (a bounded wait, so a hang fails the test).
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        for _ in 0..300 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("writer-emulator did not exit after SIGTERM");
+    }
+
+    /// One API call as a person in the Writer UI would make it (not the
+    /// provider's client): `(status, body)`. A GET is repeated while the
+    /// emulator injects faults (503, 429, dropped connection), so that checks
+    /// made after a fault test see the truth, not the next fault. Blocking:
+    /// for synchronous tests only.
+    pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        block_on(async {
+            let http = client();
+            let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+            let retry = method == reqwest::Method::GET;
+            for _ in 0..50 {
+                let mut req = http
+                    .request(method.clone(), format!("{}{path}", self.base_url))
+                    .bearer_auth(ADMIN);
+                if let Some(b) = &body {
+                    req = req.json(b);
+                }
+                let resp = match req.send().await {
+                    Ok(resp) => resp,
+                    Err(_) if retry => continue,
+                    Err(e) => panic!("the emulator did not answer {path}: {e}"),
+                };
+                let status = resp.status().as_u16();
+                if retry && (status == 503 || status == 429) {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+                let text = resp.text().await.unwrap_or_default();
+                return (status, serde_json::from_str(&text).unwrap_or(Value::Null));
+            }
+            panic!("the emulator kept failing GET {path}");
+        })
+    }
+
+    pub fn get_app(&self, id: &str) -> Value {
+        let (status, body) = self.call("GET", &format!("/v1/oauth-apps/{id}"), None);
+        assert_eq!(status, 200, "GET {id}: {body}");
+        body
+    }
+
+    /// Every app, across pages.
+    pub fn all_apps(&self) -> Vec<Value> {
+        let mut apps = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let path = match &after {
+                Some(a) => format!("/v1/oauth-apps?limit=100&order=asc&after={a}"),
+                None => "/v1/oauth-apps?limit=100&order=asc".to_string(),
+            };
+            let (status, body) = self.call("GET", &path, None);
+            assert_eq!(status, 200, "{body}");
+            apps.extend(body["data"].as_array().cloned().unwrap_or_default());
+            if body["has_more"] != Value::Bool(true) {
+                return apps;
+            }
+            after = body["last_id"].as_str().map(String::from);
+        }
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `future` to completion on one runtime shared by every synchronous
+/// test of the process (not one runtime per call). Not from async code.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("the tests' runtime")
+        })
+        .block_on(future)
+}
