@@ -23,7 +23,9 @@ use support::provider::configured;
 use terraform_provider_writer::provider::WriterProvider;
 use terraform_provider_writer::tfplugin::diag::Diagnostics;
 use terraform_provider_writer::tfplugin::value::Value;
-use terraform_provider_writer::tfplugin::{ApplyRequest, ApplyResponse, Provider};
+use terraform_provider_writer::tfplugin::{
+    ApplyRequest, ApplyResponse, CancellationToken, Provider,
+};
 use tokio::sync::Notify;
 
 const NAME: &str = "Engineering Confluence";
@@ -178,7 +180,8 @@ fn script(on_create: OnCreate) -> Script {
 }
 
 /// The provider against the scripted Writer: one retry, short timeouts.
-async fn provider(base_url: &str) -> WriterProvider {
+/// `stop` stands for the server's: cancelling it is what StopProvider does.
+async fn provider(base_url: &str, stop: &CancellationToken) -> WriterProvider {
     configured(
         base_url,
         &[
@@ -186,11 +189,12 @@ async fn provider(base_url: &str) -> WriterProvider {
             ("request_timeout", Value::string("10s")),
             ("retry_timeout", Value::string("20s")),
         ],
+        stop,
     )
     .await
 }
 
-fn create_request() -> ApplyRequest {
+fn create_request(stop: &CancellationToken) -> ApplyRequest {
     let scopes = Value::set(SCOPES.map(Value::string));
     let planned = Value::object([
         ("id", Value::Unknown),
@@ -221,14 +225,16 @@ fn create_request() -> ApplyRequest {
         planned_state: planned,
         config,
         planned_private: Vec::new(),
+        cancel: stop.child_token(),
     }
 }
 
 async fn apply_create(script: Arc<Script>) -> ApplyResponse {
     let url = writer(script).await;
-    let provider = provider(&url).await;
+    let stop = CancellationToken::new();
+    let provider = provider(&url, &stop).await;
     let resource = provider.resources().remove(0);
-    resource.create(create_request()).await
+    resource.create(create_request(&stop)).await
 }
 
 fn text(d: &Diagnostics) -> String {
@@ -239,12 +245,14 @@ fn text(d: &Diagnostics) -> String {
 async fn stopping_the_provider_lets_a_create_in_flight_finish() {
     let script = Arc::new(script(OnCreate::StoreSlowly));
     let url = writer(script.clone()).await;
-    let provider = Arc::new(provider(&url).await);
+    let stop = CancellationToken::new();
+    let provider = provider(&url, &stop).await;
     let resource = provider.resources().remove(0);
-    let create = tokio::spawn(async move { resource.create(create_request()).await });
+    let request = create_request(&stop);
+    let create = tokio::spawn(async move { resource.create(request).await });
     // Stop (StopProvider, or the first Ctrl-C) while Writer is working on it.
     script.create_arrived.notified().await;
-    provider.stop();
+    stop.cancel();
     let out = tokio::time::timeout(Duration::from_secs(30), create)
         .await
         .expect("the create returns")
@@ -263,12 +271,13 @@ async fn stopping_the_provider_lets_a_create_in_flight_finish() {
 async fn a_stopped_provider_sends_no_new_create() {
     let script = Arc::new(script(OnCreate::StoreSlowly));
     let url = writer(script.clone()).await;
-    let provider = provider(&url).await;
-    provider.stop();
+    let stop = CancellationToken::new();
+    let provider = provider(&url, &stop).await;
+    stop.cancel();
     let out = provider
         .resources()
         .remove(0)
-        .create(create_request())
+        .create(create_request(&stop))
         .await;
     assert!(out.diagnostics.has_errors());
     assert_eq!(*script.creates.lock().unwrap(), 0, "nothing was sent");

@@ -1,7 +1,9 @@
-//! Terraform's StopProvider (and SIGINT/SIGTERM, which call the same
-//! `stop`) must cancel calls in flight: a read stuck on a Writer that never
-//! answers returns an error as soon as the provider is stopped, instead of
-//! waiting out its request timeout and retries.
+//! Terraform's StopProvider (and SIGINT/SIGTERM, which do the same) must
+//! cancel calls in flight: a read stuck on a Writer that never answers
+//! returns an error as soon as the provider is stopped, instead of waiting
+//! out its request timeout and retries. The server stops calls by cancelling
+//! the token every call's handle is a child of (`stop` here); that it does so
+//! on StopProvider is tested in `tfplugin`'s server tests.
 
 mod support;
 
@@ -9,7 +11,7 @@ use std::time::Duration;
 
 use support::provider::configured;
 use terraform_provider_writer::tfplugin::value::Value;
-use terraform_provider_writer::tfplugin::{Provider, ReadRequest};
+use terraform_provider_writer::tfplugin::{CancellationToken, Provider, ReadRequest};
 
 #[tokio::test]
 async fn stop_cancels_a_read_in_flight() {
@@ -25,6 +27,7 @@ async fn stop_cancels_a_read_in_flight() {
         }
     });
 
+    let stop = CancellationToken::new();
     let provider = configured(
         &base_url,
         &[
@@ -34,22 +37,25 @@ async fn stop_cancels_a_read_in_flight() {
             ("request_timeout", Value::string("10m")),
             ("retry_timeout", Value::string("10m")),
         ],
+        &stop,
     )
     .await;
     let resource = provider.resources().remove(0);
     let state = Value::object([("id", Value::string("app-1"))]);
+    let cancel = stop.child_token();
     let read = tokio::spawn(async move {
         resource
             .read(ReadRequest {
                 current_state: state,
                 private: Vec::new(),
+                cancel,
             })
             .await
     });
 
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(!read.is_finished(), "the read waits on the silent server");
-    provider.stop();
+    stop.cancel();
     // A guard against hanging, not a performance assertion: without
     // cancellation the read would wait ten minutes.
     let out = tokio::time::timeout(Duration::from_secs(30), read)

@@ -11,7 +11,7 @@ use crate::domain;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::value::{Type, Value};
-use crate::tfplugin::DataSource;
+use crate::tfplugin::{DataSource, DataSourceReadRequest, DataSourceReadResponse};
 
 use super::confluence_oauth_app::TYPE_NAME;
 use super::lookup::{find_app, Lookup};
@@ -115,8 +115,9 @@ impl DataSource for ConfluenceOAuthAppData {
         Diagnostics::new()
     }
 
-    async fn read(&self, config: Value) -> (Value, Diagnostics) {
-        let fail = |d: Diagnostic| (Value::Null, Diagnostics::from(d));
+    async fn read(&self, request: DataSourceReadRequest) -> DataSourceReadResponse {
+        let config = request.config;
+        let fail = |d: Diagnostic| DataSourceReadResponse::failed(d.into());
         let api = match self.shared.api() {
             Ok(api) => api,
             Err(d) => return fail(d),
@@ -138,6 +139,9 @@ impl DataSource for ConfluenceOAuthAppData {
                 domain::MAX_SCOPES,
             ));
         }
-        (state(&app), Diagnostics::new())
+        DataSourceReadResponse {
+            state: state(&app),
+            diagnostics: Diagnostics::new(),
+        }
     }
 }

@@ -35,8 +35,6 @@ pub(crate) struct Shared {
     /// The configured API access once `ConfigureProvider` has run, or why
     /// there is none (no key): reported by the first call that needs the API.
     api: RwLock<Option<Result<config::Api, crate::tfplugin::diag::Diagnostic>>>,
-    /// Cancelled when Terraform is interrupted or the plugin stops.
-    stop: tokio_util::sync::CancellationToken,
 }
 
 impl Shared {
@@ -108,11 +106,9 @@ impl Provider for WriterProvider {
         if diags.has_errors() {
             return diags;
         }
-        let api = config::Api::new(
-            &settings,
-            &request.terraform_version,
-            self.shared.stop.clone(),
-        );
+        // The client keeps configure's handle: it is cancelled when the
+        // provider is stopped, which ends the waits of every later call.
+        let api = config::Api::new(&settings, &request.terraform_version, request.cancel);
         if let Ok(mut slot) = self.shared.api.write() {
             *slot = Some(api);
         }
@@ -120,10 +116,6 @@ impl Provider for WriterProvider {
             *slot = Some(settings);
         }
         diags
-    }
-
-    fn stop(&self) {
-        self.shared.stop.cancel();
     }
 }
 

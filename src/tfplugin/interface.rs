@@ -3,10 +3,16 @@
 //! into these (one `ApplyResourceChange` becomes create, update or delete)
 //! and enforces the protocol's rules around them, so that a resource only
 //! says what is true of its own remote object.
+//!
+//! Every call that may wait on something remote carries a `cancel` handle:
+//! the server cancels it when Terraform asks the provider to stop
+//! (StopProvider, an interrupt) or the plugin shuts down. Validation does no
+//! I/O and gets none.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
+pub use tokio_util::sync::CancellationToken;
 
 use super::diag::Diagnostics;
 use super::path::AttributePath;
@@ -28,15 +34,14 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Configures the provider before any resource call that needs it.
     async fn configure(&self, request: ConfigureRequest) -> Diagnostics;
-
-    /// Terraform was interrupted: calls in flight should stop waiting (no more
-    /// retries or backoff) and return what they have done so far.
-    fn stop(&self) {}
 }
 
 pub struct ConfigureRequest {
     pub config: Value,
     pub terraform_version: String,
+    /// Cancelled when the provider is stopped. It outlives this call, so
+    /// anything configured here (an API client) may keep it for later calls.
+    pub cancel: CancellationToken,
 }
 
 /// One resource type.
@@ -62,9 +67,10 @@ pub trait Resource: Send + Sync + 'static {
     /// Reads the remote object; a null `new_state` means it is gone.
     async fn read(&self, request: ReadRequest) -> ReadResponse;
     async fn update(&self, request: ApplyRequest) -> ApplyResponse;
-    async fn delete(&self, request: ApplyRequest) -> Diagnostics;
+    /// Deletes the remote object; on success the server records it gone.
+    async fn delete(&self, request: DeleteRequest) -> Diagnostics;
     /// Imports by an ID the user typed; the server then reads the result.
-    async fn import(&self, id: &str) -> ImportResponse;
+    async fn import(&self, request: ImportRequest) -> ImportResponse;
 }
 
 /// A plan request. For a create, `prior_state` is null.
@@ -79,6 +85,7 @@ pub struct PlanRequest {
     /// The server's default plan: the proposal, with computed attributes that
     /// the configuration leaves null marked unknown when anything changes.
     pub planned_state: Value,
+    pub cancel: CancellationToken,
 }
 
 pub struct PlanResponse {
@@ -102,13 +109,22 @@ impl PlanResponse {
     }
 }
 
-/// An apply: create (prior null), update, or delete (planned null).
+/// A create (prior state null) or an update.
 pub struct ApplyRequest {
     pub prior_state: Value,
     pub planned_state: Value,
-    /// The configuration, write-only values included (null for a delete).
+    /// The configuration, write-only values included.
     pub config: Value,
     pub planned_private: Vec<u8>,
+    pub cancel: CancellationToken,
+}
+
+/// A delete: Terraform plans and applies the object's absence, so there is
+/// no planned state or configuration, only what is being deleted.
+pub struct DeleteRequest {
+    pub prior_state: Value,
+    pub private: Vec<u8>,
+    pub cancel: CancellationToken,
 }
 
 pub struct ApplyResponse {
@@ -131,6 +147,7 @@ impl ApplyResponse {
 pub struct ReadRequest {
     pub current_state: Value,
     pub private: Vec<u8>,
+    pub cancel: CancellationToken,
 }
 
 pub struct ReadResponse {
@@ -138,6 +155,13 @@ pub struct ReadResponse {
     pub new_state: Value,
     pub private: Vec<u8>,
     pub diagnostics: Diagnostics,
+}
+
+pub struct ImportRequest {
+    /// What the user typed after the resource address in `terraform import`,
+    /// or the `id` of an `import` block.
+    pub id: String,
+    pub cancel: CancellationToken,
 }
 
 pub struct ImportResponse {
@@ -158,5 +182,26 @@ pub trait DataSource: Send + Sync + 'static {
     }
 
     /// Reads with a wholly known configuration.
-    async fn read(&self, config: Value) -> (Value, Diagnostics);
+    async fn read(&self, request: DataSourceReadRequest) -> DataSourceReadResponse;
+}
+
+pub struct DataSourceReadRequest {
+    /// Wholly known.
+    pub config: Value,
+    pub cancel: CancellationToken,
+}
+
+pub struct DataSourceReadResponse {
+    /// Null on failure.
+    pub state: Value,
+    pub diagnostics: Diagnostics,
+}
+
+impl DataSourceReadResponse {
+    pub fn failed(diagnostics: Diagnostics) -> Self {
+        Self {
+            state: Value::Null,
+            diagnostics,
+        }
+    }
 }

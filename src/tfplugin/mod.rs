@@ -5,8 +5,10 @@
 //!
 //! - `serve`: handshake, private unix socket, signals, debug mode.
 //! - `tls`: mutual TLS that accepts only Terraform's own certificate.
-//! - `server`: the gRPC services; one shape per call, panics contained.
-//! - `invariants`: protocol rules enforced for every resource.
+//! - `server`: the gRPC services; one shape per call (`server::call`),
+//!   panics contained, a cancellation handle for every call that StopProvider
+//!   cancels.
+//! - `invariants`: protocol rules enforced for every resource, at any depth.
 //! - `convert`: generated protobuf types <-> ours, in one place.
 //! - [`value`], [`schema`], [`diag`], [`path`]: the types providers use.
 //! - [`log`]: `tracing` events as hclog JSON lines on stderr.
@@ -29,8 +31,9 @@ mod tls;
 pub mod value;
 
 pub use interface::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, ImportResponse, PlanRequest,
-    PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
+    ApplyRequest, ApplyResponse, CancellationToken, ConfigureRequest, DataSource,
+    DataSourceReadRequest, DataSourceReadResponse, DeleteRequest, ImportRequest, ImportResponse,
+    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
 };
 pub use serve::{serve, ServeOptions};
 pub use tls::TlsSetupError;

@@ -18,6 +18,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{mpsc, watch};
 use tokio_rustls::TlsAcceptor;
+use tokio_util::sync::CancellationToken;
 use tonic::transport::server::Connected;
 
 use super::server;
@@ -76,24 +77,15 @@ pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> ExitCode 
 }
 
 async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), String> {
-    if !options.debug {
-        negotiate_protocol(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref())?;
-    }
-    let tls = match std::env::var("PLUGIN_CLIENT_CERT") {
-        Ok(pem) if !options.debug && !pem.trim().is_empty() => {
-            Some(tls::plugin_tls(&pem).map_err(|e| e.to_string())?)
-        }
-        _ => None,
-    };
-
+    let tls = agree_with_terraform(options)?;
     // Dropping the directory at the end removes the socket.
     let (dir, socket_path, listener) = private_socket()?;
 
     let (stop_tx, stop_rx) = watch::channel(false);
     // Listening before the handshake line: a signal right after it must stop us cleanly.
     let signals = Signals::register();
-    let provider = Arc::new(provider);
-    let routes = server::routes(provider.clone(), stop_tx.clone());
+    let stop_calls = CancellationToken::new();
+    let routes = server::routes(Arc::new(provider), stop_tx.clone(), stop_calls.clone());
 
     announce(options, &socket_path, tls.as_ref())?;
     tracing::debug!(socket = %socket_path.display(), mtls = tls.is_some(), "plugin serving");
@@ -108,38 +100,62 @@ async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), Str
         // Run by hand: Ctrl-C is how the person ends it.
         OnInterrupt::Exit
     } else {
-        let provider = provider.clone();
-        OnInterrupt::StopCalls(Box::new(move || provider.stop()))
+        OnInterrupt::StopCalls(stop_calls)
     };
     tokio::spawn(signals.handle(interrupt, stop_tx.clone()));
 
-    let mut until_stop = stop_rx.clone();
+    let result = serve_until_stopped(routes, conn_rx, stop_rx).await;
+    accept_loop.abort();
+    drop(dir);
+    tracing::debug!("plugin stopped");
+    result.map_err(|e| format!("gRPC server failed: {e}"))
+}
+
+/// What Terraform asks of a plugin before it connects: protocol 6, and its
+/// own certificate for mutual TLS (none in debug mode, or when Terraform
+/// asks for no TLS).
+fn agree_with_terraform(options: &ServeOptions) -> Result<Option<tls::PluginTls>, String> {
+    if options.debug {
+        return Ok(None);
+    }
+    negotiate_protocol(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref())?;
+    match std::env::var("PLUGIN_CLIENT_CERT") {
+        Ok(pem) if !pem.trim().is_empty() => {
+            tls::plugin_tls(&pem).map(Some).map_err(|e| e.to_string())
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Serves gRPC on the accepted connections until `stop` is set.
+async fn serve_until_stopped(
+    routes: tonic::service::Routes,
+    conns: mpsc::Receiver<std::io::Result<PluginConn>>,
+    stop: watch::Receiver<bool>,
+) -> Result<(), tonic::transport::Error> {
+    let mut until_stop = stop.clone();
     let server = tonic::transport::Server::builder()
         .add_routes(routes)
         .serve_with_incoming_shutdown(
-            tokio_stream::wrappers::ReceiverStream::new(conn_rx),
+            tokio_stream::wrappers::ReceiverStream::new(conns),
             async move {
                 let _ = until_stop.wait_for(|stop| *stop).await;
             },
         );
     // A graceful HTTP/2 shutdown waits for every client to acknowledge it; a
     // client that keeps its connection open must not keep the plugin alive.
-    let mut stopped = stop_rx.clone();
+    let mut stopped = stop;
     let deadline = async move {
         let _ = stopped.wait_for(|stop| *stop).await;
         tokio::time::sleep(STOP_GRACE).await;
     };
-    let result = tokio::select! {
+    tokio::select! {
         result = server => result,
         () = deadline => {
             tracing::debug!("connections still open after the grace period; exiting anyway");
             Ok(())
         }
-    };
-    accept_loop.abort();
-    drop(dir);
-    tracing::debug!("plugin stopped");
-    result.map_err(|e| format!("gRPC server failed: {e}"))
+    }
 }
 
 /// A fresh directory only this user can enter (0700) holding the socket
@@ -294,7 +310,7 @@ enum OnInterrupt {
     /// SIGINT for the same reason). So the first SIGINT only stops calls, as
     /// StopProvider does; a second one (Terraform's "exit now") or SIGTERM
     /// ends the plugin.
-    StopCalls(Box<dyn Fn() + Send + Sync>),
+    StopCalls(CancellationToken),
     /// Debug mode, run by hand: the first SIGINT ends it.
     Exit,
 }
@@ -328,7 +344,7 @@ impl Signals {
                     match &on_interrupt {
                         OnInterrupt::StopCalls(stop_calls) if interrupts == 1 => {
                             tracing::debug!("SIGINT: telling calls in flight to stop; a second SIGINT ends the plugin");
-                            stop_calls();
+                            stop_calls.cancel();
                             continue;
                         }
                         _ => tracing::debug!("SIGINT: stopping"),

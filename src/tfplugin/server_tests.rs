@@ -1,9 +1,11 @@
 //! The server's own guarantees, with a provider that misbehaves on purpose:
 //! a panic becomes an error diagnostic and the server keeps serving; a plan
 //! that contradicts the configuration, or unknowns left after apply, become
-//! diagnostics naming the attribute; write-only values never come back.
+//! diagnostics naming the attribute; write-only values never come back;
+//! StopProvider cancels the handle of every call.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use tonic::Request;
@@ -15,6 +17,7 @@ use super::proto::tfplugin6::provider_server::Provider as _;
 use super::schema::{Attribute, Block, Schema};
 use super::server::ProviderService;
 use super::value::{self, Type, Value};
+use tokio_util::sync::CancellationToken;
 
 struct Misbehaving;
 
@@ -78,6 +81,10 @@ impl Resource for Misbehaving {
         }
     }
     async fn read(&self, request: ReadRequest) -> ReadResponse {
+        if request.current_state.get("name").as_str() == Some("wait") {
+            // Waits on something remote until the provider is stopped.
+            request.cancel.cancelled().await;
+        }
         ReadResponse {
             new_state: request.current_state,
             private: request.private,
@@ -91,17 +98,25 @@ impl Resource for Misbehaving {
             diagnostics: Diagnostics::new(),
         }
     }
-    async fn delete(&self, _request: ApplyRequest) -> Diagnostics {
-        Diagnostics::new()
+    async fn delete(&self, request: DeleteRequest) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        if request.private != b"remembered" || request.prior_state.get("name").is_null() {
+            d.push(crate::tfplugin::diag::Diagnostic::error(
+                "delete got no prior state",
+                "",
+            ));
+        }
+        d
     }
-    async fn import(&self, _id: &str) -> ImportResponse {
+    async fn import(&self, _request: ImportRequest) -> ImportResponse {
         unreachable!("not used")
     }
 }
 
 #[derive(Default)]
 struct TestProvider {
-    stopped: std::sync::atomic::AtomicBool,
+    /// The handle `configure` was given, kept as a provider keeps its client.
+    configured: Mutex<Option<CancellationToken>>,
 }
 
 #[async_trait]
@@ -115,17 +130,14 @@ impl Provider for TestProvider {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         Vec::new()
     }
-    async fn configure(&self, _request: ConfigureRequest) -> Diagnostics {
+    async fn configure(&self, request: ConfigureRequest) -> Diagnostics {
+        *self.configured.lock().unwrap() = Some(request.cancel);
         Diagnostics::new()
-    }
-    fn stop(&self) {
-        self.stopped
-            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
 fn service() -> ProviderService {
-    ProviderService::for_tests(Arc::new(TestProvider::default()))
+    ProviderService::for_tests(Arc::new(TestProvider::default()), CancellationToken::new())
 }
 
 fn dv(v: &Value) -> Option<pb::DynamicValue> {
@@ -270,14 +282,83 @@ async fn an_unknown_type_is_a_grpc_error_not_a_crash() {
 }
 
 #[tokio::test]
-async fn stop_provider_reaches_the_provider() {
+async fn stop_provider_cancels_calls_in_flight_and_the_configured_handle() {
     let provider = Arc::new(TestProvider::default());
-    let service = ProviderService::for_tests(provider.clone());
+    let service = Arc::new(ProviderService::for_tests(
+        provider.clone(),
+        CancellationToken::new(),
+    ));
+    service
+        .configure_provider(Request::new(pb::configure_provider::Request {
+            config: Some(pb::DynamicValue {
+                msgpack: vec![0x80],
+                json: Vec::new(),
+            }),
+            ..Default::default()
+        }))
+        .await
+        .expect("configured");
+    let configured = provider.configured.lock().unwrap().clone().expect("kept");
+    let state = Value::object([
+        ("id", Value::string("1")),
+        ("name", Value::string("wait")),
+        ("secret_wo", Value::Null),
+    ]);
+    let reading = service.clone();
+    let read = tokio::spawn(async move {
+        let req = pb::read_resource::Request {
+            type_name: "test_thing".into(),
+            current_state: dv(&state),
+            ..Default::default()
+        };
+        reading.read_resource(Request::new(req)).await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!read.is_finished(), "the read waits for its handle");
+    assert!(!configured.is_cancelled());
     let r = service
         .stop_provider(Request::new(pb::stop_provider::Request {}))
         .await
         .expect("a response")
         .into_inner();
     assert_eq!(r.error, "");
-    assert!(provider.stopped.load(std::sync::atomic::Ordering::SeqCst));
+    // A guard against hanging, not a timing assertion.
+    tokio::time::timeout(Duration::from_secs(30), read)
+        .await
+        .expect("the read ends once the provider is stopped")
+        .expect("no panic")
+        .expect("a response");
+    assert!(
+        configured.is_cancelled(),
+        "configure's handle is cancelled too"
+    );
+}
+
+#[tokio::test]
+async fn a_delete_gets_the_prior_state_and_private_and_records_the_object_gone() {
+    let prior = Value::object([
+        ("id", Value::string("1")),
+        ("name", Value::string("fine")),
+        ("secret_wo", Value::Null),
+    ]);
+    let req = pb::apply_resource_change::Request {
+        type_name: "test_thing".into(),
+        prior_state: dv(&prior),
+        planned_state: dv(&Value::Null),
+        config: dv(&Value::Null),
+        planned_private: b"remembered".to_vec(),
+        ..Default::default()
+    };
+    let r = service()
+        .apply_resource_change(Request::new(req))
+        .await
+        .expect("response")
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let new_state = value::decode_msgpack(
+        &r.new_state.expect("a new state").msgpack,
+        &schema().value_type(),
+    )
+    .expect("decodes");
+    assert_eq!(new_state, Value::Null);
 }

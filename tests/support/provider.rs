@@ -3,7 +3,7 @@
 
 use terraform_provider_writer::provider::WriterProvider;
 use terraform_provider_writer::tfplugin::value::Value;
-use terraform_provider_writer::tfplugin::{ConfigureRequest, Provider};
+use terraform_provider_writer::tfplugin::{CancellationToken, ConfigureRequest, Provider};
 
 use super::ADMIN;
 
@@ -12,8 +12,13 @@ pub const TERRAFORM_VERSION: &str = "1.11.4";
 
 /// A provider configured with the admin key, `base_url`, and `settings`
 /// (other provider attributes: `max_retries`, `request_timeout`, ...);
-/// configuring must succeed.
-pub async fn configured(base_url: &str, settings: &[(&str, Value)]) -> WriterProvider {
+/// configuring must succeed. `stop` stands for the server's token: its
+/// children are the calls' handles, and cancelling it is what StopProvider does.
+pub async fn configured(
+    base_url: &str,
+    settings: &[(&str, Value)],
+    stop: &CancellationToken,
+) -> WriterProvider {
     let provider = WriterProvider::new();
     let config = Value::object(
         [
@@ -27,6 +32,7 @@ pub async fn configured(base_url: &str, settings: &[(&str, Value)]) -> WriterPro
         .configure(ConfigureRequest {
             config,
             terraform_version: TERRAFORM_VERSION.into(),
+            cancel: stop.child_token(),
         })
         .await;
     assert!(!d.has_errors(), "{d:?}");

@@ -14,8 +14,8 @@ use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
 use crate::tfplugin::{
-    ApplyRequest, ApplyResponse, ImportResponse, PlanRequest, PlanResponse, ReadRequest,
-    ReadResponse, Resource,
+    ApplyRequest, ApplyResponse, DeleteRequest, ImportRequest, ImportResponse, PlanRequest,
+    PlanResponse, ReadRequest, ReadResponse, Resource,
 };
 
 use super::config::Api;
@@ -456,7 +456,7 @@ impl Resource for ConfluenceOAuthApp {
         }
     }
 
-    async fn delete(&self, request: ApplyRequest) -> Diagnostics {
+    async fn delete(&self, request: DeleteRequest) -> Diagnostics {
         let api = match self.shared.api() {
             Ok(api) => api,
             Err(d) => return d.into(),
@@ -473,7 +473,8 @@ impl Resource for ConfluenceOAuthApp {
         }
     }
 
-    async fn import(&self, id: &str) -> ImportResponse {
+    async fn import(&self, request: ImportRequest) -> ImportResponse {
+        let id = request.id.as_str();
         let fail = |d: Diagnostic| ImportResponse {
             state: Value::Null,
             private: Vec::new(),

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::json_text::{self, Json};
-use super::tree::distinct_set_elements;
+use super::tree::{typed_elements, typed_members};
 use super::{Budget, Number, Type, Value, ValueError, MAX_DEPTH};
 use crate::tfplugin::path::{AttributePath, PathStep};
 
@@ -49,6 +49,34 @@ fn decode(
     match (ty, tree) {
         (_, Json::Null) => Ok(Value::Null),
         (Type::Dynamic, Json::Object(members)) => decode_dynamic(members, path, budget),
+        (Type::Bool | Type::Number | Type::String, _) => decode_primitive(tree, ty, path),
+        (Type::List(element), Json::Array(items)) => {
+            let typed = items.iter().map(|item| (item, &**element));
+            decode_indexed(typed, path, budget).map(Value::List)
+        }
+        (Type::Set(element), Json::Array(items)) => {
+            // Set elements have no path of their own.
+            let out = items
+                .iter()
+                .map(|item| decode(item, element, path, budget))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Value::set(out))
+        }
+        (Type::Tuple(types), Json::Array(items)) => {
+            if items.len() != types.len() {
+                return Err(ValueError::tuple_length(types.len(), items.len(), path));
+            }
+            decode_indexed(items.iter().zip(types), path, budget).map(Value::Tuple)
+        }
+        (Type::Map(element), Json::Object(members)) => decode_map(members, element, path, budget),
+        (Type::Object(types), Json::Object(members)) => decode_object(members, types, path, budget),
+        (_, got) => Err(mismatch(path, ty, got)),
+    }
+}
+
+/// A bool, number or string; cty reads each from the others' text too.
+fn decode_primitive(tree: &Json, ty: &Type, path: &AttributePath) -> Result<Value, ValueError> {
+    match (ty, tree) {
         (Type::Bool, Json::Bool(b)) => Ok(Value::Bool(*b)),
         (Type::Bool, Json::String(s)) => match s.as_str() {
             "true" => Ok(Value::Bool(true)),
@@ -65,76 +93,71 @@ fn decode(
         (Type::String, Json::String(s)) => Ok(Value::String(s.clone())),
         (Type::String, Json::Number(text)) => Ok(Value::String(text.clone())),
         (Type::String, Json::Bool(b)) => Ok(Value::String(b.to_string())),
-        (Type::List(element), Json::Array(items)) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                path.0.push(PathStep::Index(i as i64));
-                out.push(decode(item, element, path, budget)?);
-                path.0.pop();
-            }
-            Ok(Value::List(out))
-        }
-        (Type::Set(element), Json::Array(items)) => {
-            let out = items
-                .iter()
-                .map(|item| decode(item, element, path, budget))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Value::set(out))
-        }
-        (Type::Tuple(types), Json::Array(items)) => {
-            if items.len() != types.len() {
-                let message = format!(
-                    "a tuple of {} elements is required, got {}",
-                    types.len(),
-                    items.len()
-                );
-                return Err(error(path, message));
-            }
-            let mut out = Vec::with_capacity(items.len());
-            for (i, (item, item_type)) in items.iter().zip(types).enumerate() {
-                path.0.push(PathStep::Index(i as i64));
-                out.push(decode(item, item_type, path, budget)?);
-                path.0.pop();
-            }
-            Ok(Value::Tuple(out))
-        }
-        (Type::Map(element), Json::Object(members)) => {
-            let mut out = BTreeMap::new();
-            for (key, item) in members {
-                if out.contains_key(key) {
-                    return Err(error(path, format!("map key {key:?} given twice")));
-                }
-                path.0.push(PathStep::Key(key.clone()));
-                let item = decode(item, element, path, budget)?;
-                path.0.pop();
-                out.insert(key.clone(), item);
-            }
-            Ok(Value::Map(out))
-        }
-        (Type::Object(types), Json::Object(members)) => {
-            let mut out = BTreeMap::new();
-            for (name, item) in members {
-                let Some(attribute_type) = types.get(name) else {
-                    return Err(error(path, format!("unsupported attribute {name:?}")));
-                };
-                if out.contains_key(name) {
-                    return Err(error(path, format!("attribute {name:?} given twice")));
-                }
-                path.0.push(PathStep::Attribute(name.clone()));
-                let item = decode(item, attribute_type, path, budget)?;
-                path.0.pop();
-                out.insert(name.clone(), item);
-            }
-            budget
-                .spend(types.len() - out.len())
-                .map_err(|message| error(path, message))?;
-            for name in types.keys() {
-                out.entry(name.clone()).or_insert(Value::Null);
-            }
-            Ok(Value::Object(out))
-        }
         (_, got) => Err(mismatch(path, ty, got)),
     }
+}
+
+/// The elements of a list or tuple, each at its index.
+fn decode_indexed<'a>(
+    items: impl Iterator<Item = (&'a Json, &'a Type)>,
+    path: &mut AttributePath,
+    budget: &mut Budget,
+) -> Result<Vec<Value>, ValueError> {
+    let mut out = Vec::new();
+    for (i, (item, item_type)) in items.enumerate() {
+        path.0.push(PathStep::Index(i as i64));
+        out.push(decode(item, item_type, path, budget)?);
+        path.0.pop();
+    }
+    Ok(out)
+}
+
+fn decode_map(
+    members: &[(String, Json)],
+    element: &Type,
+    path: &mut AttributePath,
+    budget: &mut Budget,
+) -> Result<Value, ValueError> {
+    let mut out = BTreeMap::new();
+    for (key, item) in members {
+        if out.contains_key(key) {
+            return Err(error(path, format!("map key {key:?} given twice")));
+        }
+        path.0.push(PathStep::Key(key.clone()));
+        let item = decode(item, element, path, budget)?;
+        path.0.pop();
+        out.insert(key.clone(), item);
+    }
+    Ok(Value::Map(out))
+}
+
+/// An object; attributes it leaves out are null.
+fn decode_object(
+    members: &[(String, Json)],
+    types: &BTreeMap<String, Type>,
+    path: &mut AttributePath,
+    budget: &mut Budget,
+) -> Result<Value, ValueError> {
+    let mut out = BTreeMap::new();
+    for (name, item) in members {
+        let Some(attribute_type) = types.get(name) else {
+            return Err(error(path, format!("unsupported attribute {name:?}")));
+        };
+        if out.contains_key(name) {
+            return Err(error(path, format!("attribute {name:?} given twice")));
+        }
+        path.0.push(PathStep::Attribute(name.clone()));
+        let item = decode(item, attribute_type, path, budget)?;
+        path.0.pop();
+        out.insert(name.clone(), item);
+    }
+    budget
+        .spend(types.len() - out.len())
+        .map_err(|message| error(path, message))?;
+    for name in types.keys() {
+        out.entry(name.clone()).or_insert(Value::Null);
+    }
+    Ok(Value::Object(out))
 }
 
 fn decode_dynamic(
@@ -207,93 +230,76 @@ fn encode(
             out.push_str(&n.to_string());
         }
         (Value::String(s), Type::String) => json_text::write_string(out, s),
-        (Value::List(items), Type::List(element)) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                path.0.push(PathStep::Index(i as i64));
-                encode(out, item, element, path, depth + 1)?;
-                path.0.pop();
-            }
-            out.push(']');
+        (Value::Tuple(items), Type::Tuple(types)) if items.len() != types.len() => {
+            return Err(ValueError::tuple_length(types.len(), items.len(), path));
         }
-        (Value::Set(items), Type::Set(element)) => {
-            out.push('[');
-            for (i, item) in distinct_set_elements(items).into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                encode(out, item, element, path, depth + 1)?;
-            }
-            out.push(']');
+        (Value::List(_), Type::List(_))
+        | (Value::Set(_), Type::Set(_))
+        | (Value::Tuple(_), Type::Tuple(_)) => {
+            encode_array(out, typed_elements(value, ty), path, depth)?;
         }
-        (Value::Tuple(items), Type::Tuple(types)) => {
-            if items.len() != types.len() {
-                let message = format!(
-                    "a tuple of {} elements is required, got {}",
-                    types.len(),
-                    items.len()
-                );
-                return Err(error(path, message));
-            }
-            out.push('[');
-            for (i, (item, item_type)) in items.iter().zip(types).enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                path.0.push(PathStep::Index(i as i64));
-                encode(out, item, item_type, path, depth + 1)?;
-                path.0.pop();
-            }
-            out.push(']');
+        (Value::Map(_), Type::Map(_)) | (Value::Object(_), Type::Object(_)) => {
+            encode_members(out, typed_members(value, ty, path)?, path, depth)?;
         }
-        (Value::Map(entries), Type::Map(element)) => {
-            out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_text::write_string(out, key);
-                out.push(':');
-                path.0.push(PathStep::Key(key.clone()));
-                encode(out, item, element, path, depth + 1)?;
-                path.0.pop();
-            }
-            out.push('}');
-        }
-        (Value::Object(attributes), Type::Object(types)) => {
-            if let Some(name) = attributes.keys().find(|name| !types.contains_key(*name)) {
-                return Err(error(path, format!("unsupported attribute {name:?}")));
-            }
-            out.push('{');
-            for (i, (name, attribute_type)) in types.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_text::write_string(out, name);
-                out.push(':');
-                path.0.push(PathStep::Attribute(name.clone()));
-                let item = attributes.get(name).unwrap_or(&Value::Null);
-                encode(out, item, attribute_type, path, depth + 1)?;
-                path.0.pop();
-            }
-            out.push('}');
-        }
-        (_, Type::Dynamic) => {
-            let message = format!(
-                "a value of dynamic type must carry its type (Value::Dynamic), got {}",
-                value.kind()
-            );
-            return Err(error(path, message));
-        }
-        _ => {
-            let message = format!("{} is required, got {}", ty.wanted(), value.kind());
-            return Err(error(path, message));
-        }
+        _ => return Err(wrong_type(value, ty, path)),
     }
     Ok(())
+}
+
+/// `[a,b,...]`: a list's, set's or tuple's elements, each at its step (set
+/// elements have none).
+fn encode_array(
+    out: &mut String,
+    items: Vec<(Option<PathStep>, &Value, &Type)>,
+    path: &mut AttributePath,
+    depth: usize,
+) -> Result<(), ValueError> {
+    out.push('[');
+    for (i, (step, item, item_type)) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let stepped = step.map(|s| path.0.push(s)).is_some();
+        encode(out, item, item_type, path, depth + 1)?;
+        if stepped {
+            path.0.pop();
+        }
+    }
+    out.push(']');
+    Ok(())
+}
+
+/// `{"k":v,...}`: a map's entries or an object's attributes.
+fn encode_members(
+    out: &mut String,
+    members: Vec<(&String, PathStep, &Value, &Type)>,
+    path: &mut AttributePath,
+    depth: usize,
+) -> Result<(), ValueError> {
+    out.push('{');
+    for (i, (key, step, item, item_type)) in members.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json_text::write_string(out, key);
+        out.push(':');
+        path.0.push(step);
+        encode(out, item, item_type, path, depth + 1)?;
+        path.0.pop();
+    }
+    out.push('}');
+    Ok(())
+}
+
+fn wrong_type(value: &Value, ty: &Type, path: &AttributePath) -> ValueError {
+    let message = match ty {
+        Type::Dynamic => format!(
+            "a value of dynamic type must carry its type (Value::Dynamic), got {}",
+            value.kind()
+        ),
+        _ => format!("{} is required, got {}", ty.wanted(), value.kind()),
+    };
+    error(path, message)
 }
 
 #[cfg(test)]

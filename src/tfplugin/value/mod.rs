@@ -98,6 +98,12 @@ impl ValueError {
         }
     }
 
+    /// A tuple value without as many elements as its type.
+    fn tuple_length(wanted: usize, got: usize, path: &AttributePath) -> ValueError {
+        let message = format!("a tuple of {wanted} elements is required, got {got}");
+        ValueError::new(path.clone(), message)
+    }
+
     pub fn number_out_of_range(path: AttributePath) -> ValueError {
         ValueError {
             path,

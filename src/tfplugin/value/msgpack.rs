@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use rmp::Marker;
 
-use super::tree::distinct_set_elements;
+use super::tree::{typed_elements, typed_members};
 use super::{Budget, Number, ParseNumberError, Type, Value, ValueError, MAX_DEPTH};
 use crate::tfplugin::path::{AttributePath, PathStep};
 
@@ -438,79 +438,68 @@ fn encode(
         (Value::Bool(b), Type::Bool) => out.push(if *b { 0xc3 } else { 0xc2 }),
         (Value::Number(n), Type::Number) => write_number(out, n),
         (Value::String(s), Type::String) => write_str(out, s),
-        (Value::List(items), Type::List(element)) => {
-            write_header(out, items.len(), [0x90, 0xdc, 0xdd]);
-            for (i, item) in items.iter().enumerate() {
-                path.0.push(PathStep::Index(i as i64));
-                encode(out, item, element, path, depth + 1)?;
-                path.0.pop();
-            }
+        (Value::Tuple(items), Type::Tuple(types)) if items.len() != types.len() => {
+            return Err(ValueError::tuple_length(types.len(), items.len(), path));
         }
-        (Value::Set(items), Type::Set(element)) => {
-            let items = distinct_set_elements(items);
-            write_header(out, items.len(), [0x90, 0xdc, 0xdd]);
-            for item in items {
-                encode(out, item, element, path, depth + 1)?;
-            }
+        (Value::List(_), Type::List(_))
+        | (Value::Set(_), Type::Set(_))
+        | (Value::Tuple(_), Type::Tuple(_)) => {
+            encode_array(out, typed_elements(value, ty), path, depth)?;
         }
-        (Value::Map(entries), Type::Map(element)) => {
-            write_header(out, entries.len(), [0x80, 0xde, 0xdf]);
-            for (key, item) in entries {
-                write_str(out, key);
-                path.0.push(PathStep::Key(key.clone()));
-                encode(out, item, element, path, depth + 1)?;
-                path.0.pop();
-            }
+        (Value::Map(_), Type::Map(_)) | (Value::Object(_), Type::Object(_)) => {
+            encode_members(out, typed_members(value, ty, path)?, path, depth)?;
         }
-        (Value::Object(attributes), Type::Object(types)) => {
-            if let Some(name) = attributes.keys().find(|name| !types.contains_key(*name)) {
-                return Err(ValueError::new(
-                    path.clone(),
-                    format!("unsupported attribute {name:?}"),
-                ));
-            }
-            write_header(out, types.len(), [0x80, 0xde, 0xdf]);
-            for (name, attribute_type) in types {
-                write_str(out, name);
-                path.0.push(PathStep::Attribute(name.clone()));
-                let item = attributes.get(name).unwrap_or(&Value::Null);
-                encode(out, item, attribute_type, path, depth + 1)?;
-                path.0.pop();
-            }
-        }
-        (Value::Tuple(items), Type::Tuple(types)) => {
-            if items.len() != types.len() {
-                let message = format!(
-                    "a tuple of {} elements is required, got {}",
-                    types.len(),
-                    items.len()
-                );
-                return Err(ValueError::new(path.clone(), message));
-            }
-            write_header(out, items.len(), [0x90, 0xdc, 0xdd]);
-            for (i, (item, item_type)) in items.iter().zip(types).enumerate() {
-                path.0.push(PathStep::Index(i as i64));
-                encode(out, item, item_type, path, depth + 1)?;
-                path.0.pop();
-            }
-        }
-        (Value::Dynamic(..), _) => {
-            let message = format!("{} is required, got a dynamic value", ty.wanted());
-            return Err(ValueError::new(path.clone(), message));
-        }
-        (_, Type::Dynamic) => {
-            let message = format!(
-                "a value of dynamic type must carry its type (Value::Dynamic), got {}",
-                value.kind()
-            );
-            return Err(ValueError::new(path.clone(), message));
-        }
-        _ => {
-            let message = format!("{} is required, got {}", ty.wanted(), value.kind());
-            return Err(ValueError::new(path.clone(), message));
+        _ => return Err(wrong_type(value, ty, path)),
+    }
+    Ok(())
+}
+
+/// A list's, set's or tuple's elements, each at its step (set elements
+/// have none).
+fn encode_array(
+    out: &mut Vec<u8>,
+    items: Vec<(Option<PathStep>, &Value, &Type)>,
+    path: &mut AttributePath,
+    depth: usize,
+) -> Result<(), ValueError> {
+    write_header(out, items.len(), [0x90, 0xdc, 0xdd]);
+    for (step, item, item_type) in items {
+        let stepped = step.map(|s| path.0.push(s)).is_some();
+        encode(out, item, item_type, path, depth + 1)?;
+        if stepped {
+            path.0.pop();
         }
     }
     Ok(())
+}
+
+/// A map's entries or an object's attributes, keyed by string.
+fn encode_members(
+    out: &mut Vec<u8>,
+    members: Vec<(&String, PathStep, &Value, &Type)>,
+    path: &mut AttributePath,
+    depth: usize,
+) -> Result<(), ValueError> {
+    write_header(out, members.len(), [0x80, 0xde, 0xdf]);
+    for (key, step, item, item_type) in members {
+        write_str(out, key);
+        path.0.push(step);
+        encode(out, item, item_type, path, depth + 1)?;
+        path.0.pop();
+    }
+    Ok(())
+}
+
+fn wrong_type(value: &Value, ty: &Type, path: &AttributePath) -> ValueError {
+    let message = match (value, ty) {
+        (Value::Dynamic(..), _) => format!("{} is required, got a dynamic value", ty.wanted()),
+        (_, Type::Dynamic) => format!(
+            "a value of dynamic type must carry its type (Value::Dynamic), got {}",
+            value.kind()
+        ),
+        _ => format!("{} is required, got {}", ty.wanted(), value.kind()),
+    };
+    ValueError::new(path.clone(), message)
 }
 
 /// cty's choice: int if it fits, float64 if exact, else the decimal text.

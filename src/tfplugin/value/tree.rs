@@ -276,66 +276,81 @@ fn transform_at(
     if let Some(replacement) = f(path, value, ty) {
         return replacement;
     }
-    let mut step = |path: &mut AttributePath, step: PathStep, item: &Value, item_type: &Type| {
-        path.0.push(step);
-        let out = transform_at(path, item, item_type, f);
-        path.0.pop();
-        out
-    };
+    let index = |i: usize| Some(PathStep::Index(i as i64));
     match (value, ty) {
-        (Value::List(items), Type::List(element)) => Value::List(
-            items
+        (Value::List(items), Type::List(element)) => {
+            let typed = items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| step(path, PathStep::Index(i as i64), item, element))
-                .collect(),
-        ),
-        (Value::Set(items), Type::Set(element)) => Value::Set(dedupe_set(
-            items
-                .iter()
-                .map(|item| transform_at(path, item, element, f))
-                .collect(),
-        )),
-        (Value::Map(entries), Type::Map(element)) => Value::Map(
-            entries
-                .iter()
-                .map(|(key, item)| {
-                    let out = step(path, PathStep::Key(key.clone()), item, element);
-                    (key.clone(), out)
-                })
-                .collect(),
-        ),
-        (Value::Object(attributes), Type::Object(types)) => Value::Object(
-            types
-                .iter()
-                .map(|(name, attribute_type)| {
-                    let item = attributes.get(name).unwrap_or(&NULL);
-                    let out = step(
-                        path,
-                        PathStep::Attribute(name.clone()),
-                        item,
-                        attribute_type,
-                    );
-                    (name.clone(), out)
-                })
-                .collect(),
-        ),
-        (Value::Tuple(items), Type::Tuple(types)) => Value::Tuple(
-            items
+                .map(|(i, item)| (index(i), item, &**element));
+            Value::List(transform_items(path, typed, f))
+        }
+        (Value::Set(items), Type::Set(element)) => {
+            let typed = items.iter().map(|item| (None, item, &**element));
+            Value::Set(dedupe_set(transform_items(path, typed, f)))
+        }
+        (Value::Tuple(items), Type::Tuple(types)) => {
+            let typed = items
                 .iter()
                 .zip(types)
                 .enumerate()
-                .map(|(i, (item, item_type))| {
-                    step(path, PathStep::Index(i as i64), item, item_type)
-                })
-                .collect(),
-        ),
+                .map(|(i, (item, t))| (index(i), item, t));
+            Value::Tuple(transform_items(path, typed, f))
+        }
+        (Value::Map(entries), Type::Map(element)) => {
+            let typed = entries
+                .iter()
+                .map(|(key, item)| (key, PathStep::Key(key.clone()), item, &**element));
+            Value::Map(transform_members(path, typed, f))
+        }
+        (Value::Object(attributes), Type::Object(types)) => {
+            let typed = types.iter().map(|(name, t)| {
+                let item = attributes.get(name).unwrap_or(&NULL);
+                (name, PathStep::Attribute(name.clone()), item, t)
+            });
+            Value::Object(transform_members(path, typed, f))
+        }
         (Value::Dynamic(concrete, inner), Type::Dynamic) => Value::Dynamic(
             concrete.clone(),
             Box::new(transform_at(path, inner, concrete, f)),
         ),
         _ => value.clone(),
     }
+}
+
+/// A list's, set's or tuple's elements, each transformed at its step (set
+/// elements have none).
+fn transform_items<'a>(
+    path: &mut AttributePath,
+    items: impl Iterator<Item = (Option<PathStep>, &'a Value, &'a Type)>,
+    f: &mut impl FnMut(&AttributePath, &Value, &Type) -> Option<Value>,
+) -> Vec<Value> {
+    items
+        .map(|(step, item, item_type)| {
+            let stepped = step.map(|s| path.0.push(s)).is_some();
+            let out = transform_at(path, item, item_type, f);
+            if stepped {
+                path.0.pop();
+            }
+            out
+        })
+        .collect()
+}
+
+/// A map's entries or an object's attributes, each transformed at its step.
+fn transform_members<'a>(
+    path: &mut AttributePath,
+    members: impl Iterator<Item = (&'a String, PathStep, &'a Value, &'a Type)>,
+    f: &mut impl FnMut(&AttributePath, &Value, &Type) -> Option<Value>,
+) -> BTreeMap<String, Value> {
+    members
+        .map(|(key, step, item, item_type)| {
+            path.0.push(step);
+            let out = transform_at(path, item, item_type, f);
+            path.0.pop();
+            (key.clone(), out)
+        })
+        .collect()
 }
 
 /// Shape without content: `Object {"client_secret": String(..)}`.
@@ -396,6 +411,61 @@ fn same_elements(a: &[Value], b: &[Value]) -> bool {
         unmatched.insert(y);
     }
     a.iter().all(|x| unmatched.remove_equal(x))
+}
+
+/// A list's, set's or tuple's elements as an encoder writes them: each with
+/// its path step (set elements have none, and only the distinct ones are
+/// written) and its type. Empty unless value and type are the same kind.
+pub(super) fn typed_elements<'a>(
+    value: &'a Value,
+    ty: &'a Type,
+) -> Vec<(Option<PathStep>, &'a Value, &'a Type)> {
+    let index = |i: usize| Some(PathStep::Index(i as i64));
+    match (value, ty) {
+        (Value::List(items), Type::List(element)) => {
+            let typed = |(i, item)| (index(i), item, &**element);
+            items.iter().enumerate().map(typed).collect()
+        }
+        (Value::Set(items), Type::Set(element)) => distinct_set_elements(items)
+            .into_iter()
+            .map(|item| (None, item, &**element))
+            .collect(),
+        (Value::Tuple(items), Type::Tuple(types)) => {
+            let typed = |(i, (item, t))| (index(i), item, t);
+            items.iter().zip(types).enumerate().map(typed).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A map's entries or an object's attributes (every attribute of its type,
+/// absent ones null) as an encoder writes them: key, path step, value, type.
+/// An object attribute its type does not have is an error.
+pub(super) fn typed_members<'a>(
+    value: &'a Value,
+    ty: &'a Type,
+    path: &AttributePath,
+) -> Result<Vec<(&'a String, PathStep, &'a Value, &'a Type)>, super::ValueError> {
+    match (value, ty) {
+        (Value::Map(entries), Type::Map(element)) => Ok(entries
+            .iter()
+            .map(|(key, item)| (key, PathStep::Key(key.clone()), item, &**element))
+            .collect()),
+        (Value::Object(attributes), Type::Object(types)) => {
+            if let Some(name) = attributes.keys().find(|name| !types.contains_key(*name)) {
+                let message = format!("unsupported attribute {name:?}");
+                return Err(super::ValueError::new(path.clone(), message));
+            }
+            Ok(types
+                .iter()
+                .map(|(name, t)| {
+                    let item = attributes.get(name).unwrap_or(&NULL);
+                    (name, PathStep::Attribute(name.clone()), item, t)
+                })
+                .collect())
+        }
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// The elements a cty set would keep: it cannot hold two equal values, but
