@@ -6,12 +6,14 @@
 //! - [`tfplugin`]: Terraform's plugin protocol (v6) served over mutual TLS on a
 //!   unix socket: handshake, values, schemas, diagnostics, logging. It knows
 //!   nothing about Writer and could be a crate of its own.
-//! - [`domain`]: the rules of a correct Confluence OAuth app (callback URL,
-//!   scopes, the scope catalogue). Pure: no I/O.
+//! - [`domain`]: the rules of a correct OAuth app: the callback URL for any
+//!   connector, and Atlassian's rules for Confluence (scopes, the scope
+//!   catalogue, the consent URL) in `domain::confluence`. Pure: no I/O.
 //! - [`client`]: the Writer OAuth Apps API over HTTPS, with retries,
 //!   idempotent creates and conditional updates. Knows nothing about Terraform.
-//! - [`provider`]: the `writer` provider, its resource and data source: the
-//!   one place that joins Terraform, the domain rules and the API client.
+//! - [`provider`]: the `writer` provider: one OAuth-app resource and data
+//!   source per registered connector, the one place that joins Terraform, the
+//!   domain rules and the API client.
 //! - [`emulator`]: a local implementation of the Writer OAuth Apps API for
 //!   demos and tests. Never imported by the provider.
 

@@ -208,10 +208,7 @@ async fn stale_etag_and_taken_name_are_distinct() {
     );
     let stale_text = stale.to_string();
     assert!(
-        stale_text.starts_with(
-            "the app was changed outside Terraform since it was last read; refresh and plan \
-             again (HTTP 412): "
-        ),
+        stale_text.starts_with("the app was changed since it was last read (HTTP 412): "),
         "{stale_text}"
     );
     assert!(stale_text.contains("; request id req_"), "{stale_text}");

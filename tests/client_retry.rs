@@ -140,9 +140,9 @@ async fn a_412_after_a_lost_attempt_is_an_error_when_someone_else_changed_the_ap
         .await
         .unwrap_err();
     assert!(matches!(err, Error::PreconditionFailed { .. }), "{err:?}");
-    assert!(err.to_string().starts_with(
-        "the app was changed outside Terraform since it was last read; refresh and plan again"
-    ));
+    assert!(err
+        .to_string()
+        .starts_with("the app was changed since it was last read (HTTP 412): "));
     assert_eq!(proxy.count("PATCH"), 2);
     assert_eq!(
         proxy.count("GET"),

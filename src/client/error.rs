@@ -46,8 +46,11 @@ pub enum TransportKind {
     Other,
 }
 
-/// A failed call to Writer.
+/// A failed call to Writer. Its `Display` is the client's own words, with
+/// no Terraform in them; new outcomes may be added, so callers outside the
+/// crate keep a catch-all arm.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Error {
     /// 401: the API key is missing, unknown or revoked.
     Unauthorized { problem: Box<Problem> },
@@ -360,9 +363,10 @@ fn gave_up(attempts: u32) -> String {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headline = match self {
+impl Error {
+    /// The headline of an error that carries Writer's answer.
+    fn headline(&self) -> String {
+        match self {
             Error::Unauthorized { .. } => {
                 "Writer rejected the API key: it is missing, unknown or revoked".to_string()
             }
@@ -377,9 +381,7 @@ impl fmt::Display for Error {
                     .to_string()
             }
             Error::PreconditionFailed { .. } => {
-                "the app was changed outside Terraform since it was last read; refresh and plan \
-                 again"
-                    .to_string()
+                "the app was changed since it was last read".to_string()
             }
             Error::Validation { field: Some(f), .. } => format!("Writer refused the value of {f}"),
             Error::Validation { field: None, .. } => "Writer refused the request".to_string(),
@@ -395,81 +397,83 @@ impl fmt::Display for Error {
                 format!("Writer is rate-limiting requests{wait}")
             }
             Error::Unavailable { .. } => "Writer is unavailable or failing".to_string(),
-            Error::UnexpectedStatus { .. } => {
-                "Writer answered with a status this client does not expect".to_string()
-            }
+            _ => "Writer answered with a status this client does not expect".to_string(),
+        }
+    }
+
+    /// What Writer's answer adds to a headline: ` (HTTP 412): its
+    /// description; gave up after N attempts; request id X`. Empty for
+    /// errors without an answer.
+    pub fn answer_text(&self) -> String {
+        let Some(p) = self.problem() else {
+            return String::new();
+        };
+        let mut text = format!(" (HTTP {})", p.status);
+        if let Some(d) = &p.description {
+            text.push_str(&format!(": {d}"));
+        }
+        if let Error::RateLimited { attempts, .. } | Error::Unavailable { attempts, .. } = self {
+            text.push_str(&gave_up(*attempts));
+        }
+        text.push_str(&request_id_text(p.request_id.as_deref()));
+        text
+    }
+}
+
+/// `; request id X`, or nothing.
+pub(crate) fn request_id_text(request_id: Option<&str>) -> String {
+    request_id
+        .map(|id| format!("; request id {id}"))
+        .unwrap_or_default()
+}
+
+/// The client's own words, for logs and for callers that add their own
+/// context (the provider says what an error means for Terraform).
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Error::Transport {
                 kind,
                 url,
                 attempts,
                 reason,
-            } => {
-                return write!(
-                    f,
-                    "could not reach Writer at {url}: {kind} ({reason}){}",
-                    gave_up(*attempts)
-                )
-            }
+            } => write!(
+                f,
+                "could not reach Writer at {url}: {kind} ({reason}){}",
+                gave_up(*attempts)
+            ),
             Error::BadResponse {
                 status,
                 reason,
                 request_id,
-            } => {
-                write!(
-                    f,
-                    "Writer's answer could not be understood (HTTP {status}): {reason}"
-                )?;
-                if let Some(id) = request_id {
-                    write!(f, "; request id {id}")?;
-                }
-                return Ok(());
-            }
+            } => write!(
+                f,
+                "Writer's answer could not be understood (HTTP {status}): {reason}{}",
+                request_id_text(request_id.as_deref())
+            ),
             Error::Redirected {
                 status,
                 to,
                 request_id,
-            } => {
-                let to = to.as_deref().unwrap_or("no location");
-                write!(
-                    f,
-                    "Writer's address answered with a redirect (HTTP {status}) to {to}; the \
-                     provider follows no redirects, so nothing was sent there"
-                )?;
-                if let Some(id) = request_id {
-                    write!(f, "; request id {id}")?;
-                }
-                return Ok(());
-            }
-            Error::OutOfTime { limit } => {
-                return write!(
-                    f,
-                    "the operation did not finish within its time limit of {}s, retries and \
-                     pages included",
-                    limit.as_secs_f64()
-                )
-            }
-            Error::Cancelled => {
-                return f.write_str("the call to Writer was cancelled: the provider is stopping")
-            }
+            } => write!(
+                f,
+                "Writer's address answered with a redirect (HTTP {status}) to {}; this client \
+                 follows no redirects, so nothing was sent there{}",
+                to.as_deref().unwrap_or("no location"),
+                request_id_text(request_id.as_deref())
+            ),
+            Error::OutOfTime { limit } => write!(
+                f,
+                "the operation did not finish within its time limit of {}s, retries and pages \
+                 included",
+                limit.as_secs_f64()
+            ),
+            Error::Cancelled => f.write_str("the call to Writer was cancelled"),
             Error::InvalidConfig { reason } => {
-                return write!(f, "invalid Writer API client settings: {reason}")
+                write!(f, "invalid Writer API client settings: {reason}")
             }
-        };
-        write!(f, "{headline}")?;
-        if let Some(p) = self.problem() {
-            write!(f, " (HTTP {})", p.status)?;
-            if let Some(d) = &p.description {
-                write!(f, ": {d}")?;
-            }
-            if let Error::RateLimited { attempts, .. } | Error::Unavailable { attempts, .. } = self
-            {
-                f.write_str(&gave_up(*attempts))?;
-            }
-            if let Some(id) = &p.request_id {
-                write!(f, "; request id {id}")?;
-            }
+            _ => write!(f, "{}{}", self.headline(), self.answer_text()),
         }
-        Ok(())
     }
 }
 
@@ -582,8 +586,7 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            "the app was changed outside Terraform since it was last read; refresh and plan again \
-             (HTTP 412): stale; request id req_42"
+            "the app was changed since it was last read (HTTP 412): stale; request id req_42"
         );
         let e = answer(
             409,

@@ -1,9 +1,11 @@
-//! The one callback URL Writer's Confluence connector accepts, and the usual
-//! ways people get it wrong.
+//! The one callback URL a Writer connector accepts, and the usual ways people
+//! get it wrong. Every connector's callback is `<app_url>/connector/<name>`;
+//! a [`CallbackRule`] says which name, and where the product's console takes
+//! the same URL (Confluence's is `domain::confluence::CALLBACK`).
 //!
-//! Atlassian redirects the user back only to a callback that matches the
-//! registered one character for character, and Writer only handles
-//! `<app_url>/connector/confluence`. So the rule is plain equality; the work
+//! OAuth servers redirect the user back only to a callback that matches the
+//! registered one character for character, and Writer only handles its own
+//! connector's path. So the rule is plain equality; the work
 //! here is naming the mistake. Each mistake is its own [`Finding`], and every
 //! finding repeats the exact expected URL, so any one of them is enough to fix
 //! the value. The input is compared as written, never normalised: `HTTPS://`
@@ -14,19 +16,45 @@ use std::fmt;
 
 use url::Url;
 
-use super::{quote, Finding};
+use super::finding::Finding;
+use super::quote;
 
-/// The path of the Confluence connector's callback under the Writer web app.
-const CONFLUENCE_PATH: &str = "/connector/confluence";
 const CONNECTOR_PREFIX: &str = "/connector/";
 
-/// Where in the Atlassian developer console the same URL has to be entered.
-const CONSOLE_STEP: &str = "Use exactly this URL both here and in the Atlassian developer \
-     console (Your apps > the app > Authorization > OAuth 2.0 (3LO) > Callback URL): Atlassian \
-     only sends the user back to a callback that matches character for character.";
+/// One connector's callback: its path under the Writer web app, and how the
+/// product's side is told about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallbackRule {
+    /// `/connector/<name>`.
+    pub path: &'static str,
+    /// The product, as its users name it (`Confluence`).
+    pub product: &'static str,
+    /// Who runs the product's OAuth server (`Atlassian`).
+    pub vendor: &'static str,
+    /// A sentence ending every finding: where the same URL goes in the
+    /// product's console, and why it must match exactly.
+    pub console_step: &'static str,
+}
+
+impl CallbackRule {
+    /// The last segment of the path: `confluence`.
+    fn connector(&self) -> &'static str {
+        self.path.rsplit('/').next().unwrap_or_default()
+    }
+
+    /// Checks a callback URL against the one Writer expects for `app`.
+    /// Empty means correct; otherwise one error per mistake found.
+    pub fn check(&self, input: &str, app: &AppUrl) -> Vec<Finding> {
+        let expected = app.callback_url(self);
+        diagnose(input, app, self)
+            .iter()
+            .map(|mistake| mistake.finding(input, app, self, &expected))
+            .collect()
+    }
+}
 
 /// The origin of the Writer web app (`https://app.writer.com` unless Writer
-/// runs elsewhere), whose `/connector/confluence` is the expected callback.
+/// runs elsewhere), under which every connector's callback lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppUrl {
     /// Always lower case (the `url` crate normalises both).
@@ -87,9 +115,10 @@ impl AppUrl {
         })
     }
 
-    /// `<origin>/connector/confluence`: the only callback Writer handles.
-    pub fn expected_callback_url(&self) -> String {
-        format!("{}{CONFLUENCE_PATH}", self.origin)
+    /// `<origin>/connector/<name>`: the only callback Writer handles for
+    /// that connector.
+    pub fn callback_url(&self, rule: &CallbackRule) -> String {
+        format!("{}{}", self.origin, rule.path)
     }
 
     /// The origin, as `scheme://host[:port]`.
@@ -114,16 +143,6 @@ impl fmt::Display for AppUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.origin)
     }
-}
-
-/// Checks a callback URL against the one Writer expects for `app`.
-/// Empty means correct; otherwise one error per mistake found.
-pub fn check_callback_url(input: &str, app: &AppUrl) -> Vec<Finding> {
-    let expected = app.expected_callback_url();
-    diagnose(input, app)
-        .iter()
-        .map(|mistake| mistake.finding(input, app, &expected))
-        .collect()
 }
 
 /// Which part of the URL a case mistake is in.
@@ -182,8 +201,8 @@ enum Mistake {
 
 /// Every mistake in `input`, in URL order. Empty if and only if `input` is
 /// exactly the expected callback URL.
-fn diagnose(input: &str, app: &AppUrl) -> Vec<Mistake> {
-    if input == app.expected_callback_url() {
+fn diagnose(input: &str, app: &AppUrl, rule: &CallbackRule) -> Vec<Mistake> {
+    if input == app.callback_url(rule) {
         return Vec::new();
     }
     let mut mistakes = Vec::new();
@@ -194,7 +213,35 @@ fn diagnose(input: &str, app: &AppUrl) -> Vec<Mistake> {
     if trimmed != input {
         mistakes.push(Mistake::SurroundingWhitespace);
     }
+    let Some(rest) = diagnose_scheme(trimmed, app, &mut mistakes) else {
+        return mistakes;
+    };
+    let parts = split_after_scheme(rest);
+    if parts.host.is_empty() {
+        mistakes.push(Mistake::NotAUrl);
+        return mistakes;
+    }
+    diagnose_authority(&parts, app, &mut mistakes);
+    diagnose_path(parts.path, rule, &mut mistakes);
+    if parts.has_query {
+        mistakes.push(Mistake::Query);
+    }
+    if parts.has_fragment {
+        mistakes.push(Mistake::Fragment);
+    }
+    if mistakes.is_empty() {
+        mistakes.push(Mistake::Mismatch);
+    }
+    mistakes
+}
 
+/// The scheme's mistakes; what follows `scheme://`, or `None` when the
+/// input is no URL at all.
+fn diagnose_scheme<'a>(
+    trimmed: &'a str,
+    app: &AppUrl,
+    mistakes: &mut Vec<Mistake>,
+) -> Option<&'a str> {
     let (scheme, rest) = match trimmed.split_once("://") {
         Some((scheme, rest)) if is_scheme(scheme) => (scheme, rest),
         _ if looks_like_host_and_path(trimmed, app) => {
@@ -203,7 +250,7 @@ fn diagnose(input: &str, app: &AppUrl) -> Vec<Mistake> {
         }
         _ => {
             mistakes.push(Mistake::NotAUrl);
-            return mistakes;
+            return None;
         }
     };
     if !scheme.eq_ignore_ascii_case(&app.scheme) {
@@ -216,12 +263,11 @@ fn diagnose(input: &str, app: &AppUrl) -> Vec<Mistake> {
             found: scheme.to_owned(),
         });
     }
+    Some(rest)
+}
 
-    let parts = split_after_scheme(rest);
-    if parts.host.is_empty() {
-        mistakes.push(Mistake::NotAUrl);
-        return mistakes;
-    }
+/// User info, host and port.
+fn diagnose_authority(parts: &Parts<'_>, app: &AppUrl, mistakes: &mut Vec<Mistake>) {
     if parts.has_userinfo {
         mistakes.push(Mistake::Userinfo);
     }
@@ -241,30 +287,18 @@ fn diagnose(input: &str, app: &AppUrl) -> Vec<Mistake> {
             found: parts.port.map(str::to_owned),
         });
     }
-    diagnose_path(parts.path, &mut mistakes);
-    if parts.has_query {
-        mistakes.push(Mistake::Query);
-    }
-    if parts.has_fragment {
-        mistakes.push(Mistake::Fragment);
-    }
-
-    if mistakes.is_empty() {
-        mistakes.push(Mistake::Mismatch);
-    }
-    mistakes
 }
 
 /// Case and trailing slashes are only worth naming when the path is
 /// otherwise right; a wrong path is reported once, as wrong.
-fn diagnose_path(path: &str, mistakes: &mut Vec<Mistake>) {
-    if path == CONFLUENCE_PATH {
+fn diagnose_path(path: &str, rule: &CallbackRule, mistakes: &mut Vec<Mistake>) {
+    if path == rule.path {
         return;
     }
     let core = path.trim_end_matches('/');
     let trailing = core.len() < path.len() && !core.is_empty();
-    if core.eq_ignore_ascii_case(CONFLUENCE_PATH) {
-        if core != CONFLUENCE_PATH {
+    if core.eq_ignore_ascii_case(rule.path) {
+        if core != rule.path {
             mistakes.push(Mistake::UpperCase {
                 part: Part::Path,
                 found: core.to_owned(),
@@ -279,7 +313,7 @@ fn diagnose_path(path: &str, mistakes: &mut Vec<Mistake>) {
         .get(..CONNECTOR_PREFIX.len())
         .filter(|prefix| prefix.eq_ignore_ascii_case(CONNECTOR_PREFIX))
         .map(|_| &core[CONNECTOR_PREFIX.len()..])
-        .filter(|name| is_connector_name(name));
+        .filter(|name| is_other_connector(name, rule.connector()));
     mistakes.push(match other_connector {
         Some(connector) => Mistake::OtherConnector {
             connector: connector.to_owned(),
@@ -290,16 +324,17 @@ fn diagnose_path(path: &str, mistakes: &mut Vec<Mistake>) {
     });
 }
 
-/// A name like `sharepoint` or `google_drive`, and not a typo of `confluence`
-/// (which is better reported as a wrong path than as another connector).
-fn is_connector_name(name: &str) -> bool {
+/// A name like `sharepoint` or `google_drive`, and not a typo of `ours`
+/// (`confluence`; a typo is better reported as a wrong path than as another
+/// connector).
+fn is_other_connector(name: &str, ours: &str) -> bool {
     // Connector names are short; the length check also keeps the edit
     // distance (quadratic) cheap on a pasted megabyte.
     (1..=64).contains(&name.len())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
-        && strsim::damerau_levenshtein(&name.to_ascii_lowercase(), "confluence") > 2
+        && strsim::damerau_levenshtein(&name.to_ascii_lowercase(), ours) > 2
 }
 
 /// The pieces of `host[:port]/path?query#fragment`, as written.
@@ -374,7 +409,8 @@ fn looks_like_host_and_path(s: &str, app: &AppUrl) -> bool {
 }
 
 impl Mistake {
-    fn finding(&self, input: &str, app: &AppUrl, expected: &str) -> Finding {
+    fn finding(&self, input: &str, app: &AppUrl, rule: &CallbackRule, expected: &str) -> Finding {
+        let (path, product, connector) = (rule.path, rule.product, rule.connector());
         let shown = quote::url(input.trim());
         let (summary, what): (Cow<'static, str>, String) = match self {
             Mistake::Empty => (
@@ -462,30 +498,29 @@ impl Mistake {
                 "Callback URL is another connector's".into(),
                 format!(
                     "`{CONNECTOR_PREFIX}{}` is the callback of another Writer connector; \
-                     the Confluence connector's path is `{CONFLUENCE_PATH}`.",
+                     the {product} connector's path is `{path}`.",
                     quote::text(connector)
                 ),
             ),
             Mistake::Path { found } if found.is_empty() || found == "/" => (
                 "Callback URL has no path".into(),
-                format!("The URL stops at the host; it must end with `{CONFLUENCE_PATH}`."),
+                format!("The URL stops at the host; it must end with `{path}`."),
             ),
             Mistake::Path { found } => (
                 "Callback URL has the wrong path".into(),
-                format!(
-                    "The path is `{}`; it must be `{CONFLUENCE_PATH}`.",
-                    quote::text(found)
-                ),
+                format!("The path is `{}`; it must be `{path}`.", quote::text(found)),
             ),
             Mistake::TrailingSlash => (
                 "Callback URL ends with a slash".into(),
-                "The path must end with `confluence`, not `confluence/`.".to_owned(),
+                format!("The path must end with `{connector}`, not `{connector}/`."),
             ),
             Mistake::Query => (
                 "Callback URL has a query string".into(),
-                "The URL has a `?…` part; Writer's callback takes none (Atlassian adds its \
-                 own `code` and `state`)."
-                    .to_owned(),
+                format!(
+                    "The URL has a `?…` part; Writer's callback takes none ({} adds its own \
+                     `code` and `state`).",
+                    rule.vendor
+                ),
             ),
             Mistake::Fragment => (
                 "Callback URL has a fragment".into(),
@@ -498,7 +533,10 @@ impl Mistake {
         };
         Finding::error(
             summary,
-            format!("{what} The callback URL must be exactly `{expected}`. {CONSOLE_STEP}"),
+            format!(
+                "{what} The callback URL must be exactly `{expected}`. {}",
+                rule.console_step
+            ),
         )
     }
 }
@@ -522,7 +560,16 @@ fn host_hint(found: &str) -> &'static str {
 mod tests {
     use super::Mistake::*;
     use super::*;
+    use crate::domain::confluence::CALLBACK;
     use crate::domain::Severity;
+
+    fn check_callback_url(input: &str, app: &AppUrl) -> Vec<Finding> {
+        CALLBACK.check(input, app)
+    }
+
+    fn diagnose(input: &str, app: &AppUrl) -> Vec<Mistake> {
+        super::diagnose(input, app, &CALLBACK)
+    }
 
     const EXPECTED: &str = "https://app.writer.com/connector/confluence";
 
@@ -625,8 +672,63 @@ mod tests {
     #[test]
     fn accepts_exactly_the_expected_url() {
         let app = AppUrl::default();
-        assert_eq!(app.expected_callback_url(), EXPECTED);
+        assert_eq!(app.callback_url(&CALLBACK), EXPECTED);
         assert_eq!(check_callback_url(EXPECTED, &app), Vec::<Finding>::new());
+    }
+
+    /// Another connector needs only its own rule: every mistake is named
+    /// against its path, product and vendor.
+    #[test]
+    fn another_connectors_rule_names_the_same_mistakes() {
+        const SHAREPOINT: CallbackRule = CallbackRule {
+            path: "/connector/sharepoint",
+            product: "SharePoint",
+            vendor: "Microsoft",
+            console_step: "Register it in the Azure portal.",
+        };
+        let app = AppUrl::default();
+        let expected = "https://app.writer.com/connector/sharepoint";
+        assert_eq!(app.callback_url(&SHAREPOINT), expected);
+        assert!(SHAREPOINT.check(expected, &app).is_empty());
+        let cases = [
+            (
+                "https://app.writer.com/connector/confluence",
+                connector("confluence"),
+                "the SharePoint connector's path is `/connector/sharepoint`",
+            ),
+            (
+                "https://app.writer.com/connector/sharepoint/",
+                TrailingSlash,
+                "must end with `sharepoint`, not `sharepoint/`",
+            ),
+            (
+                "https://app.writer.com/connector/sharepont",
+                path("/connector/sharepont"),
+                "it must be `/connector/sharepoint`",
+            ),
+            (
+                "https://app.writer.com/connector/sharepoint?x=1",
+                Query,
+                "Microsoft adds its own",
+            ),
+        ];
+        for (input, mistake, says) in cases {
+            assert_eq!(
+                super::diagnose(input, &app, &SHAREPOINT),
+                [mistake],
+                "{input}"
+            );
+            let findings = SHAREPOINT.check(input, &app);
+            assert!(findings[0].detail.contains(says), "{}", findings[0].detail);
+            assert!(findings[0]
+                .detail
+                .ends_with("Register it in the Azure portal."));
+            assert!(
+                !findings[0].detail.contains("Atlassian"),
+                "{}",
+                findings[0].detail
+            );
+        }
     }
 
     #[test]
@@ -770,7 +872,7 @@ mod tests {
             let app = AppUrl::parse(input).unwrap();
             assert_eq!(app.as_str(), origin);
             let callback = format!("{origin}/connector/confluence");
-            assert_eq!(app.expected_callback_url(), callback);
+            assert_eq!(app.callback_url(&CALLBACK), callback);
         }
         let default = AppUrl::parse("https://app.writer.com").unwrap();
         assert_eq!(default, AppUrl::default());

@@ -1,64 +1,28 @@
-//! What a correct Confluence OAuth app for Writer looks like: pure rules, no I/O.
+//! What a correct OAuth app for a Writer connector looks like: pure rules, no I/O.
 //!
-//! Writer syncs Confluence through an Atlassian OAuth 2.0 (3LO) app. Mistakes
-//! in that app (a trailing slash on the callback, a missing scope) only show up
-//! when a sync fails days later, so the provider checks them at plan time with
-//! these rules. Each rule returns [`Finding`]s already worded for the user; the
-//! provider turns them into Terraform diagnostics (with attribute paths) in one
-//! place. This module must not know Terraform, HTTP or the Writer API.
+//! Writer syncs a product (Confluence today) through an OAuth app registered
+//! on the product's side. Mistakes in that app (a trailing slash on the
+//! callback, a missing scope) only show up when a sync fails days later, so
+//! the provider checks them at plan time with these rules. Each rule returns
+//! [`Finding`]s already worded for the user; the provider turns them into
+//! Terraform diagnostics (with attribute paths) in one place. This module must
+//! not know Terraform, HTTP or the Writer API.
+//!
+//! What holds for every connector lives here: the Writer web app's origin
+//! ([`AppUrl`]) and the named mistakes of a callback URL ([`CallbackRule`]).
+//! What one product's side demands (its callback path, its scopes and their
+//! catalogue, its consent URL, its console's words) lives in that connector's
+//! folder: [`confluence`].
 
-mod authorization;
 mod callback_url;
+pub mod confluence;
+mod finding;
 pub mod quote;
-mod scopes;
 
-pub use authorization::authorization_url;
-pub use callback_url::{check_callback_url, AppUrl};
-pub use scopes::{
-    check_scopes, scope_catalogue, KnownScope, ScopeKind, MAX_SCOPES, REQUIRED_SCOPES,
+pub use callback_url::{AppUrl, CallbackRule};
+pub use finding::{Finding, Severity};
+
+// The Confluence rules under the names the fuzz tests and module authors use.
+pub use confluence::{
+    authorization_url, check_callback_url, check_scopes, MAX_SCOPES, REQUIRED_SCOPES,
 };
-
-/// How bad a finding is: an error stops the plan, a warning only informs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// One thing wrong (or worth a warning) with a value, worded for the user.
-///
-/// Findings carry user input (URLs, scopes) but never secrets: no rule here
-/// ever sees a client secret or an API key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub severity: Severity,
-    /// One short line.
-    pub summary: String,
-    /// What is wrong, the exact expected value or "did you mean", and what to do.
-    pub detail: String,
-    /// The offending set element (a scope), if the finding is about exactly one.
-    pub element: Option<String>,
-}
-
-impl Finding {
-    pub(crate) fn error(summary: impl Into<String>, detail: impl Into<String>) -> Finding {
-        Finding {
-            severity: Severity::Error,
-            summary: summary.into(),
-            detail: detail.into(),
-            element: None,
-        }
-    }
-
-    pub(crate) fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Finding {
-        Finding {
-            severity: Severity::Warning,
-            ..Finding::error(summary, detail)
-        }
-    }
-
-    pub(crate) fn about(mut self, element: &str) -> Finding {
-        self.element = Some(element.to_owned());
-        self
-    }
-}

@@ -14,12 +14,8 @@ use crate::tfplugin::path::AttributePath;
 use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::value::{Type, Value};
 
+use super::env::{ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL};
 use super::texts;
-
-pub(crate) const ENV_API_KEY: &str = "WRITER_API_KEY";
-pub(crate) const ENV_BASE_URL: &str = "WRITER_BASE_URL";
-pub(crate) const ENV_APP_URL: &str = "WRITER_APP_URL";
-pub(crate) const ENV_ALLOW_INSECURE_HTTP: &str = "WRITER_ALLOW_INSECURE_HTTP";
 const DEFAULT_BASE_URL: &str = "https://api.writer.com";
 const DEFAULT_MAX_RETRIES: u32 = 4;
 /// Enough for a slow Writer answer, short enough that a hung connection is noticed.

@@ -1,16 +1,17 @@
 //! The `writer` provider: the one place that joins Terraform's protocol
-//! (`tfplugin`), the rules of a correct Confluence OAuth app (`domain`) and
-//! the Writer API (`client`). It lists what exists; each Terraform type lives
-//! in its own file, and every user-facing message is written in `texts`.
+//! (`tfplugin`), the rules of a correct OAuth app (`domain`) and the Writer
+//! API (`client`). It lists what exists: one resource and one data source per
+//! Writer connector registered in `connectors`, all built by `oauth_app`.
+//! Provider-wide words are in `texts`; each resource's own beside it.
 
 mod config;
-mod confluence_oauth_app;
-mod confluence_oauth_app_data;
-mod lookup;
-mod state;
+mod connectors;
+mod env;
+mod oauth_app;
+mod shared;
 mod texts;
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 
@@ -19,42 +20,10 @@ use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
 use crate::tfplugin::{ConfigureRequest, DataSource, Provider, Resource};
 
+use shared::Shared;
+
 /// The provider's source address, as users write it in `required_providers`.
 pub const ADDRESS: &str = "registry.terraform.io/writer/writer";
-
-/// What every resource and data source of one provider instance shares.
-/// Terraform runs one process per provider configuration, so this is the
-/// state of exactly one `provider "writer"` block.
-#[derive(Default)]
-pub(crate) struct Shared {
-    /// Settings from the latest validation or configuration. Validation of
-    /// resources happens before configuration (and `terraform validate` never
-    /// configures), so the provider block's `app_url` is kept from its own
-    /// validation, which Terraform runs first.
-    settings: RwLock<Option<config::Settings>>,
-    /// The configured API access once `ConfigureProvider` has run, or why
-    /// there is none (no key): reported by the first call that needs the API.
-    api: RwLock<Option<Result<config::Api, crate::tfplugin::diag::Diagnostic>>>,
-}
-
-impl Shared {
-    /// The `app_url` resources are checked against; `None` while unknown.
-    pub(crate) fn app_url(&self) -> Option<crate::domain::AppUrl> {
-        let settings = self.settings.read().ok()?;
-        match settings.as_ref() {
-            Some(s) => s.app_url.clone(),
-            // No provider block seen yet: what the provider would use alone.
-            None => config::Settings::from_environment().app_url,
-        }
-    }
-
-    pub(crate) fn api(&self) -> Result<config::Api, crate::tfplugin::diag::Diagnostic> {
-        match self.api.read().ok().and_then(|a| a.clone()) {
-            Some(api) => api,
-            None => Err(texts::provider_not_configured()),
-        }
-    }
-}
 
 /// The `writer` provider.
 pub struct WriterProvider {
@@ -82,15 +51,21 @@ impl Provider for WriterProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(confluence_oauth_app::ConfluenceOAuthApp::new(
-            self.shared.clone(),
-        ))]
+        connectors::ALL
+            .iter()
+            .map(|c| -> Arc<dyn Resource> {
+                Arc::new(oauth_app::OAuthAppResource::new(self.shared.clone(), c))
+            })
+            .collect()
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(
-            confluence_oauth_app_data::ConfluenceOAuthAppData::new(self.shared.clone()),
-        )]
+        connectors::ALL
+            .iter()
+            .map(|c| -> Arc<dyn DataSource> {
+                Arc::new(oauth_app::OAuthAppData::new(self.shared.clone(), c))
+            })
+            .collect()
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {

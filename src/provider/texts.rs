@@ -1,13 +1,16 @@
-//! Every message the provider shows a user, written once: a summary, a
-//! detail that says what is wrong, and what to do next. This is also the one
-//! place where domain findings and API errors become Terraform diagnostics.
+//! The provider-wide messages, written once: a summary, a detail that says
+//! what is wrong, and what to do next. The provider block's words, and the
+//! one place where domain findings and Writer API errors become Terraform
+//! diagnostics (the client's errors say what happened; [`describe`] adds
+//! what it means for Terraform). Each resource's own words live beside it
+//! (`oauth_app::texts`).
 
 use crate::client;
 use crate::domain::{quote, Finding, Severity};
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
-use super::config::{ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL};
+use super::env::{ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL};
 
 /// A domain finding about the value at `path`.
 pub(crate) fn finding(f: Finding, path: AttributePath) -> Diagnostic {
@@ -116,14 +119,44 @@ pub(crate) fn provider_not_configured() -> Diagnostic {
 pub(crate) fn client_setup_failed(e: &client::Error) -> Diagnostic {
     Diagnostic::error(
         "Cannot set up the Writer API client",
-        format!("{e}. Check base_url and the provider settings."),
+        format!("{}. Check base_url and the provider settings.", describe(e)),
     )
 }
 
-/// An API error during an operation on a resource or data source.
-pub(crate) fn api_error(action: &str, e: &client::Error) -> Diagnostic {
+/// A Writer API error in the user's words: the client's own text, with what
+/// it means here (Terraform's next refresh, the provider's stop).
+pub(crate) fn describe(e: &client::Error) -> String {
     use client::Error as E;
     match e {
+        E::PreconditionFailed { .. } => format!(
+            "the app was changed outside Terraform since it was last read; refresh and plan \
+             again{}",
+            e.answer_text()
+        ),
+        E::Redirected {
+            status,
+            to,
+            request_id,
+        } => format!(
+            "Writer's address answered with a redirect (HTTP {status}) to {}; the provider \
+             follows no redirects, so nothing was sent there{}",
+            to.as_deref().unwrap_or("no location"),
+            request_id
+                .as_deref()
+                .map(|id| format!("; request id {id}"))
+                .unwrap_or_default()
+        ),
+        E::Cancelled => "the call to Writer was cancelled: the provider is stopping".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// An API error during an operation on a resource or data source. The
+/// resource adds what only it knows (its attribute paths, its import).
+pub(crate) fn api_error(action: &str, error: &client::Error) -> Diagnostic {
+    use client::Error as E;
+    let e = describe(error);
+    match error {
         E::Unauthorized { .. } => Diagnostic::error(
             format!("Writer rejected the API key while trying to {action}"),
             format!(
@@ -138,15 +171,6 @@ pub(crate) fn api_error(action: &str, e: &client::Error) -> Diagnostic {
                  (reading is allowed). Use an org admin's key in {ENV_API_KEY}."
             ),
         ),
-        E::NameTaken { .. } => Diagnostic::error(
-            "An OAuth app with this name already exists",
-            format!(
-                "{e}\n\nNames are unique per connector, ignoring case. Choose another name, or bring the \
-                 existing app under Terraform with an import block:\n\n  import {{\n    to = \
-                 writer_confluence_oauth_app.<name>\n    id = \"name=<its name>\"\n  }}"
-            ),
-        )
-        .at(AttributePath::attribute("name")),
         E::PreconditionFailed { .. } => Diagnostic::error(
             "The OAuth app changed outside Terraform",
             format!(
@@ -164,15 +188,7 @@ pub(crate) fn api_error(action: &str, e: &client::Error) -> Diagnostic {
             ),
         )
         .at(AttributePath::attribute("base_url")),
-        E::Validation { field, .. } => {
-            let d = Diagnostic::error(format!("Writer refused to {action}"), format!("{e}"));
-            match field.as_deref() {
-                Some(f @ ("name" | "client_id" | "scopes" | "client_secret")) => {
-                    d.at(AttributePath::attribute(f))
-                }
-                _ => d,
-            }
-        }
+        E::Validation { .. } => Diagnostic::error(format!("Writer refused to {action}"), e),
         _ => Diagnostic::error(
             format!("Could not {action}"),
             format!(
@@ -184,265 +200,48 @@ pub(crate) fn api_error(action: &str, e: &client::Error) -> Diagnostic {
     }
 }
 
-/// How to bring an existing app named `name` under Terraform.
-fn import_by_name(name: &str) -> String {
-    format!(
-        "  import {{\n    to = writer_confluence_oauth_app.<name>\n    id = \"name={name}\"\n  }}\n\n\
-         or: terraform import writer_confluence_oauth_app.<name> 'name={name}'"
-    )
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::Problem;
 
-/// A create's answer was lost, and the app it made was found and taken into
-/// state.
-pub(crate) fn create_answer_lost_app_adopted(e: &client::Error, id: &str) -> Diagnostic {
-    Diagnostic::warning(
-        "Writer's answer to the create was lost; the app it made was found",
-        format!(
-            "{e}\n\nWriter had created the app before its answer was lost: an app with this name and \
-             client ID exists (id `{id}`), so Terraform took it into state rather than leave it outside. \
-             Nothing else is needed.",
-            id = quote::text(id)
-        ),
-    )
-}
-
-/// A create failed in a way that may have come after Writer made the app,
-/// and Writer has no app of that name: nothing was created.
-pub(crate) fn create_failed_nothing_created(e: &client::Error, name: &str) -> Diagnostic {
-    Diagnostic::error(
-        "Could not create the OAuth app",
-        format!(
-            "{e}\n\nWriter has no app named `{shown}`, so nothing was created and nothing is lost. If \
-             Writer is unreachable or slow, check base_url and apply again; max_retries and \
-             retry_timeout in the provider block control how long the provider keeps trying.",
-            shown = quote::text(name)
-        ),
-    )
-}
-
-/// A create's outcome is unknown: the app may exist in Writer without being
-/// in Terraform's state. Says what to look for and how to adopt it.
-pub(crate) fn create_outcome_unknown(
-    e: &client::Error,
-    name: &str,
-    lookup: &client::Error,
-) -> Diagnostic {
-    Diagnostic::error(
-        "The OAuth app may have been created",
-        format!(
-            "{e}\n\nWriter may have created the app before its answer was lost, and looking it up by \
-             name failed too ({lookup}). Before applying again, look in Writer (Admin > OAuth apps) for \
-             an app named `{shown}`. If it is there, bring it under Terraform instead of creating it \
-             again (applying again would fail: names are unique):\n\n{import}\n\nIf it is not there, \
-             apply again.",
-            import = import_by_name(name),
-            shown = quote::text(name)
-        ),
-    )
-}
-
-/// After a create whose answer was lost, Writer has an app of that name that
-/// is not the one the create sent.
-pub(crate) fn create_outcome_other_app(
-    e: &client::Error,
-    name: &str,
-    ids: &[String],
-) -> Diagnostic {
-    Diagnostic::error(
-        "Could not create the OAuth app; another app has its name",
-        format!(
-            "{e}\n\nAfter the create's answer was lost, Writer has {count} app(s) named `{shown}` \
-             (id {ids}), but not with this configuration's client ID and scopes, so Terraform did not \
-             take it. If it is yours, bring it under Terraform:\n\n{import}\n\nOtherwise choose \
-             another name.",
-            count = ids.len(),
-            ids = ids.join(", "),
-            import = import_by_name(name),
-            shown = quote::text(name)
-        ),
-    )
-    .at(AttributePath::attribute("name"))
-}
-
-pub(crate) fn app_gone(id: &str) -> Diagnostic {
-    let id = quote::text(id);
-    Diagnostic::warning(
-        "OAuth app deleted outside Terraform",
-        format!(
-            "The Confluence OAuth app `{id}` no longer exists in Writer (someone deleted it). It was \
-             removed from the state; the plan creates it again. Knowledge Graph syncs that used it need \
-             the new app."
-        ),
-    )
-}
-
-pub(crate) fn no_app_with_id(id: &str) -> Diagnostic {
-    let id = quote::text(id);
-    Diagnostic::error(
-        "No OAuth app with this ID",
-        format!(
-            "Writer has no Confluence OAuth app with ID `{id}`. Check the ID in Writer (Admin > OAuth \
-             apps), or look it up by name (import IDs of the form \"name=<the app's name>\")."
-        ),
-    )
-}
-
-pub(crate) fn no_app_named(name: &str) -> Diagnostic {
-    let name = quote::text(name);
-    Diagnostic::error(
-        "No OAuth app with this name",
-        format!(
-            "Writer has no Confluence OAuth app named `{name}` (names match ignoring case). Check the \
-             name in Writer (Admin > OAuth apps)."
-        ),
-    )
-}
-
-/// `ids`: the first matches found; the lookup stops at the second.
-pub(crate) fn several_apps_named(name: &str, ids: &[String]) -> Diagnostic {
-    let name = quote::text(name);
-    Diagnostic::error(
-        "Several OAuth apps have this name",
-        format!(
-            "Writer has more than one Confluence OAuth app named `{name}` (names match ignoring \
-             case), among them {}. Use the ID of the one you mean.",
-            ids.iter()
-                .map(|i| quote::text(i))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    )
-}
-
-pub(crate) fn wrong_connector(id: &str, connector: &str) -> Diagnostic {
-    let id = quote::text(id);
-    let connector = quote::text(connector);
-    Diagnostic::error(
-        "Not a Confluence OAuth app",
-        format!(
-            "The OAuth app `{id}` is for the `{connector}` connector; writer_confluence_oauth_app manages \
-             Confluence apps only."
-        ),
-    )
-}
-
-pub(crate) fn one_of_id_or_name() -> Diagnostic {
-    Diagnostic::error(
-        "Set either id or name",
-        "Look the OAuth app up by exactly one of `id` or `name`.",
-    )
-}
-
-pub(crate) fn set_one_secret() -> Diagnostic {
-    Diagnostic::error(
-        "No client secret",
-        "Set `client_secret_wo` (write-only: never stored in plan or state; recommended) with \
-         `client_secret_wo_version`, or `client_secret` (stored in state, marked sensitive). The value \
-         is the Secret shown under Settings of the app in Atlassian's developer console.",
-    )
-    .at(AttributePath::attribute("client_secret_wo"))
-}
-
-pub(crate) fn two_secrets() -> Diagnostic {
-    Diagnostic::error(
-        "Two client secrets",
-        "`client_secret` and `client_secret_wo` are two ways to give the same secret: set only one. \
-         Prefer `client_secret_wo` (with `client_secret_wo_version`), which never lands in state.",
-    )
-    .at(AttributePath::attribute("client_secret"))
-}
-
-pub(crate) fn version_needed() -> Diagnostic {
-    Diagnostic::error(
-        "client_secret_wo_version is required with client_secret_wo",
-        "A write-only secret is never stored, so Terraform cannot see when it changes. Set \
-         `client_secret_wo_version = 1`, and increase it whenever you change the secret: that is what \
-         sends the new secret to Writer.",
-    )
-    .at(AttributePath::attribute("client_secret_wo"))
-}
-
-pub(crate) fn version_without_secret() -> Diagnostic {
-    Diagnostic::error(
-        "client_secret_wo_version without client_secret_wo",
-        "`client_secret_wo_version` versions the write-only secret: set `client_secret_wo` too, or \
-         remove the version.",
-    )
-    .at(AttributePath::attribute("client_secret_wo_version"))
-}
-
-pub(crate) fn bad_version(value: &str) -> Diagnostic {
-    Diagnostic::error(
-        "Invalid client_secret_wo_version",
-        format!(
-            "client_secret_wo_version is {}; use a whole number from 1 to {}.",
-            quote::text(value),
-            i64::MAX
-        ),
-    )
-    .at(AttributePath::attribute("client_secret_wo_version"))
-}
-
-/// A client secret too short to be Atlassian's; never says the secret or its length.
-pub(crate) fn short_secret(attribute: &str, min: usize) -> Diagnostic {
-    Diagnostic::error(
-        format!("{attribute} is too short"),
-        format!(
-            "The secret has fewer than {min} characters. Atlassian client secrets are far longer \
-             (about 64 characters), so this is not the app's secret; and Writer shows the last 4 \
-             characters of a secret as its hint, which would give away most of a short one. Copy the \
-             Secret from the app's Settings page in Atlassian's developer console (Your apps > the app \
-             > Settings > Authentication details)."
-        ),
-    )
-    .at(AttributePath::attribute(attribute))
-}
-
-/// `shown` (already quoted safely) holds a character that would drive the terminal.
-pub(crate) fn control_character(attribute: &str, shown: &str, at: usize, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        format!("Invalid {attribute}"),
-        format!(
-            "`{shown}` contains {what} (character {at}), which Writer's admin console and terminals \
-             do not show as text. Remove it; such characters usually come from copying, or from a \
-             template or variable."
-        ),
-    )
-    .at(AttributePath::attribute(attribute))
-}
-
-/// Writer reported more scopes than the provider accepts.
-pub(crate) fn too_many_scopes_from_writer(id: &str, scopes: usize, max: usize) -> Diagnostic {
-    Diagnostic::error(
-        "Writer returned too many scopes",
-        format!(
-            "Writer reports {} scopes for the OAuth app {}; this provider accepts at most {max} \
-             (Atlassian's catalogue has fewer than 100 Confluence scopes), so it did not read the app. \
-             Check the app's scopes in Writer (Admin > OAuth apps) and base_url: this is not an \
-             answer Writer's API gives.",
-            quote::count(scopes),
-            quote::text(id)
-        ),
-    )
-    .at(AttributePath::attribute("scopes"))
-}
-
-/// A text value outside its limits.
-pub(crate) fn bad_text(attribute: &str, problem: &str, fix: &str) -> Diagnostic {
-    Diagnostic::error(format!("Invalid {attribute}"), format!("{problem}. {fix}"))
-        .at(AttributePath::attribute(attribute))
-}
-
-pub(crate) fn callback_url_moved(state: &str, writer: &str) -> Diagnostic {
-    Diagnostic::warning(
-        "Writer expects another callback URL",
-        format!(
-            "This app's callback_url is `{}`, but Writer now reports `{}` as the callback for \
-             Confluence apps. Update the Callback URL of the Atlassian app (developer console > your app \
-             > Authorization), and callback_url here (or the provider's app_url).",
-            quote::url(state),
-            quote::url(writer)
-        ),
-    )
-    .at(AttributePath::attribute("callback_url"))
+    #[test]
+    fn adds_what_an_error_means_for_terraform() {
+        let stale = client::Error::PreconditionFailed {
+            problem: Box::new(Problem {
+                status: 412,
+                description: Some("stale".into()),
+                request_id: Some("req_42".into()),
+                ..Problem::default()
+            }),
+        };
+        assert_eq!(
+            describe(&stale),
+            "the app was changed outside Terraform since it was last read; refresh and plan again \
+             (HTTP 412): stale; request id req_42"
+        );
+        let d = api_error("update the OAuth app", &stale);
+        assert!(d.detail.starts_with(&describe(&stale)), "{}", d.detail);
+        assert_eq!(
+            describe(&client::Error::Cancelled),
+            "the call to Writer was cancelled: the provider is stopping"
+        );
+        let redirected = client::Error::Redirected {
+            status: 302,
+            to: Some("https://login.example".into()),
+            request_id: Some("req_1".into()),
+        };
+        assert_eq!(
+            describe(&redirected),
+            "Writer's address answered with a redirect (HTTP 302) to https://login.example; the \
+             provider follows no redirects, so nothing was sent there; request id req_1"
+        );
+        for e in [&stale, &client::Error::Cancelled, &redirected] {
+            let client_words = e.to_string();
+            assert!(
+                !client_words.contains("Terraform") && !client_words.contains("provider"),
+                "{client_words}"
+            );
+        }
+    }
 }

@@ -1,13 +1,17 @@
 //! The configuration's own rules, judged on known values only: at
 //! validation, again at plan (values may have become known) and before every
-//! API call. Atlassian-side rules come from `domain`; the words from `texts`.
+//! API call. The product's rules (callback URL, scopes) come from the
+//! connector; the words from `texts`.
 
-use crate::domain::{self, quote, AppUrl};
+use crate::domain::{quote, AppUrl};
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::path::AttributePath;
 use crate::tfplugin::value::Value;
 
-use super::super::texts;
+use super::super::texts::finding;
+use super::connector::Connector;
+use super::model::{App, APP};
+use super::texts;
 
 /// Atlassian client secrets are far longer (64 characters); anything under
 /// this is a copying mistake, and Writer's hint (the last four characters)
@@ -26,58 +30,30 @@ pub(super) enum Judge {
 
 /// The configuration's own rules, judged on known values only. Run at
 /// validation, again at plan (values now known) and before each API call.
-pub(super) fn check_config(config: &Value, app_url: Option<&AppUrl>, judge: Judge) -> Diagnostics {
+pub(super) fn check_config(
+    c: &Connector,
+    config: &App<Value>,
+    app_url: Option<&AppUrl>,
+    judge: Judge,
+) -> Diagnostics {
     let mut d = Diagnostics::new();
-    if let Some(name) = config.get("name").as_str() {
-        let trimmed = name.trim();
-        if let Some((at, what)) = quote::first_unsafe_char(name) {
-            d.push(texts::control_character(
-                "name",
-                &quote::text(name),
-                at,
-                &what,
-            ));
-        } else if trimmed.is_empty() || trimmed.chars().count() > 128 {
-            d.push(texts::bad_text(
-                "name",
-                &format!(
-                    "the name has {} characters",
-                    quote::count(trimmed.chars().count())
-                ),
-                "Use 1 to 128 characters.",
-            ));
-        } else if trimmed != name {
-            d.push(texts::bad_text(
-                "name",
-                &format!("`{}` has spaces around it", quote::text(name)),
-                &format!("Writer trims names; write `{}`.", quote::text(trimmed)),
-            ));
+    if let Some(name) = config.name.as_str() {
+        check_name(name, &mut d);
+    }
+    if let Some(id) = config.client_id.as_str() {
+        check_client_id(c, id, &mut d);
+    }
+    check_secrets(c, config, &mut d);
+    if let (Some(url), Some(app)) = (config.callback_url.as_str(), app_url) {
+        for f in c.callback.check(url, app) {
+            d.push(finding(f, AttributePath::attribute(APP.callback_url)));
         }
     }
-    if let Some(id) = config.get("client_id").as_str() {
-        let shown = quote::text(id);
-        if let Some((at, what)) = quote::first_unsafe_char(id) {
-            d.push(texts::control_character("client_id", &shown, at, &what));
-        } else if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
-            d.push(texts::bad_text(
-                "client_id",
-                &format!("`{shown}` is not an Atlassian client ID"),
-                "Copy the Client ID from the app's Settings page in Atlassian's developer console: 1 to \
-                 256 characters, no spaces.",
-            ));
-        }
-    }
-    check_secrets(config, &mut d);
-    if let (Some(url), Some(app)) = (config.get("callback_url").as_str(), app_url) {
-        for f in domain::check_callback_url(url, app) {
-            d.push(texts::finding(f, AttributePath::attribute("callback_url")));
-        }
-    }
-    let scopes = config.get("scopes");
+    let scopes = &config.scopes;
     if !scopes.is_null() && scopes.is_wholly_known() {
         let names: Vec<&str> = scopes.elements().iter().filter_map(Value::as_str).collect();
-        for f in domain::check_scopes(&names) {
-            d.push(texts::finding(f, AttributePath::attribute("scopes")));
+        for f in (c.check_scopes)(&names) {
+            d.push(finding(f, AttributePath::attribute(APP.scopes)));
         }
     }
     if judge == Judge::ErrorsOnly {
@@ -86,12 +62,52 @@ pub(super) fn check_config(config: &Value, app_url: Option<&AppUrl>, judge: Judg
     d
 }
 
-fn check_secrets(config: &Value, d: &mut Diagnostics) {
-    let secret = config.get("client_secret");
-    let wo = config.get("client_secret_wo");
-    let version = config.get("client_secret_wo_version");
+fn check_name(name: &str, d: &mut Diagnostics) {
+    let trimmed = name.trim();
+    if let Some((at, what)) = quote::first_unsafe_char(name) {
+        d.push(texts::control_character(
+            APP.name,
+            &quote::text(name),
+            at,
+            &what,
+        ));
+    } else if trimmed.is_empty() || trimmed.chars().count() > 128 {
+        d.push(texts::bad_text(
+            APP.name,
+            &format!(
+                "the name has {} characters",
+                quote::count(trimmed.chars().count())
+            ),
+            "Use 1 to 128 characters.",
+        ));
+    } else if trimmed != name {
+        d.push(texts::bad_text(
+            APP.name,
+            &format!("`{}` has spaces around it", quote::text(name)),
+            &format!("Writer trims names; write `{}`.", quote::text(trimmed)),
+        ));
+    }
+}
+
+fn check_client_id(c: &Connector, id: &str, d: &mut Diagnostics) {
+    let shown = quote::text(id);
+    if let Some((at, what)) = quote::first_unsafe_char(id) {
+        d.push(texts::control_character(APP.client_id, &shown, at, &what));
+    } else if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
+        d.push(texts::bad_text(
+            APP.client_id,
+            &format!("`{shown}` is not {}", c.words.client_id_kind),
+            c.words.client_id_fix,
+        ));
+    }
+}
+
+fn check_secrets(c: &Connector, config: &App<Value>, d: &mut Diagnostics) {
+    let secret = &config.client_secret;
+    let wo = &config.client_secret_wo;
+    let version = &config.client_secret_wo_version;
     match (secret.is_null(), wo.is_null()) {
-        (true, true) => d.push(texts::set_one_secret()),
+        (true, true) => d.push(texts::set_one_secret(c)),
         (false, false) => d.push(texts::two_secrets()),
         _ => {}
     }
@@ -106,32 +122,38 @@ fn check_secrets(config: &Value, d: &mut Diagnostics) {
             d.push(texts::bad_version(&n.to_string()));
         }
     }
-    for (attribute, value) in [("client_secret", secret), ("client_secret_wo", wo)] {
+    for (attribute, value) in [(APP.client_secret, secret), (APP.client_secret_wo, wo)] {
         if let Some(s) = value.as_str() {
-            // The secret itself, or its length, never appears in a message.
-            let chars = s.chars().count();
-            if chars < MIN_SECRET_CHARS {
-                d.push(texts::short_secret(attribute, MIN_SECRET_CHARS));
-            } else if chars > MAX_SECRET_CHARS {
-                d.push(texts::bad_text(
-                    attribute,
-                    &format!("the secret has more than {MAX_SECRET_CHARS} characters, Writer's limit"),
-                    "Copy the Secret from the app's Settings page in Atlassian's developer console.",
-                ));
-            } else if s.trim() != s {
-                d.push(texts::bad_text(
-                    attribute,
-                    "the secret has spaces or a line break at its start or end",
-                    "That usually comes from copying; remove them (trimspace() in HCL).",
-                ));
-            }
+            check_secret_text(c, attribute, s, d);
         }
+    }
+}
+
+/// The secret itself, or its length, never appears in a message.
+fn check_secret_text(c: &Connector, attribute: &str, s: &str, d: &mut Diagnostics) {
+    let chars = s.chars().count();
+    if chars < MIN_SECRET_CHARS {
+        d.push(texts::short_secret(c, attribute, MIN_SECRET_CHARS));
+    } else if chars > MAX_SECRET_CHARS {
+        d.push(texts::bad_text(
+            attribute,
+            &format!("the secret has more than {MAX_SECRET_CHARS} characters, Writer's limit"),
+            c.words.secret_fix,
+        ));
+    } else if s.trim() != s {
+        d.push(texts::bad_text(
+            attribute,
+            "the secret has spaces or a line break at its start or end",
+            "That usually comes from copying; remove them (trimspace() in HCL).",
+        ));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain;
+    use crate::provider::connectors;
     use crate::tfplugin::value::Number;
 
     const SECRET: &str = "fake-secret-0001";
@@ -156,9 +178,15 @@ mod tests {
     }
 
     fn check(changes: &[(&str, Value)]) -> Vec<Diagnostic> {
-        check_config(&config(changes), Some(&AppUrl::default()), Judge::All)
-            .into_iter()
-            .collect()
+        let config = App::from_value(&config(changes));
+        check_config(
+            connectors::ALL[0],
+            &config,
+            Some(&AppUrl::default()),
+            Judge::All,
+        )
+        .into_iter()
+        .collect()
     }
 
     fn at(d: &Diagnostic) -> String {

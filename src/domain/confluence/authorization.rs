@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use oauth2::basic::BasicClient;
 use oauth2::{AuthUrl, ClientId, CsrfToken, RedirectUrl, Scope};
 
-use super::Finding;
+use crate::domain::finding::Finding;
+use crate::domain::quote;
 
 const AUTHORIZE_URL: &str = "https://auth.atlassian.com/authorize";
 /// Atlassian's 3LO flow issues tokens for its API gateway only.
@@ -45,7 +46,7 @@ pub fn authorization_url(
             format!(
                 "The scope `{}` is empty or contains whitespace, so it cannot be sent in a \
                  space-separated scope list. Fix the scopes first.",
-                super::quote::text(bad)
+                quote::text(bad)
             ),
         )
         .about(bad));
@@ -86,7 +87,8 @@ pub fn authorization_url(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{AppUrl, Severity, REQUIRED_SCOPES};
+    use crate::domain::confluence::{CALLBACK as RULE, REQUIRED_SCOPES};
+    use crate::domain::{AppUrl, Severity};
 
     const CLIENT_ID: &str = "fake-client-id-0001";
     const CALLBACK: &str = "https://app.writer.com/connector/confluence";
@@ -101,7 +103,7 @@ mod tests {
 
     #[test]
     fn builds_the_exact_url_for_the_recommended_app() {
-        let callback = AppUrl::default().expected_callback_url();
+        let callback = AppUrl::default().callback_url(&RULE);
         let url = authorization_url(CLIENT_ID, &REQUIRED_SCOPES, &callback).unwrap();
         assert_eq!(
             url,

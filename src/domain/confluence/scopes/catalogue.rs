@@ -8,7 +8,39 @@
 //! adds scopes, so an unknown scope is only a warning, never an error. To add one,
 //! append a row; the tests check that every row is well formed and unique.
 
-use super::{KnownScope, ScopeKind};
+/// What Writer's Confluence connector needs: the classic search scope and the
+/// granular read scopes for spaces and pages.
+pub const REQUIRED_SCOPES: [&str; 3] = [
+    "search:confluence",
+    "read:space:confluence",
+    "read:page:confluence",
+];
+
+/// How many distinct scopes an app may have, in configuration and as Writer
+/// reports it. Atlassian's catalogue has fewer than 100 Confluence scopes
+/// (this provider knows 94, a few of other products included); 256 leaves
+/// room for scopes Atlassian adds and for other products' scopes, and still
+/// bounds the work and the output of checking a generated or pasted list.
+pub const MAX_SCOPES: usize = 256;
+
+/// How Atlassian groups a scope in the developer console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScopeKind {
+    /// The older, coarse scopes such as `search:confluence`.
+    Classic,
+    /// Fine-grained `verb:thing:confluence` scopes such as `read:page:confluence`.
+    Granular,
+    /// Scopes outside the Confluence tables, such as `offline_access`.
+    Other,
+}
+
+/// A scope this provider knows of, with what it grants in a few words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownScope {
+    pub name: &'static str,
+    pub kind: ScopeKind,
+    pub summary: &'static str,
+}
 
 const fn classic(name: &'static str, summary: &'static str) -> KnownScope {
     KnownScope {
@@ -32,6 +64,15 @@ const fn other(name: &'static str, summary: &'static str) -> KnownScope {
         kind: ScopeKind::Other,
         summary,
     }
+}
+
+/// Every scope this provider knows of; not guaranteed complete.
+pub fn scope_catalogue() -> &'static [KnownScope] {
+    CATALOGUE
+}
+
+pub(super) fn known(name: &str) -> Option<&'static KnownScope> {
+    scope_catalogue().iter().find(|k| k.name == name)
 }
 
 // One row per line, so that the table reads (and diffs) as a table.

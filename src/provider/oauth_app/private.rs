@@ -1,4 +1,4 @@
-//! What the resource remembers between calls that the user never sees:
+//! What an OAuth-app resource remembers between calls that the user never sees:
 //! Terraform's "private state", kept beside the resource in state. Secret drift
 //! detection rests on it: the time Writer says the secret was last set, as of
 //! our own last write of it.

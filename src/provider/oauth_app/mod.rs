@@ -1,0 +1,523 @@
+//! `writer_<connector>_oauth_app`: a self-managed OAuth app in Writer, the
+//! same lifecycle for every connector (the [`Connector`] says what differs).
+//! `model` is the typed attributes, `schema` what users see (and the docs),
+//! `checks` the configuration's rules, `texts` the resource's words, `data`
+//! the data source; this file is the lifecycle, in order: validate, plan,
+//! create, read, update, delete, import.
+//!
+//! What every connector's app shares: the secret stored or write-only, sent
+//! on create and on a new version; drift of the secret seen through
+//! `client_secret_updated_at` kept in private state; updates sent with
+//! If-Match; a 404 removes the app from state; import by ID or `name=`.
+
+mod checks;
+mod connector;
+mod data;
+mod lookup;
+mod model;
+mod private;
+mod schema;
+mod texts;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::client::{self, CreateApp, NameMatch, OAuthApp, Secret, UpdateApp, Versioned};
+use crate::tfplugin::diag::{Diagnostic, Diagnostics};
+use crate::tfplugin::schema::Schema;
+use crate::tfplugin::value::Value;
+use crate::tfplugin::{
+    ApplyRequest, ApplyResponse, DeleteRequest, ImportRequest, ImportResponse, PlanRequest,
+    PlanResponse, ReadRequest, ReadResponse, Resource,
+};
+
+use super::config::Api;
+use super::shared::Shared;
+use checks::{check_config, Judge};
+use lookup::{find_app, Lookup};
+use model::scope_set;
+use private::Private;
+
+pub(crate) use connector::{Connector, Docs, Words};
+pub(crate) use data::OAuthAppData;
+pub(crate) use model::{App, AppData};
+
+pub(crate) struct OAuthAppResource {
+    shared: Arc<Shared>,
+    connector: &'static Connector,
+}
+
+impl OAuthAppResource {
+    pub fn new(shared: Arc<Shared>, connector: &'static Connector) -> Self {
+        Self { shared, connector }
+    }
+}
+
+/// `state` with its `authorization_url` computed from the rest of it.
+fn with_authorization_url(c: &Connector, mut state: App<Value>) -> App<Value> {
+    state.authorization_url = authorization_url(c, &state);
+    state
+}
+
+/// The consent URL, when everything it is built from is known.
+fn authorization_url(c: &Connector, state: &App<Value>) -> Value {
+    let (Some(client_id), Some(callback)) = (state.client_id.as_str(), state.callback_url.as_str())
+    else {
+        return Value::Unknown;
+    };
+    let scopes = &state.scopes;
+    if !scopes.is_wholly_known() || scopes.is_null() {
+        return Value::Unknown;
+    }
+    let mut names: Vec<&str> = scopes.elements().iter().filter_map(Value::as_str).collect();
+    names.sort_unstable();
+    match (c.authorization_url)(client_id, &names, callback) {
+        Ok(url) => Value::String(url),
+        // Invalid inputs are reported by validation; the URL just stays unknown.
+        Err(_) => Value::Unknown,
+    }
+}
+
+fn default_scopes(c: &Connector) -> Value {
+    let required: Vec<String> = c.required_scopes.iter().map(|s| s.to_string()).collect();
+    scope_set(&required)
+}
+
+/// The secret changes in this plan: its value (stored form) or its version
+/// (write-only form) differs from the prior state.
+fn secret_changes(prior: &App<Value>, planned: &App<Value>) -> bool {
+    prior.client_secret != planned.client_secret
+        || prior.client_secret_wo_version != planned.client_secret_wo_version
+}
+
+/// The state for `app`, keeping what only the configuration knows (the
+/// secret's stored form, its version, the callback URL).
+fn state_from(c: &Connector, app: &OAuthApp, base: &App<Value>) -> App<Value> {
+    let s = |v: &str| Value::String(v.to_string());
+    let mut m = base.clone();
+    m.id = s(&app.id);
+    m.name = s(&app.name);
+    m.client_id = s(&app.client_id);
+    m.scopes = scope_set(&app.scopes);
+    m.client_secret_hint = s(&app.client_secret_hint);
+    m.client_secret_updated_at = s(&app.client_secret_updated_at);
+    m.created_at = s(&app.created_at);
+    m.updated_at = s(&app.updated_at);
+    if !m.callback_url.is_wholly_known() || m.callback_url.is_null() {
+        m.callback_url = s(&app.callback_url);
+    }
+    with_authorization_url(c, m)
+}
+
+/// The new state after Writer accepted a write, and what to remember: the
+/// app's ETag, and when the secret was set if this write set it (or nothing
+/// was remembered yet).
+fn written(
+    c: &Connector,
+    app: Versioned<OAuthApp>,
+    planned: &App<Value>,
+    mut private: Private,
+    secret_sent: bool,
+) -> ApplyResponse {
+    if secret_sent || private.secret_updated_at.is_none() {
+        private.secret_updated_at = Some(app.value.client_secret_updated_at.clone());
+    }
+    private.etag = app.etag;
+    ApplyResponse {
+        new_state: state_from(c, &app.value, planned).to_value(),
+        private: private.encode(),
+        diagnostics: Diagnostics::new(),
+    }
+}
+
+/// The secret to send: the write-only one from the configuration, or the
+/// stored one.
+fn configured_secret(config: &App<Value>, planned: &App<Value>) -> Option<Secret> {
+    config
+        .client_secret_wo
+        .as_str()
+        .or_else(|| planned.client_secret.as_str())
+        .map(|s| Secret::new(s.to_string()))
+}
+
+/// Whether a failed create may still have made the app: anything but a
+/// refusal up front (an answer lost, retries exhausted on 5xx, an unreadable
+/// success, a stop between attempts).
+fn may_have_created(e: &client::Error) -> bool {
+    use client::Error as E;
+    !matches!(
+        e,
+        E::Validation { .. }
+            | E::Unauthorized { .. }
+            | E::Forbidden { .. }
+            | E::NameTaken { .. }
+            | E::IdempotencyConflict { .. }
+            | E::PreconditionFailed { .. }
+            | E::InvalidConfig { .. }
+    )
+}
+
+/// A create whose outcome is unknown: never report "nothing happened"
+/// without looking. The app is looked up by name; the one this create sent
+/// (same name, client ID and scopes) is taken into state, so it is neither
+/// lost outside Terraform nor created twice by the next apply.
+async fn after_lost_create(
+    api: &Api,
+    c: &Connector,
+    sent: &CreateApp,
+    planned: &App<Value>,
+    e: client::Error,
+) -> ApplyResponse {
+    let fail = |d: Diagnostic| ApplyResponse::failed(Value::Null, Vec::new(), d.into());
+    let found = match api.client.find_app_by_name(c.name, &sent.name).await {
+        Ok(found) => found,
+        Err(lookup) => return fail(texts::create_outcome_unknown(c, &e, &sent.name, &lookup)),
+    };
+    let app = match found {
+        NameMatch::None => return fail(texts::create_failed_nothing_created(&e, &sent.name)),
+        NameMatch::Several(ids) => {
+            return fail(texts::create_outcome_other_app(c, &e, &sent.name, &ids))
+        }
+        NameMatch::One(app) => *app,
+    };
+    let ours = app.name == sent.name
+        && app.client_id == sent.client_id
+        && scope_set(&app.scopes) == scope_set(&sent.scopes);
+    if !ours {
+        return fail(texts::create_outcome_other_app(
+            c,
+            &e,
+            &sent.name,
+            &[app.id],
+        ));
+    }
+    tracing::info!(id = %app.id, "the create's answer was lost; taking the app it made");
+    // The list has no ETag: read the app for it (the next refresh would too).
+    let id = app.id.clone();
+    let found = match api.client.get_app(&id).await {
+        Ok(Some(found)) => found,
+        _ => Versioned {
+            value: app,
+            etag: None,
+        },
+    };
+    let mut response = written(c, found, planned, Private::default(), true);
+    response
+        .diagnostics
+        .push(texts::create_answer_lost_app_adopted(&e, &id));
+    response
+}
+
+fn strings_of(v: &Value) -> Vec<String> {
+    v.elements()
+        .iter()
+        .filter_map(Value::as_str)
+        .map(String::from)
+        .collect()
+}
+
+fn string_of(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// On update, what the plan keeps from the prior state: what Writer
+/// assigned, and what only a write to Writer changes.
+fn keep_from_prior(prior: &App<Value>, m: &mut App<Value>) {
+    m.id = prior.id.clone();
+    m.created_at = prior.created_at.clone();
+    let secret = secret_changes(prior, m);
+    if !secret {
+        m.client_secret_hint = prior.client_secret_hint.clone();
+        m.client_secret_updated_at = prior.client_secret_updated_at.clone();
+    }
+    let remote = secret
+        || prior.name != m.name
+        || prior.client_id != m.client_id
+        || prior.scopes != m.scopes;
+    if !remote {
+        m.updated_at = prior.updated_at.clone();
+    }
+}
+
+/// Someone set the secret outside Terraform if Writer's time of the last
+/// secret change is not the one remembered. Then the state forgets what was
+/// sent, so the plan shows an update that sends it again.
+fn note_secret_drift(app: &OAuthApp, private: &mut Private, state: &mut App<Value>) {
+    match &private.secret_updated_at {
+        None => private.secret_updated_at = Some(app.client_secret_updated_at.clone()),
+        Some(ours) if *ours != app.client_secret_updated_at => {
+            tracing::info!(id = %app.id, "secret changed outside Terraform");
+            for sent in [
+                &mut state.client_secret,
+                &mut state.client_secret_wo_version,
+            ] {
+                if !sent.is_null() {
+                    *sent = Value::Null;
+                }
+            }
+        }
+        Some(_) => {}
+    }
+}
+
+/// The changes an update sends to Writer; the secret only when it changed.
+fn patch(config: &App<Value>, prior: &App<Value>, planned: &App<Value>) -> UpdateApp {
+    let changed = |prior: &Value, planned: &Value| prior != planned;
+    UpdateApp {
+        name: changed(&prior.name, &planned.name).then(|| string_of(&planned.name)),
+        client_id: changed(&prior.client_id, &planned.client_id)
+            .then(|| string_of(&planned.client_id)),
+        client_secret: if secret_changes(prior, planned) {
+            configured_secret(config, planned)
+        } else {
+            None
+        },
+        scopes: changed(&prior.scopes, &planned.scopes).then(|| strings_of(&planned.scopes)),
+    }
+}
+
+impl OAuthAppResource {
+    /// Before a write: the API, and the configuration judged again now that
+    /// every value is known.
+    fn ready_to_write(&self, request: &ApplyRequest) -> Result<(Api, App<Value>), Diagnostics> {
+        let api = self.shared.api()?;
+        let config = App::from_value(&request.config);
+        let errors = check_config(
+            self.connector,
+            &config,
+            Some(&api.app_url),
+            Judge::ErrorsOnly,
+        );
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        Ok((api, config))
+    }
+
+    /// A plan change of local attributes only (callback_url): nothing is
+    /// sent; what the plan left unknown keeps its prior value.
+    fn local_update(&self, request: &ApplyRequest) -> ApplyResponse {
+        let prior = App::from_value(&request.prior_state);
+        let mut m = App::from_value(&request.planned_state);
+        for (slot, before) in m.as_mut().into_array().into_iter().zip(prior.into_array()) {
+            if !slot.is_wholly_known() {
+                *slot = before;
+            }
+        }
+        ApplyResponse {
+            new_state: with_authorization_url(self.connector, m).to_value(),
+            private: request.planned_private.clone(),
+            diagnostics: Diagnostics::new(),
+        }
+    }
+
+    /// What a read found that is not the app this resource manages, as the
+    /// diagnostic that keeps the state as it was.
+    fn refuse_read(&self, id: &str, app: &OAuthApp) -> Option<Diagnostic> {
+        let c = self.connector;
+        if app.connector != c.name {
+            return Some(texts::wrong_connector(c, id, &app.connector));
+        }
+        if app.scopes.len() > c.max_scopes {
+            return Some(texts::too_many_scopes_from_writer(c, id, app.scopes.len()));
+        }
+        None
+    }
+}
+
+#[async_trait]
+impl Resource for OAuthAppResource {
+    fn type_name(&self) -> &'static str {
+        self.connector.type_name
+    }
+
+    fn schema(&self) -> Schema {
+        schema::schema(self.connector)
+    }
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        let config = App::from_value(config);
+        check_config(
+            self.connector,
+            &config,
+            self.shared.app_url().as_ref(),
+            Judge::All,
+        )
+    }
+
+    async fn plan(&self, request: PlanRequest) -> PlanResponse {
+        let c = self.connector;
+        let app_url = self.shared.app_url();
+        let config = App::from_value(&request.config);
+        let diagnostics = check_config(c, &config, app_url.as_ref(), Judge::ErrorsOnly);
+        let mut m = App::from_value(&request.planned_state);
+        if config.callback_url.is_null() {
+            m.callback_url = app_url.map_or(Value::Unknown, |a| {
+                Value::String(a.callback_url(&c.callback))
+            });
+        }
+        if config.scopes.is_null() {
+            m.scopes = default_scopes(c);
+        }
+        if !request.prior_state.is_null() {
+            keep_from_prior(&App::from_value(&request.prior_state), &mut m);
+        }
+        PlanResponse {
+            planned_state: with_authorization_url(c, m).to_value(),
+            planned_private: request.prior_private,
+            requires_replace: Vec::new(),
+            diagnostics,
+        }
+    }
+
+    async fn create(&self, request: ApplyRequest) -> ApplyResponse {
+        let c = self.connector;
+        let fail = |d: Diagnostics| ApplyResponse::failed(Value::Null, Vec::new(), d);
+        let (api, config) = match self.ready_to_write(&request) {
+            Ok(ready) => ready,
+            Err(d) => return fail(d),
+        };
+        let planned = App::from_value(&request.planned_state);
+        let Some(client_secret) = configured_secret(&config, &planned) else {
+            return fail(texts::set_one_secret(c).into());
+        };
+        let body = CreateApp {
+            connector: c.name.to_string(),
+            name: string_of(&planned.name),
+            client_id: string_of(&planned.client_id),
+            client_secret,
+            scopes: strings_of(&planned.scopes),
+        };
+        match api.client.create_app(&body).await {
+            Ok(created) => {
+                tracing::info!(id = %created.value.id, connector = c.name, "created OAuth app");
+                written(c, created, &planned, Private::default(), true)
+            }
+            Err(e) if may_have_created(&e) => after_lost_create(&api, c, &body, &planned, e).await,
+            Err(e) => fail(texts::api_error(c, "create the OAuth app", &e).into()),
+        }
+    }
+
+    async fn read(&self, request: ReadRequest) -> ReadResponse {
+        let c = self.connector;
+        let keep = |d: Diagnostic| ReadResponse {
+            new_state: request.current_state.clone(),
+            private: request.private.clone(),
+            diagnostics: d.into(),
+        };
+        let api = match self.shared.api() {
+            Ok(api) => api,
+            Err(d) => return keep(d),
+        };
+        let current = App::from_value(&request.current_state);
+        let id = string_of(&current.id);
+        let found = match api.client.get_app(&id).await {
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                return ReadResponse {
+                    new_state: Value::Null,
+                    private: Vec::new(),
+                    diagnostics: texts::app_gone(c, &id).into(),
+                }
+            }
+            Err(e) => return keep(texts::api_error(c, "read the OAuth app", &e)),
+        };
+        let app = found.value;
+        if let Some(refusal) = self.refuse_read(&id, &app) {
+            return keep(refusal);
+        }
+        let mut private = Private::decode(&request.private);
+        let mut diagnostics = Diagnostics::new();
+        let mut state = state_from(c, &app, &current);
+        note_secret_drift(&app, &mut private, &mut state);
+        if let Some(ours) = current.callback_url.as_str() {
+            if ours != app.callback_url && api.app_url.callback_url(&c.callback) == ours {
+                diagnostics.push(texts::callback_url_moved(c, ours, &app.callback_url));
+            }
+        }
+        private.etag = found.etag;
+        ReadResponse {
+            new_state: state.to_value(),
+            private: private.encode(),
+            diagnostics,
+        }
+    }
+
+    async fn update(&self, request: ApplyRequest) -> ApplyResponse {
+        let c = self.connector;
+        let fail = |d: Diagnostics| {
+            ApplyResponse::failed(
+                request.prior_state.clone(),
+                request.planned_private.clone(),
+                d,
+            )
+        };
+        let (api, config) = match self.ready_to_write(&request) {
+            Ok(ready) => ready,
+            Err(d) => return fail(d),
+        };
+        let prior = App::from_value(&request.prior_state);
+        let planned = App::from_value(&request.planned_state);
+        let patch = patch(&config, &prior, &planned);
+        if patch.name.is_none()
+            && patch.client_id.is_none()
+            && patch.client_secret.is_none()
+            && patch.scopes.is_none()
+        {
+            return self.local_update(&request);
+        }
+        let private = Private::decode(&request.planned_private);
+        let id = string_of(&prior.id);
+        let secret_sent = secret_changes(&prior, &planned);
+        match api
+            .client
+            .update_app(&id, &patch, private.etag.as_deref())
+            .await
+        {
+            Ok(updated) => written(c, updated, &planned, private, secret_sent),
+            Err(e) => fail(texts::api_error(c, "update the OAuth app", &e).into()),
+        }
+    }
+
+    async fn delete(&self, request: DeleteRequest) -> Diagnostics {
+        let api = match self.shared.api() {
+            Ok(api) => api,
+            Err(d) => return d.into(),
+        };
+        let id = string_of(&App::from_value(&request.prior_state).id);
+        match api.client.delete_app(&id).await {
+            Ok(()) => Diagnostics::new(),
+            Err(e) => texts::api_error(self.connector, "delete the OAuth app", &e).into(),
+        }
+    }
+
+    async fn import(&self, request: ImportRequest) -> ImportResponse {
+        let id = request.id.as_str();
+        let fail = |d: Diagnostic| ImportResponse {
+            state: Value::Null,
+            private: Vec::new(),
+            diagnostics: d.into(),
+        };
+        let api = match self.shared.api() {
+            Ok(api) => api,
+            Err(d) => return fail(d),
+        };
+        let lookup = match id.strip_prefix("name=") {
+            Some(name) => Lookup::Name(name),
+            None => Lookup::Id(id),
+        };
+        let app = match find_app(&api, self.connector, lookup).await {
+            Ok(app) => app,
+            Err(d) => return fail(d),
+        };
+        // Only the ID: the read that Terraform runs next fills in the rest.
+        let mut state = App::filled(Value::Null);
+        state.id = Value::String(app.id);
+        ImportResponse {
+            state: state.to_value(),
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        }
+    }
+}
