@@ -97,7 +97,11 @@ fn modules() -> BTreeMap<String, PathBuf> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut out = BTreeMap::new();
     walk(&src, &src, &mut out);
-    assert!(out.len() > 20, "read too few modules from {}", src.display());
+    assert!(
+        out.len() > 20,
+        "read too few modules from {}",
+        src.display()
+    );
     out
 }
 
@@ -150,7 +154,10 @@ fn references(module: &str, code: &str) -> Vec<String> {
     let mut out = Vec::new();
     let bytes = code.as_bytes();
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    for (at, _) in code.match_indices("crate::").chain(code.match_indices("super::")) {
+    for (at, _) in code
+        .match_indices("crate::")
+        .chain(code.match_indices("super::"))
+    {
         if at > 0 && (word(bytes[at - 1]) || bytes[at - 1] == b':') {
             continue;
         }
