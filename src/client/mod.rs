@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
+use tokio_util::sync::CancellationToken;
 
 mod config;
 mod error;
@@ -137,6 +138,21 @@ impl Client {
                 page_size: config.page_size.clamp(1, MAX_PAGE_SIZE),
             }),
         })
+    }
+
+    /// This client (the same connection pool and settings) for one call: its
+    /// requests, retries and waits stop when `cancel` is cancelled. Terraform
+    /// hands every call its own handle; the provider passes it here.
+    pub fn with_cancel(&self, cancel: CancellationToken) -> Client {
+        let mut sender = self.inner.sender.clone();
+        sender.cancel = Some(cancel);
+        Client {
+            inner: Arc::new(Inner {
+                sender,
+                apps_url: self.inner.apps_url.clone(),
+                page_size: self.inner.page_size,
+            }),
+        }
     }
 
     /// Creates an app. A fresh idempotency key goes with every create and

@@ -142,6 +142,7 @@ enum AttemptError {
 }
 
 /// Sends calls with retries. Shared by all clones of a `Client`.
+#[derive(Clone)]
 pub(crate) struct Sender {
     pub http: reqwest::Client,
     pub policy: RetryPolicy,

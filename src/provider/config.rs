@@ -258,11 +258,7 @@ pub(crate) struct Api {
 impl Api {
     /// A client from known settings; a missing API key is reported here, at
     /// the first call that needs the API.
-    pub fn new(
-        settings: &Settings,
-        terraform_version: &str,
-        stop: tokio_util::sync::CancellationToken,
-    ) -> Result<Api, Diagnostic> {
+    pub fn new(settings: &Settings, terraform_version: &str) -> Result<Api, Diagnostic> {
         let api_key = settings
             .api_key
             .clone()
@@ -283,10 +279,17 @@ impl Api {
         config.max_attempts = settings.max_retries + 1;
         config.request_timeout = settings.request_timeout;
         config.max_elapsed = settings.retry_timeout;
-        config.cancel = Some(stop);
         config.allow_insecure_http = settings.allow_insecure_http.unwrap_or(false);
         let client = Client::new(config).map_err(|e| texts::client_setup_failed(&e))?;
         Ok(Api { client, app_url })
+    }
+
+    /// This API for one call, stopped by the call's own handle.
+    pub fn for_call(&self, cancel: &tokio_util::sync::CancellationToken) -> Api {
+        Api {
+            client: self.client.with_cancel(cancel.clone()),
+            app_url: self.app_url.clone(),
+        }
     }
 }
 

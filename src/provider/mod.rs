@@ -81,9 +81,9 @@ impl Provider for WriterProvider {
         if diags.has_errors() {
             return diags;
         }
-        // The client keeps configure's handle: it is cancelled when the
-        // provider is stopped, which ends the waits of every later call.
-        let api = config::Api::new(&settings, &request.terraform_version, request.cancel);
+        // Each later call takes this client with its own cancellation handle
+        // (`Shared::api`): stopping the provider cancels every call's handle.
+        let api = config::Api::new(&settings, &request.terraform_version);
         if let Ok(mut slot) = self.shared.api.write() {
             *slot = Some(api);
         }

@@ -5,6 +5,8 @@
 
 use std::sync::RwLock;
 
+use tokio_util::sync::CancellationToken;
+
 use crate::domain::AppUrl;
 use crate::tfplugin::diag::Diagnostic;
 
@@ -34,9 +36,12 @@ impl Shared {
         }
     }
 
-    pub(crate) fn api(&self) -> Result<Api, Diagnostic> {
+    /// The configured API for one call: its client stops when `cancel` (the
+    /// call's handle from Terraform) is cancelled.
+    pub(crate) fn api(&self, cancel: &CancellationToken) -> Result<Api, Diagnostic> {
         match self.api.read().ok().and_then(|a| a.clone()) {
-            Some(api) => api,
+            Some(Ok(api)) => Ok(api.for_call(cancel)),
+            Some(Err(d)) => Err(d),
             None => Err(texts::provider_not_configured()),
         }
     }

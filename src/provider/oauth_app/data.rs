@@ -69,7 +69,7 @@ impl DataSource for OAuthAppData {
         let c = self.connector;
         let config = request.config;
         let fail = |d: Diagnostic| DataSourceReadResponse::failed(d.into());
-        let api = match self.shared.api() {
+        let api = match self.shared.api(&request.cancel) {
             Ok(api) => api,
             Err(d) => return fail(d),
         };

@@ -281,7 +281,7 @@ impl OAuthAppResource {
     /// Before a write: the API, and the configuration judged again now that
     /// every value is known.
     fn ready_to_write(&self, request: &ApplyRequest) -> Result<(Api, App<Value>), Diagnostics> {
-        let api = self.shared.api()?;
+        let api = self.shared.api(&request.cancel)?;
         let config = App::from_value(&request.config);
         let errors = check_config(
             self.connector,
@@ -406,7 +406,7 @@ impl Resource for OAuthAppResource {
             private: request.private.clone(),
             diagnostics: d.into(),
         };
-        let api = match self.shared.api() {
+        let api = match self.shared.api(&request.cancel) {
             Ok(api) => api,
             Err(d) => return keep(d),
         };
@@ -481,7 +481,7 @@ impl Resource for OAuthAppResource {
     }
 
     async fn delete(&self, request: DeleteRequest) -> Diagnostics {
-        let api = match self.shared.api() {
+        let api = match self.shared.api(&request.cancel) {
             Ok(api) => api,
             Err(d) => return d.into(),
         };
@@ -499,7 +499,7 @@ impl Resource for OAuthAppResource {
             private: Vec::new(),
             diagnostics: d.into(),
         };
-        let api = match self.shared.api() {
+        let api = match self.shared.api(&request.cancel) {
             Ok(api) => api,
             Err(d) => return fail(d),
         };
