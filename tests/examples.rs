@@ -8,7 +8,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::terraform::Workdir;
+use support::terraform::{Terraform, Workdir};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
@@ -54,9 +54,10 @@ fn file_names(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
     names
 }
 
-/// Import blocks need Terraform newer than 1.11 when they import by identity.
+/// Files Terraform 1.11 cannot read: an import by identity (1.12 or newer)
+/// and `terraform query` files (1.14 or newer).
 fn needs_newer_terraform(name: &str) -> bool {
-    name == "import-by-identity.tf"
+    name == "import-by-identity.tf" || name.ends_with(".tfquery.hcl")
 }
 
 /// The configurations a folder holds: its files without the import files, then
@@ -236,4 +237,29 @@ fn no_example_gives_a_secret_a_default() {
     }
     assert!(secrets >= 4, "secret variables were found ({secrets})");
     assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// The examples Terraform 1.11 cannot read, read by Terraform 1.15: `terraform
+/// fmt -check` parses and checks each (validating them needs the provider's
+/// identity and list resource).
+#[test]
+fn the_examples_for_newer_terraform_parse_and_are_formatted() {
+    let mut files = Vec::new();
+    for dir in example_folders() {
+        for name in file_names(&dir, needs_newer_terraform) {
+            files.push(dir.join(name));
+        }
+    }
+    assert!(files.len() >= 2, "{files:?}");
+    let w = Workdir::uninitialized_with(Terraform::V1_15, "");
+    for file in files {
+        let name = file
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
+        std::fs::copy(&file, w.path().join(&name)).expect("a copy");
+        let fmt = w.terraform(&["fmt", "-check", "-diff", "-no-color", &name]);
+        assert_eq!(fmt.status, 0, "{file:?}:\n{}", fmt.all());
+    }
 }
