@@ -19,16 +19,17 @@ use std::path::Path;
 use terraform_provider_writer::provider::WriterProvider;
 use terraform_provider_writer::tfplugin::schema::{Attribute, Schema};
 use terraform_provider_writer::tfplugin::value::Type;
-use terraform_provider_writer::tfplugin::Provider;
+use terraform_provider_writer::tfplugin::{IdentitySchema, Provider};
 
 /// What `page_title` names after the page's subject, as tfplugindocs does.
 const PROVIDER_NAME: &str = "terraform-provider-writer";
 
 /// The registry-rendered folders, each of whose pages must open with front matter.
-const RENDERED: [&str; 5] = [
+const RENDERED: [&str; 6] = [
     "docs/index.md",
     "docs/resources",
     "docs/data-sources",
+    "docs/list-resources",
     "docs/functions",
     "docs/guides",
 ];
@@ -149,6 +150,54 @@ fn render(template: &str, schema: Option<&Schema>, root: &Path) -> String {
     out
 }
 
+/// `{{identity}}` in a resource page: its identity attributes (what an
+/// `import` block's `identity` and `terraform query` results carry).
+fn with_identity(page: String, identity: Option<IdentitySchema>) -> String {
+    let section = identity.map_or(String::new(), |i| {
+        let lines: String = i
+            .attributes
+            .iter()
+            .map(|a| {
+                let required = if a.required_for_import {
+                    ", Required for import"
+                } else {
+                    ""
+                };
+                format!(
+                    "- `{}` ({}{required}) {}\n",
+                    a.name,
+                    type_name(&a.ty),
+                    a.description.trim()
+                )
+            })
+            .collect();
+        format!("### Identity\n\nTerraform 1.12 or newer, OpenTofu 1.12 or newer.\n\n{lines}")
+    });
+    page.replace("{{identity}}", section.trim_end())
+}
+
+/// `docs/list-resources/`: one page per list resource (`terraform query`).
+fn list_resource_pages(p: &WriterProvider, root: &Path) -> Vec<(String, String)> {
+    p.list_resources()
+        .iter()
+        .map(|l| {
+            let (type_name, schema) = (l.type_name(), l.schema());
+            let short = type_name.trim_start_matches("writer_");
+            let name = format!("templates/list-resources/{short}.md.tmpl");
+            let t =
+                std::fs::read_to_string(root.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (
+                format!("docs/list-resources/{short}.md"),
+                front_matter(
+                    &format!("{type_name} List Resource - {PROVIDER_NAME}"),
+                    "",
+                    &schema.block.description,
+                ) + &render(&t, Some(&schema), root),
+            )
+        })
+        .collect()
+}
+
 fn generated(root: &Path) -> Vec<(String, String)> {
     let p = WriterProvider::new();
     let template = |name: &str| {
@@ -171,7 +220,7 @@ fn generated(root: &Path) -> Vec<(String, String)> {
                 &format!("{name} Resource - {PROVIDER_NAME}"),
                 "",
                 &schema.block.description,
-            ) + &render(&t, Some(&schema), root),
+            ) + &render(&with_identity(t, r.identity()), Some(&schema), root),
         ));
     }
     for d in p.data_sources() {
@@ -202,6 +251,7 @@ fn generated(root: &Path) -> Vec<(String, String)> {
         let t = template(&format!("guides/{guide}.md.tmpl"));
         docs.push((format!("docs/guides/{guide}.md"), render(&t, None, root)));
     }
+    docs.extend(list_resource_pages(&p, root));
     docs
 }
 

@@ -263,3 +263,22 @@ fn the_examples_for_newer_terraform_parse_and_are_formatted() {
         assert_eq!(fmt.status, 0, "{file:?}:\n{}", fmt.all());
     }
 }
+
+/// The import by identity, with the resource it imports into, validates on
+/// Terraform 1.15 (1.11 has no `identity` in `import` blocks).
+#[test]
+fn the_import_by_identity_validates_on_terraform_1_15() {
+    let dir = examples().join("resources/writer_confluence_oauth_app");
+    let w = Workdir::uninitialized_with(Terraform::V1_15, "");
+    std::fs::remove_file(w.path().join("main.tf")).expect("no main.tf of its own");
+    for f in ["versions.tf", "resource.tf", "import-by-identity.tf"] {
+        std::fs::copy(dir.join(f), w.path().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    }
+    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    let run = w.terraform(&["validate", "-json", "-no-color"]);
+    assert!(
+        run.status == 0 && run.diagnostics().is_empty(),
+        "{}",
+        run.all()
+    );
+}

@@ -233,7 +233,7 @@ impl Client {
     /// Calls `keep_going` with every app matching `filter`, page by page,
     /// until it returns false or the list ends. The whole walk shares one
     /// deadline and is bounded in pages, apps and bytes.
-    async fn each_app(
+    pub async fn each_app(
         &self,
         filter: &ListFilter,
         mut keep_going: impl FnMut(OAuthApp) -> bool,

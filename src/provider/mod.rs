@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use crate::tfplugin::diag::Diagnostics;
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
-use crate::tfplugin::{ConfigureRequest, DataSource, Provider, Resource};
+use crate::tfplugin::{ConfigureRequest, DataSource, ListResource, Provider, Resource};
 
 use shared::Shared;
 
@@ -64,6 +64,15 @@ impl Provider for WriterProvider {
             .iter()
             .map(|c| -> Arc<dyn DataSource> {
                 Arc::new(oauth_app::OAuthAppData::new(self.shared.clone(), c))
+            })
+            .collect()
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        connectors::ALL
+            .iter()
+            .map(|&c| -> Arc<dyn ListResource> {
+                Arc::new(oauth_app::OAuthAppList::new(self.shared.clone(), c))
             })
             .collect()
     }
@@ -115,6 +124,21 @@ mod tests {
                     .into_iter()
                     .map(|m| format!("{}: {m}", r.type_name())),
             );
+        }
+        for l in p.list_resources() {
+            missing.extend(
+                l.schema()
+                    .missing_descriptions()
+                    .into_iter()
+                    .map(|m| format!("list {}: {m}", l.type_name())),
+            );
+        }
+        for r in p.resources() {
+            for a in r.identity().map(|i| i.attributes).unwrap_or_default() {
+                if a.description.trim().is_empty() {
+                    missing.push(format!("{} identity: {}", r.type_name(), a.name));
+                }
+            }
         }
         for d in p.data_sources() {
             missing.extend(

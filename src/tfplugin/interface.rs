@@ -15,6 +15,8 @@ use async_trait::async_trait;
 pub use tokio_util::sync::CancellationToken;
 
 use super::diag::Diagnostics;
+use super::identity::IdentitySchema;
+use super::list::ListResource;
 use super::path::AttributePath;
 use super::schema::Schema;
 use super::value::Value;
@@ -26,6 +28,10 @@ pub trait Provider: Send + Sync + 'static {
     fn schema(&self) -> Schema;
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    /// What `terraform query` can list (protocol 6.10).
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
 
     /// Checks the provider configuration; values may be unknown.
     async fn validate(&self, _config: &Value) -> Diagnostics {
@@ -49,6 +55,12 @@ pub struct ConfigureRequest {
 pub trait Resource: Send + Sync + 'static {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
+    /// The resource's identity (protocol 6.9), if it has one: state
+    /// attributes that name the object for good. The server derives it from
+    /// every state the resource returns.
+    fn identity(&self) -> Option<IdentitySchema> {
+        None
+    }
 
     /// Checks a configuration at plan time; values may be unknown.
     async fn validate(&self, _config: &Value) -> Diagnostics {

@@ -9,14 +9,18 @@
 //!   panics contained, a cancellation handle for every call that StopProvider
 //!   cancels.
 //! - `invariants`: protocol rules enforced for every resource, at any depth.
+//! - [`identity`]: resource identity (6.9), derived from state, its rules.
+//! - [`list`]: list resources for `terraform query` (6.10).
 //! - `convert`: generated protobuf types <-> ours, in one place.
 //! - [`value`], [`schema`], [`diag`], [`path`]: the types providers use.
 //! - [`log`]: `tracing` events as hclog JSON lines on stderr.
 
 mod convert;
 pub mod diag;
+pub mod identity;
 mod interface;
 mod invariants;
+pub mod list;
 pub mod log;
 pub mod path;
 #[doc(hidden)]
@@ -26,14 +30,18 @@ pub mod schema;
 mod serve;
 mod server;
 #[cfg(test)]
+mod server_identity_tests;
+#[cfg(test)]
 mod server_tests;
 mod tls;
 pub mod value;
 
+pub use identity::{IdentityAttribute, IdentitySchema};
 pub use interface::{
     ApplyRequest, ApplyResponse, CancellationToken, ConfigureRequest, DataSource,
     DataSourceReadRequest, DataSourceReadResponse, DeleteRequest, ImportRequest, ImportResponse,
     PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
 };
+pub use list::{ListRequest, ListResource, ListResults};
 pub use serve::{serve, ServeOptions};
 pub use tls::TlsSetupError;

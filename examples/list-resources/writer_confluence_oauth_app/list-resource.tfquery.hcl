@@ -1,6 +1,12 @@
-# Terraform 1.14 or newer: every Confluence OAuth app in Writer, with its
-# attributes, ready for `terraform query -generate-config-out=adopted.tf`.
+# Every Confluence OAuth app in Writer.
 list "writer_confluence_oauth_app" "all" {
-  provider         = writer
-  include_resource = true
+  provider = writer
+}
+
+# Only the app with this name (ignoring case).
+list "writer_confluence_oauth_app" "engineering" {
+  provider = writer
+  config {
+    name = "Engineering Confluence"
+  }
 }

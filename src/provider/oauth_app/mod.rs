@@ -13,6 +13,7 @@
 mod checks;
 mod connector;
 mod data;
+mod list;
 mod lookup;
 mod model;
 mod private;
@@ -41,6 +42,7 @@ use private::Private;
 
 pub(crate) use connector::{Connector, Docs, Words};
 pub(crate) use data::OAuthAppData;
+pub(crate) use list::OAuthAppList;
 pub(crate) use model::{App, AppData};
 
 pub(crate) struct OAuthAppResource {
@@ -330,6 +332,10 @@ impl OAuthAppResource {
 impl Resource for OAuthAppResource {
     fn type_name(&self) -> &'static str {
         self.connector.type_name
+    }
+
+    fn identity(&self) -> Option<crate::tfplugin::IdentitySchema> {
+        Some(list::identity(self.connector))
     }
 
     fn schema(&self) -> Schema {

@@ -315,3 +315,18 @@ pub(crate) fn callback_url_moved(c: &Connector, state: &str, writer: &str) -> Di
     )
     .at(AttributePath::attribute(APP.callback_url))
 }
+
+/// `config { name = "" }` in a `list` block (`terraform query`).
+pub(crate) fn empty_list_name(c: &Connector) -> Diagnostic {
+    Diagnostic::error(
+        "The name filter is empty",
+        format!(
+            "`name` in a `list \"{}\"` block's `config` selects the app of that name (ignoring case, \
+             as Writer does). Set it to the app's name as shown in Writer (Admin > OAuth apps), or \
+             remove `name` to list every {} OAuth app.",
+            c.type_name,
+            c.product()
+        ),
+    )
+    .at(AttributePath::attribute(APP.name))
+}

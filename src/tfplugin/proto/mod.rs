@@ -15,4 +15,6 @@ pub mod plugin {
 #[cfg(test)]
 mod grpc_tests;
 #[cfg(test)]
+mod wire_identity_tests;
+#[cfg(test)]
 mod wire_tests;

@@ -204,6 +204,7 @@ fn plan_and_apply_request_numbers() {
         prior_private: vec![4],
         provider_meta: Some(dv(5)),
         client_capabilities: None,
+        prior_identity: None,
     };
     let mut want = vec![tag(1, LEN), 1, b't'];
     for (field, byte) in [(2, 1), (3, 2), (4, 3)] {
@@ -218,6 +219,7 @@ fn plan_and_apply_request_numbers() {
         private: vec![9],
         diagnostics: vec![tf::Diagnostic::default()],
         legacy_type_system: false,
+        new_identity: None,
     };
     assert_eq!(apply.encode_to_vec(), [tag(2, LEN), 1, 9, tag(3, LEN), 0]);
 }
@@ -232,6 +234,7 @@ fn get_provider_schema_response_numbers() {
             plan_destroy: true,
             get_provider_schema_optional: true,
             move_resource_state: true,
+            generate_resource_config: false,
         }),
         ..Default::default()
     };

@@ -9,6 +9,7 @@
 
 mod call;
 mod go_plugin;
+mod list;
 mod rpc;
 
 use std::collections::HashMap;
@@ -19,7 +20,9 @@ use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 use tonic::Status;
 
+use super::identity;
 use super::interface::{DataSource, Resource};
+use super::list::ListResource;
 use super::proto::plugin as gp;
 use super::proto::tfplugin6 as pb;
 use super::schema::Schema;
@@ -98,6 +101,9 @@ struct Inner {
     provider_type: Type,
     resources: HashMap<String, Typed<dyn Resource>>,
     data_sources: HashMap<String, Typed<dyn DataSource>>,
+    /// Identity schemas, by resource type; types without one are absent.
+    identities: HashMap<String, identity::Typed>,
+    lists: HashMap<String, Typed<dyn ListResource>>,
     /// The parent of every call's cancellation handle.
     stop_calls: CancellationToken,
 }
@@ -105,11 +111,23 @@ struct Inner {
 impl Inner {
     fn new(provider: Arc<dyn Provider>, stop_calls: CancellationToken) -> Self {
         let provider_schema = provider.schema();
+        let identities = provider
+            .resources()
+            .into_iter()
+            .filter_map(|r| {
+                Some((
+                    r.type_name().to_string(),
+                    identity::Typed::new(r.identity()?),
+                ))
+            })
+            .collect();
         Self {
             provider_type: provider_schema.value_type(),
             provider_schema,
             resources: by_type_name(provider.resources(), |r| r.type_name(), |r| r.schema()),
             data_sources: by_type_name(provider.data_sources(), |d| d.type_name(), |d| d.schema()),
+            identities,
+            lists: by_type_name(provider.list_resources(), |l| l.type_name(), |l| l.schema()),
             provider,
             stop_calls,
         }
@@ -144,6 +162,8 @@ fn capabilities() -> pb::ServerCapabilities {
         plan_destroy: false,
         get_provider_schema_optional: true,
         move_resource_state: false,
+        // Terraform derives generated configuration from the state itself.
+        generate_resource_config: false,
     }
 }
 

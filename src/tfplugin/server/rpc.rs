@@ -8,9 +8,11 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use super::call::{decode, encode, enforce, guarded, only, respond, Halt, Stopped as _};
+use super::list;
 use super::{capabilities, no_ephemeral, schemas, Inner, Typed};
 use crate::tfplugin::convert;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
+use crate::tfplugin::identity;
 use crate::tfplugin::interface::{
     ApplyRequest, ConfigureRequest, DataSourceReadRequest, DeleteRequest, ImportRequest,
     PlanRequest, ReadRequest, Resource,
@@ -61,6 +63,13 @@ impl pb::provider_server::Provider for ProviderService {
                     type_name: t.clone(),
                 })
                 .collect(),
+            list_resources: i
+                .lists
+                .keys()
+                .map(|t| pb::get_metadata::ListResourceMetadata {
+                    type_name: t.clone(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -74,7 +83,9 @@ impl pb::provider_server::Provider for ProviderService {
             provider: Some(convert::schema(&i.provider_schema)),
             resource_schemas: schemas(&i.resources),
             data_source_schemas: schemas(&i.data_sources),
+            list_resource_schemas: schemas(&i.lists),
             server_capabilities: Some(capabilities()),
+            diagnostics: convert::diagnostics(list::misdeclared(i)),
             ..Default::default()
         }))
     }
@@ -201,15 +212,18 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Reply<pb::read_resource::Response> {
         let r = request.into_inner();
         let res = self.inner.resource(&r.type_name)?;
+        let ident = self.inner.identities.get(&r.type_name);
         // A failed read keeps what Terraform had: it must not lose the object.
         let (kept_state, kept_private) = (r.current_state.clone(), r.private.clone());
+        let kept_identity = r.current_identity.clone();
         let stopped = |diagnostics| pb::read_resource::Response {
             new_state: kept_state,
             diagnostics,
             private: kept_private,
             deferred: None,
+            new_identity: kept_identity,
         };
-        respond(read(res, r, self.inner.cancel()), stopped).await
+        respond(read(res, ident, r, self.inner.cancel()), stopped).await
     }
 
     async fn plan_resource_change(
@@ -219,7 +233,8 @@ impl pb::provider_server::Provider for ProviderService {
         let r = request.into_inner();
         let res = self.inner.resource(&r.type_name)?;
         let stopped = pb::plan_resource_change::Response::stopped;
-        respond(plan(res, r, self.inner.cancel()), stopped).await
+        let ident = self.inner.identities.get(&r.type_name);
+        respond(plan(res, ident, r, self.inner.cancel()), stopped).await
     }
 
     async fn apply_resource_change(
@@ -230,13 +245,17 @@ impl pb::provider_server::Provider for ProviderService {
         let res = self.inner.resource(&r.type_name)?;
         // A failed apply keeps the prior state: nothing was changed.
         let (kept_state, kept_private) = (r.prior_state.clone(), r.planned_private.clone());
+        let ident = self.inner.identities.get(&r.type_name);
+        // An update's planned identity is the prior one; a create has none yet.
+        let kept_identity = identity::known(ident, r.planned_identity.as_ref());
         let stopped = |diagnostics| pb::apply_resource_change::Response {
             new_state: kept_state,
             private: kept_private,
             diagnostics,
             legacy_type_system: false,
+            new_identity: kept_identity,
         };
-        respond(apply(res, r, self.inner.cancel()), stopped).await
+        respond(apply(res, ident, r, self.inner.cancel()), stopped).await
     }
 
     async fn import_resource_state(
@@ -246,7 +265,8 @@ impl pb::provider_server::Provider for ProviderService {
         let r = request.into_inner();
         let res = self.inner.resource(&r.type_name)?;
         let stopped = pb::import_resource_state::Response::stopped;
-        respond(import(res, r, self.inner.cancel()), stopped).await
+        let ident = self.inner.identities.get(&r.type_name);
+        respond(import(res, ident, r, self.inner.cancel()), stopped).await
     }
 
     async fn move_resource_state(
@@ -338,6 +358,56 @@ impl pb::provider_server::Provider for ProviderService {
         Err(no_ephemeral(&request.into_inner().type_name))
     }
 
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Reply<pb::get_resource_identity_schemas::Response> {
+        // Never an error: Terraform treats one as fatal for every command.
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas: self
+                .inner
+                .identities
+                .iter()
+                .map(|(k, t)| (k.clone(), identity::schema_to_proto(&t.schema)))
+                .collect(),
+            diagnostics: Vec::new(),
+        }))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        request: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Reply<pb::upgrade_resource_identity::Response> {
+        let r = request.into_inner();
+        let ident = self.inner.identities.get(&r.type_name);
+        let (upgraded_identity, diagnostics) = match identity::upgrade(ident, &r) {
+            Ok(id) => (id, Vec::new()),
+            Err(d) => (None, only(d)),
+        };
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity,
+            diagnostics,
+        }))
+    }
+
+    type ListResourceStream = list::Events;
+
+    async fn list_resource(
+        &self,
+        request: Request<pb::list_resource::Request>,
+    ) -> Reply<Self::ListResourceStream> {
+        list::serve(&self.inner, request.into_inner()).map(Response::new)
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        request: Request<pb::validate_list_resource_config::Request>,
+    ) -> Reply<pb::validate_list_resource_config::Response> {
+        list::validate_config(&self.inner, request.into_inner())
+            .await
+            .map(Response::new)
+    }
+
     async fn stop_provider(
         &self,
         _: Request<pb::stop_provider::Request>,
@@ -354,6 +424,7 @@ impl pb::provider_server::Provider for ProviderService {
 /// error keeps what Terraform had.
 async fn read(
     res: &Typed<dyn Resource>,
+    ident: Option<&identity::Typed>,
     r: pb::read_resource::Request,
     cancel: CancellationToken,
 ) -> Result<pb::read_resource::Response, Halt> {
@@ -364,13 +435,19 @@ async fn read(
     };
     let out = guarded("ReadResource", res.item.read(req)).await?;
     let new_state = invariants::null_write_only(&res.schema.block, out.new_state);
-    let unknown = invariants::check_known(&res.schema.block, &new_state, "read");
-    let diagnostics = Halt::on_errors(enforce(out.diagnostics, unknown)?)?;
+    let mut breaches = invariants::check_known(&res.schema.block, &new_state, "read");
+    let new_identity = identity::settle(ident, r.current_identity.as_ref(), &new_state, "read")
+        .unwrap_or_else(|d| {
+            breaches.extend(d);
+            None
+        });
+    let diagnostics = Halt::on_errors(enforce(out.diagnostics, breaches)?)?;
     Ok(pb::read_resource::Response {
         new_state: encode(&new_state, &res.ty)?,
         diagnostics: convert::diagnostics(diagnostics),
         private: out.private,
         deferred: None,
+        new_identity,
     })
 }
 
@@ -378,6 +455,7 @@ async fn read(
 /// the server's default plan, the resource's say on it, and the plan rules.
 async fn plan(
     res: &Typed<dyn Resource>,
+    ident: Option<&identity::Typed>,
     r: pb::plan_resource_change::Request,
     cancel: CancellationToken,
 ) -> Result<pb::plan_resource_change::Response, Halt> {
@@ -392,6 +470,7 @@ async fn plan(
             ..Default::default()
         });
     }
+    let create = prior_state.is_null();
     let planned_state =
         invariants::default_plan(block, &prior_state, proposed_new_state.clone(), &config);
     let req = PlanRequest {
@@ -405,15 +484,19 @@ async fn plan(
     let out = guarded("PlanResourceChange", res.item.plan(req)).await?;
     let diagnostics = Halt::on_errors(out.diagnostics)?;
     let planned = invariants::null_write_only(block, out.planned_state);
-    let diagnostics = enforce(
-        diagnostics,
-        invariants::check_plan(block, &config, &planned),
-    )?;
+    let mut breaches = invariants::check_plan(block, &config, &planned);
+    let planned_identity = identity::plan(ident, create, r.prior_identity.as_ref(), &planned)
+        .unwrap_or_else(|d| {
+            breaches.extend(d);
+            None
+        });
+    let diagnostics = enforce(diagnostics, breaches)?;
     Ok(pb::plan_resource_change::Response {
         planned_state: encode(&planned, &res.ty)?,
         requires_replace: out.requires_replace.iter().map(convert::path).collect(),
         planned_private: out.planned_private,
         diagnostics: convert::diagnostics(diagnostics),
+        planned_identity,
         ..Default::default()
     })
 }
@@ -422,6 +505,7 @@ async fn plan(
 /// (planned null); no unknowns and no write-only values in the new state.
 async fn apply(
     res: &Typed<dyn Resource>,
+    ident: Option<&identity::Typed>,
     r: pb::apply_resource_change::Request,
     cancel: CancellationToken,
 ) -> Result<pb::apply_resource_change::Response, Halt> {
@@ -449,13 +533,19 @@ async fn apply(
         false => guarded("ApplyResourceChange (update)", res.item.update(req)).await?,
     };
     let new_state = invariants::null_write_only(&res.schema.block, out.new_state);
-    let unknown = invariants::check_known(&res.schema.block, &new_state, "apply");
-    let diagnostics = enforce(out.diagnostics, unknown)?;
+    let mut breaches = invariants::check_known(&res.schema.block, &new_state, "apply");
+    let new_identity = identity::settle(ident, r.planned_identity.as_ref(), &new_state, "apply")
+        .unwrap_or_else(|d| {
+            breaches.extend(d);
+            None
+        });
+    let diagnostics = enforce(out.diagnostics, breaches)?;
     Ok(pb::apply_resource_change::Response {
         new_state: encode(&new_state, &res.ty)?,
         private: out.private,
         diagnostics: convert::diagnostics(diagnostics),
         legacy_type_system: false,
+        new_identity,
     })
 }
 
@@ -463,9 +553,25 @@ async fn apply(
 /// reads it next); none when the resource found nothing.
 async fn import(
     res: &Typed<dyn Resource>,
+    ident: Option<&identity::Typed>,
     r: pb::import_resource_state::Request,
     cancel: CancellationToken,
 ) -> Result<pb::import_resource_state::Response, Halt> {
+    if r.identity.is_some() {
+        // By identity: the read Terraform runs next decides whether it exists.
+        let (state, identity) = identity::import(ident, &res.schema.block, r.identity.as_ref())
+            .map_err(|d| Halt(d.into()))?;
+        let imported = pb::import_resource_state::ImportedResource {
+            type_name: r.type_name,
+            state: encode(&state, &res.ty)?,
+            private: Vec::new(),
+            identity: Some(identity),
+        };
+        return Ok(pb::import_resource_state::Response {
+            imported_resources: vec![imported],
+            ..Default::default()
+        });
+    }
     let req = ImportRequest { id: r.id, cancel };
     let out = guarded("ImportResourceState", res.item.import(req)).await?;
     let diagnostics = convert::diagnostics(Halt::on_errors(out.diagnostics)?);
@@ -473,10 +579,13 @@ async fn import(
     if state.is_null() {
         return Ok(pb::import_resource_state::Response::stopped(diagnostics));
     }
+    // Known now when the import knows it; the read gives it otherwise.
+    let identity = identity::settle(ident, None, &state, "import").unwrap_or(None);
     let imported = pb::import_resource_state::ImportedResource {
         type_name: r.type_name,
         state: encode(&state, &res.ty)?,
         private: out.private,
+        identity,
     };
     Ok(pb::import_resource_state::Response {
         imported_resources: vec![imported],
@@ -499,5 +608,6 @@ async fn delete(
         private: Vec::new(),
         diagnostics: convert::diagnostics(diagnostics),
         legacy_type_system: false,
+        new_identity: None,
     })
 }
