@@ -50,9 +50,11 @@ provider_installation {
 TFRC
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 export WRITER_API_KEY="$key" WRITER_BASE_URL="$base_url"
+# The Atlassian app's client ID and secret, as a user gives them: obviously fake here.
+export TF_VAR_atlassian_client_id="atlassian-client-id-example" TF_VAR_atlassian_client_secret="demo-secret-not-real-0001"
 
-say "terraform validate catches Atlassian-side mistakes (examples/bad-callback)"
-mkdir -p "$work/bad" && cp examples/bad-callback/main.tf "$work/bad/"
+say "terraform validate catches Atlassian-side mistakes (examples/invalid/bad-callback, wrong on purpose)"
+mkdir -p "$work/bad" && cp examples/invalid/bad-callback/main.tf "$work/bad/"
 terraform -chdir="$work/bad" init -input=false >/dev/null
 if terraform -chdir="$work/bad" validate -no-color; then
   echo "demo: validate should have failed" >&2; exit 1

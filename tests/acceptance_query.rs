@@ -61,10 +61,10 @@ fn results(stdout: &str, name: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The documentation's example (`examples/query/apps.tfquery.hcl`), and a limit.
+/// The documentation's example (`examples/list-resources/writer_confluence_oauth_app/list-resource.tfquery.hcl`), and a limit.
 fn example_query() -> String {
-    let example =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/query/apps.tfquery.hcl");
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/list-resources/writer_confluence_oauth_app/list-resource.tfquery.hcl");
     std::fs::read_to_string(example).expect("the example query")
 }
 

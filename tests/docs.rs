@@ -1,7 +1,18 @@
-//! `docs/` is generated from the schema and never edited by hand: this test
-//! renders it from the provider's own schemas plus `templates/` (prose a
-//! schema cannot say) and fails when the committed files differ.
+//! `docs/` is generated and never edited by hand: this test renders the
+//! registry's pages from the provider's own schemas, `templates/` (prose a
+//! schema cannot say) and `examples/` (the configurations users copy, each
+//! validated by `tests/examples.rs`), and fails when a committed page differs.
 //! `UPDATE_DOCS=1 cargo test --test docs` rewrites them.
+//!
+//! Page shape (the Terraform registry's, as tfplugindocs writes it): YAML front
+//! matter (`page_title`, `subcategory`, `description`), then the template. A
+//! new kind of page (functions, list resources) is one more block in
+//! [`generated`]: its folder, [`front_matter`] and a template per page.
+//!
+//! Template placeholders: `{{description}}` and `{{schema}}` (from the schema),
+//! `{{example PATH}}` (a file from the repository, fenced by its kind) and
+//! `{{key roles}}` (which Writer key each command needs). Guides
+//! (`templates/guides/*.md.tmpl`) carry their own front matter.
 
 use std::path::Path;
 
@@ -10,6 +21,29 @@ use terraform_provider_writer::tfplugin::function::Signature;
 use terraform_provider_writer::tfplugin::schema::{Attribute, Schema};
 use terraform_provider_writer::tfplugin::value::Type;
 use terraform_provider_writer::tfplugin::{IdentitySchema, Provider};
+
+/// What `page_title` names after the page's subject, as tfplugindocs does.
+const PROVIDER_NAME: &str = "terraform-provider-writer";
+
+/// The registry-rendered folders, each of whose pages must open with front matter.
+const RENDERED: [&str; 6] = [
+    "docs/index.md",
+    "docs/resources",
+    "docs/data-sources",
+    "docs/list-resources",
+    "docs/functions",
+    "docs/guides",
+];
+
+/// Which Writer API key each command needs. Every page that shows a command
+/// says it (`{{key roles}}`); `tests/ci_drift_recipe.rs` and
+/// `tests/acceptance_validate.rs` prove each line.
+const KEY_ROLES: &str = "\
+| Command | The Writer API key it needs |
+| --- | --- |
+| `terraform validate` | none |
+| `terraform plan` (and the CI drift check) | a read-only key (an org admin's works too) |
+| `terraform apply`, `terraform destroy` | an org admin's key |";
 
 fn type_name(t: &Type) -> String {
     match t {
@@ -68,10 +102,35 @@ fn schema_markdown(schema: &Schema) -> String {
     out
 }
 
-fn render(template: &str, schema: &Schema, root: &Path) -> String {
-    let mut out = template.replace("{{description}}", schema.block.description.trim());
-    out = out.replace("{{schema}}", schema_markdown(schema).trim_end());
-    // {{example path}} inlines an example configuration.
+/// The registry's YAML front matter. `description` is Markdown (a schema's
+/// description): its first paragraph goes in as plain text.
+fn front_matter(page_title: &str, subcategory: &str, description: &str) -> String {
+    let first = description.trim().split("\n\n").next().unwrap_or_default();
+    let plain = first.replace('`', "").replace("**", "");
+    let indented: String = plain.lines().map(|l| format!("  {}\n", l.trim())).collect();
+    format!(
+        "---\npage_title: \"{page_title}\"\nsubcategory: \"{subcategory}\"\ndescription: |-\n{indented}---\n\n"
+    )
+}
+
+/// The code fence's language for an example file.
+fn fence(path: &str) -> &'static str {
+    if path.ends_with(".sh") {
+        "shell"
+    } else if path.ends_with(".yml") || path.ends_with(".yaml") {
+        "yaml"
+    } else {
+        "terraform"
+    }
+}
+
+/// Fills a template's placeholders. `schema` is `None` for guides.
+fn render(template: &str, schema: Option<&Schema>, root: &Path) -> String {
+    let mut out = template.replace("{{key roles}}", KEY_ROLES);
+    if let Some(schema) = schema {
+        out = out.replace("{{description}}", schema.block.description.trim());
+        out = out.replace("{{schema}}", schema_markdown(schema).trim_end());
+    }
     while let Some(start) = out.find("{{example ") {
         let end = out[start..]
             .find("}}")
@@ -80,8 +139,15 @@ fn render(template: &str, schema: &Schema, root: &Path) -> String {
         let path = out[start + 10..end].trim().to_string();
         let body =
             std::fs::read_to_string(root.join(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-        out.replace_range(start..end + 2, &format!("```terraform\n{}```", body));
+        let fenced = format!("```{}\n{}```", fence(&path), body);
+        out.replace_range(start..end + 2, &fenced);
     }
+    // `${{ ... }}` is GitHub Actions' own syntax, in the inlined workflow.
+    let left = out.replace("${{", "");
+    assert!(
+        !left.contains("{{"),
+        "a placeholder was left in a template: {out}"
+    );
     out
 }
 
@@ -116,13 +182,18 @@ fn list_resource_pages(p: &WriterProvider, root: &Path) -> Vec<(String, String)>
     p.list_resources()
         .iter()
         .map(|l| {
-            let short = l.type_name().trim_start_matches("writer_");
+            let (type_name, schema) = (l.type_name(), l.schema());
+            let short = type_name.trim_start_matches("writer_");
             let name = format!("templates/list-resources/{short}.md.tmpl");
             let t =
                 std::fs::read_to_string(root.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
             (
                 format!("docs/list-resources/{short}.md"),
-                render(&t, &l.schema(), root),
+                front_matter(
+                    &format!("{type_name} List Resource - {PROVIDER_NAME}"),
+                    "",
+                    &schema.block.description,
+                ) + &render(&t, Some(&schema), root),
             )
         })
         .collect()
@@ -138,8 +209,9 @@ fn hcl_type(t: &Type) -> String {
     }
 }
 
-/// A function's page: wholly from its signature.
-fn function_page(name: &str, s: &Signature) -> String {
+/// A function's page: from its signature, with its example
+/// (`examples/functions/NAME/function.tf`).
+fn function_page(name: &str, s: &Signature, root: &Path) -> String {
     let params: Vec<String> = s
         .parameters
         .iter()
@@ -159,13 +231,18 @@ fn function_page(name: &str, s: &Signature) -> String {
             )
         })
         .collect();
-    format!(
-        "# {name} (Function)\n\n{}\n\n{}\n\n## Signature\n\n```text\nprovider::writer::{name}({}) {}\n```\n\n## Arguments\n\n{arguments}",
+    let template = format!(
+        "# function: {name}\n\n{}\n\n{}\n\n## Example Usage\n\n{{{{example examples/functions/{name}/function.tf}}}}\n\nFunctions never call Writer: they need no Writer key.\n\n{{{{key roles}}}}\n\n## Signature\n\n```text\nprovider::writer::{name}({}) {}\n```\n\n## Arguments\n\n{arguments}",
         s.summary.trim(),
         s.description.trim(),
         params.join(", "),
         hcl_type(&s.returns)
-    )
+    );
+    front_matter(
+        &format!("{name} function - {PROVIDER_NAME}"),
+        "",
+        &s.summary,
+    ) + &render(&template, None, root)
 }
 
 fn generated(root: &Path) -> Vec<(String, String)> {
@@ -174,31 +251,58 @@ fn generated(root: &Path) -> Vec<(String, String)> {
         std::fs::read_to_string(root.join("templates").join(name))
             .unwrap_or_else(|e| panic!("templates/{name}: {e}"))
     };
+    let provider_schema = p.schema();
     let mut docs = vec![(
         "docs/index.md".to_string(),
-        render(&template("index.md.tmpl"), &p.schema(), root),
+        front_matter("writer Provider", "", &provider_schema.block.description)
+            + &render(&template("index.md.tmpl"), Some(&provider_schema), root),
     )];
     for r in p.resources() {
-        let short = r.type_name().trim_start_matches("writer_");
+        let (name, schema) = (r.type_name(), r.schema());
+        let short = name.trim_start_matches("writer_");
         let t = template(&format!("resources/{short}.md.tmpl"));
         docs.push((
             format!("docs/resources/{short}.md"),
-            with_identity(render(&t, &r.schema(), root), r.identity()),
+            front_matter(
+                &format!("{name} Resource - {PROVIDER_NAME}"),
+                "",
+                &schema.block.description,
+            ) + &render(&with_identity(t, r.identity()), Some(&schema), root),
         ));
     }
     for d in p.data_sources() {
-        let short = d.type_name().trim_start_matches("writer_");
+        let (name, schema) = (d.type_name(), d.schema());
+        let short = name.trim_start_matches("writer_");
         let t = template(&format!("data-sources/{short}.md.tmpl"));
         docs.push((
             format!("docs/data-sources/{short}.md"),
-            render(&t, &d.schema(), root),
+            front_matter(
+                &format!("{name} Data Source - {PROVIDER_NAME}"),
+                "",
+                &schema.block.description,
+            ) + &render(&t, Some(&schema), root),
         ));
+    }
+    let mut guides: Vec<_> = std::fs::read_dir(root.join("templates/guides"))
+        .expect("templates/guides")
+        .map(|e| {
+            e.expect("a guide")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter_map(|f| f.strip_suffix(".md.tmpl").map(String::from))
+        .collect();
+    guides.sort();
+    for guide in guides {
+        let t = template(&format!("guides/{guide}.md.tmpl"));
+        docs.push((format!("docs/guides/{guide}.md"), render(&t, None, root)));
     }
     docs.extend(list_resource_pages(&p, root));
     for f in p.functions() {
         docs.push((
             format!("docs/functions/{}.md", f.name()),
-            function_page(f.name(), &f.signature()),
+            function_page(f.name(), &f.signature(), root),
         ));
     }
     docs
@@ -222,4 +326,124 @@ fn docs_are_generated_from_the_schema() {
         stale.is_empty(),
         "generated docs are out of date: {stale:?}. Run `UPDATE_DOCS=1 cargo test --test docs` and commit."
     );
+}
+
+/// Every page under the registry-rendered folders, with its text.
+fn rendered_pages(root: &Path) -> Vec<(String, String)> {
+    let mut pages = Vec::new();
+    for place in RENDERED {
+        let path = root.join(place);
+        if !path.exists() {
+            continue; // a kind of page the provider does not have (yet)
+        }
+        let files: Vec<_> = if path.is_dir() {
+            std::fs::read_dir(&path)
+                .expect("a docs folder")
+                .map(|e| e.expect("a page").path())
+                .collect()
+        } else {
+            vec![path]
+        };
+        for file in files {
+            let rel = file.strip_prefix(root).expect("in the repository");
+            let text = std::fs::read_to_string(&file).expect("a page");
+            pages.push((rel.display().to_string(), text));
+        }
+    }
+    pages.sort();
+    pages
+}
+
+#[test]
+fn every_registry_page_opens_with_front_matter() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pages = rendered_pages(root);
+    assert!(
+        pages.len() >= 8,
+        "index, resource, data source, guides: {pages:?}"
+    );
+    let mut wrong = Vec::new();
+    for (path, text) in &pages {
+        let Some(front) = text
+            .strip_prefix("---\n")
+            .and_then(|rest| rest.split_once("\n---\n"))
+            .map(|(front, _)| front)
+        else {
+            wrong.push(format!("{path}: no front matter"));
+            continue;
+        };
+        for key in ["page_title: \"", "subcategory: \"", "description: |-\n  "] {
+            if !front.contains(key) {
+                wrong.push(format!("{path}: no {key:?}"));
+            }
+        }
+        if !path.ends_with(".md") {
+            wrong.push(format!("{path}: the registry renders .md files only"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn resource_and_data_source_pages_have_the_registry_sections() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut missing = Vec::new();
+    for (path, text) in rendered_pages(root) {
+        let wanted: &[&str] = if path.starts_with("docs/resources/") {
+            &["\n## Example Usage\n", "\n## Schema\n", "\n## Import\n"]
+        } else if path.starts_with("docs/data-sources/") {
+            &["\n## Example Usage\n", "\n## Schema\n"]
+        } else {
+            &[]
+        };
+        for section in wanted {
+            if !text.contains(section) {
+                missing.push(format!("{path}: {}", section.trim()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:?}");
+    let resource = std::fs::read_to_string(root.join("docs/resources/confluence_oauth_app.md"))
+        .expect("the resource page");
+    let import = resource.split("\n## Import\n").nth(1).unwrap_or_default();
+    for form in [
+        "terraform import writer_confluence_oauth_app.engineering 3f2b",
+        "\"name=Engineering Confluence\"",
+        "import {",
+        "identity = {",
+        "first plan after an import",
+    ] {
+        assert!(import.contains(form), "## Import lacks {form:?}");
+    }
+}
+
+#[test]
+fn guides_are_four_or_more_and_linked_from_the_index() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let index = std::fs::read_to_string(root.join("docs/index.md")).expect("docs/index.md");
+    let guides: Vec<String> = rendered_pages(root)
+        .into_iter()
+        .filter_map(|(path, _)| path.strip_prefix("docs/").map(String::from))
+        .filter(|path| path.starts_with("guides/"))
+        .collect();
+    assert!(guides.len() >= 4, "{guides:?}");
+    let unlinked: Vec<_> = guides
+        .iter()
+        .filter(|g| !index.contains(&format!("]({g})")))
+        .collect();
+    assert!(
+        unlinked.is_empty(),
+        "not linked from docs/index.md: {unlinked:?}"
+    );
+}
+
+#[test]
+fn every_page_that_shows_a_command_says_which_key_it_needs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let unsaid: Vec<String> = rendered_pages(root)
+        .into_iter()
+        .filter(|(_, text)| text.contains("terraform ") && !text.contains(KEY_ROLES))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(unsaid.is_empty(), "no key-role table: {unsaid:?}");
 }

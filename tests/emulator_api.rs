@@ -690,7 +690,7 @@ async fn concurrent_creates_are_consistent() {
 /// document. The document is ours and written in one style: a schema is a
 /// 4-space-indented key, its `required` either inline (`[a, b]`) or a block list.
 fn required_fields(schema: &str) -> Vec<String> {
-    let doc = include_str!("../docs/writer-api.openapi.yaml");
+    let doc = include_str!("../reference/writer-api.openapi.yaml");
     let mut lines = doc
         .lines()
         .skip_while(|l| *l != "  schemas:")

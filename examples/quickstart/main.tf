@@ -1,6 +1,7 @@
 # The Confluence OAuth app Writer's Knowledge Graph uses, managed as code.
 # Credentials come from the environment: WRITER_API_KEY (and WRITER_BASE_URL
-# for the local emulator). See the README.
+# for the local emulator); the Atlassian app's from TF_VAR_atlassian_client_id
+# and TF_VAR_atlassian_client_secret. See docs/guides/getting-started.md.
 
 terraform {
   required_version = ">= 1.11"
@@ -16,15 +17,14 @@ provider "writer" {}
 variable "atlassian_client_id" {
   description = "Client ID of the OAuth 2.0 (3LO) app in Atlassian's developer console."
   type        = string
-  default     = "demo-client-id-not-real"
 }
 
 variable "atlassian_client_secret" {
-  description = "Its secret. Ephemeral and write-only below: never stored in a plan file or state."
+  description = "Its secret: needed to create the app and to rotate the secret, not to plan an app that exists (a CI drift job runs without it). Ephemeral and write-only below: never stored in a plan file or state."
   type        = string
   sensitive   = true
   ephemeral   = true
-  default     = "demo-secret-not-real-0001"
+  default     = null # no secret: not a default secret
 }
 
 resource "writer_confluence_oauth_app" "engineering" {

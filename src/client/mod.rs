@@ -1,5 +1,5 @@
 //! The Writer OAuth Apps API client (the contract is
-//! `docs/writer-api.openapi.yaml`): typed calls for the five endpoints, with
+//! `reference/writer-api.openapi.yaml`): typed calls for the five endpoints, with
 //! retries of transient failures, idempotent creates and conditional updates.
 //!
 //! It knows nothing about Terraform and must never import the emulator: it

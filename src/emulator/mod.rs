@@ -1,5 +1,5 @@
 //! `writer-emulator`: a local, faithful implementation of the Writer OAuth
-//! Apps API (the contract in `docs/writer-api.openapi.yaml`), so the provider
+//! Apps API (the contract in `reference/writer-api.openapi.yaml`), so the provider
 //! can be tried, demonstrated and tested with no Writer account. It can also
 //! misbehave on purpose (latency, 429s, 503s, dropped connections) so clients
 //! can be tested against the failures a real service has.

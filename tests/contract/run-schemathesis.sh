@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Contract test: writer-emulator against docs/writer-api.openapi.yaml.
+# Contract test: writer-emulator against reference/writer-api.openapi.yaml.
 #
 # Builds the emulator, starts it on a free loopback port with a fake admin
 # key, lets schemathesis generate requests from the OpenAPI document (valid
@@ -16,7 +16,7 @@ set -euo pipefail
 SCHEMATHESIS_VERSION=4.32.5
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 target_dir=${CARGO_TARGET_DIR:-$root/target}
-spec=$root/docs/writer-api.openapi.yaml
+spec=$root/reference/writer-api.openapi.yaml
 max_examples=${SCHEMATHESIS_MAX_EXAMPLES:-100}
 seed=${SCHEMATHESIS_SEED:-20250601}
 key=test-admin-key-not-real

@@ -286,7 +286,11 @@ impl Workdir {
     /// `terraform ARGS` as the tests run it: this directory, the mirror, no
     /// inherited Writer settings or logging.
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(self.terraform.binary());
+        self.command_running(&self.terraform.binary(), args)
+    }
+
+    fn command_running(&self, program: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
         cmd.args(args)
             .current_dir(self.dir.path())
             .env("TF_CLI_CONFIG_FILE", &install().cli_config)
@@ -322,6 +326,34 @@ impl Workdir {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot run terraform ({:?}): {e}", self.terraform.binary()))
+    }
+
+    /// Runs a shell script that runs `terraform` (a CI recipe) in this
+    /// directory, with the environment `terraform` gets here and this
+    /// directory's terraform first on `PATH`.
+    pub fn run_script(&self, script: &Path) -> Run {
+        let terraform = self.terraform.binary();
+        assert_eq!(
+            terraform.file_name().and_then(|n| n.to_str()),
+            Some("terraform"),
+            "scripts find terraform on PATH by its name"
+        );
+        let path = std::env::join_paths(
+            std::iter::once(terraform.parent().expect("a folder").to_path_buf()).chain(
+                std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+            ),
+        )
+        .expect("a PATH");
+        let out = self
+            .command_running(Path::new("sh"), &[&script.display().to_string()])
+            .env("PATH", path)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {script:?}: {e}"));
+        Run::from(out)
+    }
+
+    pub fn unset_env(&mut self, key: &str) {
+        self.env.retain(|(k, _)| k != key);
     }
 
     pub fn read(&self, file: &str) -> String {

@@ -1,10 +1,12 @@
 //! What the value layer costs on big and hostile inputs: the numbers behind
 //! its limits, measured by hand, never asserted (timings depend on the
-//! machine). Run optimised, under `/usr/bin/time -v` for peak memory:
+//! machine), so a program of its own, not a test. `cargo bench` builds it
+//! optimised (the bench profile); run it under `/usr/bin/time -v` for peak
+//! memory:
 //!
 //! ```text
-//! cargo run --release --example value_costs -- sets 50000
-//! cargo run --release --example value_costs -- msgpack 16 nested
+//! cargo bench --bench value_costs -- sets 50000
+//! cargo bench --bench value_costs -- msgpack 16 nested
 //! ```
 //!
 //! - `sets N`: equality of two N-element string sets in opposite orders,
@@ -23,7 +25,11 @@ use terraform_provider_writer::tfplugin::value::{
 };
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo bench` adds `--bench` to the arguments it passes on.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
     let number = |i: usize| arg(i).parse::<usize>().unwrap_or(0);
     match arg(0) {
