@@ -130,7 +130,8 @@ fn an_import_block_with_an_identity_plans_one_import() {
     let emu = EmulatorProcess::start(&[]);
     let id = app_in_writer(&emu, "confluence", "Engineering");
     let other = app_in_writer(&emu, "confluence", "Other");
-    let resource = "resource \"writer_confluence_oauth_app\" \"eng\" {\n  name = \"Engineering\"\n  client_id = \"fake-client-id-engineering\"\n  client_secret_wo = \"fake-secret-0001\"\n  client_secret_wo_version = 1\n}\n";
+    // No secret: the app exists, so none is needed to manage it.
+    let resource = "resource \"writer_confluence_oauth_app\" \"eng\" {\n  name = \"Engineering\"\n  client_id = \"fake-client-id-engineering\"\n}\n";
     let w = workdir(
         &emu,
         &format!(
@@ -140,19 +141,16 @@ fn an_import_block_with_an_identity_plans_one_import() {
     let run = w.terraform(&["plan", "-input=false", "-no-color"]).ok();
     assert!(
         run.stdout
-            .contains("writer_confluence_oauth_app.eng will be imported")
-            || run
-                .stdout
-                .contains("writer_confluence_oauth_app.eng will be updated in-place"),
+            .contains("writer_confluence_oauth_app.eng will be imported"),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout.contains("Plan: 1 to import, 0 to add"),
+        run.stdout
+            .contains("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy."),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("0 to destroy"), "{}", run.stdout);
     assert!(
         run.stdout.contains(&id) && !run.stdout.contains(&other),
         "{}",
@@ -223,4 +221,53 @@ fn refresh_gives_state_written_by_terraform_1_11_an_identity() {
     let id = instance["attributes"]["id"].as_str().expect("an id");
     assert_eq!(instance["identity"], json!({ "id": id }));
     assert_eq!(instance["identity_schema_version"], 0);
+}
+
+#[test]
+fn generated_configuration_imports_every_app_and_changes_nothing() {
+    let emu = EmulatorProcess::start(&[]);
+    let ids: Vec<String> = ["Alpha", "Beta", "Gamma"]
+        .iter()
+        .map(|n| app_in_writer(&emu, "confluence", n))
+        .collect();
+    let w = workdir(&emu, "");
+    write_query(
+        &w,
+        "list \"writer_confluence_oauth_app\" \"all\" {\n  provider = writer\n}\n",
+    );
+    w.terraform(&["query", "-no-color", "-generate-config-out=generated.tf"])
+        .ok();
+    let generated = w.read("generated.tf");
+    for id in &ids {
+        assert!(generated.contains(&format!("id = \"{id}\"")), "{generated}");
+    }
+    assert_eq!(
+        generated
+            .matches("resource \"writer_confluence_oauth_app\"")
+            .count(),
+        3
+    );
+    assert!(
+        !generated.contains(SECRET),
+        "no secret is generated:\n{generated}"
+    );
+
+    let run = w.terraform(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(run.status, 2, "{}", run.all());
+    assert!(
+        run.stdout
+            .contains("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{}",
+        run.stdout
+    );
+    w.apply();
+    let (code, plan) = w.plan_exit_code();
+    assert_eq!(code, 0, "imported, nothing left to do:\n{plan}");
+    for id in &ids {
+        assert_eq!(
+            emu.get_app(id)["client_secret_hint"],
+            "…0001",
+            "secret untouched"
+        );
+    }
 }
