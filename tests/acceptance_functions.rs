@@ -3,6 +3,7 @@
 //! no credentials: good answers, the same consent URL as the resource's, and
 //! bad arguments that fail naming the argument and the fix.
 
+#[macro_use]
 mod support;
 
 use support::emulator::EmulatorProcess;
@@ -141,26 +142,6 @@ fn the_function_gives_the_resources_authorization_url(t: Terraform) {
         )
         .ok();
     assert_eq!(run.stdout.trim(), "true", "{}", run.all());
-}
-
-/// Each scenario, as a test on each Terraform version:
-/// `NAME::terraform_on_path` and `NAME::terraform_1_15`.
-macro_rules! on_every_terraform {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[test]
-            fn terraform_on_path() {
-                super::$name(Terraform::OnPath)
-            }
-
-            #[test]
-            fn terraform_1_15() {
-                super::$name(Terraform::V1_15)
-            }
-        }
-    )*};
 }
 
 on_every_terraform!(

@@ -5,6 +5,7 @@
 //! resources under injected faults. Every scenario runs on the `terraform`
 //! on PATH (1.11) and on Terraform 1.15: what works on one works on both.
 
+#[macro_use]
 mod support;
 
 use serde_json::json;
@@ -484,26 +485,6 @@ fn each_terraform_is_the_version_it_names() {
         .map(|n| n.parse().unwrap())
         .collect();
     assert!(minor >= vec![1, 11], "terraform on PATH is {on_path}");
-}
-
-/// Each scenario, as a test on each Terraform version:
-/// `NAME::terraform_on_path` and `NAME::terraform_1_15`.
-macro_rules! on_every_terraform {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[test]
-            fn terraform_on_path() {
-                super::$name(Terraform::OnPath)
-            }
-
-            #[test]
-            fn terraform_1_15() {
-                super::$name(Terraform::V1_15)
-            }
-        }
-    )*};
 }
 
 on_every_terraform!(

@@ -6,6 +6,7 @@
 //! run with a read-only Writer key and no Atlassian secret. Every scenario
 //! runs on the `terraform` on PATH (1.11) and on Terraform 1.15.
 
+#[macro_use]
 mod support;
 
 use serde_json::json;
@@ -250,26 +251,6 @@ fn a_drift_job_with_a_read_only_key_and_no_secret(t: Terraform) {
     assert_eq!(emu.get_app(id.trim())["client_secret_hint"], "…0001");
     w.set_env("WRITER_API_KEY", READ_ONLY_KEY);
     assert_eq!(w.plan_exit_code().0, 0);
-}
-
-/// Each scenario, as a test on each Terraform version:
-/// `NAME::terraform_on_path` and `NAME::terraform_1_15`.
-macro_rules! on_every_terraform {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[test]
-            fn terraform_on_path() {
-                super::$name(Terraform::OnPath)
-            }
-
-            #[test]
-            fn terraform_1_15() {
-                super::$name(Terraform::V1_15)
-            }
-        }
-    )*};
 }
 
 on_every_terraform!(

@@ -20,8 +20,30 @@
 //!   that none holds a secret.
 //! - [`fake_writer`]: a scriptable hostile Writer of our own (no rules at all).
 //! - [`provider`]: the provider in process, configured against a base URL.
+//! - `on_every_terraform!(scenario, ...)`: each `fn scenario(Terraform)` as
+//!   two tests, `scenario::terraform_on_path` and `scenario::terraform_1_15`
+//!   (a file that uses it says `#[macro_use] mod support;`).
 
 #![allow(dead_code)] // each test file uses a different part of this module
+
+/// Each scenario, as a test on each Terraform version:
+/// `NAME::terraform_on_path` and `NAME::terraform_1_15`.
+#[allow(unused_macros)]
+macro_rules! on_every_terraform {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn terraform_on_path() {
+                super::$name(crate::support::terraform::Terraform::OnPath)
+            }
+
+            #[test]
+            fn terraform_1_15() {
+                super::$name(crate::support::terraform::Terraform::V1_15)
+            }
+        }
+    )*};
+}
 
 pub mod capture;
 pub mod client;
