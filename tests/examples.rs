@@ -14,7 +14,7 @@ fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
-/// Folders under `examples/` holding Terraform files, but not `examples/invalid/`.
+/// Folders under `examples/` holding Terraform or query files, but not `examples/invalid/`.
 fn example_folders() -> Vec<PathBuf> {
     let mut folders = Vec::new();
     let mut dirs = vec![examples()];
@@ -27,7 +27,9 @@ fn example_folders() -> Vec<PathBuf> {
             let path = entry.expect("an entry").path();
             if path.is_dir() {
                 dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "tf") {
+            } else if path.extension().is_some_and(|e| e == "tf")
+                || path.to_string_lossy().ends_with(".tfquery.hcl")
+            {
                 has_tf = true;
             }
         }
@@ -74,15 +76,36 @@ fn configurations(dir: &Path) -> Vec<Vec<String>> {
     out
 }
 
-/// A working directory holding `files` from `dir`, initialized.
-fn workdir_with(dir: &Path, files: &[String]) -> Workdir {
-    let w = Workdir::uninitialized("");
+/// What a registry example leaves out and `terraform validate` needs: the
+/// provider's source (the provider page's example shows it to users).
+const VERSIONS_TF: &str = r#"terraform {
+  required_providers {
+    writer = { source = "writer/writer" }
+  }
+}
+"#;
+
+/// A working directory holding `files` from `dir` (and `VERSIONS_TF` when
+/// they do not declare the provider themselves), initialized, for `terraform`.
+fn workdir_on(terraform: Terraform, dir: &Path, files: &[&str]) -> Workdir {
+    let w = Workdir::uninitialized_with(terraform, "");
     std::fs::remove_file(w.path().join("main.tf")).expect("no main.tf of its own");
+    let mut declared = false;
     for f in files {
-        std::fs::copy(dir.join(f), w.path().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let text = std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        declared |= text.contains("required_providers");
+        std::fs::write(w.path().join(f), text).expect("a copy");
+    }
+    if !declared {
+        std::fs::write(w.path().join("versions.tf"), VERSIONS_TF).expect("versions.tf");
     }
     w.terraform(&["init", "-input=false", "-no-color"]).ok();
     w
+}
+
+fn workdir_with(dir: &Path, files: &[String]) -> Workdir {
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    workdir_on(Terraform::OnPath, dir, &files)
 }
 
 #[test]
@@ -269,12 +292,11 @@ fn the_examples_for_newer_terraform_parse_and_are_formatted() {
 #[test]
 fn the_import_by_identity_validates_on_terraform_1_15() {
     let dir = examples().join("resources/writer_confluence_oauth_app");
-    let w = Workdir::uninitialized_with(Terraform::V1_15, "");
-    std::fs::remove_file(w.path().join("main.tf")).expect("no main.tf of its own");
-    for f in ["versions.tf", "resource.tf", "import-by-identity.tf"] {
-        std::fs::copy(dir.join(f), w.path().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
-    }
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    let w = workdir_on(
+        Terraform::V1_15,
+        &dir,
+        &["resource.tf", "import-by-identity.tf"],
+    );
     let run = w.terraform(&["validate", "-json", "-no-color"]);
     assert!(
         run.status == 0 && run.diagnostics().is_empty(),
