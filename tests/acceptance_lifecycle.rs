@@ -270,22 +270,9 @@ fn stored_secret_drift_is_restored_too(tf: Terraform) {
     assert_eq!(w.plan_exit_code().0, 0);
 }
 
-fn create_by_hand(emu: &EmulatorProcess, name: &str) -> String {
-    let (status, body) = emu.call(
-        "POST",
-        "/v1/oauth-apps",
-        Some(json!({
-            "connector": "confluence", "name": name, "client_id": "fake-client-id-0001",
-            "client_secret": SECRET, "scopes": ["search:confluence", "read:space:confluence", "read:page:confluence"]
-        })),
-    );
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_str().expect("id").to_string()
-}
-
 fn import_by_id_and_by_name_then_plan_shows_only_the_secret(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let id = create_by_hand(&emu, "Made by hand");
+    let id = emu.app_made_by_hand(json!({"name": "Made by hand"}));
 
     // An import block by ID.
     let body = app("Made by hand", &required_scopes(), &wo(SECRET, 1))
@@ -307,7 +294,7 @@ fn import_by_id_and_by_name_then_plan_shows_only_the_secret(tf: Terraform) {
     );
 
     // `terraform import` by name.
-    let id2 = create_by_hand(&emu, "Second By Name");
+    let id2 = emu.app_made_by_hand(json!({"name": "Second By Name"}));
     let w2 = workdir(
         tf,
         &emu,
@@ -348,7 +335,7 @@ fn import_by_id_and_by_name_then_plan_shows_only_the_secret(tf: Terraform) {
 
 fn data_source_by_id_and_by_name_and_its_errors(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let id = create_by_hand(&emu, "Looked Up");
+    let id = emu.app_made_by_hand(json!({"name": "Looked Up"}));
     let body = format!(
         "data \"writer_confluence_oauth_app\" \"by_id\" {{\n  id = \"{id}\"\n}}\n\ndata \"writer_confluence_oauth_app\" \"by_name\" {{\n  name = \"looked up\"\n}}\n\noutput \"hint\" {{\n  value = data.writer_confluence_oauth_app.by_id.client_secret_hint\n}}\n\noutput \"same\" {{\n  value = data.writer_confluence_oauth_app.by_name.id == data.writer_confluence_oauth_app.by_id.id\n}}\n"
     );

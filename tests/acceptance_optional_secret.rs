@@ -54,19 +54,6 @@ fn apply_with_secret(w: &Workdir) {
     .ok();
 }
 
-fn create_by_hand(emu: &EmulatorProcess, name: &str) -> String {
-    let (status, body) = emu.call(
-        "POST",
-        "/v1/oauth-apps",
-        Some(json!({
-            "connector": "confluence", "name": name, "client_id": "fake-client-id-0001",
-            "client_secret": SECRET, "scopes": ["search:confluence", "read:space:confluence", "read:page:confluence"]
-        })),
-    );
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_str().expect("id").to_string()
-}
-
 /// `terraform plan -json`: its exit code and its diagnostics.
 fn plan_json(w: &Workdir) -> (i32, Vec<serde_json::Value>, String) {
     let run = w.terraform(&["plan", "-input=false", "-no-color", "-json"]);
@@ -82,7 +69,7 @@ fn find<'a>(diags: &'a [serde_json::Value], summary: &str) -> &'a serde_json::Va
 
 fn an_imported_app_is_managed_without_a_secret_and_writers_is_left_alone(t: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let id = create_by_hand(&emu, "Made by hand");
+    let id = emu.app_made_by_hand(json!({"name": "Made by hand"}));
     let set_at = emu.get_app(&id)["client_secret_updated_at"].clone();
 
     let import =

@@ -10,7 +10,7 @@ mod support;
 use serde_json::json;
 use support::emulator::EmulatorProcess;
 use support::terraform::{header, required_scopes, Terraform, Workdir};
-use support::{REQUIRED_SCOPES, SECRET};
+use support::SECRET;
 
 fn workdir_with(terraform: Terraform, emulator: &EmulatorProcess, body: &str) -> Workdir {
     let mut w = Workdir::uninitialized_with(terraform, &(header("") + body));
@@ -24,21 +24,14 @@ fn workdir(emulator: &EmulatorProcess, body: &str) -> Workdir {
     workdir_with(Terraform::V1_15, emulator, body)
 }
 
-/// Makes an app the way a person in the Writer UI would; returns its ID.
+/// Makes an app the way a person in the Writer UI would, with a client ID
+/// of its own; returns its ID.
 fn app_in_writer(emulator: &EmulatorProcess, connector: &str, name: &str) -> String {
-    let (status, body) = emulator.call(
-        "POST",
-        "/v1/oauth-apps",
-        Some(json!({
-            "connector": connector,
-            "name": name,
-            "client_id": format!("fake-client-id-{}", name.to_lowercase().replace(' ', "-")),
-            "client_secret": SECRET,
-            "scopes": REQUIRED_SCOPES,
-        })),
-    );
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_str().expect("an id").to_string()
+    emulator.app_made_by_hand(json!({
+        "connector": connector,
+        "name": name,
+        "client_id": format!("fake-client-id-{}", name.to_lowercase().replace(' ', "-")),
+    }))
 }
 
 fn write_query(w: &Workdir, hcl: &str) {

@@ -215,6 +215,24 @@ impl EmulatorProcess {
         panic!("writer-emulator did not exit after SIGTERM");
     }
 
+    /// Makes an app the way a person in the Writer UI would, with the admin
+    /// key: a valid Confluence app (`fake-client-id-0001`, [`SECRET`], the
+    /// required scopes) with `fields` over it; returns its ID.
+    pub fn app_made_by_hand(&self, fields: Value) -> String {
+        let mut app = json!({
+            "connector": "confluence",
+            "client_id": "fake-client-id-0001",
+            "client_secret": SECRET,
+            "scopes": REQUIRED_SCOPES,
+        });
+        for (key, value) in fields.as_object().expect("fields are an object") {
+            app[key] = value.clone();
+        }
+        let (status, body) = self.call("POST", "/v1/oauth-apps", Some(app));
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().expect("an id").to_string()
+    }
+
     /// One API call as a person in the Writer UI would make it (not the
     /// provider's client): `(status, body)`. A GET is repeated while the
     /// emulator injects faults (503, 429, dropped connection), so that checks
