@@ -11,16 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use support::emulator::EmulatorProcess;
-use support::terraform::{header, Workdir};
-
-const CONFIG: &str = r#"
-resource "writer_confluence_oauth_app" "eng" {
-  name          = "Engineering"
-  client_id     = "fake-client-id-0001"
-  client_secret = "fake-secret-for-tests-0001"
-  scopes        = ["search:confluence", "read:space:confluence", "read:page:confluence"]
-}
-"#;
+use support::terraform::{header, Workdir, STORED_SECRET_APP as CONFIG};
 
 #[test]
 fn ctrl_c_during_a_create_still_records_the_app() {

@@ -110,14 +110,7 @@ fn an_imported_app_is_managed_without_a_secret_and_writers_is_left_alone(t: Terr
         json!("…0001"),
         "a plan does not write state"
     );
-    w.terraform(&[
-        "apply",
-        "-refresh-only",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-    ])
-    .ok();
+    w.refresh();
     assert_eq!(
         w.state_attribute("writer_confluence_oauth_app.eng", "client_secret_hint"),
         json!("…hand"),

@@ -4,16 +4,7 @@
 
 mod support;
 
-use support::terraform::{header, Workdir};
-
-const CONFIG: &str = r#"
-resource "writer_confluence_oauth_app" "eng" {
-  name          = "Engineering"
-  client_id     = "fake-client-id-0001"
-  client_secret = "fake-secret-for-tests-0001"
-  scopes        = ["search:confluence", "read:space:confluence", "read:page:confluence"]
-}
-"#;
+use support::terraform::{header, Workdir, STORED_SECRET_APP as CONFIG};
 
 #[test]
 fn terraform_asks_for_the_schema_once_per_command() {

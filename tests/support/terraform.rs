@@ -402,6 +402,18 @@ impl Workdir {
             .ok()
     }
 
+    /// `terraform apply -refresh-only`: state takes what Writer has now.
+    pub fn refresh(&self) -> Run {
+        self.terraform(&[
+            "apply",
+            "-refresh-only",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+        ])
+        .ok()
+    }
+
     /// An attribute of a resource in the state, via `terraform show -json`.
     pub fn state_attribute(&self, address: &str, attribute: &str) -> serde_json::Value {
         let show = self.terraform(&["show", "-json", "-no-color"]).ok();
@@ -442,3 +454,13 @@ impl Workdir {
         Run::from(child.wait_with_output().expect("terraform console ends"))
     }
 }
+
+/// One app with a stored secret: the smallest configuration that creates.
+pub const STORED_SECRET_APP: &str = r#"
+resource "writer_confluence_oauth_app" "eng" {
+  name          = "Engineering"
+  client_id     = "fake-client-id-0001"
+  client_secret = "fake-secret-for-tests-0001"
+  scopes        = ["search:confluence", "read:space:confluence", "read:page:confluence"]
+}
+"#;
