@@ -11,7 +11,7 @@ use crate::tfplugin::function::{Function, FunctionError, Parameter, Signature};
 use crate::tfplugin::value::{Type, Value};
 
 use super::connectors::CONFLUENCE;
-use super::oauth_app::client_id_problem;
+use super::oauth_app::{client_id_problem, Settings};
 use super::texts;
 
 /// `provider::writer::confluence_callback_url(app_url)`.
@@ -116,7 +116,7 @@ impl Function for ConfluenceAuthorizationUrl {
             return Err(argument(2, f));
         }
         names.sort_unstable();
-        (CONFLUENCE.authorization_url)(client_id, &names, callback_url)
+        (CONFLUENCE.authorization_url)(client_id, &names, callback_url, &Settings::new())
             .map(Value::String)
             .map_err(|f| FunctionError::call(texts::function_finding(f)))
     }
@@ -235,6 +235,7 @@ mod tests {
             "fake-client-id-0001",
             &REQUIRED,
             "https://app.writer.com/connector/confluence",
+            &Settings::new(),
         )
         .map(Value::String)
         .map_err(|_| ());

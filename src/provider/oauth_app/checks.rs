@@ -1,7 +1,8 @@
 //! The configuration's own rules, judged on known values only: at
 //! validation, again at plan (values may have become known) and before every
-//! API call. The product's rules (callback URL, scopes) come from the
-//! connector; the words from `texts`.
+//! API call. The product's rules (callback URL, scopes, its own checks of
+//! the client ID and secret, its settings) come from the connector; the
+//! words from `texts`.
 
 use crate::domain::{quote, AppUrl};
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
@@ -57,6 +58,12 @@ pub(super) fn check_config(
             d.push(finding(f, AttributePath::attribute(APP.scopes)));
         }
     }
+    for setting in c.settings {
+        let value = config.settings.get(setting.name).and_then(Value::as_str);
+        for f in value.map(setting.check).unwrap_or_default() {
+            d.push(finding(f, AttributePath::attribute(setting.name)));
+        }
+    }
     if judge == Judge::ErrorsOnly {
         d = d.into_iter().filter(Diagnostic::is_error).collect();
     }
@@ -96,8 +103,9 @@ fn check_client_id(c: &Connector, id: &str, d: &mut Diagnostics) {
     }
 }
 
-/// A client ID: 1 to 256 characters, no spaces or control characters. Also
-/// judges the provider functions' `client_id`.
+/// A client ID: 1 to 256 characters, no spaces or control characters, and
+/// then the connector's own rule. Also judges the provider functions'
+/// `client_id`.
 pub(crate) fn client_id_problem(c: &Connector, id: &str) -> Option<Diagnostic> {
     let shown = quote::text(id);
     if let Some((at, what)) = quote::first_unsafe_char(id) {
@@ -109,7 +117,7 @@ pub(crate) fn client_id_problem(c: &Connector, id: &str) -> Option<Diagnostic> {
             c.words.client_id_fix,
         ))
     } else {
-        None
+        (c.check_client_id)(id).map(|f| finding(f, AttributePath::attribute(APP.client_id)))
     }
 }
 
@@ -205,6 +213,8 @@ fn check_secret_text(c: &Connector, attribute: &str, s: &str, d: &mut Diagnostic
             "the secret has spaces or a line break at its start or end",
             "That usually comes from copying; remove them (trimspace() in HCL).",
         ));
+    } else if let Some(f) = (c.check_secret)(s) {
+        d.push(finding(f, AttributePath::attribute(attribute)));
     }
 }
 
