@@ -265,6 +265,88 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// A SharePoint configuration: the connector's own rules and setting.
+    fn check_sharepoint(changes: &[(&str, Value)]) -> Vec<Diagnostic> {
+        let mut attributes = vec![
+            ("name", Value::string("Docs")),
+            (
+                "client_id",
+                Value::string("00001111-aaaa-2222-bbbb-3333cccc4444"),
+            ),
+            ("client_secret_wo", Value::string(SECRET)),
+            ("client_secret_wo_version", Value::number(1)),
+            (
+                "scopes",
+                Value::set(["User.Read", "Sites.Selected"].map(Value::string)),
+            ),
+            (
+                "tenant_id",
+                Value::string("11111111-2222-4333-8444-555555555555"),
+            ),
+        ];
+        for (name, value) in changes {
+            attributes.retain(|(n, _)| n != name);
+            attributes.push((name, value.clone()));
+        }
+        let config = App::from_value(&Value::object(attributes));
+        check_config(
+            &connectors::SHAREPOINT,
+            &config,
+            Some(&AppUrl::default()),
+            Judge::All,
+        )
+        .into_iter()
+        .collect()
+    }
+
+    #[test]
+    fn a_connectors_own_rules_and_settings_are_judged_at_their_attribute() {
+        assert_eq!(check_sharepoint(&[]), Vec::<Diagnostic>::new());
+        assert_eq!(
+            check_sharepoint(&[("tenant_id", Value::Null)]),
+            Vec::<Diagnostic>::new(),
+            "no tenant: multitenant"
+        );
+        assert_eq!(
+            check_sharepoint(&[("tenant_id", Value::Unknown)]),
+            Vec::<Diagnostic>::new(),
+            "judged when known"
+        );
+        let secret_id = "0fa4e111-2222-4333-8444-5555beef0001";
+        for (change, attribute, says) in [
+            (
+                ("tenant_id", Value::string("common")),
+                "tenant_id",
+                "sign-in audience",
+            ),
+            (
+                ("client_id", Value::string("fake-client-id-0001")),
+                "client_id",
+                "GUID",
+            ),
+            (
+                ("client_secret_wo", Value::string(secret_id)),
+                "client_secret_wo",
+                "Secret ID",
+            ),
+        ] {
+            let diags = check_sharepoint(&[change]);
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert_eq!(at(&diags[0]), attribute);
+            assert!(diags[0].is_error());
+            assert!(
+                format!("{} {}", diags[0].summary, diags[0].detail).contains(says),
+                "{diags:?}"
+            );
+            assert!(!diags[0].detail.contains(secret_id));
+        }
+        // Confluence has no such rules: a GUID secret is just a secret.
+        assert_eq!(
+            check(&[("client_secret_wo", Value::string(secret_id))]),
+            Vec::<Diagnostic>::new()
+        );
+    }
+
     #[test]
     fn a_valid_configuration_has_nothing_to_say() {
         assert_eq!(check(&[]), Vec::<Diagnostic>::new());
