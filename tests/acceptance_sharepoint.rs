@@ -77,6 +77,18 @@ output "looked_up_tenant" {{
     )
 }
 
+/// A JSON array of strings, sorted (Writer's scopes are a set).
+fn sorted(scopes: &serde_json::Value) -> Vec<String> {
+    let mut v: Vec<String> = scopes
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(String::from))
+        .collect();
+    v.sort();
+    v
+}
+
 fn workdir(tf: Terraform, emulator: &EmulatorProcess, body: &str) -> Workdir {
     let mut w = Workdir::uninitialized_with(tf, &(header("") + body));
     w.use_emulator(emulator);
@@ -114,7 +126,7 @@ fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terrafo
     assert_eq!(single["client_secret_hint"], "…0001");
     let chosen = emu.get_app(&output(&w, "chosen_sites"));
     assert_eq!(chosen["settings"], json!({}), "multitenant: no tenant");
-    assert_eq!(chosen["scopes"], json!(["User.Read", "Sites.Selected"]));
+    assert_eq!(sorted(&chosen["scopes"]), ["Sites.Selected", "User.Read"]);
     let wiki = emu.get_app(&output(&w, "wiki"));
     assert_eq!(wiki["connector"], "confluence");
     assert_eq!(wiki["settings"], json!({}));
@@ -169,8 +181,8 @@ fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terrafo
         json!({"tenant_id": TENANT})
     );
     assert_eq!(
-        emu.get_app(&chosen_id)["scopes"],
-        json!(["User.Read", "Sites.Selected"])
+        sorted(&emu.get_app(&chosen_id)["scopes"]),
+        ["Sites.Selected", "User.Read"]
     );
     assert_eq!(w.plan_exit_code().0, 0);
 
@@ -339,8 +351,12 @@ fn sharepoint(changes: &[(&str, Option<&str>)]) -> String {
         .iter()
         .filter_map(|(n, v)| Some(format!("  {n} = {}\n", v.as_ref()?)))
         .collect();
-    format!("{VARIABLES}resource \"writer_sharepoint_oauth_app\" \"docs\" {{\n{lines}}}\n")
+    format!("{VARIABLES}{STORED}resource \"writer_sharepoint_oauth_app\" \"docs\" {{\n{lines}}}\n")
 }
+
+/// The secret for `client_secret`, which is kept in state: not ephemeral.
+const STORED: &str =
+    "variable \"stored_secret\" {\n  type      = string\n  sensitive = true\n}\n\n";
 
 /// What a plan must say about one configuration.
 struct Case {
@@ -401,7 +417,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             secret: SECRET_ID,
-            ..case("the Secret ID as a stored secret", vec![("client_secret_wo", None), ("client_secret_wo_version", None), ("client_secret", Some("var.entra_secret"))], "error", "client_secret", &["Secret ID", "Value"])
+            ..case("the Secret ID as a stored secret", vec![("client_secret_wo", None), ("client_secret_wo_version", None), ("client_secret", Some("var.stored_secret"))], "error", "client_secret", &["Secret ID", "Value"])
         },
     ]
 }
@@ -417,6 +433,7 @@ fn snippet_code(d: &serde_json::Value) -> String {
 fn every_sharepoint_mistake_fails_or_warns_with_the_fix_and_no_secret() {
     let emu = EmulatorProcess::start(&[]);
     let mut w = workdir(Terraform::OnPath, &emu, &sharepoint(&[]));
+    w.set_env("TF_VAR_stored_secret", ENTRA_SECRET);
     let ok = w.terraform(&["plan", "-input=false", "-no-color", "-json"]);
     assert_eq!(
         ok.status,
@@ -428,6 +445,7 @@ fn every_sharepoint_mistake_fails_or_warns_with_the_fix_and_no_secret() {
     let mut failures = Vec::new();
     for case in cases() {
         w.set_env("TF_VAR_entra_secret", case.secret);
+        w.set_env("TF_VAR_stored_secret", case.secret);
         w.write(&(header("") + &sharepoint(&case.changes)));
         // Validate judges what the configuration says itself; the plan
         // also judges variables, the secret among them.
