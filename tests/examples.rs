@@ -169,8 +169,8 @@ fn the_guides_configurations_are_formatted_and_use_the_writer_parts_the_tests_ap
         "resource \"writer_sharepoint_oauth_app\"",
         "provider::writer::sharepoint_callback_url(",
         "provider::writer::sharepoint_admin_consent_url(",
-        "client_secret_wo_version = var.secret_version",
-        "version = var.secret_version",
+        "client_secret_wo_version = var.rotation",
+        "version = var.rotation",
         "access_token_issuance_enabled = true",
         "id_token_issuance_enabled     = true",
     ] {

@@ -17,7 +17,7 @@ terraform {
 provider "azuread" {}
 provider "writer" {}
 
-variable "secret_version" {
+variable "rotation" {
   description = "Increase to rotate: a new Entra secret, sent to Writer in the same apply."
   type        = number
   default     = 1
@@ -70,7 +70,7 @@ resource "azuread_application_password" "writer" {
 
   # A new version makes a new secret...
   rotate_when_changed = {
-    version = var.secret_version
+    version = var.rotation
   }
 
   lifecycle {
@@ -85,7 +85,7 @@ resource "writer_sharepoint_oauth_app" "sharepoint" {
   tenant_id        = data.azuread_client_config.current.tenant_id # leave out when multitenant
   client_secret_wo = azuread_application_password.writer.value
   # ...and the same version sends it to Writer in the same apply.
-  client_secret_wo_version = var.secret_version
+  client_secret_wo_version = var.rotation
   scopes                   = local.graph_permissions
 }
 
