@@ -190,6 +190,11 @@ fn some(scopes: &[&str]) -> String {
     }
 }
 
+/// The one scope of `found`, when there is exactly one.
+fn one_pair(found: &[(&str, &str)]) -> Option<String> {
+    (found.len() == 1).then(|| found[0].0.to_string())
+}
+
 fn pairs(found: &[(&str, &str)]) -> String {
     let firsts: Vec<&str> = found.iter().map(|(s, _)| *s).collect();
     let wanted: Vec<String> = found
@@ -265,7 +270,7 @@ impl Mistake<'_> {
                         pairs(found)
                     ),
                 ),
-                (found.len() == 1).then(|| found[0].0.to_string()),
+                one_pair(found),
             ),
             Mistake::Typo(found) => (
                 Finding::error(
@@ -276,7 +281,7 @@ impl Mistake<'_> {
                         pairs(found)
                     ),
                 ),
-                (found.len() == 1).then(|| found[0].0.to_string()),
+                one_pair(found),
             ),
             Mistake::Qualified(s) => (
                 Finding::error(

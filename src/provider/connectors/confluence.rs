@@ -9,7 +9,7 @@ use crate::domain::confluence::{
 
 use crate::domain::Finding;
 
-use super::super::oauth_app::{no_rule, App, AppData, Connector, Docs, Settings, Words};
+use super::super::oauth_app::{code_list, no_rule, App, AppData, Connector, Docs, Settings, Words};
 
 pub(crate) const CONFLUENCE: Connector = Connector {
     name: CONNECTOR,
@@ -52,11 +52,7 @@ fn consent_url(
 }
 
 fn docs() -> Docs {
-    let required = REQUIRED_SCOPES
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let required = code_list(&REQUIRED_SCOPES);
     Docs {
         resource: "A self-managed Confluence OAuth app in Writer (Admin > OAuth apps), through which \
              Knowledge Graph syncs Confluence. It mirrors an OAuth 2.0 (3LO) app that you create in \

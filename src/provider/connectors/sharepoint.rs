@@ -10,7 +10,7 @@ use crate::domain::sharepoint::{
 };
 use crate::domain::Finding;
 
-use super::super::oauth_app::{App, AppData, Connector, Docs, Setting, Settings, Words};
+use super::super::oauth_app::{code_list, App, AppData, Connector, Docs, Setting, Settings, Words};
 
 const TENANT: Setting = Setting {
     name: TENANT_ID,
@@ -68,11 +68,7 @@ fn consent_url(
 }
 
 fn docs() -> Docs {
-    let required = REQUIRED_SCOPES
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let required = code_list(&REQUIRED_SCOPES);
     Docs {
         resource: "A self-managed SharePoint OAuth app in Writer (Admin > OAuth apps), through \
              which Knowledge Graph syncs SharePoint. It mirrors an app registration that you \

@@ -15,9 +15,10 @@ use super::model::{App, APP};
 use super::private::Private;
 use super::texts;
 
-/// Atlassian client secrets are far longer (64 characters); anything under
-/// this is a copying mistake, and Writer's hint (the last four characters)
-/// would give away too much of it.
+/// The products' client secrets are far longer (Atlassian's 64 characters,
+/// an Entra secret's Value about 40); anything under this is a copying
+/// mistake, and Writer's hint (the last four characters) would give away
+/// too much of it.
 pub(crate) const MIN_SECRET_CHARS: usize = 16;
 /// Writer's limit.
 const MAX_SECRET_CHARS: usize = 512;

@@ -60,6 +60,12 @@ impl Connector {
     }
 }
 
+/// Names as Markdown code, comma-separated: "`a`, `b`" (for descriptions).
+pub(crate) fn code_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(", ")
+}
+
 /// For a connector whose product adds no rule (of a client ID or secret).
 pub(crate) fn no_rule(_: &str) -> Option<Finding> {
     None

@@ -43,7 +43,7 @@ use lookup::{find_app, Lookup};
 use model::scope_set;
 use private::Private;
 
-pub(crate) use connector::{no_rule, Connector, Docs, Setting, Settings, Words};
+pub(crate) use connector::{code_list, no_rule, Connector, Docs, Setting, Settings, Words};
 pub(crate) use data::OAuthAppData;
 pub(crate) use list::OAuthAppList;
 pub(crate) use model::{App, AppData};

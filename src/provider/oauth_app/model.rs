@@ -131,14 +131,7 @@ impl App<Value> {
     }
 
     pub fn to_value(&self) -> Value {
-        let names = APP.into_array();
-        let settings = self.settings.iter().map(|(k, v)| (k.as_str(), v.clone()));
-        Value::object(
-            names
-                .into_iter()
-                .zip(self.clone().into_array())
-                .chain(settings),
-        )
+        object(APP.into_array(), self.clone().into_array(), &self.settings)
     }
 
     /// The settings that are set (known, not null), as Writer stores them.
@@ -148,6 +141,16 @@ impl App<Value> {
             .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
             .collect()
     }
+}
+
+/// The object of `values` under `names`, and the settings.
+fn object<const N: usize>(
+    names: [&str; N],
+    values: [Value; N],
+    settings: &BTreeMap<String, Value>,
+) -> Value {
+    let settings = settings.iter().map(|(k, v)| (k.as_str(), v.clone()));
+    Value::object(names.into_iter().zip(values).chain(settings))
 }
 
 /// The attributes of the object `value` not named in `known`.
@@ -222,13 +225,10 @@ impl<T> AppData<T> {
 
 impl AppData<Value> {
     pub fn to_value(&self) -> Value {
-        let names = APP_DATA.into_array();
-        let settings = self.settings.iter().map(|(k, v)| (k.as_str(), v.clone()));
-        Value::object(
-            names
-                .into_iter()
-                .zip(self.clone().into_array())
-                .chain(settings),
+        object(
+            APP_DATA.into_array(),
+            self.clone().into_array(),
+            &self.settings,
         )
     }
 }
