@@ -247,7 +247,47 @@ fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terrafo
     );
 }
 
-on_every_terraform!(held_out_configuration_applies_detects_drift_imports_and_destroys);
+/// At TF_LOG=trace, an apply and a rotation of SharePoint apps (the secret
+/// sent twice, the tenant in the body) log neither a secret nor the API key.
+fn trace_logs_hold_no_secret_for_sharepoint_apps(tf: Terraform) {
+    let emu = EmulatorProcess::start(&[]);
+    let mut w = workdir(tf, &emu, &held_out());
+    w.set_env("TF_LOG", "trace");
+    let first = w.apply();
+    let rotated = "fake8Q~entra-secret-value-0002";
+    w.set_env("TF_VAR_entra_secret", rotated);
+    w.write(
+        &(header("")
+            + &held_out().replace(
+                "client_secret_wo_version = 1",
+                "client_secret_wo_version = 2",
+            )),
+    );
+    let second = w.apply();
+    for (run, secret) in [(&first, ENTRA_SECRET), (&second, rotated)] {
+        let all = run.all();
+        assert!(
+            all.contains("provider.terraform-provider-writer") && all.contains(TENANT),
+            "the provider's lines and the plan are in the log"
+        );
+        assert!(
+            !all.contains(secret),
+            "the secret leaked into the trace log"
+        );
+        assert!(!all.contains(SECRET), "the Confluence secret leaked");
+        assert!(!all.contains(support::ADMIN), "the API key leaked");
+    }
+    let single = emu.get_app(&output(&w, "single"));
+    assert_eq!(
+        single["client_secret_hint"], "…0002",
+        "the rotation was sent"
+    );
+}
+
+on_every_terraform!(
+    held_out_configuration_applies_detects_drift_imports_and_destroys,
+    trace_logs_hold_no_secret_for_sharepoint_apps
+);
 
 /// The `(address, display name)` of every result line of `terraform query`.
 fn results(stdout: &str) -> Vec<(String, String)> {
