@@ -161,7 +161,9 @@ impl Function for SharePointAdminConsentUrl {
             summary: "The Microsoft Entra admin-consent URL of a SharePoint OAuth app".into(),
             description: "Returns `https://login.microsoftonline.com/<tenant>/adminconsent?client_id=<client_id>`, \
                  the page where an admin of the tenant grants the app registration its Microsoft \
-                 Graph permissions for the whole organization, so that users are not each asked. \
+                 Graph permissions for the whole organization, so that users are not each asked \
+                 (the permissions configured on the registration: the `v2.0/adminconsent` form \
+                 would need `scope` and `redirect_uri` too). \
                  `tenant_id` is the tenant's ID (a GUID, as in the resource's `tenant_id`); null \
                  means a multitenant app, and gives `organizations` as the tenant (the admin of \
                  whichever work or school tenant opens the page). An empty string is an error, as \
