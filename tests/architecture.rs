@@ -47,6 +47,52 @@ fn layers_point_one_way() {
     assert!(broken.is_empty(), "layering broken:\n{}", broken.join("\n"));
 }
 
+/// Words of one product or vendor ("Knowledge Graph" is Writer's own, so
+/// Microsoft Graph is caught by "microsoft"); the OAuth-app lifecycle
+/// (`provider::oauth_app`), the same for every connector, uses none of them:
+/// what differs comes from the connector (`provider::connectors`).
+const PRODUCT_WORDS: &[&str] = &[
+    "confluence",
+    "atlassian",
+    "sharepoint",
+    "microsoft",
+    "entra",
+    "azure",
+    "tenant",
+];
+
+#[test]
+fn the_oauth_app_lifecycle_names_no_product() {
+    let modules = modules();
+    let lifecycle: Vec<_> = modules
+        .iter()
+        .filter(|(m, _)| m.starts_with("crate::provider::oauth_app"))
+        .collect();
+    assert!(lifecycle.len() >= 8, "read too few lifecycle modules");
+    let mut found = Vec::new();
+    for (module, file) in lifecycle {
+        let code = code_of(file).to_lowercase();
+        for word in PRODUCT_WORDS {
+            if code.contains(word) {
+                found.push(format!("{module} says {word:?}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "product words in the lifecycle:\n{}",
+        found.join("\n")
+    );
+    // What the check reads: code, not comments or tests.
+    let sample = std::env::temp_dir().join(format!("arch-words-{}.rs", std::process::id()));
+    let text =
+        "//! Confluence\nconst X: &str = \"SharePoint\";\n#[cfg(test)]\nmod t { /* Entra */ }\n";
+    fs::write(&sample, text).expect("temp dir is writable");
+    let code = code_of(&sample).to_lowercase();
+    let _ = fs::remove_file(&sample);
+    assert!(code.contains("sharepoint") && !code.contains("confluence") && !code.contains("entra"));
+}
+
 #[test]
 fn no_import_circles() {
     let modules = modules();

@@ -40,6 +40,7 @@ fn new_app(secret: &str) -> CreateApp {
         client_id: "fake-client-id-0001".into(),
         client_secret: Secret::new(secret),
         scopes: vec!["search:confluence".into()],
+        settings: Default::default(),
     }
 }
 

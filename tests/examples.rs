@@ -2,7 +2,9 @@
 //! provider binary on each example folder (each import file together with the
 //! resource it imports into, as a user puts them side by side), and the
 //! wrong-on-purpose example under `examples/invalid/` fails with the
-//! diagnostics it is there to show.
+//! diagnostics it is there to show. A guide's configuration that needs
+//! another provider (`examples/guides/`: azuread, which cannot be installed
+//! where the tests run) is checked by `terraform fmt -check` instead.
 
 mod support;
 
@@ -14,12 +16,13 @@ fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
-/// Folders under `examples/` holding Terraform or query files, but not `examples/invalid/`.
+/// Folders under `examples/` holding Terraform or query files, but not
+/// `examples/invalid/` nor `examples/guides/`.
 fn example_folders() -> Vec<PathBuf> {
     let mut folders = Vec::new();
     let mut dirs = vec![examples()];
     while let Some(dir) = dirs.pop() {
-        if dir == examples().join("invalid") {
+        if dir == examples().join("invalid") || dir == examples().join("guides") {
             continue;
         }
         let mut has_tf = false;
@@ -122,6 +125,10 @@ fn every_example_validates() {
         "provider",
         "resources/writer_confluence_oauth_app",
         "data-sources/writer_confluence_oauth_app",
+        "resources/writer_sharepoint_oauth_app",
+        "data-sources/writer_sharepoint_oauth_app",
+        "functions/sharepoint_callback_url",
+        "functions/sharepoint_admin_consent_url",
         "quickstart",
     ] {
         assert!(
@@ -146,8 +153,42 @@ fn every_example_validates() {
 }
 
 #[test]
+fn the_guides_configurations_are_formatted_and_use_the_writer_parts_the_tests_apply() {
+    let dir = examples().join("guides/sharepoint-with-azuread");
+    let w = Workdir::uninitialized("");
+    let run = w.terraform(&[
+        "fmt",
+        "-check",
+        "-diff",
+        "-no-color",
+        dir.to_str().expect("a path"),
+    ]);
+    assert_eq!(run.status, 0, "terraform fmt -check:\n{}", run.all());
+    let text = std::fs::read_to_string(dir.join("main.tf")).expect("main.tf");
+    for part in [
+        "resource \"writer_sharepoint_oauth_app\"",
+        "provider::writer::sharepoint_callback_url(",
+        "provider::writer::sharepoint_admin_consent_url(",
+        "client_secret_wo_version = var.rotation",
+        "version = var.rotation",
+        "access_token_issuance_enabled = true",
+        "id_token_issuance_enabled     = true",
+    ] {
+        assert!(
+            text.contains(part),
+            "the guide's configuration lacks {part:?}"
+        );
+    }
+}
+
+#[test]
 fn the_import_commands_name_a_resource_the_example_declares() {
-    let dir = examples().join("resources/writer_confluence_oauth_app");
+    for kind in ["writer_confluence_oauth_app", "writer_sharepoint_oauth_app"] {
+        import_commands_name_a_declared_resource(&examples().join("resources").join(kind));
+    }
+}
+
+fn import_commands_name_a_declared_resource(dir: &Path) {
     let script = std::fs::read_to_string(dir.join("import.sh")).expect("import.sh");
     let resource = std::fs::read_to_string(dir.join("resource.tf")).expect("resource.tf");
     let commands: Vec<&str> = script

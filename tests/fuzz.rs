@@ -20,6 +20,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use terraform_provider_writer::domain::sharepoint;
 use terraform_provider_writer::domain::{
     authorization_url, check_callback_url, check_scopes, AppUrl,
 };
@@ -584,5 +585,42 @@ fn fuzz_domain_validators() {
         };
         let _ = check_scopes(&scopes);
         authorization_url(&text, &scopes, &text).is_ok()
+    });
+}
+
+#[test]
+fn fuzz_sharepoint_validators() {
+    let corpus: Vec<Vec<u8>> = [
+        "11111111-2222-4333-8444-555555555555",
+        "{11111111-2222-4333-8444-555555555555}",
+        "organizations",
+        "contoso.onmicrosoft.com",
+        "User.Read Sites.Selected",
+        "Sites.Read.All,Files.Read.All",
+        "sites.read.all",
+        "https://graph.microsoft.com/.default",
+        "Files.ReadWrite.All",
+    ]
+    .iter()
+    .map(|t| t.as_bytes().to_vec())
+    .collect();
+    let words: &[&[u8]] = &[b"-", b".", b"{", b"}", b"/", b"\0", b"\x1b", "é".as_bytes()];
+    fuzz("sharepoint", 0.05, &corpus, words, |input, _, rng| {
+        let text = String::from_utf8_lossy(input);
+        let _ = sharepoint::check_tenant_id(&text);
+        let _ = sharepoint::check_client_id(&text);
+        // The rule that sees a secret never says it.
+        if let Some(f) = sharepoint::check_secret(&text) {
+            assert!(!f.detail.contains(&*text) && !f.summary.contains(&*text));
+        }
+        let scopes: Vec<&str> = if rng.random_bool(0.5) {
+            text.split([' ', ',']).collect()
+        } else {
+            vec![&text]
+        };
+        let _ = sharepoint::check_scopes(&scopes);
+        let tenant = rng.random_bool(0.5).then_some(&*text);
+        let _ = sharepoint::authorization_url(&text, &scopes, &text, tenant);
+        sharepoint::admin_consent_url(tenant, &text).is_ok()
     });
 }

@@ -453,6 +453,7 @@ fn trusted(mut app: OAuthApp, redactor: &Redactor, sent: Option<&Secret>) -> OAu
     ]
     .into_iter()
     .chain(app.scopes.iter_mut())
+    .chain(app.settings.values_mut())
     {
         if redactor.finds_in(text) {
             *text = redactor.clean(text);

@@ -3,9 +3,9 @@
 //! `Serialize`: their bodies are built here, the only place a client secret
 //! is turned into request bytes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_json::{json, Map, Value};
 
 use super::Secret;
@@ -34,6 +34,21 @@ pub struct OAuthApp {
     pub status: String,
     pub created_at: String,
     pub updated_at: String,
+    /// What only apps of some connectors have (a SharePoint app's
+    /// `tenant_id`), by name: the ones set. Absent, `{}` and a null value
+    /// all mean not set.
+    #[serde(default, deserialize_with = "settings_set")]
+    pub settings: BTreeMap<String, String>,
+}
+
+/// A `settings` object, without the entries that are null.
+fn settings_set<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let raw: Option<BTreeMap<String, Option<String>>> = Option::deserialize(d)?;
+    Ok(raw
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect())
 }
 
 /// A new app. `Debug` shows no secret.
@@ -44,6 +59,8 @@ pub struct CreateApp {
     pub client_id: String,
     pub client_secret: Secret,
     pub scopes: Vec<String>,
+    /// The connector's settings that are set; sent only when there is one.
+    pub settings: BTreeMap<String, String>,
 }
 
 /// A change to an app: `None` fields are left as they are (and not sent).
@@ -53,6 +70,8 @@ pub struct UpdateApp {
     pub client_id: Option<String>,
     pub client_secret: Option<Secret>,
     pub scopes: Option<Vec<String>>,
+    /// The whole `settings` object (a setting left out is unset).
+    pub settings: Option<BTreeMap<String, String>>,
 }
 
 /// Which apps to list; `None` means no filter.
@@ -99,15 +118,17 @@ impl CreateApp {
     /// The request body. Built once per create, so every retry sends the same
     /// bytes (Writer replays an idempotent create only for the same body).
     pub(crate) fn body(&self) -> Vec<u8> {
-        json!({
+        let mut body = json!({
             "connector": self.connector,
             "name": self.name,
             "client_id": self.client_id,
             "client_secret": self.client_secret.expose(),
             "scopes": self.scopes,
-        })
-        .to_string()
-        .into_bytes()
+        });
+        if !self.settings.is_empty() {
+            body["settings"] = json!(self.settings);
+        }
+        body.to_string().into_bytes()
     }
 }
 
@@ -125,6 +146,9 @@ impl UpdateApp {
         }
         if let Some(scopes) = &self.scopes {
             body.insert("scopes".into(), json!(scopes));
+        }
+        if let Some(settings) = &self.settings {
+            body.insert("settings".into(), json!(settings));
         }
         Value::Object(body).to_string().into_bytes()
     }
@@ -148,7 +172,8 @@ impl UpdateApp {
             app.client_secret_hint == secret_hint(s.expose())
                 && app.client_secret_updated_at == app.updated_at
         });
-        name && client_id && scopes && secret
+        let settings = self.settings.as_ref().is_none_or(|s| s == &app.settings);
+        name && client_id && scopes && secret && settings
     }
 }
 
@@ -211,6 +236,7 @@ mod tests {
             status: "active".into(),
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-02T03:04:05Z".into(),
+            settings: BTreeMap::new(),
         }
     }
 
@@ -244,6 +270,7 @@ mod tests {
             client_id: "atlassian-client-1".into(),
             client_secret: Secret::new(SECRET),
             scopes: vec!["search:confluence".into()],
+            settings: BTreeMap::new(),
         };
         let body: Value = serde_json::from_slice(&create.body()).unwrap();
         assert_eq!(
@@ -274,6 +301,7 @@ mod tests {
             client_id: Some("cid".into()),
             client_secret: Some(Secret::new(SECRET)),
             scopes: Some(vec![]),
+            settings: None,
         };
         assert_eq!(
             body(&all),
@@ -281,6 +309,49 @@ mod tests {
         );
         let shown = format!("{all:?}");
         assert!(!shown.contains(SECRET) && shown.contains("cid"), "{shown}");
+    }
+
+    #[test]
+    fn settings_are_sent_when_set_and_read_without_nulls() {
+        let tenant = BTreeMap::from([("tenant_id".to_string(), "fake-tenant".to_string())]);
+        let create = CreateApp {
+            connector: "sharepoint".into(),
+            name: "Docs".into(),
+            client_id: "cid".into(),
+            client_secret: Secret::new(SECRET),
+            scopes: vec!["User.Read".into()],
+            settings: tenant.clone(),
+        };
+        let body: Value = serde_json::from_slice(&create.body()).unwrap();
+        assert_eq!(body["settings"], json!({"tenant_id": "fake-tenant"}));
+        let clear = UpdateApp {
+            settings: Some(BTreeMap::new()),
+            ..UpdateApp::default()
+        };
+        assert_eq!(
+            serde_json::from_slice::<Value>(&clear.body()).unwrap(),
+            json!({"settings": {}})
+        );
+        let mut object = json!({
+            "id":"app-1","connector":"sharepoint","name":"Docs","client_id":"cid",
+            "client_secret_hint":"…0001","client_secret_updated_at":"t","scopes":[],
+            "callback_url":"u","status":"active","created_at":"t","updated_at":"t"});
+        for (settings, read) in [
+            (None, BTreeMap::new()),
+            (Some(json!(null)), BTreeMap::new()),
+            (Some(json!({"tenant_id": null})), BTreeMap::new()),
+            (Some(json!({"tenant_id": "fake-tenant"})), tenant.clone()),
+        ] {
+            if let Some(v) = settings.clone() {
+                object["settings"] = v;
+            }
+            let app: OAuthApp = serde_json::from_value(object.clone()).unwrap();
+            assert_eq!(app.settings, read, "{settings:?}");
+            let mut a = app.clone();
+            a.settings = tenant.clone();
+            assert!(!clear.is_reflected_in(&a));
+            assert_eq!(clear.is_reflected_in(&app), read.is_empty());
+        }
     }
 
     #[test]

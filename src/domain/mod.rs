@@ -12,12 +12,13 @@
 //! ([`AppUrl`]) and the named mistakes of a callback URL ([`CallbackRule`]).
 //! What one product's side demands (its callback path, its scopes and their
 //! catalogue, its consent URL, its console's words) lives in that connector's
-//! folder: [`confluence`].
+//! folder: [`confluence`], [`sharepoint`].
 
 mod callback_url;
 pub mod confluence;
 mod finding;
 pub mod quote;
+pub mod sharepoint;
 
 pub use callback_url::{AppUrl, CallbackRule};
 pub use finding::{Finding, Severity};

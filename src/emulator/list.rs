@@ -255,6 +255,7 @@ mod tests {
             client_secret: Secret::new("fake-secret-0001".to_owned()),
             client_secret_updated_at: "2025-01-01T00:00:00Z".to_owned(),
             scopes: vec![],
+            settings: Default::default(),
             created_at: "2025-01-01T00:00:00Z".to_owned(),
             updated_at: "2025-01-01T00:00:00Z".to_owned(),
         })

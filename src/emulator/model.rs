@@ -2,6 +2,7 @@
 //! contract returns for it. The stored form holds the secret; the returned
 //! form is built only from [`StoredApp::view`], which never includes it.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -18,8 +19,16 @@ pub(crate) const REQUIRED_CONFLUENCE_SCOPES: [&str; 3] = [
     "read:page:confluence",
 ];
 
-/// The data connectors an OAuth app can serve. Only `confluence` has
-/// required scopes; the others exist so the emulator accepts what Writer does.
+/// Graph permissions without which Writer's SharePoint connector cannot sign
+/// the user in; it also needs one of [`SHAREPOINT_SITES_SCOPES`].
+pub(crate) const REQUIRED_SHAREPOINT_SCOPES: [&str; 1] = ["User.Read"];
+
+/// A SharePoint app reads every site or only the chosen ones: one of these.
+pub(crate) const SHAREPOINT_SITES_SCOPES: [&str; 2] = ["Sites.Read.All", "Sites.Selected"];
+
+/// The data connectors an OAuth app can serve. `confluence` and
+/// `sharepoint` have required scopes, and `sharepoint` a setting
+/// (`tenant_id`); the others exist so the emulator accepts what Writer does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Connector {
@@ -53,6 +62,24 @@ impl Connector {
     pub(crate) fn required_scopes(self) -> &'static [&'static str] {
         match self {
             Connector::Confluence => &REQUIRED_CONFLUENCE_SCOPES,
+            Connector::Sharepoint => &REQUIRED_SHAREPOINT_SCOPES,
+            _ => &[],
+        }
+    }
+
+    /// Scopes of which an app of this connector needs at least one (none:
+    /// no such rule).
+    pub(crate) fn one_of_scopes(self) -> &'static [&'static str] {
+        match self {
+            Connector::Sharepoint => &SHAREPOINT_SITES_SCOPES,
+            _ => &[],
+        }
+    }
+
+    /// The keys an app of this connector may have in `settings`.
+    pub(crate) fn settings(self) -> &'static [&'static str] {
+        match self {
+            Connector::Sharepoint => &["tenant_id"],
             _ => &[],
         }
     }
@@ -114,6 +141,10 @@ pub(crate) struct StoredApp {
     pub(crate) scopes: Vec<String>,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
+    /// The connector's settings that are set (state files from before
+    /// settings existed have none).
+    #[serde(default)]
+    pub(crate) settings: BTreeMap<String, String>,
 }
 
 /// The `oauth_app` object as returned: fields in the contract's order, no secret.
@@ -127,6 +158,7 @@ pub(crate) struct AppView<'a> {
     client_secret_updated_at: &'a str,
     scopes: &'a [String],
     callback_url: String,
+    settings: &'a BTreeMap<String, String>,
     status: &'static str,
     created_at: &'a str,
     updated_at: &'a str,
@@ -144,6 +176,7 @@ impl StoredApp {
             client_secret_updated_at: &self.client_secret_updated_at,
             scopes: &self.scopes,
             callback_url: self.connector.callback_url(),
+            settings: &self.settings,
             status: "active",
             created_at: &self.created_at,
             updated_at: &self.updated_at,

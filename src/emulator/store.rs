@@ -168,6 +168,7 @@ impl Store {
             client_secret: input.client_secret,
             client_secret_updated_at: at.clone(),
             scopes: input.scopes,
+            settings: input.settings,
             created_at: at.clone(),
             updated_at: at,
         });
@@ -215,6 +216,9 @@ impl Store {
         }
         if let Some(scopes) = input.scopes {
             next.scopes = scopes;
+        }
+        if let Some(settings) = input.settings {
+            next.settings = settings;
         }
         if let Some(secret) = input.client_secret {
             next.client_secret = secret;

@@ -8,7 +8,7 @@
 //!
 //! Messages name fields and limits; they never repeat a secret's value.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
@@ -20,8 +20,15 @@ const NAME_MAX_CHARS: usize = 128;
 const CLIENT_ID_MAX_CHARS: usize = 256;
 const CLIENT_SECRET_MAX_CHARS: usize = 512;
 
-const CREATE_FIELDS: [&str; 5] = ["connector", "name", "client_id", "client_secret", "scopes"];
-const UPDATE_FIELDS: [&str; 4] = ["name", "client_id", "client_secret", "scopes"];
+const CREATE_FIELDS: [&str; 6] = [
+    "connector",
+    "name",
+    "client_id",
+    "client_secret",
+    "scopes",
+    "settings",
+];
+const UPDATE_FIELDS: [&str; 5] = ["name", "client_id", "client_secret", "scopes", "settings"];
 
 /// A valid create request.
 #[derive(Debug)]
@@ -31,6 +38,7 @@ pub(crate) struct CreateInput {
     pub(crate) client_id: String,
     pub(crate) client_secret: Secret,
     pub(crate) scopes: Vec<String>,
+    pub(crate) settings: BTreeMap<String, String>,
 }
 
 /// A valid update request: `None` leaves the field as it is.
@@ -40,6 +48,8 @@ pub(crate) struct UpdateInput {
     pub(crate) client_id: Option<String>,
     pub(crate) client_secret: Option<Secret>,
     pub(crate) scopes: Option<Vec<String>>,
+    /// The whole `settings` object: a key left out is unset.
+    pub(crate) settings: Option<BTreeMap<String, String>>,
 }
 
 /// A create body, read: its fingerprint for `Idempotency-Key`, and either
@@ -86,19 +96,27 @@ fn create_input(mut map: Map<String, Value>) -> Result<CreateInput, ApiError> {
     // scope rules still apply.
     let scopes =
         required(&mut map, "scopes", &mut errors).and_then(|v| scopes(v, connector, &mut errors));
+    let settings = match map.remove("settings") {
+        Some(v) => settings(v, connector, &mut errors),
+        None => Some(BTreeMap::new()),
+    };
 
-    match (connector, name, client_id, client_secret, scopes) {
-        (Some(connector), Some(name), Some(client_id), Some(client_secret), Some(scopes))
-            if errors.is_empty() =>
-        {
-            Ok(CreateInput {
-                connector,
-                name,
-                client_id,
-                client_secret,
-                scopes,
-            })
-        }
+    match (connector, name, client_id, client_secret, scopes, settings) {
+        (
+            Some(connector),
+            Some(name),
+            Some(client_id),
+            Some(client_secret),
+            Some(scopes),
+            Some(settings),
+        ) if errors.is_empty() => Ok(CreateInput {
+            connector,
+            name,
+            client_id,
+            client_secret,
+            scopes,
+            settings,
+        }),
         _ => Err(ApiError::new(axum::http::StatusCode::BAD_REQUEST, errors)),
     }
 }
@@ -125,6 +143,9 @@ pub(crate) fn parse_update(body: &[u8], connector: Connector) -> Result<UpdateIn
         scopes: map
             .remove("scopes")
             .and_then(|v| scopes(v, Some(connector), &mut errors)),
+        settings: map
+            .remove("settings")
+            .and_then(|v| settings(v, Some(connector), &mut errors)),
     };
     if errors.is_empty() {
         Ok(input)
@@ -361,6 +382,73 @@ fn distinct_scopes(
     (scopes, seen)
 }
 
+/// A `settings` object: the keys `connector` has, each a string or null
+/// (not set). A SharePoint `tenant_id` is a GUID (a tenant's ID, never
+/// `common` or `organizations`: a multitenant app has none).
+fn settings(
+    value: Value,
+    connector: Option<Connector>,
+    errors: &mut Vec<ErrorItem>,
+) -> Option<BTreeMap<String, String>> {
+    let before = errors.len();
+    let Value::Object(map) = value else {
+        errors.push(
+            ErrorItem::field(
+                "request.invalid_type",
+                "settings",
+                "settings must be an object",
+            )
+            .with("expected", json!("object")),
+        );
+        return None;
+    };
+    let mut out = BTreeMap::new();
+    for (key, value) in map {
+        if connector.is_some_and(|c| !c.settings().contains(&key.as_str())) {
+            let allowed = connector.map(Connector::settings).unwrap_or_default();
+            errors.push(
+                ErrorItem::field(
+                    "oauth_app.settings.unknown",
+                    "settings",
+                    format!(
+                        "settings has no key {key:?} for this connector (its keys: [{}])",
+                        allowed.join(", ")
+                    ),
+                )
+                .with("key", json!(key)),
+            );
+            continue;
+        }
+        match value {
+            Value::Null => {}
+            Value::String(s) if key != "tenant_id" || is_guid(&s) => {
+                out.insert(key, s);
+            }
+            _ => {
+                let what = if key == "tenant_id" {
+                    "a tenant ID (a GUID) or null; a multitenant app has none"
+                } else {
+                    "a string or null"
+                };
+                errors.push(
+                    ErrorItem::field(
+                        "oauth_app.settings.invalid",
+                        "settings",
+                        format!("settings.{key} must be {what}"),
+                    )
+                    .with("key", json!(key)),
+                )
+            }
+        }
+    }
+    (errors.len() == before).then_some(out)
+}
+
+/// The hyphenated form of a GUID, the one Entra shows.
+fn is_guid(s: &str) -> bool {
+    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
+}
+
 /// An error naming the scopes `connector` requires that `seen` lacks.
 fn require_scopes(connector: Connector, seen: &HashSet<String>, errors: &mut Vec<ErrorItem>) {
     let missing: Vec<&str> = connector
@@ -381,6 +469,21 @@ fn require_scopes(connector: Connector, seen: &HashSet<String>, errors: &mut Vec
                 ),
             )
             .with("missing", json!(missing)),
+        );
+    }
+    let one_of = connector.one_of_scopes();
+    if !one_of.is_empty() && !one_of.iter().any(|s| seen.contains(*s)) {
+        errors.push(
+            ErrorItem::field(
+                "oauth_app.scopes.missing_required",
+                "scopes",
+                format!(
+                    "scopes must include one of {} for connector {}",
+                    one_of.join(", "),
+                    connector.as_str()
+                ),
+            )
+            .with("missing", json!(one_of)),
         );
     }
 }
@@ -534,9 +637,53 @@ mod tests {
     #[test]
     fn other_connectors_have_no_required_scopes() {
         let mut body: Value = serde_json::from_str(GOOD).unwrap();
-        body["connector"] = json!("sharepoint");
+        body["connector"] = json!("google_drive");
         body["scopes"] = json!([]);
         assert!(parse_create(body.to_string().as_bytes()).is_ok());
+    }
+
+    const TENANT: &str = "11111111-2222-4333-8444-555555555555";
+
+    #[test]
+    #[rustfmt::skip]
+    fn sharepoint_scopes_and_its_tenant_setting() {
+        let mut body: Value = serde_json::from_str(GOOD).unwrap();
+        body["connector"] = json!("sharepoint");
+        let cases = [
+            (json!(["User.Read", "Sites.Selected"]), None, vec![]),
+            (json!(["User.Read", "Sites.Read.All", "Files.Read.All"]), Some(json!({"tenant_id": TENANT})), vec![]),
+            (json!(["User.Read", "Sites.Selected"]), Some(json!({"tenant_id": null})), vec![]),
+            (json!(["User.Read", "Sites.Selected"]), Some(json!({})), vec![]),
+            (json!(["Sites.Selected"]), None, vec!["oauth_app.scopes.missing_required"]),
+            (json!(["User.Read"]), None, vec!["oauth_app.scopes.missing_required"]),
+            (json!(["User.Read", "sites.selected"]), None, vec!["oauth_app.scopes.missing_required"]),
+            (json!(["User.Read", "Sites.Selected"]), Some(json!({"tenant_id": "common"})), vec!["oauth_app.settings.invalid"]),
+            (json!(["User.Read", "Sites.Selected"]), Some(json!({"tenant_id": 7})), vec!["oauth_app.settings.invalid"]),
+            (json!(["User.Read", "Sites.Selected"]), Some(json!({"region": "x"})), vec!["oauth_app.settings.unknown"]),
+            (json!(["User.Read", "Sites.Selected"]), Some(json!([TENANT])), vec!["request.invalid_type"]),
+        ];
+        for (scopes, settings, expected) in cases {
+            let mut b = body.clone();
+            b["scopes"] = scopes.clone();
+            if let Some(s) = &settings {
+                b["settings"] = s.clone();
+            }
+            match parse_create(b.to_string().as_bytes()) {
+                Ok(input) => {
+                    assert!(expected.is_empty(), "{scopes} {settings:?}");
+                    let tenant = settings.as_ref().and_then(|s| s.get("tenant_id")).and_then(Value::as_str);
+                    assert_eq!(input.settings.get("tenant_id").map(String::as_str), tenant);
+                }
+                Err(err) => assert_eq!(keys(&err), expected, "{scopes} {settings:?}"),
+            }
+        }
+        // Confluence apps have no settings; an update replaces the whole object.
+        let mut confluence: Value = serde_json::from_str(GOOD).unwrap();
+        confluence["settings"] = json!({"tenant_id": TENANT});
+        let err = parse_create(confluence.to_string().as_bytes()).unwrap_err();
+        assert_eq!(keys(&err), vec!["oauth_app.settings.unknown"]);
+        let update = parse_update(br#"{"settings":{}}"#, Connector::Sharepoint).unwrap();
+        assert_eq!(update.settings, Some(BTreeMap::new()));
     }
 
     #[test]

@@ -6,32 +6,58 @@
 
 use url::Url;
 
+use crate::domain::sharepoint::{admin_consent_url, check_tenant_id};
 use crate::domain::{AppUrl, Finding, Severity};
 use crate::tfplugin::function::{Function, FunctionError, Parameter, Signature};
 use crate::tfplugin::value::{Type, Value};
 
-use super::connectors::CONFLUENCE;
-use super::oauth_app::client_id_problem;
+use super::connectors::{CONFLUENCE, SHAREPOINT};
+use super::oauth_app::{client_id_problem, Connector, Settings};
 use super::texts;
 
-/// `provider::writer::confluence_callback_url(app_url)`.
-pub(crate) struct ConfluenceCallbackUrl;
+/// `provider::writer::<connector>_callback_url(app_url)`: one per connector,
+/// the same call with its own words.
+pub(crate) struct CallbackUrl {
+    name: &'static str,
+    connector: &'static Connector,
+    summary: &'static str,
+    description: &'static str,
+}
 
-impl Function for ConfluenceCallbackUrl {
+pub(crate) const CONFLUENCE_CALLBACK_URL: CallbackUrl = CallbackUrl {
+    name: "confluence_callback_url",
+    connector: &CONFLUENCE,
+    summary: "The callback URL Writer expects for a Writer web-app origin",
+    description: "Returns `<app_url>/connector/confluence`, the one callback URL Writer's \
+         Confluence connector accepts: enter it in Atlassian's developer console (Your apps \
+         > the app > Authorization > OAuth 2.0 (3LO) > Callback URL). \
+         `provider::writer::confluence_callback_url(\"https://app.writer.com\")` is \
+         `\"https://app.writer.com/connector/confluence\"`. Fails when `app_url` is not an \
+         `http` or `https` origin (a path, query or fragment, or surrounding spaces).",
+};
+
+pub(crate) const SHAREPOINT_CALLBACK_URL: CallbackUrl = CallbackUrl {
+    name: "sharepoint_callback_url",
+    connector: &SHAREPOINT,
+    summary: "The redirect URI to register in Microsoft Entra for a Writer web-app origin",
+    description: "Returns `<app_url>/connector/sharepoint`, the one redirect URI Writer's \
+         SharePoint connector accepts: register it on the Entra app registration (Authentication \
+         > Web > Redirect URIs), e.g. as `web { redirect_uris = [...] }` of an \
+         `azuread_application`. \
+         `provider::writer::sharepoint_callback_url(\"https://app.writer.com\")` is \
+         `\"https://app.writer.com/connector/sharepoint\"`. Fails when `app_url` is not an \
+         `http` or `https` origin (a path, query or fragment, or surrounding spaces).",
+};
+
+impl Function for CallbackUrl {
     fn name(&self) -> &'static str {
-        "confluence_callback_url"
+        self.name
     }
 
     fn signature(&self) -> Signature {
         Signature {
-            summary: "The callback URL Writer expects for a Writer web-app origin".into(),
-            description: "Returns `<app_url>/connector/confluence`, the one callback URL Writer's \
-                 Confluence connector accepts: enter it in Atlassian's developer console (Your apps \
-                 > the app > Authorization > OAuth 2.0 (3LO) > Callback URL). \
-                 `provider::writer::confluence_callback_url(\"https://app.writer.com\")` is \
-                 `\"https://app.writer.com/connector/confluence\"`. Fails when `app_url` is not an \
-                 `http` or `https` origin (a path, query or fragment, or surrounding spaces)."
-                .into(),
+            summary: self.summary.into(),
+            description: self.description.into(),
             parameters: vec![Parameter::new(
                 "app_url",
                 Type::String,
@@ -45,7 +71,7 @@ impl Function for ConfluenceCallbackUrl {
     fn call(&self, arguments: &[Value]) -> Result<Value, FunctionError> {
         let app_url = string(arguments, 0)?;
         let app = AppUrl::parse(app_url).map_err(|f| argument(0, f))?;
-        Ok(Value::String(app.callback_url(&CONFLUENCE.callback)))
+        Ok(Value::String(app.callback_url(&self.connector.callback)))
     }
 }
 
@@ -116,7 +142,72 @@ impl Function for ConfluenceAuthorizationUrl {
             return Err(argument(2, f));
         }
         names.sort_unstable();
-        (CONFLUENCE.authorization_url)(client_id, &names, callback_url)
+        (CONFLUENCE.authorization_url)(client_id, &names, callback_url, &Settings::new())
+            .map(Value::String)
+            .map_err(|f| FunctionError::call(texts::function_finding(f)))
+    }
+}
+
+/// `provider::writer::sharepoint_admin_consent_url(tenant_id, client_id)`.
+pub(crate) struct SharePointAdminConsentUrl;
+
+impl Function for SharePointAdminConsentUrl {
+    fn name(&self) -> &'static str {
+        "sharepoint_admin_consent_url"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature {
+            summary: "The Microsoft Entra admin-consent URL of a SharePoint OAuth app".into(),
+            description: "Returns `https://login.microsoftonline.com/<tenant>/adminconsent?client_id=<client_id>`, \
+                 the page where an admin of the tenant grants the app registration its Microsoft \
+                 Graph permissions for the whole organization, so that users are not each asked \
+                 (the permissions configured on the registration: the `v2.0/adminconsent` form \
+                 would need `scope` and `redirect_uri` too). \
+                 `tenant_id` is the tenant's ID (a GUID, as in the resource's `tenant_id`); null \
+                 means a multitenant app, and gives `organizations` as the tenant (the admin of \
+                 whichever work or school tenant opens the page). An empty string is an error, as \
+                 are `common`, `organizations` or a domain: null is multitenant. Fails, \
+                 naming the argument, when either ID is not a GUID."
+                .into(),
+            parameters: vec![
+                Parameter {
+                    allow_null: true,
+                    ..Parameter::new(
+                        "tenant_id",
+                        Type::String,
+                        "The Directory (tenant) ID of a single-tenant app registration, or null \
+                         for a multitenant one.",
+                    )
+                },
+                Parameter::new(
+                    "client_id",
+                    Type::String,
+                    "The Application (client) ID of the app registration.",
+                ),
+            ],
+            returns: Type::String,
+        }
+    }
+
+    fn call(&self, arguments: &[Value]) -> Result<Value, FunctionError> {
+        let tenant = match arguments.first() {
+            Some(Value::Null) | None => None,
+            Some(_) => Some(string(arguments, 0)?),
+        };
+        let client_id = string(arguments, 1)?;
+        if let Some(problem) = client_id_problem(&SHAREPOINT, client_id) {
+            return Err(FunctionError::argument(
+                1,
+                texts::function_diagnostic(problem),
+            ));
+        }
+        if let Some(t) = tenant {
+            if let Some(f) = errors(check_tenant_id(t)) {
+                return Err(argument(0, f));
+            }
+        }
+        admin_consent_url(tenant, client_id)
             .map(Value::String)
             .map_err(|f| FunctionError::call(texts::function_finding(f)))
     }
@@ -165,7 +256,7 @@ mod tests {
     ];
 
     fn callback(app_url: &str) -> Result<Value, FunctionError> {
-        ConfluenceCallbackUrl.call(&[Value::string(app_url)])
+        CONFLUENCE_CALLBACK_URL.call(&[Value::string(app_url)])
     }
 
     fn authorize(client_id: &str, callback: &str, scopes: &[&str]) -> Result<Value, FunctionError> {
@@ -178,7 +269,12 @@ mod tests {
 
     #[test]
     fn every_function_and_parameter_is_described() {
-        let functions: [&dyn Function; 2] = [&ConfluenceCallbackUrl, &ConfluenceAuthorizationUrl];
+        let functions: [&dyn Function; 4] = [
+            &CONFLUENCE_CALLBACK_URL,
+            &ConfluenceAuthorizationUrl,
+            &SHAREPOINT_CALLBACK_URL,
+            &SharePointAdminConsentUrl,
+        ];
         for f in functions {
             let s = f.signature();
             assert!(!s.summary.trim().is_empty(), "{}", f.name());
@@ -235,10 +331,53 @@ mod tests {
             "fake-client-id-0001",
             &REQUIRED,
             "https://app.writer.com/connector/confluence",
+            &Settings::new(),
         )
         .map(Value::String)
         .map_err(|_| ());
         assert_eq!(url.map_err(|_| ()), expected);
+    }
+
+    const CLIENT: &str = "00001111-aaaa-2222-bbbb-3333cccc4444";
+    const TENANT: &str = "11111111-2222-4333-8444-555555555555";
+
+    fn consent(tenant: Value, client_id: &str) -> Result<Value, FunctionError> {
+        SharePointAdminConsentUrl.call(&[tenant, Value::string(client_id)])
+    }
+
+    #[test]
+    fn the_sharepoint_redirect_uri_and_admin_consent_url() {
+        assert_eq!(
+            SHAREPOINT_CALLBACK_URL.call(&[Value::string("https://app.writer.com")]),
+            Ok(Value::string("https://app.writer.com/connector/sharepoint"))
+        );
+        assert!(SHAREPOINT_CALLBACK_URL
+            .call(&[Value::string("https://app.writer.com/x")])
+            .is_err());
+        assert_eq!(
+            consent(Value::string(TENANT), CLIENT),
+            Ok(Value::string(format!(
+                "https://login.microsoftonline.com/{TENANT}/adminconsent?client_id={CLIENT}"
+            )))
+        );
+        assert_eq!(
+            consent(Value::Null, CLIENT),
+            Ok(Value::string(format!(
+                "https://login.microsoftonline.com/organizations/adminconsent?client_id={CLIENT}"
+            )))
+        );
+        assert!(SharePointAdminConsentUrl.signature().parameters[0].allow_null);
+        for (tenant, client_id, index, says) in [
+            ("", CLIENT, 0, "leave `tenant_id` out (null)"),
+            ("common", CLIENT, 0, "sign-in audience"),
+            ("organizations", CLIENT, 0, "sign-in audience"),
+            ("contoso.onmicrosoft.com", CLIENT, 0, "domain"),
+            (TENANT, "fake-client-id-0001", 1, "Application (client) ID"),
+        ] {
+            let e = consent(Value::string(tenant), client_id).unwrap_err();
+            assert_eq!(e.argument, Some(index), "{tenant:?} {client_id:?}: {e:?}");
+            assert!(e.text.contains(says), "{tenant:?}: {}", e.text);
+        }
     }
 
     #[test]

@@ -81,8 +81,10 @@ impl Provider for WriterProvider {
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         vec![
-            Arc::new(functions::ConfluenceCallbackUrl),
+            Arc::new(functions::CONFLUENCE_CALLBACK_URL),
             Arc::new(functions::ConfluenceAuthorizationUrl),
+            Arc::new(functions::SHAREPOINT_CALLBACK_URL),
+            Arc::new(functions::SharePointAdminConsentUrl),
         ]
     }
 

@@ -29,5 +29,6 @@ pub fn new_app(name: &str, secret: &str) -> CreateApp {
         client_id: "atlassian-client-id-1".into(),
         client_secret: Secret::new(secret),
         scopes: REQUIRED_SCOPES.iter().map(|s| s.to_string()).collect(),
+        settings: Default::default(),
     }
 }

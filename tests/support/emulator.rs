@@ -58,6 +58,9 @@ impl Emulator {
     }
 }
 
+/// An obviously fake Entra Application (client) ID: a GUID.
+pub const SHAREPOINT_CLIENT_ID: &str = "00001111-aaaa-2222-bbbb-3333cccc4444";
+
 /// A client that never reuses connections, so each request's fate is its own.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -217,7 +220,9 @@ impl EmulatorProcess {
 
     /// Makes an app the way a person in the Writer UI would, with the admin
     /// key: a valid Confluence app (`fake-client-id-0001`, [`SECRET`], the
-    /// required scopes) with `fields` over it; returns its ID.
+    /// required scopes), or with `"connector": "sharepoint"` a valid
+    /// SharePoint one ([`SHAREPOINT_CLIENT_ID`], `User.Read` and
+    /// `Sites.Selected`), with `fields` over it; returns its ID.
     pub fn app_made_by_hand(&self, fields: Value) -> String {
         let mut app = json!({
             "connector": "confluence",
@@ -225,6 +230,10 @@ impl EmulatorProcess {
             "client_secret": SECRET,
             "scopes": REQUIRED_SCOPES,
         });
+        if fields["connector"] == "sharepoint" {
+            app["client_id"] = json!(SHAREPOINT_CLIENT_ID);
+            app["scopes"] = json!(["User.Read", "Sites.Selected"]);
+        }
         for (key, value) in fields.as_object().expect("fields are an object") {
             app[key] = value.clone();
         }

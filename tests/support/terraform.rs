@@ -215,6 +215,29 @@ impl Run {
         self
     }
 
+    /// `None` when this run ends as a diagnostic of `severity` should (an
+    /// error fails it, a warning does not) and its diagnostics of that
+    /// severity whose snippet shows `attribute` say, together, each of `says`
+    /// (ignoring case: one finding per item and one listing them all are both
+    /// fine); otherwise what it said instead.
+    pub fn mismatch(&self, severity: &str, attribute: &str, says: &[&str]) -> Option<String> {
+        let diags = self.diagnostics();
+        let said: String = diags
+            .iter()
+            .filter(|d| d["severity"] == severity && snippet_code(d).contains(attribute))
+            .map(|d| format!("{} {}\n", d["summary"], d["detail"]).to_lowercase())
+            .collect();
+        let complete = !said.is_empty() && says.iter().all(|s| said.contains(&s.to_lowercase()));
+        let exit_ok = (severity == "error") == (self.status != 0);
+        (!complete || !exit_ok).then(|| {
+            format!(
+                "exit {}, wanted a {severity} on `{attribute}` saying {says:?}; got {}",
+                self.status,
+                serde_json::to_string_pretty(&diags).unwrap_or_default()
+            )
+        })
+    }
+
     /// The diagnostics of a `-json` command (validate's single document, or
     /// plan/apply's stream of lines).
     pub fn diagnostics(&self) -> Vec<serde_json::Value> {
@@ -229,6 +252,14 @@ impl Run {
             .filter_map(|v| v.get("diagnostic").cloned())
             .collect()
     }
+}
+
+/// The source line a diagnostic points at (`-json` output).
+pub fn snippet_code(d: &serde_json::Value) -> String {
+    d["snippet"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 impl Workdir {

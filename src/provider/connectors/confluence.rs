@@ -7,7 +7,9 @@ use crate::domain::confluence::{
     authorization_url, check_scopes, CALLBACK, CONNECTOR, MAX_SCOPES, REQUIRED_SCOPES,
 };
 
-use super::super::oauth_app::{App, AppData, Connector, Docs, Words};
+use crate::domain::Finding;
+
+use super::super::oauth_app::{code_list, no_rule, App, AppData, Connector, Docs, Settings, Words};
 
 pub(crate) const CONFLUENCE: Connector = Connector {
     name: CONNECTOR,
@@ -16,7 +18,10 @@ pub(crate) const CONFLUENCE: Connector = Connector {
     required_scopes: &REQUIRED_SCOPES,
     max_scopes: MAX_SCOPES,
     check_scopes,
-    authorization_url,
+    check_client_id: no_rule,
+    check_secret: no_rule,
+    settings: &[],
+    authorization_url: consent_url,
     words: Words {
         client_id_kind: "an Atlassian client ID",
         client_id_fix: "Copy the Client ID from the app's Settings page in Atlassian's developer \
@@ -36,12 +41,18 @@ pub(crate) const CONFLUENCE: Connector = Connector {
     docs,
 };
 
+/// Atlassian's consent URL needs no setting.
+fn consent_url(
+    client_id: &str,
+    scopes: &[&str],
+    callback_url: &str,
+    _: &Settings,
+) -> Result<String, Finding> {
+    authorization_url(client_id, scopes, callback_url)
+}
+
 fn docs() -> Docs {
-    let required = REQUIRED_SCOPES
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let required = code_list(&REQUIRED_SCOPES);
     Docs {
         resource: "A self-managed Confluence OAuth app in Writer (Admin > OAuth apps), through which \
              Knowledge Graph syncs Confluence. It mirrors an OAuth 2.0 (3LO) app that you create in \
@@ -110,6 +121,7 @@ fn docs() -> Docs {
              `response_type=code` and `prompt=consent`), handy to test the Atlassian side by hand. It \
              has no `state` parameter: add your own when you use it."
                 .into(),
+            settings: Default::default(),
         },
         data_source: "Looks up a Confluence OAuth app in Writer by `id` or by `name` (exactly one). The secret is \
              never returned; `client_secret_hint` shows its last four characters."
@@ -127,6 +139,7 @@ fn docs() -> Docs {
             status: "The app's status in Writer, e.g. `active`.".into(),
             created_at: "When the app was created (RFC 3339, UTC).".into(),
             updated_at: "When the app was last changed (RFC 3339, UTC).".into(),
+            settings: Default::default(),
         },
     }
 }

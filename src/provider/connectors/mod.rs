@@ -3,11 +3,13 @@
 //! [`Connector`]. To add one, see "Add a connector" in DESIGN.md.
 
 mod confluence;
+mod sharepoint;
 
 use super::oauth_app::Connector;
 
-/// The Confluence connector, which the provider functions are about.
+/// The connectors the provider functions are about.
 pub(crate) use confluence::CONFLUENCE;
+pub(crate) use sharepoint::SHAREPOINT;
 
 /// Every connector, in the order Terraform lists their types.
-pub(crate) const ALL: &[&Connector] = &[&confluence::CONFLUENCE];
+pub(crate) const ALL: &[&Connector] = &[&confluence::CONFLUENCE, &sharepoint::SHAREPOINT];

@@ -1,7 +1,8 @@
 //! The configuration's own rules, judged on known values only: at
 //! validation, again at plan (values may have become known) and before every
-//! API call. The product's rules (callback URL, scopes) come from the
-//! connector; the words from `texts`.
+//! API call. The product's rules (callback URL, scopes, its own checks of
+//! the client ID and secret, its settings) come from the connector; the
+//! words from `texts`.
 
 use crate::domain::{quote, AppUrl};
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
@@ -14,9 +15,10 @@ use super::model::{App, APP};
 use super::private::Private;
 use super::texts;
 
-/// Atlassian client secrets are far longer (64 characters); anything under
-/// this is a copying mistake, and Writer's hint (the last four characters)
-/// would give away too much of it.
+/// The products' client secrets are far longer (Atlassian's 64 characters,
+/// an Entra secret's Value about 40); anything under this is a copying
+/// mistake, and Writer's hint (the last four characters) would give away
+/// too much of it.
 pub(crate) const MIN_SECRET_CHARS: usize = 16;
 /// Writer's limit.
 const MAX_SECRET_CHARS: usize = 512;
@@ -55,6 +57,12 @@ pub(super) fn check_config(
         let names: Vec<&str> = scopes.elements().iter().filter_map(Value::as_str).collect();
         for f in (c.check_scopes)(&names) {
             d.push(finding(f, AttributePath::attribute(APP.scopes)));
+        }
+    }
+    for setting in c.settings {
+        let value = config.settings.get(setting.name).and_then(Value::as_str);
+        for f in value.map(setting.check).unwrap_or_default() {
+            d.push(finding(f, AttributePath::attribute(setting.name)));
         }
     }
     if judge == Judge::ErrorsOnly {
@@ -96,8 +104,9 @@ fn check_client_id(c: &Connector, id: &str, d: &mut Diagnostics) {
     }
 }
 
-/// A client ID: 1 to 256 characters, no spaces or control characters. Also
-/// judges the provider functions' `client_id`.
+/// A client ID: 1 to 256 characters, no spaces or control characters, and
+/// then the connector's own rule. Also judges the provider functions'
+/// `client_id`.
 pub(crate) fn client_id_problem(c: &Connector, id: &str) -> Option<Diagnostic> {
     let shown = quote::text(id);
     if let Some((at, what)) = quote::first_unsafe_char(id) {
@@ -109,7 +118,7 @@ pub(crate) fn client_id_problem(c: &Connector, id: &str) -> Option<Diagnostic> {
             c.words.client_id_fix,
         ))
     } else {
-        None
+        (c.check_client_id)(id).map(|f| finding(f, AttributePath::attribute(APP.client_id)))
     }
 }
 
@@ -205,6 +214,8 @@ fn check_secret_text(c: &Connector, attribute: &str, s: &str, d: &mut Diagnostic
             "the secret has spaces or a line break at its start or end",
             "That usually comes from copying; remove them (trimspace() in HCL).",
         ));
+    } else if let Some(f) = (c.check_secret)(s) {
+        d.push(finding(f, AttributePath::attribute(attribute)));
     }
 }
 
@@ -253,6 +264,88 @@ mod tests {
             .as_ref()
             .map(|p| p.to_string())
             .unwrap_or_default()
+    }
+
+    /// A SharePoint configuration: the connector's own rules and setting.
+    fn check_sharepoint(changes: &[(&str, Value)]) -> Vec<Diagnostic> {
+        let mut attributes = vec![
+            ("name", Value::string("Docs")),
+            (
+                "client_id",
+                Value::string("00001111-aaaa-2222-bbbb-3333cccc4444"),
+            ),
+            ("client_secret_wo", Value::string(SECRET)),
+            ("client_secret_wo_version", Value::number(1)),
+            (
+                "scopes",
+                Value::set(["User.Read", "Sites.Selected"].map(Value::string)),
+            ),
+            (
+                "tenant_id",
+                Value::string("11111111-2222-4333-8444-555555555555"),
+            ),
+        ];
+        for (name, value) in changes {
+            attributes.retain(|(n, _)| n != name);
+            attributes.push((name, value.clone()));
+        }
+        let config = App::from_value(&Value::object(attributes));
+        check_config(
+            &connectors::SHAREPOINT,
+            &config,
+            Some(&AppUrl::default()),
+            Judge::All,
+        )
+        .into_iter()
+        .collect()
+    }
+
+    #[test]
+    fn a_connectors_own_rules_and_settings_are_judged_at_their_attribute() {
+        assert_eq!(check_sharepoint(&[]), Vec::<Diagnostic>::new());
+        assert_eq!(
+            check_sharepoint(&[("tenant_id", Value::Null)]),
+            Vec::<Diagnostic>::new(),
+            "no tenant: multitenant"
+        );
+        assert_eq!(
+            check_sharepoint(&[("tenant_id", Value::Unknown)]),
+            Vec::<Diagnostic>::new(),
+            "judged when known"
+        );
+        let secret_id = "0fa4e111-2222-4333-8444-5555beef0001";
+        for (change, attribute, says) in [
+            (
+                ("tenant_id", Value::string("common")),
+                "tenant_id",
+                "sign-in audience",
+            ),
+            (
+                ("client_id", Value::string("fake-client-id-0001")),
+                "client_id",
+                "GUID",
+            ),
+            (
+                ("client_secret_wo", Value::string(secret_id)),
+                "client_secret_wo",
+                "Secret ID",
+            ),
+        ] {
+            let diags = check_sharepoint(&[change]);
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert_eq!(at(&diags[0]), attribute);
+            assert!(diags[0].is_error());
+            assert!(
+                format!("{} {}", diags[0].summary, diags[0].detail).contains(says),
+                "{diags:?}"
+            );
+            assert!(!diags[0].detail.contains(secret_id));
+        }
+        // Confluence has no such rules: a GUID secret is just a secret.
+        assert_eq!(
+            check(&[("client_secret_wo", Value::string(secret_id))]),
+            Vec::<Diagnostic>::new()
+        );
     }
 
     #[test]

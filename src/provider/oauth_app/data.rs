@@ -30,7 +30,7 @@ impl OAuthAppData {
     }
 }
 
-fn state(app: &OAuthApp) -> AppData<Value> {
+fn state(c: &Connector, app: &OAuthApp) -> AppData<Value> {
     let s = |v: &str| Value::String(v.to_string());
     AppData {
         id: s(&app.id),
@@ -43,6 +43,7 @@ fn state(app: &OAuthApp) -> AppData<Value> {
         status: s(&app.status),
         created_at: s(&app.created_at),
         updated_at: s(&app.updated_at),
+        settings: c.settings_of(app),
     }
 }
 
@@ -91,7 +92,7 @@ impl DataSource for OAuthAppData {
             ));
         }
         DataSourceReadResponse {
-            state: state(&app).to_value(),
+            state: state(c, &app).to_value(),
             diagnostics: Diagnostics::new(),
         }
     }

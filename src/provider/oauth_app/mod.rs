@@ -8,7 +8,9 @@
 //! What every connector's app shares: the secret stored or write-only, sent
 //! on create and on a new version; drift of the secret seen through
 //! `client_secret_updated_at` kept in private state; updates sent with
-//! If-Match; a 404 removes the app from state; import by ID or `name=`.
+//! If-Match; a 404 removes the app from state; import by ID or `name=`; a
+//! connector's own attributes (its settings) read from and sent to Writer's
+//! `settings` like any other attribute.
 
 mod checks;
 mod connector;
@@ -41,7 +43,7 @@ use lookup::{find_app, Lookup};
 use model::scope_set;
 use private::Private;
 
-pub(crate) use connector::{Connector, Docs, Words};
+pub(crate) use connector::{code_list, no_rule, Connector, Docs, Setting, Settings, Words};
 pub(crate) use data::OAuthAppData;
 pub(crate) use list::OAuthAppList;
 pub(crate) use model::{App, AppData};
@@ -73,9 +75,12 @@ fn authorization_url(c: &Connector, state: &App<Value>) -> Value {
     if !scopes.is_wholly_known() || scopes.is_null() {
         return Value::Unknown;
     }
+    if state.settings.values().any(|v| !v.is_wholly_known()) {
+        return Value::Unknown;
+    }
     let mut names: Vec<&str> = scopes.elements().iter().filter_map(Value::as_str).collect();
     names.sort_unstable();
-    match (c.authorization_url)(client_id, &names, callback) {
+    match (c.authorization_url)(client_id, &names, callback, &state.settings_set()) {
         Ok(url) => Value::String(url),
         // Invalid inputs are reported by validation; the URL just stays unknown.
         Err(_) => Value::Unknown,
@@ -112,6 +117,7 @@ fn state_from(c: &Connector, app: &OAuthApp, base: &App<Value>) -> App<Value> {
     m.client_secret_updated_at = s(&app.client_secret_updated_at);
     m.created_at = s(&app.created_at);
     m.updated_at = s(&app.updated_at);
+    m.settings = c.settings_of(app);
     if !m.callback_url.is_wholly_known() || m.callback_url.is_null() {
         m.callback_url = s(&app.callback_url);
     }
@@ -191,7 +197,8 @@ async fn after_lost_create(
     };
     let ours = app.name == sent.name
         && app.client_id == sent.client_id
-        && scope_set(&app.scopes) == scope_set(&sent.scopes);
+        && scope_set(&app.scopes) == scope_set(&sent.scopes)
+        && app.settings == sent.settings;
     if !ours {
         return fail(texts::create_outcome_other_app(
             c,
@@ -242,7 +249,8 @@ fn keep_from_prior(prior: &App<Value>, m: &mut App<Value>) {
     let remote = secret
         || prior.name != m.name
         || prior.client_id != m.client_id
-        || prior.scopes != m.scopes;
+        || prior.scopes != m.scopes
+        || prior.settings != m.settings;
     if !remote {
         m.updated_at = prior.updated_at.clone();
     }
@@ -282,6 +290,7 @@ fn patch(config: &App<Value>, prior: &App<Value>, planned: &App<Value>) -> Updat
             None
         },
         scopes: changed(&prior.scopes, &planned.scopes).then(|| strings_of(&planned.scopes)),
+        settings: (prior.settings != planned.settings).then(|| planned.settings_set()),
     }
 }
 
@@ -407,6 +416,7 @@ impl Resource for OAuthAppResource {
             client_id: string_of(&planned.client_id),
             client_secret,
             scopes: strings_of(&planned.scopes),
+            settings: planned.settings_set(),
         };
         match api.client.create_app(&body).await {
             Ok(created) => {
@@ -486,6 +496,7 @@ impl Resource for OAuthAppResource {
             && patch.client_id.is_none()
             && patch.client_secret.is_none()
             && patch.scopes.is_none()
+            && patch.settings.is_none()
         {
             return self.local_update(&request);
         }

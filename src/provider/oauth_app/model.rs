@@ -4,7 +4,11 @@
 //! attribute names (written once, in [`APP`], and used by the schema),
 //! [`App<Value>`](App) a configuration, plan or state, and the connector's
 //! descriptions are an `App<String>`. Values stay [`Value`]s: null and
-//! unknown mean something at plan time.
+//! unknown mean something at plan time. A connector's own attributes (its
+//! settings, such as a tenant) are `settings`, by name: the lifecycle
+//! handles them all alike.
+
+use std::collections::BTreeMap;
 
 use crate::tfplugin::value::Value;
 
@@ -24,6 +28,8 @@ pub(crate) struct App<T> {
     pub created_at: T,
     pub updated_at: T,
     pub authorization_url: T,
+    /// The connector's own attributes, by name (none for most connectors).
+    pub settings: BTreeMap<String, T>,
 }
 
 /// The resource's attribute names, in schema order.
@@ -41,10 +47,11 @@ pub(crate) const APP: App<&str> = App {
     created_at: "created_at",
     updated_at: "updated_at",
     authorization_url: "authorization_url",
+    settings: BTreeMap::new(),
 };
 
 impl<T: Clone> App<T> {
-    /// `value` for every attribute.
+    /// `value` for every attribute (and no settings).
     pub fn filled(value: T) -> App<T> {
         App {
             id: value.clone(),
@@ -60,12 +67,13 @@ impl<T: Clone> App<T> {
             created_at: value.clone(),
             updated_at: value.clone(),
             authorization_url: value,
+            settings: BTreeMap::new(),
         }
     }
 }
 
 impl<T> App<T> {
-    /// Every attribute's entry, in schema order.
+    /// Every attribute's entry but the settings, in schema order.
     pub fn into_array(self) -> [T; 13] {
         [
             self.id,
@@ -84,6 +92,7 @@ impl<T> App<T> {
         ]
     }
 
+    /// Every attribute's entry but the settings, to change in place.
     pub fn as_mut(&mut self) -> App<&mut T> {
         App {
             id: &mut self.id,
@@ -99,25 +108,60 @@ impl<T> App<T> {
             created_at: &mut self.created_at,
             updated_at: &mut self.updated_at,
             authorization_url: &mut self.authorization_url,
+            settings: self
+                .settings
+                .iter_mut()
+                .map(|(k, v)| (k.clone(), v))
+                .collect(),
         }
     }
 }
 
 impl App<Value> {
     /// Reads every attribute of `value` (a missing one, or a null object,
-    /// reads as null).
+    /// reads as null). The schema has the model's attributes and the
+    /// connector's settings, so every other attribute is a setting.
     pub fn from_value(value: &Value) -> App<Value> {
         let mut app = App::filled(Value::Null);
         for (name, slot) in APP.into_array().into_iter().zip(app.as_mut().into_array()) {
             *slot = value.get(name).clone();
         }
+        app.settings = other_attributes(value, &APP.into_array());
         app
     }
 
     pub fn to_value(&self) -> Value {
-        let names = APP.into_array();
-        Value::object(names.into_iter().zip(self.clone().into_array()))
+        object(APP.into_array(), self.clone().into_array(), &self.settings)
     }
+
+    /// The settings that are set (known, not null), as Writer stores them.
+    pub fn settings_set(&self) -> BTreeMap<String, String> {
+        self.settings
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+            .collect()
+    }
+}
+
+/// The object of `values` under `names`, and the settings.
+fn object<const N: usize>(
+    names: [&str; N],
+    values: [Value; N],
+    settings: &BTreeMap<String, Value>,
+) -> Value {
+    let settings = settings.iter().map(|(k, v)| (k.as_str(), v.clone()));
+    Value::object(names.into_iter().zip(values).chain(settings))
+}
+
+/// The attributes of the object `value` not named in `known`.
+fn other_attributes(value: &Value, known: &[&str]) -> BTreeMap<String, Value> {
+    value
+        .as_map()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| !known.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// Scopes as Terraform's set: sorted, without duplicates.
@@ -141,20 +185,25 @@ pub(crate) struct AppData<T> {
     pub status: T,
     pub created_at: T,
     pub updated_at: T,
+    /// The connector's own attributes, by name.
+    pub settings: BTreeMap<String, T>,
 }
 
-/// The data source's attribute names, in schema order.
+/// The data source's attribute names, in schema order (the resource's
+/// names, written again: a constant cannot read fields of [`APP`], which
+/// holds a map; a test checks that both name the same).
 pub(crate) const APP_DATA: AppData<&str> = AppData {
-    id: APP.id,
-    name: APP.name,
-    client_id: APP.client_id,
-    scopes: APP.scopes,
-    callback_url: APP.callback_url,
-    client_secret_hint: APP.client_secret_hint,
-    client_secret_updated_at: APP.client_secret_updated_at,
+    id: "id",
+    name: "name",
+    client_id: "client_id",
+    scopes: "scopes",
+    callback_url: "callback_url",
+    client_secret_hint: "client_secret_hint",
+    client_secret_updated_at: "client_secret_updated_at",
     status: "status",
-    created_at: APP.created_at,
-    updated_at: APP.updated_at,
+    created_at: "created_at",
+    updated_at: "updated_at",
+    settings: BTreeMap::new(),
 };
 
 impl<T> AppData<T> {
@@ -176,8 +225,11 @@ impl<T> AppData<T> {
 
 impl AppData<Value> {
     pub fn to_value(&self) -> Value {
-        let names = APP_DATA.into_array();
-        Value::object(names.into_iter().zip(self.clone().into_array()))
+        object(
+            APP_DATA.into_array(),
+            self.clone().into_array(),
+            &self.settings,
+        )
     }
 }
 
@@ -205,6 +257,24 @@ mod tests {
     }
 
     #[test]
+    fn every_other_attribute_is_a_setting_and_round_trips() {
+        let mut app = App::filled(Value::Null);
+        app.name = Value::string("x");
+        app.settings
+            .insert("region".into(), Value::string("fake-region"));
+        app.settings.insert("unset".into(), Value::Null);
+        let back = App::from_value(&app.to_value());
+        assert_eq!(back, app);
+        assert_eq!(
+            back.settings_set(),
+            BTreeMap::from([("region".to_string(), "fake-region".to_string())])
+        );
+        assert!(App::from_value(&App::filled(Value::Null).to_value())
+            .settings
+            .is_empty());
+    }
+
+    #[test]
     fn a_null_object_reads_as_all_null() {
         assert_eq!(App::from_value(&Value::Null), App::filled(Value::Null));
     }
@@ -224,12 +294,20 @@ mod tests {
             status: s(n.status),
             created_at: s(n.created_at),
             updated_at: s(n.updated_at),
+            settings: BTreeMap::from([("tenant".to_string(), s("tenant"))]),
         };
         let v = data.to_value();
+        assert_eq!(v.get("tenant"), &Value::string("tenant"));
         for name in APP_DATA.into_array() {
             assert_eq!(v.get(name), &Value::string(name));
         }
         let names: std::collections::BTreeSet<&str> = APP_DATA.into_array().into_iter().collect();
         assert_eq!(names.len(), 10);
+        for name in APP_DATA.into_array() {
+            assert!(
+                name == "status" || APP.into_array().contains(&name),
+                "{name}"
+            );
+        }
     }
 }
