@@ -68,7 +68,8 @@ async fn a_redirect_is_not_followed_and_names_only_the_host_it_pointed_to() {
         let err = client(&fake)
             .create_app(&new_app(SECRET))
             .await
-            .unwrap_err();
+            .unwrap_err()
+            .error;
         let Error::Redirected { to, .. } = &err else {
             panic!("{status}: {err:?}")
         };
@@ -104,7 +105,8 @@ async fn a_location_that_is_no_url_is_not_quoted() {
     let err = client(&fake)
         .create_app(&new_app(SECRET))
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(matches!(err, Error::Redirected { .. }), "{err:?}");
     assert_clean(&format!("{err} {err:?}"));
 }
@@ -117,7 +119,7 @@ async fn echoed_credentials_never_reach_an_error_or_a_log_line() {
     let capture = Capture::default();
     let _guard = capture.install();
     let c = client(&fake);
-    let create = c.create_app(&new_app(SECRET)).await.unwrap_err();
+    let create = c.create_app(&new_app(SECRET)).await.unwrap_err().error;
     let update = c
         .update_app(
             "app-1",
@@ -128,7 +130,8 @@ async fn echoed_credentials_never_reach_an_error_or_a_log_line() {
             Some("\"1\""),
         )
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     let read = c.get_app("app-1").await.unwrap_err();
     let list = c.list_apps(&ListFilter::default()).await.unwrap_err();
     assert!(
@@ -386,7 +389,8 @@ async fn the_read_back_after_a_lost_update_shares_the_updates_deadline() {
         .unwrap()
         .update_app("app-1", &patch, Some("\"1\""))
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(matches!(err, Error::OutOfTime { .. }), "{err:?}");
     let methods: Vec<String> = fake.requests().into_iter().map(|r| r.method).collect();
     assert_eq!(methods, ["PATCH", "PATCH", "GET"]);
