@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use support::capture::{assert_no_piece_of, assert_no_secret_in, Capture};
-use support::client::client_config;
+use support::client::few_attempts;
 use support::fake_writer::{app_json, echo, FakeWriter, Reply};
 use terraform_provider_writer::client::{
     Client, ClientConfig, CreateApp, Error, ListFilter, NameMatch, Secret, UpdateApp,
@@ -21,12 +21,7 @@ const SECRET: &str = "fake-secret-sentinel-0001";
 
 /// The tests' client settings (1 ms first backoff), with few attempts.
 fn config(base: &url::Url) -> ClientConfig {
-    let mut config = client_config(base, KEY);
-    config.max_attempts = 3;
-    config.max_backoff = Duration::from_millis(5);
-    config.request_timeout = Duration::from_secs(10);
-    config.max_elapsed = Duration::from_secs(60);
-    config
+    few_attempts(base, KEY)
 }
 
 fn client(fake: &FakeWriter) -> Client {

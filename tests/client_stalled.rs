@@ -9,7 +9,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::client::client_config;
+use support::client::few_attempts;
 use support::fake_writer::{app_json, Body, FakeWriter, Reply};
 use terraform_provider_writer::client::{
     Client, ClientConfig, CreateApp, Error, Outcome, Secret, TransportKind, UpdateApp, WriteError,
@@ -18,12 +18,7 @@ use terraform_provider_writer::client::{
 const KEY: &str = "test-admin-key-not-real";
 
 fn config(base: &url::Url) -> ClientConfig {
-    let mut config = client_config(base, KEY);
-    config.max_attempts = 3;
-    config.max_backoff = Duration::from_millis(5);
-    config.request_timeout = Duration::from_secs(10);
-    config.max_elapsed = Duration::from_secs(30);
-    config
+    few_attempts(base, KEY)
 }
 
 fn client(fake: &FakeWriter) -> Client {

@@ -90,18 +90,19 @@ fn text(d: &Diagnostics) -> String {
         .join("\n")
 }
 
+/// The create of an app named "Eng".
+fn create_request() -> ApplyRequest {
+    ApplyRequest {
+        prior_state: Value::Null,
+        planned_state: app(Value::Unknown, "Eng"),
+        config: config("Eng"),
+        planned_private: Vec::new(),
+        cancel: CancellationToken::new(),
+    }
+}
+
 async fn create(p: &WriterProvider) -> (Value, String) {
-    let out = p
-        .resources()
-        .remove(0)
-        .create(ApplyRequest {
-            prior_state: Value::Null,
-            planned_state: app(Value::Unknown, "Eng"),
-            config: config("Eng"),
-            planned_private: Vec::new(),
-            cancel: CancellationToken::new(),
-        })
-        .await;
+    let out = p.resources().remove(0).create(create_request()).await;
     assert!(out.diagnostics.has_errors(), "{:?}", out.diagnostics);
     (out.new_state, text(&out.diagnostics))
 }
@@ -268,17 +269,7 @@ async fn a_stalled_create_and_its_lookup_end_within_one_retry_timeout() {
         _ => Reply::json(200, app_json("app-9", "Eng", "…0001")),
     });
     let p = provider(fake.base.as_str(), "500ms", "2s").await;
-    let out = p
-        .resources()
-        .remove(0)
-        .create(ApplyRequest {
-            prior_state: Value::Null,
-            planned_state: app(Value::Unknown, "Eng"),
-            config: config("Eng"),
-            planned_private: Vec::new(),
-            cancel: CancellationToken::new(),
-        })
-        .await;
+    let out = p.resources().remove(0).create(create_request()).await;
     assert!(!out.diagnostics.has_errors(), "{:?}", out.diagnostics);
     assert_eq!(out.new_state.get("id"), &Value::string("app-9"));
 }
@@ -296,15 +287,7 @@ async fn a_new_app_writer_does_not_show_yet_is_read_again_not_forgotten() {
     });
     let p = provider(fake.base.as_str(), "2s", "20s").await;
     let resource = p.resources().remove(0);
-    let created = resource
-        .create(ApplyRequest {
-            prior_state: Value::Null,
-            planned_state: app(Value::Unknown, "Eng"),
-            config: config("Eng"),
-            planned_private: Vec::new(),
-            cancel: CancellationToken::new(),
-        })
-        .await;
+    let created = resource.create(create_request()).await;
     assert!(
         !created.diagnostics.has_errors(),
         "{:?}",
@@ -354,15 +337,7 @@ async fn a_new_app_missing_for_longer_than_the_patience_is_gone() {
     });
     let p = provider(fake.base.as_str(), "2s", "20s").await;
     let resource = p.resources().remove(0);
-    let created = resource
-        .create(ApplyRequest {
-            prior_state: Value::Null,
-            planned_state: app(Value::Unknown, "Eng"),
-            config: config("Eng"),
-            planned_private: Vec::new(),
-            cancel: CancellationToken::new(),
-        })
-        .await;
+    let created = resource.create(create_request()).await;
     let started = Instant::now();
     let out = resource
         .read(ReadRequest {
