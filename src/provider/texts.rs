@@ -148,8 +148,8 @@ pub(crate) fn describe(e: &client::Error) -> String {
         ),
         E::Cancelled => "the call to Writer was cancelled: the provider is stopping".to_string(),
         E::OutOfTime { limit } => format!(
-            "the operation did not finish within retry_timeout ({}), the limit of one operation \
-             on a resource with every retry, wait and lookup in it",
+            "the operation did not finish within retry_timeout ({}), the provider's limit for one \
+             operation on a resource, its retries, waits and lookups included",
             seconds(*limit)
         ),
         E::Transport {
@@ -276,6 +276,56 @@ pub(crate) fn function_not_a_string() -> String {
 mod tests {
     use super::*;
     use crate::client::Problem;
+
+    #[test]
+    fn a_limit_that_ended_an_operation_is_named_by_its_setting() {
+        let out_of_time = client::Error::OutOfTime {
+            limit: std::time::Duration::from_secs(50),
+        };
+        assert!(
+            describe(&out_of_time).starts_with(
+                "the operation did not finish within retry_timeout (50s), the provider's limit"
+            ),
+            "{}",
+            describe(&out_of_time)
+        );
+        let timed_out = client::Error::Transport {
+            kind: client::TransportKind::Timeout,
+            url: "https://api.writer.com/v1/oauth-apps".into(),
+            attempts: 1,
+            reason: "still incomplete after 20s".into(),
+        };
+        assert!(
+            describe(&timed_out)
+                .ends_with("request_timeout in the provider block bounds each request"),
+            "{}",
+            describe(&timed_out)
+        );
+    }
+
+    #[test]
+    fn a_write_not_done_says_nothing_was_changed_and_a_read_that_nothing_is_lost() {
+        let e = client::Error::RateLimited {
+            attempts: 5,
+            retry_after: None,
+            problem: Box::new(Problem {
+                status: 429,
+                ..Problem::default()
+            }),
+        };
+        let write = write_not_done("create the OAuth app", &e);
+        assert!(
+            write.detail.contains("nothing was changed"),
+            "{}",
+            write.detail
+        );
+        assert!(!write.detail.contains("may have"), "{}", write.detail);
+        let read = api_error("read the OAuth app", &e);
+        assert!(read.detail.contains("Nothing is lost"), "{}", read.detail);
+        for d in [&write, &read] {
+            assert!(d.detail.contains(KEEPS_TRYING), "{}", d.detail);
+        }
+    }
 
     #[test]
     fn adds_what_an_error_means_for_terraform() {
