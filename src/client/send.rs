@@ -184,6 +184,14 @@ impl Answer {
     }
 }
 
+/// A write's failure, and whether any attempt of it may have been carried out.
+fn write_error(error: Error, maybe_performed: bool) -> WriteError {
+    WriteError {
+        error,
+        outcome: outcome(maybe_performed),
+    }
+}
+
 fn outcome(maybe_performed: bool) -> Outcome {
     if maybe_performed {
         Outcome::Unknown
@@ -257,14 +265,11 @@ impl Sender {
         let mut number: u32 = 0;
         loop {
             number += 1;
-            let unsent = |error| WriteError {
-                error,
-                outcome: outcome(after_lost_attempt),
-            };
+            // Not sent (out of time, or stopped): only earlier attempts count.
             let (result, took) = self
                 .try_once(call, deadline, &redactor)
                 .await
-                .map_err(unsent)?;
+                .map_err(|error| write_error(error, after_lost_attempt))?;
             let this = Attempt {
                 call,
                 number,
@@ -276,10 +281,8 @@ impl Sender {
             }
             .maybe_performed();
             let ended = |end: Result<Answer, Error>| {
-                numbered(end, number, after_lost_attempt).map_err(|error| WriteError {
-                    error,
-                    outcome: outcome(after_lost_attempt || performed),
-                })
+                numbered(end, number, after_lost_attempt)
+                    .map_err(|error| write_error(error, after_lost_attempt || performed))
             };
             let transient = match classify(&this, result, deadline, &redactor) {
                 Verdict::Final(end) => return ended(end),
@@ -288,11 +291,9 @@ impl Sender {
             match self.decide(&this, &transient, deadline) {
                 Some(wait) => {
                     after_lost_attempt |= performed;
-                    let sleep = self.cancellable(tokio::time::sleep(wait)).await;
-                    sleep.map_err(|error| WriteError {
-                        error,
-                        outcome: outcome(after_lost_attempt),
-                    })?;
+                    self.cancellable(tokio::time::sleep(wait))
+                        .await
+                        .map_err(|error| write_error(error, after_lost_attempt))?;
                 }
                 None => return ended(transient.outcome),
             }
