@@ -46,8 +46,8 @@ fn rename() -> UpdateApp {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_trickling_answer_ends_at_the_request_timeout() {
-    // Headers at once, then a byte every 50 ms for 10 s: before, only the
-    // operation's deadline ended it (the request timeout did not cut a body).
+    // Headers at once, then a byte every 50 ms for 10 s: the request timeout
+    // ends it, however slowly the body comes.
     let fake = FakeWriter::start(|_, _| Reply::trickle(200, Duration::from_millis(50), 200));
     let mut config = config(&fake.base);
     config.max_attempts = 1;

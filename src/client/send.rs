@@ -318,7 +318,8 @@ impl Sender {
         }
         let sent = Instant::now();
         // One bound for the whole exchange, from connecting to the body's
-        // last byte: a stalled or trickling answer ends here.
+        // last byte: a stalled or trickling answer ends here (ours, so that
+        // it does not rest on how the HTTP stack scopes its own timeouts).
         let bounded = async {
             tokio::time::timeout(timeout, self.attempt(call, redactor))
                 .await
