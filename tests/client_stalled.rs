@@ -296,6 +296,7 @@ async fn a_100_mb_answer_is_refused_in_bounded_memory() {
     let err = client(&fake).get_app("app-1").await.unwrap_err();
     let grew = peak_rss_kib().saturating_sub(before);
     assert!(err.to_string().contains("larger than"), "{err}");
+    eprintln!("a 100 MB answer: peak RSS grew by {grew} KiB");
     // The answer is cut at 4 MiB; the fake streams without holding it.
     assert!(grew < 40 * 1024, "peak memory grew by {grew} KiB");
     let err = client(&fake).create_app(&new_app()).await.unwrap_err();
