@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use support::client::few_attempts;
 use support::fake_writer::{app_json, Body, FakeWriter, Reply};
 use terraform_provider_writer::client::{
-    Client, ClientConfig, CreateApp, Error, Outcome, Secret, TransportKind, UpdateApp, WriteError,
+    Client, ClientConfig, CreateApp, Error, Outcome, TransportKind, UpdateApp, WriteError,
 };
 
 const KEY: &str = "test-admin-key-not-real";
@@ -26,13 +26,7 @@ fn client(fake: &FakeWriter) -> Client {
 }
 
 fn new_app() -> CreateApp {
-    CreateApp {
-        connector: "confluence".into(),
-        name: "Stalled".into(),
-        client_id: "fake-client-id-0001".into(),
-        client_secret: Secret::new("fake-secret-stalled-0001"),
-        scopes: vec!["search:confluence".into()],
-    }
+    support::client::new_app("Stalled", "fake-secret-stalled-0001")
 }
 
 fn rename() -> UpdateApp {
