@@ -88,7 +88,8 @@ async fn missing_ids() {
     let err = client
         .update_app("no-such-app", &UpdateApp::default(), None)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
     assert!(err
         .to_string()
@@ -163,7 +164,8 @@ async fn bad_keys_are_named() {
     let err = reader
         .create_app(&new_app("Other", &secret(2)))
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
     let text = err.to_string();
     assert!(
@@ -201,7 +203,8 @@ async fn stale_etag_and_taken_name_are_distinct() {
     let stale = client
         .update_app(&a.value.id, &rename("Alpha 2"), a.etag.as_deref())
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(
         matches!(stale, Error::PreconditionFailed { .. }),
         "{stale:?}"
@@ -227,7 +230,8 @@ async fn stale_etag_and_taken_name_are_distinct() {
     let taken = client
         .update_app(&b.value.id, &rename("ALPHA (ui)"), b.etag.as_deref())
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(matches!(taken, Error::NameTaken { .. }), "{taken:?}");
     let taken_text = taken.to_string();
     assert!(
@@ -244,7 +248,8 @@ async fn stale_etag_and_taken_name_are_distinct() {
     let dup = client
         .create_app(&new_app("beta", &secret(3)))
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(matches!(dup, Error::NameTaken { .. }), "{dup:?}");
 }
 
@@ -254,7 +259,7 @@ async fn validation_names_the_field_and_not_the_secret() {
     let client = client(&emu.base, ADMIN);
     let mut missing_scope = new_app("Engineering", &secret(1));
     missing_scope.scopes.retain(|s| s != "read:page:confluence");
-    let err = client.create_app(&missing_scope).await.unwrap_err();
+    let err = client.create_app(&missing_scope).await.unwrap_err().error;
     let Error::Validation { field, problem } = &err else {
         panic!("{err:?}")
     };
@@ -271,7 +276,8 @@ async fn validation_names_the_field_and_not_the_secret() {
     let err = client
         .create_app(&new_app("Engineering", &long_secret))
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(
         matches!(&err, Error::Validation { field: Some(f), .. } if f == "client_secret"),
         "{err:?}"

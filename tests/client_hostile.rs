@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use support::capture::{assert_no_piece_of, assert_no_secret_in, Capture};
-use support::client::client_config;
+use support::client::few_attempts;
 use support::fake_writer::{app_json, echo, FakeWriter, Reply};
 use terraform_provider_writer::client::{
     Client, ClientConfig, CreateApp, Error, ListFilter, NameMatch, Secret, UpdateApp,
@@ -21,12 +21,7 @@ const SECRET: &str = "fake-secret-sentinel-0001";
 
 /// The tests' client settings (1 ms first backoff), with few attempts.
 fn config(base: &url::Url) -> ClientConfig {
-    let mut config = client_config(base, KEY);
-    config.max_attempts = 3;
-    config.max_backoff = Duration::from_millis(5);
-    config.request_timeout = Duration::from_secs(10);
-    config.max_elapsed = Duration::from_secs(60);
-    config
+    few_attempts(base, KEY)
 }
 
 fn client(fake: &FakeWriter) -> Client {
@@ -69,7 +64,8 @@ async fn a_redirect_is_not_followed_and_names_only_the_host_it_pointed_to() {
         let err = client(&fake)
             .create_app(&new_app(SECRET))
             .await
-            .unwrap_err();
+            .unwrap_err()
+            .error;
         let Error::Redirected { to, .. } = &err else {
             panic!("{status}: {err:?}")
         };
@@ -105,7 +101,8 @@ async fn a_location_that_is_no_url_is_not_quoted() {
     let err = client(&fake)
         .create_app(&new_app(SECRET))
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(matches!(err, Error::Redirected { .. }), "{err:?}");
     assert_clean(&format!("{err} {err:?}"));
 }
@@ -118,7 +115,7 @@ async fn echoed_credentials_never_reach_an_error_or_a_log_line() {
     let capture = Capture::default();
     let _guard = capture.install();
     let c = client(&fake);
-    let create = c.create_app(&new_app(SECRET)).await.unwrap_err();
+    let create = c.create_app(&new_app(SECRET)).await.unwrap_err().error;
     let update = c
         .update_app(
             "app-1",
@@ -129,7 +126,8 @@ async fn echoed_credentials_never_reach_an_error_or_a_log_line() {
             Some("\"1\""),
         )
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     let read = c.get_app("app-1").await.unwrap_err();
     let list = c.list_apps(&ListFilter::default()).await.unwrap_err();
     assert!(
@@ -387,7 +385,8 @@ async fn the_read_back_after_a_lost_update_shares_the_updates_deadline() {
         .unwrap()
         .update_app("app-1", &patch, Some("\"1\""))
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(matches!(err, Error::OutOfTime { .. }), "{err:?}");
     let methods: Vec<String> = fake.requests().into_iter().map(|r| r.method).collect();
     assert_eq!(methods, ["PATCH", "PATCH", "GET"]);

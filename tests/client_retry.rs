@@ -138,7 +138,8 @@ async fn a_412_after_a_lost_attempt_is_an_error_when_someone_else_changed_the_ap
         .unwrap()
         .update_app(&app.value.id, &ours, app.etag.as_deref())
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(matches!(err, Error::PreconditionFailed { .. }), "{err:?}");
     assert!(err
         .to_string()
@@ -171,7 +172,8 @@ async fn an_update_without_if_match_is_not_repeated() {
     let err = client
         .update_app(&app.value.id, &patch, None)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(
         matches!(
             err,
@@ -260,7 +262,8 @@ async fn server_errors_are_retried_up_to_max_attempts() {
         .unwrap()
         .delete_app("app-1")
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .error;
     assert!(
         matches!(err, Error::Unavailable { attempts: 3, .. }),
         "{err:?}"

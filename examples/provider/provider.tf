@@ -20,8 +20,8 @@ provider "writer" {
   app_url             = "https://app.writer.com" # or WRITER_APP_URL; the callback URL is "<app_url>/connector/confluence"
   allow_insecure_http = false                    # or WRITER_ALLOW_INSECURE_HTTP; plain http to a host other than loopback
   max_retries         = 4
-  request_timeout     = "30s"
-  retry_timeout       = "2m"
+  request_timeout     = "20s"
+  retry_timeout       = "50s"
 }
 
 variable "writer_api_key" {

@@ -115,6 +115,53 @@ pub enum Error {
     InvalidConfig { reason: String },
 }
 
+/// What a failed write left in Writer, decided once, by the send loop that
+/// saw every attempt (`send::Sender::send`): the words a user reads about a
+/// failed create, update or delete rest on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Writer did not carry the request out: every attempt was refused with
+    /// a definite answer (a 4xx, a 429 until the retries ran out, a
+    /// redirect), or never reached it (no connection, a stop before sending).
+    NotDone,
+    /// No complete answer says what happened: an answer was lost, cut short,
+    /// too slow, unreadable, or a 5xx that may have come after the work was
+    /// done. Writer may have carried the request out.
+    Unknown,
+}
+
+/// A failed create, update or delete: the error, and whether Writer may
+/// have carried the request out anyway.
+#[derive(Clone, Debug)]
+pub struct WriteError {
+    pub error: Error,
+    pub outcome: Outcome,
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+impl WriteError {
+    /// A write that failed before anything was sent.
+    pub(crate) fn not_done(error: Error) -> WriteError {
+        WriteError {
+            error,
+            outcome: Outcome::NotDone,
+        }
+    }
+}
+
+impl From<WriteError> for Error {
+    fn from(e: WriteError) -> Error {
+        e.error
+    }
+}
+
 impl Error {
     /// The `X-Request-Id` of the answer this error came from.
     pub fn request_id(&self) -> Option<&str> {
@@ -267,7 +314,7 @@ impl Problem {
     }
 }
 
-fn transport_kind(e: &reqwest::Error) -> TransportKind {
+pub(crate) fn transport_kind(e: &reqwest::Error) -> TransportKind {
     let mut tls = false;
     let mut closed = false;
     for cause in causes(e) {

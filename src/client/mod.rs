@@ -10,6 +10,7 @@
 //! is refused beyond loopback unless allowed, bodies and lists are capped,
 //! every operation (pages and read-backs included) ends by one deadline, and
 //! what the server writes is cleaned of the secrets sent before anyone sees it.
+//! A failed write says whether Writer may have carried it out ([`WriteError`]).
 //!
 //! Layout: [`Client`] (here) turns each operation into a `send::Call` and
 //! the answer into a result; `send` runs the attempts; `retry` is the pure
@@ -20,6 +21,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
@@ -35,7 +37,7 @@ mod send;
 mod transport_log;
 
 pub use config::{is_loopback, ClientConfig};
-pub use error::{Error, Problem, TransportKind};
+pub use error::{Error, Outcome, Problem, TransportKind, WriteError};
 pub use model::{CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, Versioned};
 pub use secret::Secret;
 pub use transport_log::TRANSPORT_LOG_TARGETS;
@@ -67,11 +69,15 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     sender: Sender,
     /// `<base>/v1/oauth-apps`.
     apps_url: url::Url,
     page_size: u32,
+    /// Set by [`Client::for_operation`]: every call ends by it. Without it,
+    /// each call has a deadline of its own.
+    operation: Option<Deadline>,
 }
 
 impl std::fmt::Debug for Client {
@@ -136,48 +142,75 @@ impl Client {
                 sender,
                 apps_url,
                 page_size: config.page_size.clamp(1, MAX_PAGE_SIZE),
+                operation: None,
             }),
         })
+    }
+
+    /// This client with `change` made to its settings.
+    fn changed(&self, change: impl FnOnce(&mut Inner)) -> Client {
+        let mut inner = (*self.inner).clone();
+        change(&mut inner);
+        Client {
+            inner: Arc::new(inner),
+        }
     }
 
     /// This client (the same connection pool and settings) for one call: its
     /// requests, retries and waits stop when `cancel` is cancelled. Terraform
     /// hands every call its own handle; the provider passes it here.
     pub fn with_cancel(&self, cancel: CancellationToken) -> Client {
-        let mut sender = self.inner.sender.clone();
-        sender.cancel = Some(cancel);
-        Client {
-            inner: Arc::new(Inner {
-                sender,
-                apps_url: self.inner.apps_url.clone(),
-                page_size: self.inner.page_size,
-            }),
-        }
+        self.changed(|inner| inner.sender.cancel = Some(cancel))
+    }
+
+    /// This client for one operation starting now: every call made with it
+    /// (and with its [`Client::keeping`]) ends within one `max_elapsed`,
+    /// retries, waits and pages included, however many calls it takes.
+    pub fn for_operation(&self) -> Client {
+        let deadline = self.inner.sender.deadline();
+        self.changed(|inner| inner.operation = Some(deadline))
+    }
+
+    /// This client within the same operation, but ending `room` earlier
+    /// (at most all of it): time kept for what the caller does next, such
+    /// as looking up a create whose outcome is unknown.
+    pub fn keeping(&self, room: Duration) -> Client {
+        let deadline = self.deadline().whole().keeping(room);
+        self.changed(|inner| inner.operation = Some(deadline))
+    }
+
+    /// The deadline of a call starting now.
+    fn deadline(&self) -> Deadline {
+        self.inner
+            .operation
+            .unwrap_or_else(|| self.inner.sender.deadline())
     }
 
     /// Creates an app. A fresh idempotency key goes with every create and
     /// stays the same across its retries, so a create whose answer was lost
     /// is answered on retry with the app it made, never a second app.
-    pub async fn create_app(&self, req: &CreateApp) -> Result<Versioned<OAuthApp>, Error> {
+    pub async fn create_app(&self, req: &CreateApp) -> Result<Versioned<OAuthApp>, WriteError> {
         let body = req.body();
         let key = uuid::Uuid::new_v4().to_string();
         let call = Call {
             method: Method::POST,
             url: self.inner.apps_url.clone(),
             body: Some(&body),
-            headers: vec![(IDEMPOTENCY_KEY, header_value(&key)?)],
+            headers: vec![(
+                IDEMPOTENCY_KEY,
+                header_value(&key).map_err(WriteError::not_done)?,
+            )],
             safe: true,
             secret: Some(&req.client_secret),
             finish_if_cancelled: true,
         };
-        let deadline = self.inner.sender.deadline();
-        let answer = self.inner.sender.send(&call, deadline).await?;
-        versioned(answer, Some(&req.client_secret))
+        let answer = self.inner.sender.send_write(&call, self.deadline()).await?;
+        written(answer, Some(&req.client_secret), None)
     }
 
     /// The app, or `None` when Writer has no app with this ID.
     pub async fn get_app(&self, id: &str) -> Result<Option<Versioned<OAuthApp>>, Error> {
-        self.get_app_by(id, self.inner.sender.deadline()).await
+        self.get_app_by(id, self.deadline()).await
     }
 
     async fn get_app_by(
@@ -192,7 +225,7 @@ impl Client {
         if answer.status == 404 {
             return Ok(None);
         }
-        versioned(answer, None).map(Some)
+        Ok(Some(written(answer, None, Some(id))?))
     }
 
     /// Every app matching `filter`, oldest first, all pages; at most
@@ -238,7 +271,7 @@ impl Client {
         filter: &ListFilter,
         mut keep_going: impl FnMut(OAuthApp) -> bool,
     ) -> Result<(), Error> {
-        let deadline = self.inner.sender.deadline();
+        let deadline = self.deadline();
         let mut after: Option<String> = None;
         let mut cursors = HashSet::new();
         let mut apps = 0usize;
@@ -315,14 +348,15 @@ impl Client {
         id: &str,
         patch: &UpdateApp,
         if_match: Option<&str>,
-    ) -> Result<Versioned<OAuthApp>, Error> {
+    ) -> Result<Versioned<OAuthApp>, WriteError> {
+        let not_done = WriteError::not_done;
         let Some(url) = self.app_url(id) else {
-            return Err(no_such_app());
+            return Err(not_done(no_such_app()));
         };
         let body = patch.body();
         let mut headers = Vec::new();
         if let Some(etag) = if_match {
-            headers.push((header::IF_MATCH, header_value(etag)?));
+            headers.push((header::IF_MATCH, header_value(etag).map_err(not_done)?));
         }
         let call = Call {
             method: Method::PATCH,
@@ -333,8 +367,8 @@ impl Client {
             secret: patch.client_secret.as_ref(),
             finish_if_cancelled: true,
         };
-        let deadline = self.inner.sender.deadline();
-        let answer = self.inner.sender.send(&call, deadline).await?;
+        let deadline = self.deadline();
+        let answer = self.inner.sender.send_write(&call, deadline).await?;
         if answer.status == 412 && answer.after_lost_attempt {
             // Our own earlier attempt may have gone through and moved the
             // ETag: then the change is in, and that is success.
@@ -343,18 +377,25 @@ impl Client {
                 "412 after a lost attempt: checking whether the update is in"
             );
             // The read-back is part of the same operation: same deadline.
-            return match self.get_app_by(id, deadline).await? {
+            let read = self.get_app_by(id, deadline).await;
+            let current = read.map_err(|error| WriteError {
+                error,
+                outcome: Outcome::Unknown,
+            })?;
+            // Writer has the app without this change (or has no such app):
+            // as things stand, the change is not made.
+            return match current {
                 Some(current) if patch.is_reflected_in(&current.value) => Ok(current),
-                Some(_) => Err(answer.into_error()),
-                None => Err(no_such_app()),
+                Some(_) => Err(not_done(answer.into_error())),
+                None => Err(not_done(no_such_app())),
             };
         }
-        versioned(answer, patch.client_secret.as_ref())
+        written(answer, patch.client_secret.as_ref(), Some(id))
     }
 
     /// Deletes the app; one that does not exist counts as deleted (also when
     /// our own earlier attempt deleted it and its answer was lost).
-    pub async fn delete_app(&self, id: &str) -> Result<(), Error> {
+    pub async fn delete_app(&self, id: &str) -> Result<(), WriteError> {
         let Some(url) = self.app_url(id) else {
             return Ok(());
         };
@@ -367,12 +408,11 @@ impl Client {
             secret: None,
             finish_if_cancelled: true,
         };
-        let deadline = self.inner.sender.deadline();
-        let answer = self.inner.sender.send(&call, deadline).await?;
+        let answer = self.inner.sender.send_write(&call, self.deadline()).await?;
         if answer.is_success() || answer.status == 404 {
             Ok(())
         } else {
-            Err(answer.into_error())
+            Err(answer.into_write_error())
         }
     }
 
@@ -422,17 +462,51 @@ fn get(url: url::Url) -> Call<'static> {
     }
 }
 
-/// The app of a successful answer. `sent` is the client secret this call
-/// sent, if any.
-fn versioned(answer: Answer, sent: Option<&Secret>) -> Result<Versioned<OAuthApp>, Error> {
+/// The app of a successful answer to a call about the app `asked` (a read
+/// or update; `None` for a create). `sent` is the client secret this call
+/// sent, if any. An answer about another app is not taken for this one.
+fn written(
+    answer: Answer,
+    sent: Option<&Secret>,
+    asked: Option<&str>,
+) -> Result<Versioned<OAuthApp>, WriteError> {
     if !answer.is_success() {
-        return Err(answer.into_error());
+        return Err(answer.into_write_error());
     }
-    let app = answer.json()?;
+    let app: OAuthApp = answer.write_json()?;
+    if let Some(asked) = asked.filter(|asked| *asked != app.id) {
+        return Err(WriteError {
+            error: Error::BadResponse {
+                status: answer.status,
+                reason: answer.redactor.clean(&format!(
+                    "it describes the app `{}`, not the app `{}` asked for",
+                    quote_id(&app.id),
+                    quote_id(asked)
+                )),
+                request_id: answer.request_id.clone(),
+            },
+            outcome: answer.outcome(),
+        });
+    }
     Ok(Versioned {
         value: trusted(app, &answer.redactor, sent),
         etag: answer.etag,
     })
+}
+
+/// An ID from the server, short and printable enough for a message.
+fn quote_id(id: &str) -> String {
+    const MAX_ID_CHARS: usize = 64;
+    let shown: String = id
+        .chars()
+        .take(MAX_ID_CHARS)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if id.chars().count() > MAX_ID_CHARS {
+        format!("{shown}…")
+    } else {
+        shown
+    }
 }
 
 /// An app as the rest of the provider may see and store it: no field holds

@@ -20,10 +20,11 @@ pub(crate) struct RetryPolicy {
     pub max_backoff: Duration,
 }
 
-/// A failed attempt, as far as retrying is concerned.
+/// How an attempt ended, as far as retrying and the outcome of a write are
+/// concerned (any answer counts, a success too: see [`Failure::maybe_performed`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Failure {
-    /// An HTTP answer with this status.
+    /// A complete HTTP answer with this status.
     Status(u16),
     /// No connection was made: the request was certainly not acted on.
     Connect,
@@ -41,11 +42,16 @@ impl Failure {
         }
     }
 
-    /// Writer may have carried the request out even though we saw a failure.
-    /// A 429 is a refusal up front; any other failure might have come after
+    /// Writer may have carried the request out. A 3xx or 4xx (429 included)
+    /// is a refusal up front, and no connection means nothing arrived; a
+    /// success was carried out, and any other failure might have come after
     /// the work was done (a 500 after the change was stored, a lost answer).
     pub(crate) fn maybe_performed(self) -> bool {
-        !matches!(self, Failure::Connect | Failure::Status(429))
+        match self {
+            Failure::Status(s) => !(300..500).contains(&s),
+            Failure::Connect => false,
+            Failure::Lost => true,
+        }
     }
 }
 
@@ -252,6 +258,24 @@ mod tests {
             Failure::Status(504),
         ] {
             assert_eq!(at(f), Next::GiveUp(GiveUp::NotRetryable), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn refusals_and_failed_connections_were_not_performed() {
+        for s in [301, 302, 400, 401, 403, 404, 409, 412, 422, 429, 499] {
+            assert!(!Failure::Status(s).maybe_performed(), "{s}");
+        }
+        assert!(!Failure::Connect.maybe_performed());
+        for f in [
+            Failure::Status(200),
+            Failure::Status(201),
+            Failure::Status(204),
+            Failure::Status(500),
+            Failure::Status(503),
+            Failure::Lost,
+        ] {
+            assert!(f.maybe_performed(), "{f:?}");
         }
     }
 

@@ -10,7 +10,12 @@
 //! Redirects are never followed (the reqwest client is built with
 //! `Policy::none()`): a 3xx ends the call with [`Error::Redirected`], naming
 //! only the origin it pointed to. A whole operation (several calls: pages, a
-//! read-back) shares one [`Deadline`].
+//! read-back, the lookup after an unclear create) shares one [`Deadline`],
+//! and each attempt ends at `request_timeout` however its answer arrives:
+//! headers and the whole body, a stalled or trickling one included.
+//!
+//! On a failed write the loop also says whether Writer may have carried it
+//! out ([`Outcome`]): the one place that is decided, from every attempt.
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
@@ -21,7 +26,7 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use super::config::shown_url;
-use super::error::{Error, TransportKind};
+use super::error::{transport_kind, Error, Outcome, TransportKind, WriteError};
 use super::redact::Redactor;
 use super::retry::{parse_retry_after, Failure, Next, RetryPolicy};
 use super::Secret;
@@ -40,6 +45,9 @@ const MAX_REQUEST_ID_CHARS: usize = 128;
 pub(crate) struct Deadline {
     started: Instant,
     limit: Duration,
+    /// Kept back for what the caller does after this call: the call ends
+    /// this much before `limit`.
+    kept: Duration,
 }
 
 impl Deadline {
@@ -47,6 +55,24 @@ impl Deadline {
         Deadline {
             started: Instant::now(),
             limit,
+            kept: Duration::ZERO,
+        }
+    }
+
+    /// The same deadline, for a call that must leave `room` of the
+    /// operation's time unused (at most all of it).
+    pub(crate) fn keeping(self, room: Duration) -> Deadline {
+        Deadline {
+            kept: room.min(self.limit),
+            ..self
+        }
+    }
+
+    /// The whole operation's deadline, nothing kept back.
+    pub(crate) fn whole(self) -> Deadline {
+        Deadline {
+            kept: Duration::ZERO,
+            ..self
         }
     }
 
@@ -55,7 +81,9 @@ impl Deadline {
     }
 
     fn remaining(&self) -> Duration {
-        self.limit.saturating_sub(self.elapsed())
+        self.limit
+            .saturating_sub(self.kept)
+            .saturating_sub(self.elapsed())
     }
 
     pub(crate) fn passed(&self) -> bool {
@@ -130,6 +158,46 @@ impl Answer {
             &self.redactor,
         )
     }
+
+    /// Whether Writer may have carried out the write this answers: yes when
+    /// an earlier attempt was lost, or this answer is a success or a 5xx.
+    pub(crate) fn outcome(&self) -> Outcome {
+        outcome(self.after_lost_attempt || Failure::Status(self.status).maybe_performed())
+    }
+
+    /// A write's final answer that is not a success, as its error.
+    pub(crate) fn into_write_error(self) -> WriteError {
+        let outcome = self.outcome();
+        WriteError {
+            error: self.into_error(),
+            outcome,
+        }
+    }
+
+    /// [`Answer::json`] for a write's answer: a success that cannot be read
+    /// leaves its outcome unknown.
+    pub(crate) fn write_json<T: DeserializeOwned>(&self) -> Result<T, WriteError> {
+        self.json().map_err(|error| WriteError {
+            error,
+            outcome: self.outcome(),
+        })
+    }
+}
+
+/// A write's failure, and whether any attempt of it may have been carried out.
+fn write_error(error: Error, maybe_performed: bool) -> WriteError {
+    WriteError {
+        error,
+        outcome: outcome(maybe_performed),
+    }
+}
+
+fn outcome(maybe_performed: bool) -> Outcome {
+    if maybe_performed {
+        Outcome::Unknown
+    } else {
+        Outcome::NotDone
+    }
 }
 
 /// How one attempt ended without an HTTP answer to act on.
@@ -139,6 +207,25 @@ enum AttemptError {
         status: u16,
         request_id: Option<String>,
     },
+    /// No complete answer (headers and whole body) within this long.
+    TimedOut(Duration),
+}
+
+impl AttemptError {
+    /// How the attempt ended, for the retry policy and a write's outcome.
+    fn failure(&self) -> Failure {
+        match self {
+            AttemptError::TooLarge { status, .. } => Failure::Status(*status),
+            AttemptError::TimedOut(_) => Failure::Lost,
+            // A TLS handshake that failed sent nothing either.
+            AttemptError::Transport(e)
+                if e.is_connect() || transport_kind(e) == TransportKind::Tls =>
+            {
+                Failure::Connect
+            }
+            AttemptError::Transport(_) => Failure::Lost,
+        }
+    }
 }
 
 /// Sends calls with retries. Shared by all clones of a `Client`.
@@ -162,27 +249,53 @@ impl Sender {
     /// policy, or `deadline` passes. `Err` when no answer came back (or it
     /// was unreadable, or a redirect).
     pub(crate) async fn send(&self, call: &Call<'_>, deadline: Deadline) -> Result<Answer, Error> {
+        self.send_write(call, deadline).await.map_err(|e| e.error)
+    }
+
+    /// [`Sender::send`] for a write: an `Err` also says whether Writer may
+    /// have carried the request out, from every attempt made (a refusal
+    /// after a lost attempt leaves it unknown).
+    pub(crate) async fn send_write(
+        &self,
+        call: &Call<'_>,
+        deadline: Deadline,
+    ) -> Result<Answer, WriteError> {
         let redactor = Redactor::new(std::iter::once(&self.api_key).chain(call.secret));
         let mut after_lost_attempt = false;
         let mut number: u32 = 0;
         loop {
             number += 1;
-            let (result, took) = self.try_once(call, deadline, &redactor).await?;
+            // Not sent (out of time, or stopped): only earlier attempts count.
+            let (result, took) = self
+                .try_once(call, deadline, &redactor)
+                .await
+                .map_err(|error| write_error(error, after_lost_attempt))?;
             let this = Attempt {
                 call,
                 number,
                 elapsed_ms: millis(took),
             };
+            let performed = match &result {
+                Ok(answer) => Failure::Status(answer.status),
+                Err(e) => e.failure(),
+            }
+            .maybe_performed();
+            let ended = |end: Result<Answer, Error>| {
+                numbered(end, number, after_lost_attempt)
+                    .map_err(|error| write_error(error, after_lost_attempt || performed))
+            };
             let transient = match classify(&this, result, deadline, &redactor) {
-                Verdict::Final(outcome) => return numbered(outcome, number, after_lost_attempt),
+                Verdict::Final(end) => return ended(end),
                 Verdict::Transient(transient) => transient,
             };
             match self.decide(&this, &transient, deadline) {
                 Some(wait) => {
-                    after_lost_attempt |= transient.failure.maybe_performed();
-                    self.cancellable(tokio::time::sleep(wait)).await?;
+                    after_lost_attempt |= performed;
+                    self.cancellable(tokio::time::sleep(wait))
+                        .await
+                        .map_err(|error| write_error(error, after_lost_attempt))?;
                 }
-                None => return numbered(transient.outcome, number, after_lost_attempt),
+                None => return ended(transient.outcome),
             }
         }
     }
@@ -204,12 +317,19 @@ impl Sender {
             return Err(Error::Cancelled);
         }
         let sent = Instant::now();
+        // One bound for the whole exchange, from connecting to the body's
+        // last byte: a stalled or trickling answer ends here (ours, so that
+        // it does not rest on how the HTTP stack scopes its own timeouts).
+        let bounded = async {
+            tokio::time::timeout(timeout, self.attempt(call, redactor))
+                .await
+                .unwrap_or(Err(AttemptError::TimedOut(timeout)))
+        };
         let result = if call.finish_if_cancelled {
             // Bounded by `timeout`, like every attempt.
-            self.attempt(call, timeout, redactor).await
+            bounded.await
         } else {
-            self.cancellable(self.attempt(call, timeout, redactor))
-                .await?
+            self.cancellable(bounded).await?
         };
         Ok((result, sent.elapsed()))
     }
@@ -262,16 +382,9 @@ impl Sender {
         }
     }
 
-    async fn attempt(
-        &self,
-        call: &Call<'_>,
-        timeout: Duration,
-        redactor: &Redactor,
-    ) -> Result<Answer, AttemptError> {
-        let mut request = self
-            .http
-            .request(call.method.clone(), call.url.clone())
-            .timeout(timeout);
+    /// One exchange; its time bound is the caller's (`try_once`).
+    async fn attempt(&self, call: &Call<'_>, redactor: &Redactor) -> Result<Answer, AttemptError> {
+        let mut request = self.http.request(call.method.clone(), call.url.clone());
         for (name, value) in &call.headers {
             request = request.header(name, value);
         }
@@ -402,7 +515,27 @@ fn classify(
             }))
         }
         Err(AttemptError::Transport(e)) => classify_transport(this, &e, deadline),
+        Err(AttemptError::TimedOut(after)) => classify_timeout(this, after, deadline),
     }
+}
+
+/// No complete answer within the attempt's time: the end of the operation's
+/// time, or a lost answer that may be retried.
+fn classify_timeout(this: &Attempt<'_, '_>, after: Duration, deadline: Deadline) -> Verdict {
+    this.log_failure(TransportKind::Timeout);
+    if deadline.passed() {
+        return Verdict::Final(Err(deadline.out_of_time()));
+    }
+    Verdict::Transient(Transient {
+        failure: Failure::Lost,
+        retry_after: None,
+        outcome: Err(Error::Transport {
+            kind: TransportKind::Timeout,
+            url: shown_url(&this.call.url),
+            attempts: this.number,
+            reason: format!("still incomplete after {}s", after.as_secs_f64()),
+        }),
+    })
 }
 
 /// An HTTP answer: a redirect ends the call, a transient status may be

@@ -2,6 +2,8 @@
 //! saved after every change, so an emulator restarted on the same file
 //! answers as before. Written whole to a 0600 temporary file and renamed over
 //! the old one, so a crash leaves either the old state or the new, never half.
+//! A temporary file a crash (`kill -9`) left behind is named after the state
+//! file and removed when the emulator next loads it: it holds secrets.
 //!
 //! A file that cannot be read back is an error for the operator to settle;
 //! it is never replaced by an empty state. Errors give positions, never the
@@ -61,8 +63,10 @@ impl Snapshot {
     }
 }
 
-/// Reads a state file; `Ok(None)` when there is none yet (the first change creates it).
+/// Reads a state file; `Ok(None)` when there is none yet (the first change
+/// creates it). Removes the temporary files an interrupted save left.
 pub(crate) fn load(path: &Path) -> Result<Option<StateFile>, String> {
+    remove_leftovers(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -84,14 +88,44 @@ pub(crate) fn load(path: &Path) -> Result<Option<StateFile>, String> {
     Ok(Some(file))
 }
 
-/// Replaces the file atomically with `bytes`, readable by its owner only.
-pub(crate) fn save(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
+/// The folder of the state file.
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
+    }
+}
+
+/// The name every temporary file of `path` starts with: `.<name>.`; they
+/// end with `.tmp`.
+fn temp_prefix(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    format!(".{name}.")
+}
+
+/// Removes temporary files of `path` that a killed emulator left behind.
+fn remove_leftovers(path: &Path) {
+    let prefix = temp_prefix(path);
+    let Ok(entries) = std::fs::read_dir(folder(path)) else {
+        return;
     };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&prefix) && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Replaces the file atomically with `bytes`, readable by its owner only.
+pub(crate) fn save(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = folder(path);
     // tempfile creates its files with mode 0600 on unix.
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(&temp_prefix(path))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
@@ -135,6 +169,19 @@ mod tests {
             1,
             "no temp file left"
         );
+    }
+
+    #[test]
+    fn loading_removes_what_an_interrupted_save_left_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let left = dir.path().join(".state.json.abc123.tmp");
+        let other = dir.path().join(".other.json.abc123.tmp");
+        std::fs::write(&left, "{\"half\":").unwrap();
+        std::fs::write(&other, "not ours").unwrap();
+        assert!(load(&path).unwrap().is_none());
+        assert!(!left.exists(), "the leftover is gone");
+        assert!(other.exists(), "another file's is not touched");
     }
 
     #[test]

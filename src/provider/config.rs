@@ -18,10 +18,13 @@ use super::env::{ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL
 use super::texts;
 const DEFAULT_BASE_URL: &str = "https://api.writer.com";
 const DEFAULT_MAX_RETRIES: u32 = 4;
-/// Enough for a slow Writer answer, short enough that a hung connection is noticed.
-const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// A whole call, retries included, gives up after this.
-const DEFAULT_RETRY_TIMEOUT: Duration = Duration::from_secs(120);
+/// Enough for a slow Writer answer (its answers take well under a second),
+/// short enough that a hung or trickling connection is noticed.
+pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// One operation on a resource, retries and the lookup after an unclear
+/// create included, gives up after this: a stalled Writer costs a user one
+/// `terraform apply` of under a minute, not several limits in a row.
+pub(crate) const DEFAULT_RETRY_TIMEOUT: Duration = Duration::from_secs(50);
 const MAX_RETRIES_LIMIT: u32 = 20;
 
 pub(crate) fn schema() -> Schema {
@@ -62,12 +65,17 @@ pub(crate) fn schema() -> Schema {
              each carries an idempotency key.",
         ))
         .attribute(Attribute::optional("request_timeout", Type::String).description(
-            "How long one HTTP request may take, as a duration such as `30s` or `1m`. Default `30s`.",
+            "How long one HTTP request may take, from connecting to the last byte of the answer (a \
+             stalled or trickling answer ends here, and counts as lost), as a duration such as \
+             `20s` or `1m`. Default `20s`. Never longer than what is left of `retry_timeout`.",
         ))
         .attribute(Attribute::optional("retry_timeout", Type::String).description(
-            "How long one operation may take in all, retries and waits included, as a duration such \
-             as `2m`. Default `2m`. One deadline covers everything an operation does: every page of \
-             a lookup by name, and the read that confirms an update whose answer was lost.",
+            "How long one operation on a resource (a create, read, update, delete or import) may \
+             take in all, as a duration such as `50s` or `2m`. Default `50s`. One deadline covers \
+             everything the operation does: every retry and wait, every page of a lookup by name, \
+             the lookup that follows a create whose answer was lost (the create stops \
+             `request_timeout` early, at most half of this, to leave time for it), and the read \
+             that confirms an update whose answer was lost. An error names the limit it hit.",
         )),
     )
 }
@@ -253,6 +261,10 @@ pub(crate) fn parse_duration(s: &str) -> Option<Duration> {
 pub(crate) struct Api {
     pub client: Client,
     pub app_url: AppUrl,
+    /// What a create leaves of its operation's time for looking up its app
+    /// when its outcome is unknown: one `request_timeout`, at most half of
+    /// `retry_timeout`.
+    pub lookup_room: Duration,
 }
 
 impl Api {
@@ -281,14 +293,20 @@ impl Api {
         config.max_elapsed = settings.retry_timeout;
         config.allow_insecure_http = settings.allow_insecure_http.unwrap_or(false);
         let client = Client::new(config).map_err(|e| texts::client_setup_failed(&e))?;
-        Ok(Api { client, app_url })
+        Ok(Api {
+            client,
+            app_url,
+            lookup_room: settings.request_timeout.min(settings.retry_timeout / 2),
+        })
     }
 
-    /// This API for one call, stopped by the call's own handle.
+    /// This API for one call (one operation): stopped by the call's own
+    /// handle, and ending within one `retry_timeout` from now.
     pub fn for_call(&self, cancel: &tokio_util::sync::CancellationToken) -> Api {
         Api {
-            client: self.client.with_cancel(cancel.clone()),
+            client: self.client.with_cancel(cancel.clone()).for_operation(),
             app_url: self.app_url.clone(),
+            lookup_room: self.lookup_room,
         }
     }
 }
@@ -315,6 +333,40 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn the_provider_example_shows_the_default_limits() {
+        let example = include_str!("../../examples/provider/provider.tf");
+        for (name, default) in [
+            ("request_timeout", DEFAULT_REQUEST_TIMEOUT),
+            ("retry_timeout", DEFAULT_RETRY_TIMEOUT),
+        ] {
+            let line = example
+                .lines()
+                .find(|l| l.trim_start().starts_with(name))
+                .unwrap_or_else(|| panic!("{name} in the example"));
+            let value = line.split('"').nth(1).expect("a quoted duration");
+            assert_eq!(parse_duration(value), Some(default), "{line}");
+        }
+        // A stalled Writer costs one apply under a minute with the defaults.
+        assert!(DEFAULT_RETRY_TIMEOUT < Duration::from_secs(60));
+    }
+
+    #[test]
+    fn a_create_keeps_one_request_timeout_at_most_half_the_operation_for_its_lookup() {
+        let room = |request: &str, retry: &str| {
+            let (settings, d) = Settings::from_config(&config(&[
+                ("api_key", Value::String("test-admin-key-not-real".into())),
+                ("request_timeout", Value::String(request.into())),
+                ("retry_timeout", Value::String(retry.into())),
+            ]));
+            assert!(d.is_empty(), "{d:?}");
+            Api::new(&settings, "1.11.0").unwrap().lookup_room
+        };
+        assert_eq!(room("20s", "50s"), Duration::from_secs(20));
+        assert_eq!(room("30s", "20s"), Duration::from_secs(10));
+        assert_eq!(room("1s", "1h"), Duration::from_secs(1));
     }
 
     #[test]

@@ -147,15 +147,57 @@ pub(crate) fn describe(e: &client::Error) -> String {
                 .unwrap_or_default()
         ),
         E::Cancelled => "the call to Writer was cancelled: the provider is stopping".to_string(),
+        E::OutOfTime { limit } => format!(
+            "the operation did not finish within retry_timeout ({}), the provider's limit for one \
+             operation on a resource, its retries, waits and lookups included",
+            seconds(*limit)
+        ),
+        E::Transport {
+            kind: client::TransportKind::Timeout,
+            ..
+        } => format!("{e}; request_timeout in the provider block bounds each request"),
         _ => e.to_string(),
     }
 }
 
-/// An API error during an operation on a resource or data source. The
-/// resource adds what only it knows (its attribute paths, its import).
+/// `50s`, `1.5s`.
+fn seconds(d: std::time::Duration) -> String {
+    format!("{}s", d.as_secs_f64())
+}
+
+/// What a failed call changed in Writer, for the last paragraph of its
+/// diagnostic: a read, or a write Writer did not carry out.
+#[derive(Clone, Copy)]
+pub(crate) enum Changed {
+    /// A read: nothing is changed by it.
+    Read,
+    /// A write Writer refused or never received ([`client::Outcome::NotDone`]).
+    Nothing,
+}
+
+/// An API error during a read of a resource or data source. The resource
+/// adds what only it knows (its attribute paths, its import).
 pub(crate) fn api_error(action: &str, error: &client::Error) -> Diagnostic {
+    failed(action, error, Changed::Read)
+}
+
+/// A write that Writer did not carry out (it refused it, or it never got
+/// there): nothing was changed. A write whose outcome is unknown has its own
+/// words, by the resource (`oauth_app::texts`).
+pub(crate) fn write_not_done(action: &str, error: &client::Error) -> Diagnostic {
+    failed(action, error, Changed::Nothing)
+}
+
+fn failed(action: &str, error: &client::Error, changed: Changed) -> Diagnostic {
     use client::Error as E;
     let e = describe(error);
+    let nothing = match changed {
+        Changed::Read => "Nothing is lost: Terraform state still matches what Writer has.",
+        Changed::Nothing => {
+            "Writer did not carry out the request (it refused it, or the request never reached \
+             it), so nothing was changed: Terraform state still matches what Writer has."
+        }
+    };
     match error {
         E::Unauthorized { .. } => Diagnostic::error(
             format!("Writer rejected the API key while trying to {action}"),
@@ -192,13 +234,16 @@ pub(crate) fn api_error(action: &str, error: &client::Error) -> Diagnostic {
         _ => Diagnostic::error(
             format!("Could not {action}"),
             format!(
-                "{e}\n\nNothing is lost: Terraform state still matches what Writer has. If Writer is \
-                 unreachable or slow, check base_url and retry; max_retries and retry_timeout in the \
-                 provider block control how long the provider keeps trying."
+                "{e}\n\n{nothing} If Writer is unreachable or slow, check base_url and retry; \
+                 {KEEPS_TRYING}"
             ),
         ),
     }
 }
+
+/// The settings that bound how long the provider keeps trying.
+pub(crate) const KEEPS_TRYING: &str = "max_retries, request_timeout and retry_timeout in the \
+     provider block control how long the provider keeps trying.";
 
 /// A provider function's error: one text, which Terraform shows under the
 /// argument's name.
@@ -231,6 +276,56 @@ pub(crate) fn function_not_a_string() -> String {
 mod tests {
     use super::*;
     use crate::client::Problem;
+
+    #[test]
+    fn a_limit_that_ended_an_operation_is_named_by_its_setting() {
+        let out_of_time = client::Error::OutOfTime {
+            limit: std::time::Duration::from_secs(50),
+        };
+        assert!(
+            describe(&out_of_time).starts_with(
+                "the operation did not finish within retry_timeout (50s), the provider's limit"
+            ),
+            "{}",
+            describe(&out_of_time)
+        );
+        let timed_out = client::Error::Transport {
+            kind: client::TransportKind::Timeout,
+            url: "https://api.writer.com/v1/oauth-apps".into(),
+            attempts: 1,
+            reason: "still incomplete after 20s".into(),
+        };
+        assert!(
+            describe(&timed_out)
+                .ends_with("request_timeout in the provider block bounds each request"),
+            "{}",
+            describe(&timed_out)
+        );
+    }
+
+    #[test]
+    fn a_write_not_done_says_nothing_was_changed_and_a_read_that_nothing_is_lost() {
+        let e = client::Error::RateLimited {
+            attempts: 5,
+            retry_after: None,
+            problem: Box::new(Problem {
+                status: 429,
+                ..Problem::default()
+            }),
+        };
+        let write = write_not_done("create the OAuth app", &e);
+        assert!(
+            write.detail.contains("nothing was changed"),
+            "{}",
+            write.detail
+        );
+        assert!(!write.detail.contains("may have"), "{}", write.detail);
+        let read = api_error("read the OAuth app", &e);
+        assert!(read.detail.contains("Nothing is lost"), "{}", read.detail);
+        for d in [&write, &read] {
+            assert!(d.detail.contains(KEEPS_TRYING), "{}", d.detail);
+        }
+    }
 
     #[test]
     fn adds_what_an_error_means_for_terraform() {

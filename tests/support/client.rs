@@ -18,6 +18,17 @@ pub fn client_config(base: &url::Url, key: &str) -> ClientConfig {
     config
 }
 
+/// Client settings for tests against a scripted fake: few attempts, quick
+/// backoff, a 10 s request timeout and a 60 s operation.
+pub fn few_attempts(base: &url::Url, key: &str) -> ClientConfig {
+    let mut config = client_config(base, key);
+    config.max_attempts = 3;
+    config.max_backoff = Duration::from_millis(5);
+    config.request_timeout = Duration::from_secs(10);
+    config.max_elapsed = Duration::from_secs(60);
+    config
+}
+
 pub fn client(base: &url::Url, key: &str) -> Client {
     Client::new(client_config(base, key)).unwrap()
 }

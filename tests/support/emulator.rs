@@ -202,6 +202,11 @@ impl EmulatorProcess {
         Self { child, base_url }
     }
 
+    /// The process ID (for `kill -9`, or its memory in `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGTERM, then the exit status (a bounded wait, so a hang fails the test).
     pub fn terminate(mut self) -> std::process::ExitStatus {
         let sent = Command::new("kill")

@@ -2,7 +2,7 @@
 //! `127.0.0.1:0` whose every answer a test scripts from the request it got
 //! (method, path, query, headers, body). It can redirect to another host,
 //! echo the request into an error description, page forever, send huge
-//! bodies, or play a plain Writer. Unlike the emulator it keeps no rules of
+//! bodies or trickle them a byte at a time, or play a plain Writer. Unlike the emulator it keeps no rules of
 //! its own, so it can break every one of them.
 //!
 //! It runs on its own thread and runtime, so synchronous acceptance tests
@@ -68,6 +68,13 @@ pub enum Body {
         chunk: Vec<u8>,
         times: usize,
     },
+    /// `chunk` sent `times` times, `every` apart, after the headers: a
+    /// stalled or trickling answer.
+    Trickle {
+        chunk: Vec<u8>,
+        times: usize,
+        every: Duration,
+    },
 }
 
 impl Reply {
@@ -87,6 +94,21 @@ impl Reply {
             json!({"tpe": "BadRequest", "errors": [{"description": description,
                 "key": "fake.error", "extras": {}}], "extras": {}}),
         )
+    }
+
+    /// Headers at once, then a JSON body that never completes: one space
+    /// every `every`, `times` times (a bounded test never waits it out).
+    pub fn trickle(status: u16, every: Duration, times: usize) -> Reply {
+        Reply {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: Body::Trickle {
+                chunk: b" ".to_vec(),
+                times,
+                every,
+            },
+            delay: Duration::ZERO,
+        }
     }
 
     pub fn redirect(status: u16, location: &str) -> Reply {
@@ -278,6 +300,23 @@ async fn answer(
             axum::body::Body::from_stream(futures_util::stream::iter(
                 (0..times).map(move |_| Ok::<_, std::convert::Infallible>(chunk.clone())),
             ))
+        }
+        Body::Trickle {
+            chunk,
+            times,
+            every,
+        } => {
+            let chunk = axum::body::Bytes::from(chunk);
+            axum::body::Body::from_stream(futures_util::stream::unfold(0, move |sent| {
+                let chunk = chunk.clone();
+                async move {
+                    if sent >= times {
+                        return None;
+                    }
+                    tokio::time::sleep(every).await;
+                    Some((Ok::<_, std::convert::Infallible>(chunk), sent + 1))
+                }
+            }))
         }
     };
     Ok(response.body(body).unwrap())

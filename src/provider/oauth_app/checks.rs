@@ -494,7 +494,7 @@ mod tests {
     ) -> Vec<Diagnostic> {
         let private = Private {
             secret_updated_at: ours.map(String::from),
-            etag: None,
+            ..Private::default()
         };
         let config = App::from_value(&config(changes));
         check_secret_plan(connectors::ALL[0], prior, &config, &private)

@@ -1,12 +1,61 @@
 //! Finding one app of a connector by ID or by name: shared by import and the
-//! data source, so both answer "none" and "several" the same way.
+//! data source, so both answer "none" and "several" the same way; and the
+//! resource's read of its own app, patient with a Writer whose reads lag
+//! behind its writes.
 
-use crate::client::{NameMatch, OAuthApp};
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::client::{self, NameMatch, OAuthApp, Versioned};
 use crate::tfplugin::diag::Diagnostic;
 
 use super::super::config::Api;
 use super::connector::Connector;
+use super::private::Private;
 use super::texts;
+
+/// How long after this provider created an app a read still allows for
+/// Writer not showing it yet (a 201, then a 404 for a few seconds).
+pub(crate) const NEW_APP_WINDOW: Duration = Duration::from_secs(60);
+/// How long such a read keeps asking while Writer answers 404.
+pub(crate) const NEW_APP_PATIENCE: Duration = Duration::from_secs(8);
+/// The wait between those reads.
+const NEW_APP_POLL: Duration = Duration::from_millis(500);
+
+/// The app `id`, or `None` when Writer has none. An app this provider
+/// created less than [`NEW_APP_WINDOW`] ago (`private`) is asked for again
+/// for up to [`NEW_APP_PATIENCE`] while Writer says 404: a Writer whose
+/// reads lag behind its writes must not make Terraform forget an app it has
+/// just made, and create it a second time. Every read is in the call's one
+/// operation deadline.
+pub(crate) async fn read_app(
+    api: &Api,
+    id: &str,
+    private: &Private,
+    cancel: &CancellationToken,
+) -> Result<Option<Versioned<OAuthApp>>, client::Error> {
+    let found = api.client.get_app(id).await?;
+    let young = private
+        .created_ago()
+        .is_some_and(|ago| ago < NEW_APP_WINDOW);
+    if found.is_some() || !young {
+        return Ok(found);
+    }
+    let started = Instant::now();
+    while started.elapsed() < NEW_APP_PATIENCE {
+        tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Err(client::Error::Cancelled),
+            () = tokio::time::sleep(NEW_APP_POLL) => {}
+        }
+        tracing::debug!(id, "a new app is not in Writer's reads yet: asking again");
+        if let Some(found) = api.client.get_app(id).await? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
 
 pub(crate) enum Lookup<'a> {
     Id(&'a str),

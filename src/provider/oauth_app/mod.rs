@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::client::{self, CreateApp, NameMatch, OAuthApp, Secret, UpdateApp, Versioned};
+use crate::client::{self, CreateApp, NameMatch, OAuthApp, Outcome, Secret, UpdateApp, Versioned};
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
@@ -39,7 +39,7 @@ use super::config::Api;
 use super::shared::Shared;
 pub(crate) use checks::client_id_problem;
 use checks::{check_config, check_secret_plan, Judge};
-use lookup::{find_app, Lookup};
+use lookup::{find_app, read_app, Lookup};
 use model::scope_set;
 use private::Private;
 
@@ -155,27 +155,12 @@ fn configured_secret(config: &App<Value>, planned: &App<Value>) -> Option<Secret
         .map(|s| Secret::new(s.to_string()))
 }
 
-/// Whether a failed create may still have made the app: anything but a
-/// refusal up front (an answer lost, retries exhausted on 5xx, an unreadable
-/// success, a stop between attempts).
-fn may_have_created(e: &client::Error) -> bool {
-    use client::Error as E;
-    !matches!(
-        e,
-        E::Validation { .. }
-            | E::Unauthorized { .. }
-            | E::Forbidden { .. }
-            | E::NameTaken { .. }
-            | E::IdempotencyConflict { .. }
-            | E::PreconditionFailed { .. }
-            | E::InvalidConfig { .. }
-    )
-}
-
-/// A create whose outcome is unknown: never report "nothing happened"
-/// without looking. The app is looked up by name; the one this create sent
-/// (same name, client ID and scopes) is taken into state, so it is neither
-/// lost outside Terraform nor created twice by the next apply.
+/// A create whose outcome is unknown ([`Outcome::Unknown`]: an answer lost,
+/// retries run out on 5xx, an unreadable success): never report "nothing
+/// happened" without looking. The app is looked up by name, in the time the
+/// create kept for it; the one this create sent (same name, client ID and
+/// scopes) is taken into state, so it is neither lost outside Terraform nor
+/// created twice by the next apply.
 async fn after_lost_create(
     api: &Api,
     c: &Connector,
@@ -217,7 +202,7 @@ async fn after_lost_create(
             etag: None,
         },
     };
-    let mut response = written(c, found, planned, Private::default(), true);
+    let mut response = written(c, found, planned, Private::just_created(), true);
     response
         .diagnostics
         .push(texts::create_answer_lost_app_adopted(&e, &id));
@@ -418,13 +403,20 @@ impl Resource for OAuthAppResource {
             scopes: strings_of(&planned.scopes),
             settings: planned.settings_set(),
         };
-        match api.client.create_app(&body).await {
+        // The create leaves time in the operation to look up its app if
+        // its outcome is unknown.
+        let creating = api.client.keeping(api.lookup_room);
+        match creating.create_app(&body).await {
             Ok(created) => {
                 tracing::info!(id = %created.value.id, connector = c.name, "created OAuth app");
-                written(c, created, &planned, Private::default(), true)
+                written(c, created, &planned, Private::just_created(), true)
             }
-            Err(e) if may_have_created(&e) => after_lost_create(&api, c, &body, &planned, e).await,
-            Err(e) => fail(texts::api_error(c, "create the OAuth app", &e).into()),
+            Err(e) => match e.outcome {
+                Outcome::Unknown => after_lost_create(&api, c, &body, &planned, e.error).await,
+                Outcome::NotDone => {
+                    fail(texts::write_not_done(c, "create the OAuth app", &e.error).into())
+                }
+            },
         }
     }
 
@@ -441,7 +433,8 @@ impl Resource for OAuthAppResource {
         };
         let current = App::from_value(&request.current_state);
         let id = string_of(&current.id);
-        let found = match api.client.get_app(&id).await {
+        let mut private = Private::decode(&request.private);
+        let found = match read_app(&api, &id, &private, &request.cancel).await {
             Ok(Some(found)) => found,
             Ok(None) => {
                 return ReadResponse {
@@ -456,7 +449,8 @@ impl Resource for OAuthAppResource {
         if let Some(refusal) = self.refuse_read(&id, &app) {
             return keep(refusal);
         }
-        let mut private = Private::decode(&request.private);
+        // Found once: from now on a 404 means gone.
+        private.created_unix = None;
         let mut diagnostics = Diagnostics::new();
         let mut state = state_from(c, &app, &current);
         note_secret_drift(&app, &mut private, &mut state);
@@ -509,7 +503,13 @@ impl Resource for OAuthAppResource {
             .await
         {
             Ok(updated) => written(c, updated, &planned, private, secret_sent),
-            Err(e) => fail(texts::api_error(c, "update the OAuth app", &e).into()),
+            Err(e) => fail(
+                match e.outcome {
+                    Outcome::NotDone => texts::write_not_done(c, "update the OAuth app", &e.error),
+                    Outcome::Unknown => texts::update_outcome_unknown(&e.error),
+                }
+                .into(),
+            ),
         }
     }
 
@@ -521,7 +521,13 @@ impl Resource for OAuthAppResource {
         let id = string_of(&App::from_value(&request.prior_state).id);
         match api.client.delete_app(&id).await {
             Ok(()) => Diagnostics::new(),
-            Err(e) => texts::api_error(self.connector, "delete the OAuth app", &e).into(),
+            Err(e) => match e.outcome {
+                Outcome::NotDone => {
+                    texts::write_not_done(self.connector, "delete the OAuth app", &e.error)
+                }
+                Outcome::Unknown => texts::delete_outcome_unknown(&e.error),
+            }
+            .into(),
         }
     }
 

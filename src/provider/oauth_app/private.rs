@@ -16,9 +16,32 @@ pub(crate) struct Private {
     /// update never overwrites a change Terraform has not seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
+    /// When this provider created the app (seconds since 1970 by this
+    /// machine's clock), until a read first finds it: a read of an app this
+    /// young is patient with a Writer that does not show it yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_unix: Option<u64>,
 }
 
 impl Private {
+    /// What is remembered of an app this provider has just created.
+    pub fn just_created() -> Private {
+        Private {
+            created_unix: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs()),
+            ..Private::default()
+        }
+    }
+
+    /// How long ago this provider created the app, if it did and the
+    /// clock has not gone back since.
+    pub fn created_ago(&self) -> Option<std::time::Duration> {
+        let created = std::time::UNIX_EPOCH + std::time::Duration::from_secs(self.created_unix?);
+        std::time::SystemTime::now().duration_since(created).ok()
+    }
+
     /// Anything unreadable (an older or newer provider's format) counts as
     /// nothing remembered: the next read records afresh.
     pub fn decode(bytes: &[u8]) -> Private {
@@ -42,6 +65,7 @@ mod tests {
         let p = Private {
             secret_updated_at: Some("2026-11-28T12:00:00Z".into()),
             etag: Some("\"3\"".into()),
+            created_unix: Some(1_800_000_000),
         };
         assert_eq!(Private::decode(&p.encode()), p);
         assert_eq!(Private::decode(b""), Private::default());

@@ -9,14 +9,31 @@ use crate::domain::quote;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
-use super::super::texts::{self as provider_texts, describe};
+use super::super::texts::{self as provider_texts, describe, Changed, KEEPS_TRYING};
 use super::connector::Connector;
 use super::model::APP;
 
-/// An API error during an operation on an app: the provider-wide words, with
-/// the attribute Writer refused, and how to import an app whose name is taken.
+/// An API error during a read of an app: the provider-wide words, with the
+/// attribute Writer refused.
 pub(crate) fn api_error(c: &Connector, action: &str, error: &client::Error) -> Diagnostic {
+    about(c, action, error, Changed::Read)
+}
+
+/// A create, update or delete that Writer did not carry out (it refused it,
+/// or it never got there): nothing was changed. Never says the app may have
+/// been created.
+pub(crate) fn write_not_done(c: &Connector, action: &str, error: &client::Error) -> Diagnostic {
+    about(c, action, error, Changed::Nothing)
+}
+
+/// The provider-wide words, with the attribute Writer refused, and how to
+/// import an app whose name is taken.
+fn about(c: &Connector, action: &str, error: &client::Error, changed: Changed) -> Diagnostic {
     use client::Error as E;
+    let provider_words = |action, error| match changed {
+        Changed::Read => provider_texts::api_error(action, error),
+        Changed::Nothing => provider_texts::write_not_done(action, error),
+    };
     match error {
         E::NameTaken { .. } => Diagnostic::error(
             "An OAuth app with this name already exists",
@@ -30,15 +47,46 @@ pub(crate) fn api_error(c: &Connector, action: &str, error: &client::Error) -> D
         )
         .at(AttributePath::attribute(APP.name)),
         E::Validation { field, .. } => {
-            let d = provider_texts::api_error(action, error);
+            let d = provider_words(action, error);
             let sent = [APP.name, APP.client_id, APP.scopes, APP.client_secret];
             match sent.into_iter().find(|a| Some(*a) == field.as_deref()) {
                 Some(attribute) => d.at(AttributePath::attribute(attribute)),
                 None => d,
             }
         }
-        _ => provider_texts::api_error(action, error),
+        _ => provider_words(action, error),
     }
+}
+
+/// An update whose outcome is unknown: Writer may have made the change. The
+/// state keeps the app as it was; the next plan reads Writer and shows what
+/// is left to do.
+pub(crate) fn update_outcome_unknown(e: &client::Error) -> Diagnostic {
+    Diagnostic::error(
+        "The OAuth app may have been changed",
+        format!(
+            "{e}\n\nNo complete answer came back, so Writer may have made the change or not. The \
+             state keeps the app as it was before this apply. Run terraform plan: it reads the app \
+             from Writer and shows exactly what is still to change (nothing, if the update went \
+             through), then apply again; {KEEPS_TRYING}",
+            e = describe(e)
+        ),
+    )
+}
+
+/// A delete whose outcome is unknown: Writer may have deleted the app. The
+/// state keeps it; the next run reads Writer first.
+pub(crate) fn delete_outcome_unknown(e: &client::Error) -> Diagnostic {
+    Diagnostic::error(
+        "The OAuth app may have been deleted",
+        format!(
+            "{e}\n\nNo complete answer came back, so Writer may have deleted the app or not. The \
+             state keeps it. Run the destroy (or apply) again: Terraform reads the app from Writer \
+             first, drops it from the state if it is gone (with a warning that it was deleted), \
+             and deletes it otherwise; {KEEPS_TRYING}",
+            e = describe(e)
+        ),
+    )
 }
 
 /// How to bring an existing app named `name` under Terraform.
@@ -72,8 +120,7 @@ pub(crate) fn create_failed_nothing_created(e: &client::Error, name: &str) -> Di
         "Could not create the OAuth app",
         format!(
             "{e}\n\nWriter has no app named `{shown}`, so nothing was created and nothing is lost. If \
-             Writer is unreachable or slow, check base_url and apply again; max_retries and \
-             retry_timeout in the provider block control how long the provider keeps trying.",
+             Writer is unreachable or slow, check base_url and apply again; {KEEPS_TRYING}",
             e = describe(e),
             shown = quote::text(name)
         ),
