@@ -20,6 +20,8 @@
 //!   that none holds a secret.
 //! - [`fake_writer`]: a scriptable hostile Writer of our own (no rules at all).
 //! - [`provider`]: the provider in process, configured against a base URL.
+//! - [`plugin_client`]: the provider binary started as Terraform starts it,
+//!   its handshake line read, and gRPC over mutual TLS on either transport.
 //! - `on_every_terraform!(scenario, ...)`: each `fn scenario(Terraform)` as
 //!   two tests, `scenario::terraform_on_path` and `scenario::terraform_1_15`
 //!   (a file that uses it says `#[macro_use] mod support;`).
@@ -49,6 +51,7 @@ pub mod capture;
 pub mod client;
 pub mod emulator;
 pub mod fake_writer;
+pub mod plugin_client;
 pub mod provider;
 pub mod proxy;
 pub mod terraform;
