@@ -358,3 +358,40 @@ fn debug_mode_prints_a_reattach_value() {
     let status = wait_exit(&mut child).expect("debug mode exits on the first SIGINT");
     assert!(status.success(), "{status:?}");
 }
+
+/// Debug mode on TCP (Windows, or `PLUGIN_TRANSPORT=tcp`): the reattach value
+/// names the network and the loopback address, which accepts connections.
+#[test]
+fn debug_mode_on_tcp_prints_a_tcp_reattach_value() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"))
+        .arg("--debug")
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .env("PLUGIN_TRANSPORT", "tcp")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    let reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let line = reader
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.contains("TF_REATTACH_PROVIDERS="))
+        .expect("a TF_REATTACH_PROVIDERS line");
+    let json = line
+        .split_once('\'')
+        .and_then(|(_, rest)| rest.rsplit_once('\''))
+        .map(|(j, _)| j);
+    let v: serde_json::Value = serde_json::from_str(json.expect("quoted")).expect("JSON");
+    let addr = &v["registry.terraform.io/writer/writer"]["Addr"];
+    assert_eq!(addr["Network"], "tcp", "{v}");
+    let address: std::net::SocketAddr = addr["String"]
+        .as_str()
+        .expect("address")
+        .parse()
+        .expect("host:port");
+    assert!(address.ip().is_loopback(), "{address}");
+    std::net::TcpStream::connect(address).expect("it listens there");
+    send_signal("-INT", &child);
+    let status = wait_exit(&mut child).expect("debug mode exits on the first SIGINT");
+    assert!(status.success(), "{status:?}");
+}

@@ -22,6 +22,8 @@
 //! - [`provider`]: the provider in process, configured against a base URL.
 //! - [`plugin_client`]: the provider binary started as Terraform starts it,
 //!   its handshake line read, and gRPC over mutual TLS on either transport.
+//! - [`gpg`]: a throwaway GnuPG keyring, to sign releases.
+//! - [`wine`]: the windows `.exe` under Wine, with the one DLL Wine 8 lacks.
 //! - `on_every_terraform!(scenario, ...)`: each `fn scenario(Terraform)` as
 //!   two tests, `scenario::terraform_on_path` and `scenario::terraform_1_15`
 //!   (a file that uses it says `#[macro_use] mod support;`).
@@ -51,10 +53,12 @@ pub mod capture;
 pub mod client;
 pub mod emulator;
 pub mod fake_writer;
+pub mod gpg;
 pub mod plugin_client;
 pub mod provider;
 pub mod proxy;
 pub mod terraform;
+pub mod wine;
 
 pub use terraform_provider_writer::domain::REQUIRED_SCOPES;
 pub use terraform_provider_writer::provider::ADDRESS as PROVIDER_ADDRESS;
