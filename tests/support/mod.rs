@@ -22,6 +22,8 @@
 //! - [`provider`]: the provider in process, configured against a base URL.
 //! - [`plugin_client`]: the provider binary started as Terraform starts it,
 //!   its handshake line read, and gRPC over mutual TLS on either transport.
+//! - [`https_site`]: an HTTPS server of ours (throwaway CA) serving a
+//!   directory: a provider registry, a network mirror.
 //! - [`gpg`]: a throwaway GnuPG keyring, to sign releases.
 //! - [`wine`]: the windows `.exe` under Wine, with the one DLL Wine 8 lacks.
 //! - `on_every_terraform!(scenario, ...)`: each `fn scenario(Terraform)` as
@@ -54,6 +56,7 @@ pub mod client;
 pub mod emulator;
 pub mod fake_writer;
 pub mod gpg;
+pub mod https_site;
 pub mod plugin_client;
 pub mod provider;
 pub mod proxy;
