@@ -16,7 +16,8 @@
 #   linux_amd64 linux_arm64    static musl binaries, built on Linux with cargo-zigbuild
 #   windows_amd64              x86_64-pc-windows-gnu, built on Linux with cargo-zigbuild
 #                              (aws-lc-sys assembles its Windows code with nasm: on PATH)
-#   windows_arm64              aarch64-pc-windows-gnullvm, likewise (not in the default)
+#   windows_arm64              aarch64-pc-windows-gnullvm, likewise (not in the default: not yet
+#                              built or tested)
 #   darwin_amd64 darwin_arm64  built on macOS only (linking needs the macOS SDK)
 # The default on Linux is linux_amd64 linux_arm64 windows_amd64.
 #
