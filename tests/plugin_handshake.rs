@@ -8,7 +8,7 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -327,13 +327,18 @@ fn version_flag_prints_the_cargo_version_and_exits() {
     );
 }
 
-#[test]
-fn debug_mode_prints_a_reattach_value() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"))
+/// Starts `--debug` (with `PLUGIN_TRANSPORT=transport` when given); the
+/// process, and the provider's entry of the `TF_REATTACH_PROVIDERS` value it prints.
+fn start_debug(tmp: &Path, transport: Option<&str>) -> (Child, serde_json::Value) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"));
+    match transport {
+        Some(t) => command.env("PLUGIN_TRANSPORT", t),
+        None => command.env_remove("PLUGIN_TRANSPORT"),
+    };
+    let mut child = command
         .arg("--debug")
         .env_remove("TF_PLUGIN_MAGIC_COOKIE")
-        .env("TMPDIR", tmp.path())
+        .env("TMPDIR", tmp)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -349,49 +354,39 @@ fn debug_mode_prints_a_reattach_value() {
         .and_then(|(_, rest)| rest.rsplit_once('\''))
         .map(|(j, _)| j);
     let v: serde_json::Value = serde_json::from_str(json.expect("quoted")).expect("JSON");
-    let addr = v["registry.terraform.io/writer/writer"]["Addr"]["String"]
-        .as_str()
-        .expect("socket");
-    assert!(std::path::Path::new(addr).exists(), "the socket is there");
-    // Run by hand, Ctrl-C is how it ends: at the first SIGINT.
+    (child, v["registry.terraform.io/writer/writer"].clone())
+}
+
+/// Run by hand, Ctrl-C is how debug mode ends: at the first SIGINT.
+fn first_sigint_ends(mut child: Child) {
     send_signal("-INT", &child);
     let status = wait_exit(&mut child).expect("debug mode exits on the first SIGINT");
     assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn debug_mode_prints_a_reattach_value() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (child, provider) = start_debug(tmp.path(), None);
+    assert_eq!(provider["Addr"]["Network"], "unix", "{provider}");
+    let addr = provider["Addr"]["String"].as_str().expect("socket");
+    assert!(Path::new(addr).exists(), "the socket is there");
+    first_sigint_ends(child);
 }
 
 /// Debug mode on TCP (Windows, or `PLUGIN_TRANSPORT=tcp`): the reattach value
 /// names the network and the loopback address, which accepts connections.
 #[test]
 fn debug_mode_on_tcp_prints_a_tcp_reattach_value() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"))
-        .arg("--debug")
-        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
-        .env("PLUGIN_TRANSPORT", "tcp")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("runs");
-    let reader = BufReader::new(child.stdout.take().expect("stdout"));
-    let line = reader
-        .lines()
-        .map_while(Result::ok)
-        .find(|l| l.contains("TF_REATTACH_PROVIDERS="))
-        .expect("a TF_REATTACH_PROVIDERS line");
-    let json = line
-        .split_once('\'')
-        .and_then(|(_, rest)| rest.rsplit_once('\''))
-        .map(|(j, _)| j);
-    let v: serde_json::Value = serde_json::from_str(json.expect("quoted")).expect("JSON");
-    let addr = &v["registry.terraform.io/writer/writer"]["Addr"];
-    assert_eq!(addr["Network"], "tcp", "{v}");
-    let address: std::net::SocketAddr = addr["String"]
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (child, provider) = start_debug(tmp.path(), Some("tcp"));
+    assert_eq!(provider["Addr"]["Network"], "tcp", "{provider}");
+    let address: std::net::SocketAddr = provider["Addr"]["String"]
         .as_str()
         .expect("address")
         .parse()
         .expect("host:port");
     assert!(address.ip().is_loopback(), "{address}");
     std::net::TcpStream::connect(address).expect("it listens there");
-    send_signal("-INT", &child);
-    let status = wait_exit(&mut child).expect("debug mode exits on the first SIGINT");
-    assert!(status.success(), "{status:?}");
+    first_sigint_ends(child);
 }

@@ -33,6 +33,7 @@ use support::gpg::{key_id, Keyring};
 use support::https_site::{HttpsSite, TestCa};
 use support::terraform::{platform, Terraform};
 use support::PROVIDER_VERSION;
+use support::{output_text as text, run_ok as run};
 
 const NAME: &str = "terraform-provider-writer";
 
@@ -92,28 +93,6 @@ fn zips() -> &'static Vec<(String, PathBuf)> {
         );
         vec![(platform(), zip)]
     })
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}):\n{}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// The signing keys: the release's, and another that did not sign it.

@@ -23,6 +23,7 @@ use std::sync::OnceLock;
 
 use support::gpg::Keyring;
 use support::terraform::{platform, provider_dir, terraform_binary};
+use support::{output_text as text, run_ok as run};
 use support::{PROVIDER_ADDRESS, PROVIDER_VERSION};
 
 const NAME: &str = "terraform-provider-writer";
@@ -36,28 +37,6 @@ const MAX_BINARY_BYTES: u64 = 10_000_000;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}):\n{}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn zip_name(platform: &str) -> String {

@@ -3,7 +3,8 @@
 //! way teams do: from a registry (the provider registry protocol is a few
 //! JSON documents and the release files) and from a network mirror (the
 //! layout `terraform providers mirror` writes). The test writes the files;
-//! the server only serves them, and records what was asked.
+//! the server (a [`FakeWriter`] over TLS, scripted to read them) only serves
+//! them, and records what was asked.
 //!
 //! Its certificate is for `localhost`, issued by a throwaway CA ([`TestCa`])
 //! that Terraform trusts through `SSL_CERT_FILE` (Go reads it on Linux), so
@@ -11,15 +12,12 @@
 //! leaves loopback.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-/// How long one connection may stay open: every request of a test is small.
-const CONNECTION_LIMIT: Duration = Duration::from_secs(60);
+use super::fake_writer::{Body, FakeWriter, Reply};
 
 /// A throwaway certificate authority, and a `localhost` certificate it issued.
 pub struct TestCa {
@@ -77,35 +75,19 @@ impl TestCa {
 /// A directory served over HTTPS at `https://localhost:PORT/`, until dropped.
 pub struct HttpsSite {
     pub port: u16,
-    requested: Arc<Mutex<Vec<String>>>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    server: FakeWriter,
 }
 
 impl HttpsSite {
     /// Serves the files under `root` (read at each request, so the test may
     /// change them between commands).
     pub fn start(root: &Path, ca: &TestCa) -> Self {
-        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        std_listener.set_nonblocking(true).expect("nonblocking");
-        let port = std_listener.local_addr().expect("address").port();
-        let requested = Arc::new(Mutex::new(Vec::new()));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let acceptor = tokio_rustls::TlsAcceptor::from(ca.config.clone());
-        let (root, seen) = (root.to_path_buf(), requested.clone());
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(serve(std_listener, acceptor, root, seen, stopped));
+        let root = root.to_path_buf();
+        let server = FakeWriter::start_tls(ca.config.clone(), move |request, _| {
+            answer(&root, &percent_decode(&request.path))
         });
-        Self {
-            port,
-            requested,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
+        let port = server.base.port().expect("a port");
+        Self { port, server }
     }
 
     /// `https://localhost:PORT`.
@@ -118,72 +100,29 @@ impl HttpsSite {
         format!("localhost:{}", self.port)
     }
 
-    /// The paths asked for so far, in order.
+    /// The paths asked for so far, in order (percent-decoded).
     pub fn requested(&self) -> Vec<String> {
-        self.requested.lock().unwrap().clone()
-    }
-}
-
-impl Drop for HttpsSite {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-async fn serve(
-    listener: std::net::TcpListener,
-    acceptor: tokio_rustls::TlsAcceptor,
-    root: PathBuf,
-    seen: Arc<Mutex<Vec<String>>>,
-    mut stopped: tokio::sync::oneshot::Receiver<()>,
-) {
-    let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-    loop {
-        let stream = tokio::select! {
-            _ = &mut stopped => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(_) => continue,
-            },
-        };
-        let (acceptor, root, seen) = (acceptor.clone(), root.clone(), seen.clone());
-        tokio::spawn(tokio::time::timeout(CONNECTION_LIMIT, async move {
-            let Ok(tls) = acceptor.accept(stream).await else {
-                return;
-            };
-            let service = hyper::service::service_fn(move |request| {
-                let answer = answer(&root, &seen, request.uri().path());
-                async move { Ok::<_, std::convert::Infallible>(answer) }
-            });
-            let mut builder = http1::Builder::new();
-            builder.timer(TokioTimer::new());
-            let _ = builder.serve_connection(TokioIo::new(tls), service).await;
-        }));
+        self.server
+            .requests()
+            .iter()
+            .map(|r| percent_decode(&r.path))
+            .collect()
     }
 }
 
 /// The file at `path` under `root`, or 404; nothing outside `root`.
-fn answer(root: &Path, seen: &Mutex<Vec<String>>, path: &str) -> hyper::Response<axum::body::Body> {
-    let decoded = percent_decode(path);
-    seen.lock().unwrap().push(decoded.clone());
-    let relative = decoded.trim_start_matches('/');
+fn answer(root: &Path, path: &str) -> Reply {
+    let relative = path.trim_start_matches('/');
     let file = root.join(relative);
     let inside = !relative.split('/').any(|part| part == "..");
     match std::fs::read(&file) {
-        Ok(bytes) if inside && file.is_file() => hyper::Response::builder()
-            .header("content-type", content_type(relative))
-            .body(axum::body::Body::from(bytes))
-            .unwrap(),
-        _ => hyper::Response::builder()
-            .status(404)
-            .header("content-type", "application/json")
-            .body(axum::body::Body::from(r#"{"errors":["Not Found"]}"#))
-            .unwrap(),
+        Ok(bytes) if inside && file.is_file() => Reply {
+            status: 200,
+            headers: vec![("content-type".into(), content_type(relative).into())],
+            body: Body::Bytes(bytes),
+            delay: Duration::ZERO,
+        },
+        _ => Reply::json(404, serde_json::json!({"errors": ["Not Found"]})),
     }
 }
 
