@@ -171,19 +171,28 @@ on_every_transport!(
     a_client_with_another_certificate_cannot_call_anything,
 );
 
-/// A loopback port is open to every local user: no TCP without mutual TLS.
-#[test]
-fn tcp_without_a_client_certificate_is_refused() {
-    let out = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"))
-        .env("TF_PLUGIN_MAGIC_COOKIE", support::plugin_client::COOKIE)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
-        .env("PLUGIN_TRANSPORT", "tcp")
-        .env_remove("PLUGIN_CLIENT_CERT")
+/// Starts the plugin as Terraform would, but with `PLUGIN_TRANSPORT=transport`
+/// and the given client certificate (or none); it must refuse to serve: no
+/// handshake line, a failure, and its stderr.
+fn refused_to_serve(transport: &str, client_cert_pem: Option<&str>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"));
+    terraform_environment(&mut command, client_cert_pem.unwrap_or(""));
+    if client_cert_pem.is_none() {
+        command.env_remove("PLUGIN_CLIENT_CERT");
+    }
+    let out = command
+        .env("PLUGIN_TRANSPORT", transport)
         .output()
         .expect("runs");
     assert!(!out.status.success(), "{out:?}");
     assert!(out.stdout.is_empty(), "no handshake line: {out:?}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A loopback port is open to every local user: no TCP without mutual TLS.
+#[test]
+fn tcp_without_a_client_certificate_is_refused() {
+    let stderr = refused_to_serve("tcp", None);
     assert!(
         stderr.contains("serves TCP only over mutual TLS") && stderr.contains("PLUGIN_CLIENT_CERT"),
         "{stderr}"
@@ -193,15 +202,7 @@ fn tcp_without_a_client_certificate_is_refused() {
 #[test]
 fn an_unknown_transport_is_refused_saying_which_exist() {
     let id = terraform_like_identity();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"));
-    terraform_environment(&mut command, &id.pem);
-    let out = command
-        .env("PLUGIN_TRANSPORT", "udp")
-        .output()
-        .expect("runs");
-    assert!(!out.status.success(), "{out:?}");
-    assert!(out.stdout.is_empty(), "no handshake line: {out:?}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_to_serve("udp", Some(&id.pem));
     assert!(
         stderr.contains("PLUGIN_TRANSPORT=\"udp\"") && stderr.contains("\"tcp\""),
         "{stderr}"
