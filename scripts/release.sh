@@ -16,8 +16,8 @@
 #   linux_amd64 linux_arm64    static musl binaries, built on Linux with cargo-zigbuild
 #   windows_amd64              x86_64-pc-windows-gnu, built on Linux with cargo-zigbuild
 #                              (aws-lc-sys assembles its Windows code with nasm: on PATH)
-#   windows_arm64              aarch64-pc-windows-gnullvm, likewise (not in the default: not yet
-#                              built or tested)
+#   windows_arm64              aarch64-pc-windows-gnullvm, likewise; it builds (a PE32+ Aarch64
+#                              .exe), but nothing here can run it, so it is not in the default
 #   darwin_amd64 darwin_arm64  built on macOS only (linking needs the macOS SDK)
 # The default on Linux is linux_amd64 linux_arm64 windows_amd64.
 #
