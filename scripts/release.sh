@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Release artefacts, shaped as the Terraform registry and `terraform providers
 # mirror` expect them:
-#   terraform-provider-writer_${VERSION}_${OS}_${ARCH}.zip  (one file: terraform-provider-writer_v${VERSION})
+#   terraform-provider-writer_${VERSION}_${OS}_${ARCH}.zip  (one file: terraform-provider-writer_v${VERSION},
+#                                                           on windows terraform-provider-writer_v${VERSION}.exe)
 #   terraform-provider-writer_${VERSION}_manifest.json      (protocol version 6.0)
 #   terraform-provider-writer_${VERSION}_SHA256SUMS         (over the zips and the manifest)
 #   terraform-provider-writer_${VERSION}_SHA256SUMS.sig     (detached GPG signature, when GPG_FINGERPRINT is set)
@@ -13,8 +14,12 @@
 #
 # Platforms (RELEASE_PLATFORMS, space separated; the default is the host's family):
 #   linux_amd64 linux_arm64    static musl binaries, built on Linux with cargo-zigbuild
+#   windows_amd64              x86_64-pc-windows-gnu, built on Linux with cargo-zigbuild
+#                              (aws-lc-sys assembles its Windows code with nasm: on PATH)
+#   windows_arm64              aarch64-pc-windows-gnullvm, likewise; it builds (a PE32+ Aarch64
+#                              .exe), but nothing here can run it, so it is not in the default
 #   darwin_amd64 darwin_arm64  built on macOS only (linking needs the macOS SDK)
-#   Windows is not supported: the plugin serves Terraform on a unix socket.
+# The default on Linux is linux_amd64 linux_arm64 windows_amd64.
 #
 # Environment: GPG_FINGERPRINT (the signing key), GPG_PASSPHRASE (if the key has
 # one), CARGO_TARGET_DIR. The version is Cargo.toml's, nowhere else.
@@ -47,8 +52,17 @@ rust_target() {
     linux_arm64) echo aarch64-unknown-linux-musl ;;
     darwin_amd64) echo x86_64-apple-darwin ;;
     darwin_arm64) echo aarch64-apple-darwin ;;
-    windows_*) die "$1: Windows is not supported (the plugin serves Terraform on a unix socket)" ;;
-    *) die "unknown platform $1 (known: linux_amd64 linux_arm64 darwin_amd64 darwin_arm64)" ;;
+    windows_amd64) echo x86_64-pc-windows-gnu ;;
+    windows_arm64) echo aarch64-pc-windows-gnullvm ;;
+    *) die "unknown platform $1 (known: linux_amd64 linux_arm64 windows_amd64 windows_arm64 darwin_amd64 darwin_arm64)" ;;
+  esac
+}
+
+# The executable's name inside the zip and in the build's output.
+exe_suffix() {
+  case "$1" in
+    windows_*) echo .exe ;;
+    *) echo "" ;;
   esac
 }
 
@@ -77,8 +91,12 @@ build() {
     fi
   done
   case "$1" in
-    linux_*)
-      [ "$(uname -s)" = Linux ] || die "linux platforms are built on Linux"
+    linux_* | windows_*)
+      [ "$(uname -s)" = Linux ] || die "linux and windows platforms are built on Linux"
+      case " $* " in
+        *" windows_amd64 "*) command -v nasm >/dev/null ||
+          die "windows_amd64 needs nasm on PATH (aws-lc-sys assembles with it; Debian: apt-get install nasm)" ;;
+      esac
       zig_tools
       (cd "$root" && cargo zigbuild --locked --profile dist --bin "$NAME" "${triples[@]}")
       ;;
@@ -108,22 +126,23 @@ if ! $checksums_only; then
     read -r -a platforms <<<"$RELEASE_PLATFORMS"
   else
     case "$(uname -s)" in
-      Linux) platforms=(linux_amd64 linux_arm64) ;;
+      Linux) platforms=(linux_amd64 linux_arm64 windows_amd64) ;;
       Darwin) platforms=(darwin_amd64 darwin_arm64) ;;
       *) die "builds on Linux (linux_amd64, linux_arm64) or macOS (darwin_*) only" ;;
     esac
   fi
-  linux=() darwin=()
+  zig=() darwin=()
   for p in "${platforms[@]}"; do
-    case "$p" in linux_*) linux+=("$p") ;; darwin_*) darwin+=("$p") ;; *) rust_target "$p" >/dev/null ;; esac
+    case "$p" in linux_* | windows_*) zig+=("$p") ;; darwin_*) darwin+=("$p") ;; *) rust_target "$p" >/dev/null ;; esac
   done
-  [ ${#linux[@]} -eq 0 ] || build "${linux[@]}"
+  [ ${#zig[@]} -eq 0 ] || build "${zig[@]}"
   [ ${#darwin[@]} -eq 0 ] || build "${darwin[@]}"
   for p in "${platforms[@]}"; do
-    binary=$target_dir/$(rust_target "$p")/dist/$NAME
+    exe=$(exe_suffix "$p")
+    binary=$target_dir/$(rust_target "$p")/dist/$NAME$exe
     [ -f "$binary" ] || die "the build did not produce $binary"
     rm -f "$out/${prefix}_${p}.zip"
-    pack "$binary" "${NAME}_v${version}" "$out/${prefix}_${p}.zip"
+    pack "$binary" "${NAME}_v${version}$exe" "$out/${prefix}_${p}.zip"
     echo "release.sh: $out/${prefix}_${p}.zip" >&2
   done
 fi

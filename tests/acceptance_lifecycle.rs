@@ -4,6 +4,9 @@
 //! drift made through the API, import, the data source, logs, and many
 //! resources under injected faults. Every scenario runs on the `terraform`
 //! on PATH (1.11) and on Terraform 1.15: what works on one works on both.
+//! `whole_lifecycle_over_tcp` runs the lifecycle scenarios again with the
+//! provider serving Terraform on TCP (`PLUGIN_TRANSPORT=tcp`), the transport
+//! go-plugin uses on Windows, and checks from Terraform's own log that it did.
 
 #[macro_use]
 mod support;
@@ -31,9 +34,18 @@ fn config(body: &str) -> String {
     header("") + body
 }
 
+std::thread_local! {
+    /// Set by `whole_lifecycle_over_tcp` for the scenarios it runs on its
+    /// own test thread: their providers serve Terraform on TCP.
+    static OVER_TCP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn workdir(terraform: Terraform, emulator: &EmulatorProcess, body: &str) -> Workdir {
     let mut w = Workdir::uninitialized_with(terraform, &config(body));
     w.use_emulator(emulator);
+    if OVER_TCP.get() {
+        w.set_env("PLUGIN_TRANSPORT", "tcp");
+    }
     w.terraform(&["init", "-input=false", "-no-color"]).ok();
     w
 }
@@ -462,6 +474,39 @@ fn fifty_apps_under_faults_converge_with_no_duplicate_and_no_loss(tf: Terraform)
     assert_eq!(code, 0, "re-plan is empty:\n{plan}");
 }
 
+/// The lifecycle, with the provider on TCP on 127.0.0.1 (as on Windows).
+/// Terraform relays the provider's log: the provider says where it serves
+/// (in TCP mode it has no socket at all), and Terraform got its schema there.
+fn whole_lifecycle_over_tcp(tf: Terraform) {
+    OVER_TCP.set(true);
+    let emu = EmulatorProcess::start(&[]);
+    let mut w = workdir(
+        tf,
+        &emu,
+        &app("Engineering", &required_scopes(), &wo(SECRET, 1)),
+    );
+    w.set_env("TF_LOG", "debug");
+    let log = w.terraform(&["validate", "-no-color"]).ok().all();
+    let serving: Vec<&str> = log
+        .lines()
+        .filter(|l| {
+            l.contains("provider.terraform-provider-writer") && l.contains("plugin serving")
+        })
+        .collect();
+    assert!(
+        !serving.is_empty()
+            && serving
+                .iter()
+                .all(|l| l.contains("network=tcp") && l.contains("address=127.0.0.1:")),
+        "the provider served Terraform on TCP on loopback: {serving:#?}"
+    );
+    create_replan_update_replan(tf);
+    write_only_secret_never_stored_rotates_on_version_and_is_not_resent(tf);
+    changes_made_outside_terraform_are_detected_and_restored(tf);
+    import_by_id_and_by_name_then_plan_shows_only_the_secret(tf);
+    data_source_by_id_and_by_name_and_its_errors(tf);
+}
+
 #[test]
 fn each_terraform_is_the_version_it_names() {
     assert_eq!(Terraform::V1_15.version(), "1.15.5");
@@ -483,4 +528,5 @@ on_every_terraform!(
     data_source_by_id_and_by_name_and_its_errors,
     trace_logs_hold_neither_the_secret_nor_the_api_key,
     fifty_apps_under_faults_converge_with_no_duplicate_and_no_loss,
+    whole_lifecycle_over_tcp,
 );

@@ -1,13 +1,17 @@
 //! The release, as users meet it: what `scripts/release.sh` writes (names,
 //! one entry per zip, checksums, manifest, signature), the static linux
 //! binaries answering the real `terraform` (arm64 under qemu-user when the
-//! machine has it), the zips as a packed `filesystem_mirror`, and
+//! machine has it), the windows_amd64 `.exe` under Wine (Debian's `wine64`)
+//! printing go-plugin's TCP handshake line and answering `GetProviderSchema`
+//! over mutual TLS, the zips as a packed `filesystem_mirror`, and
 //! `scripts/install.sh` into Terraform's implied local mirror.
 //!
 //! `.ci/run` builds the artefacts once, before `cargo test`, and names them in
 //! `WRITER_RELEASE_ARTEFACTS`; without it the tests run `scripts/release.sh`
 //! themselves (a long build the first time). Needs python3 (release.sh),
-//! `file`, `sha256sum` and `gpg`, like the release itself.
+//! `file`, `sha256sum` and `gpg`, like the release itself, nasm for the
+//! Windows build, and `wine64` (or `wine`) and zig for the `.exe`
+//! (`support::wine`): missing, the test fails, saying how to get it.
 
 mod support;
 
@@ -17,39 +21,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use support::gpg::Keyring;
 use support::terraform::{platform, provider_dir, terraform_binary};
+use support::{output_text as text, run_ok as run};
 use support::{PROVIDER_ADDRESS, PROVIDER_VERSION};
 
 const NAME: &str = "terraform-provider-writer";
 const ARTEFACTS_ENV: &str = "WRITER_RELEASE_ARTEFACTS";
 const LINUX: [&str; 2] = ["linux_amd64", "linux_arm64"];
+const WINDOWS: &str = "windows_amd64";
+/// Every platform `scripts/release.sh` builds by default on Linux.
+const PLATFORMS: [&str; 3] = [LINUX[0], LINUX[1], WINDOWS];
 /// The promise for each release binary.
 const MAX_BINARY_BYTES: u64 = 10_000_000;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}):\n{}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn zip_name(platform: &str) -> String {
@@ -200,13 +187,9 @@ fn release_writes_what_the_registry_expects() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     let prefix = format!("{NAME}_{PROVIDER_VERSION}");
-    let expected: BTreeSet<String> = [
-        zip_name(LINUX[0]),
-        zip_name(LINUX[1]),
-        format!("{prefix}_SHA256SUMS"),
-        format!("{prefix}_manifest.json"),
-    ]
-    .into();
+    let mut expected: BTreeSet<String> = PLATFORMS.iter().map(|p| zip_name(p)).collect();
+    expected.insert(format!("{prefix}_SHA256SUMS"));
+    expected.insert(format!("{prefix}_manifest.json"));
     assert_eq!(names, expected, "no signature without GPG_FINGERPRINT");
 
     let manifest: serde_json::Value = serde_json::from_str(
@@ -224,18 +207,19 @@ fn release_writes_what_the_registry_expects() {
         .filter_map(|l| l.split_whitespace().nth(1))
         .map(str::to_string)
         .collect();
-    let want: BTreeSet<String> = [
-        zip_name(LINUX[0]),
-        zip_name(LINUX[1]),
-        format!("{prefix}_manifest.json"),
-    ]
-    .into();
+    let mut want: BTreeSet<String> = PLATFORMS.iter().map(|p| zip_name(p)).collect();
+    want.insert(format!("{prefix}_manifest.json"));
     assert_eq!(summed, want, "{sums}");
     let check = run(Command::new("sha256sum")
         .args(["--strict", "-c"])
         .arg(format!("{prefix}_SHA256SUMS"))
         .current_dir(out));
-    assert_eq!(text(&check).matches(": OK").count(), 3, "{}", text(&check));
+    assert_eq!(
+        text(&check).matches(": OK").count(),
+        PLATFORMS.len() + 1,
+        "{}",
+        text(&check)
+    );
 }
 
 #[test]
@@ -298,7 +282,7 @@ fn release_binaries_are_static_small_and_answer_terraform() {
 fn release_signs_the_checksums_with_the_configured_key() {
     let out = artefacts();
     let signed = tempfile::tempdir().unwrap();
-    for platform in LINUX {
+    for platform in PLATFORMS {
         std::fs::copy(
             out.join(zip_name(platform)),
             signed.path().join(zip_name(platform)),
@@ -306,39 +290,16 @@ fn release_signs_the_checksums_with_the_configured_key() {
         .unwrap();
     }
     // A throwaway key, in a throwaway keyring.
-    let gnupg = tempfile::Builder::new()
-        .prefix("gpg")
-        .tempdir_in("/tmp")
-        .unwrap();
-    let gpg = |args: &[&str]| {
-        run(Command::new("gpg")
-            .args(["--batch", "--no-tty"])
-            .args(args)
-            .env("GNUPGHOME", gnupg.path()))
-    };
-    gpg(&[
-        "--passphrase",
-        "",
-        "--quick-gen-key",
-        "Release Test <release-test@example.invalid>",
-        "ed25519",
-        "sign",
-        "never",
-    ]);
-    let listing = String::from_utf8(gpg(&["--with-colons", "--list-secret-keys"]).stdout).unwrap();
-    let fingerprint = listing
-        .lines()
-        .find_map(|l| l.strip_prefix("fpr:"))
-        .map(|l| l.trim_matches(':').to_string())
-        .expect("a fingerprint");
+    let keyring = Keyring::new();
+    let fingerprint = keyring.generate("Release Test <release-test@example.invalid>", "ed25519");
     run(Command::new(root().join("scripts/release.sh"))
         .arg("--checksums-only")
         .arg(signed.path())
         .env("GPG_FINGERPRINT", &fingerprint)
-        .env("GNUPGHOME", gnupg.path()));
+        .env("GNUPGHOME", keyring.home()));
     let sums = format!("{NAME}_{PROVIDER_VERSION}_SHA256SUMS");
     let sig = signed.path().join(format!("{sums}.sig"));
-    let verify = gpg(&[
+    let verify = keyring.gpg(&[
         "--verify",
         sig.to_str().unwrap(),
         signed.path().join(&sums).to_str().unwrap(),
@@ -348,10 +309,18 @@ fn release_signs_the_checksums_with_the_configured_key() {
         "{}",
         text(&verify)
     );
-    let _ = Command::new("gpgconf")
-        .args(["--kill", "gpg-agent"])
-        .env("GNUPGHOME", gnupg.path())
-        .output();
+    // The signed checksums cover every zip, and every zip matches them.
+    let check = run(Command::new("sha256sum")
+        .args(["--strict", "-c"])
+        .arg(&sums)
+        .current_dir(signed.path()));
+    for platform in PLATFORMS {
+        assert!(
+            text(&check).contains(&format!("{}: OK", zip_name(platform))),
+            "{}",
+            text(&check)
+        );
+    }
 }
 
 #[test]
@@ -459,4 +428,94 @@ fn install_script_needs_no_cli_configuration() {
     assert!(init.status.success(), "{}", text(&init));
     let validate = terraform(work.path(), &["validate", "-no-color"], &env);
     assert!(validate.status.success(), "{}", text(&validate));
+}
+
+/// The windows_amd64 zip holds one `.exe`, a PE32+ x86-64 Windows program
+/// under 10 MB; under Wine it prints its version, then, started as Terraform
+/// starts it, a go-plugin TCP handshake line (Windows has no unix sockets),
+/// and answers `GetProviderSchema` over mutual TLS, to Terraform's
+/// certificate only.
+#[tokio::test]
+async fn windows_exe_under_wine_hands_shake_on_tcp_and_serves_the_schema() {
+    use std::io::{BufRead, BufReader};
+    use support::plugin_client::{
+        assert_is_the_writer_schema, channel, get_schema, parse_handshake, terraform_environment,
+        terraform_like_identity, Address,
+    };
+
+    let out = artefacts();
+    let tmp = tempfile::tempdir().unwrap();
+    let (entries, _) = unzip(&out.join(zip_name(WINDOWS)), tmp.path());
+    let exe_name = format!("{}.exe", binary_name());
+    assert_eq!(
+        entries,
+        std::slice::from_ref(&exe_name),
+        "{WINDOWS}: one entry"
+    );
+    let exe = tmp.path().join(&exe_name);
+    let file = text(&run(Command::new("file").arg(&exe)));
+    assert!(
+        file.contains("PE32+") && file.contains("x86-64") && file.contains("MS Windows"),
+        "{WINDOWS}: {file}"
+    );
+    let size = std::fs::metadata(&exe).unwrap().len();
+    assert!(size < MAX_BINARY_BYTES, "{WINDOWS}: {size} bytes");
+
+    let version = run(support::wine::command(&exe)
+        .arg("--version")
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE"));
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).replace("\r\n", "\n"),
+        format!("{NAME} {PROVIDER_VERSION}\n")
+    );
+
+    let id = terraform_like_identity();
+    let mut command = support::wine::command(&exe);
+    terraform_environment(&mut command, &id.pem);
+    let mut child = command
+        .env_remove("PLUGIN_TRANSPORT")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("wine starts the .exe");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stdout = child.stdout.take().expect("stdout");
+    let _child = Kill(child);
+    // Reading blocks: on a thread, with a deadline.
+    let (line_tx, line_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = line_tx.send(line);
+    });
+    let line = line_rx
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("a handshake line within 2 minutes (the first Wine start makes its prefix)");
+    let handshake = parse_handshake(line.trim_end_matches(['\r', '\n']));
+    let Address::Tcp(address) = handshake.address else {
+        panic!("on Windows the handshake names TCP: {line:?}");
+    };
+    assert!(address.ip().is_loopback(), "{line:?}");
+
+    let schema = get_schema(
+        channel(&handshake, Some(&id))
+            .await
+            .expect("mutual TLS connects"),
+    )
+    .await
+    .expect("GetProviderSchema");
+    assert_is_the_writer_schema(&schema);
+    let intruder = terraform_like_identity();
+    if let Ok(ch) = channel(&handshake, Some(&intruder)).await {
+        get_schema(ch)
+            .await
+            .expect_err("another certificate, no RPC");
+    }
 }

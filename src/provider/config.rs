@@ -31,7 +31,7 @@ pub(crate) fn schema() -> Schema {
     Schema::new(
         Block::new(
             "The Writer provider manages Writer's self-managed OAuth apps, which Knowledge Graph \
-             connectors use to sync from Confluence. Every setting can come from the environment, so \
+             connectors use to sync from Confluence and SharePoint. Every setting can come from the environment, so \
              an empty `provider \"writer\" {}` block is enough.",
         )
         .attribute(Attribute::optional("api_key", Type::String).sensitive().description(
@@ -54,8 +54,8 @@ pub(crate) fn schema() -> Schema {
              enable it for Writer itself.",
         ))
         .attribute(Attribute::optional("app_url", Type::String).description(
-            "The origin of the Writer web app, whose `/connector/confluence` path is the callback URL \
-             every Confluence OAuth app must use. Defaults to the `WRITER_APP_URL` environment variable, \
+            "The origin of the Writer web app, whose `/connector/<connector>` paths are the callback URLs \
+             the OAuth apps must use (`/connector/confluence`, `/connector/sharepoint`). Defaults to the `WRITER_APP_URL` environment variable, \
              then `https://app.writer.com`. An origin only: scheme and host, no path.",
         ))
         .attribute(Attribute::optional("max_retries", Type::Number).description(

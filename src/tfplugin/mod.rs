@@ -3,7 +3,8 @@
 //! [`Provider`] (and [`Resource`], [`DataSource`]) with hand-written types,
 //! and [`serve`] does the rest.
 //!
-//! - `serve`: handshake, private unix socket, signals, debug mode.
+//! - `serve`: handshake, debug mode; `listen`: the private unix socket or TCP
+//!   on loopback (Windows, or `PLUGIN_TRANSPORT=tcp`); `signals`: interrupts.
 //! - `tls`: mutual TLS that accepts only Terraform's own certificate.
 //! - `server`: the gRPC services; one shape per call (`server::call`),
 //!   panics contained, a cancellation handle for every call that StopProvider
@@ -25,6 +26,7 @@ pub mod identity;
 mod interface;
 mod invariants;
 pub mod list;
+mod listen;
 pub mod log;
 pub mod path;
 #[doc(hidden)]
@@ -37,6 +39,7 @@ mod server;
 mod server_identity_tests;
 #[cfg(test)]
 mod server_tests;
+mod signals;
 mod tls;
 pub mod value;
 

@@ -1,13 +1,11 @@
 //! Serving a provider the way Terraform launches plugins (HashiCorp's
 //! go-plugin handshake): check the magic cookie, agree on protocol 6, listen
-//! on a unix socket in a private temporary directory, print the handshake line,
-//! and serve gRPC over mutual TLS until Terraform, a signal or the plugin
-//! controller says stop. Also the debug mode, which serves without Terraform
+//! (a private unix socket, or TCP on loopback: see `listen`), print the
+//! handshake line, and serve gRPC over mutual TLS until Terraform, a signal or
+//! the plugin controller says stop. Also the debug mode, which serves without Terraform
 //! and prints the `TF_REATTACH_PROVIDERS` value that attaches Terraform to it.
 
 use std::io::Write as _;
-use std::os::unix::fs::PermissionsExt as _;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -15,13 +13,14 @@ use std::task::{Context, Poll};
 
 use base64::Engine as _;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::server::Connected;
 
+use super::listen::{Listening, Stream, Transport, TRANSPORT_ENV};
 use super::server;
+use super::signals::{OnInterrupt, Signals};
 use super::tls;
 use super::Provider;
 
@@ -78,8 +77,12 @@ pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> ExitCode 
 
 async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), String> {
     let tls = agree_with_terraform(options)?;
-    // Dropping the directory at the end removes the socket.
-    let (dir, socket_path, listener) = private_socket()?;
+    let transport = Transport::from_env(std::env::var(TRANSPORT_ENV).ok().as_deref())?;
+    if transport == Transport::Tcp && tls.is_none() && !options.debug {
+        return Err(no_tls_on_tcp());
+    }
+    // Dropping the listener at the end removes a unix socket and its directory.
+    let listening = Listening::open(transport).await?;
 
     let (stop_tx, stop_rx) = watch::channel(false);
     // Listening before the handshake line: a signal right after it must stop us cleanly.
@@ -87,15 +90,26 @@ async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), Str
     let stop_calls = CancellationToken::new();
     let routes = server::routes(Arc::new(provider), stop_tx.clone(), stop_calls.clone());
 
-    announce(options, &socket_path, tls.as_ref())?;
-    tracing::debug!(socket = %socket_path.display(), mtls = tls.is_some(), "plugin serving");
+    announce(options, &listening, tls.as_ref())?;
+    tracing::debug!(
+        network = listening.network(),
+        address = listening.address(),
+        mtls = tls.is_some(),
+        "plugin serving"
+    );
     if tls.is_none() && !options.debug {
         tracing::warn!("PLUGIN_CLIENT_CERT is not set: serving without TLS on the private socket");
     }
 
     let acceptor = tls.map(|t| TlsAcceptor::from(t.config));
     let (conn_tx, conn_rx) = mpsc::channel::<std::io::Result<PluginConn>>(16);
-    let accept_loop = tokio::spawn(accept(listener, acceptor, conn_tx, stop_rx.clone()));
+    let listening = Arc::new(listening);
+    let accept_loop = tokio::spawn(accept(
+        listening.clone(),
+        acceptor,
+        conn_tx,
+        stop_rx.clone(),
+    ));
     let interrupt = if options.debug {
         // Run by hand: Ctrl-C is how the person ends it.
         OnInterrupt::Exit
@@ -106,9 +120,21 @@ async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), Str
 
     let result = serve_until_stopped(routes, conn_rx, stop_rx).await;
     accept_loop.abort();
-    drop(dir);
+    let _ = accept_loop.await;
+    drop(listening);
     tracing::debug!("plugin stopped");
     result.map_err(|e| format!("gRPC server failed: {e}"))
+}
+
+/// Why the plugin will not serve plain TCP: unlike the private socket, a
+/// loopback port is open to every local user.
+fn no_tls_on_tcp() -> String {
+    format!(
+        "serving on TCP, but no client certificate was given (PLUGIN_CLIENT_CERT): a TCP port \
+         on 127.0.0.1 is open to every local user, so this plugin serves TCP only over mutual \
+         TLS. Terraform always sends its certificate; when testing by hand, set PLUGIN_CLIENT_CERT, \
+         run with --debug, or (on unix) use the private socket ({TRANSPORT_ENV}=unix)"
+    )
 }
 
 /// What Terraform asks of a plugin before it connects: protocol 6, and its
@@ -158,44 +184,6 @@ async fn serve_until_stopped(
     }
 }
 
-/// A fresh directory only this user can enter (0700) holding the socket
-/// (0600), whatever the umask: with no client certificate, whoever can
-/// connect can call every RPC.
-///
-/// Modes are set explicitly rather than under a temporary umask: the umask
-/// is process-wide, and tokio's threads (or a test harness) may create files
-/// at the same time. There is no window in which anything is wider than
-/// 0700/0600 to another user: `mkdir` applies the requested 0700 narrowed by
-/// the umask (never wider), then `chmod` makes it exactly 0700 (a umask such
-/// as 0277 would otherwise leave us unable to bind in it). `bind` creates
-/// the socket 0777 minus the umask, but inside a directory no one else can
-/// traverse; the `chmod` right after bind is defence in depth, e.g. if the
-/// directory's mode is later widened by hand.
-fn private_socket() -> Result<(tempfile::TempDir, PathBuf, UnixListener), String> {
-    let private = |mode| std::fs::Permissions::from_mode(mode);
-    let dir = tempfile::Builder::new()
-        .prefix("plugin")
-        .permissions(private(0o700))
-        .tempdir()
-        .map_err(|e| format!("cannot create a private directory for the plugin socket: {e}"))?;
-    std::fs::set_permissions(dir.path(), private(0o700)).map_err(|e| {
-        format!(
-            "cannot make {} private (mode 0700): {e}",
-            dir.path().display()
-        )
-    })?;
-    let socket_path = dir.path().join("plugin.sock");
-    let listener = UnixListener::bind(&socket_path)
-        .map_err(|e| format!("cannot listen on {}: {e}", socket_path.display()))?;
-    std::fs::set_permissions(&socket_path, private(0o600)).map_err(|e| {
-        format!(
-            "cannot make {} private (mode 0600): {e}",
-            socket_path.display()
-        )
-    })?;
-    Ok((dir, socket_path, listener))
-}
-
 /// Protocol 6 must be among the versions Terraform offers.
 fn negotiate_protocol(offered: Option<&str>) -> Result<(), String> {
     let offered = offered.unwrap_or("");
@@ -215,39 +203,38 @@ fn negotiate_protocol(offered: Option<&str>) -> Result<(), String> {
 /// The one line Terraform waits for on stdout, or the debug instructions.
 fn announce(
     options: &ServeOptions,
-    socket: &Path,
+    listening: &Listening,
     tls: Option<&tls::PluginTls>,
 ) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
+    let (network, address) = (listening.network(), listening.address());
     let text = if options.debug {
-        debug_instructions(&options.address, socket)
+        debug_instructions(&options.address, network, address)
     } else {
-        handshake_line(socket, tls.map(|t| t.server_cert_der.as_ref()))
+        handshake_line(network, address, tls.map(|t| t.server_cert_der.as_ref()))
     };
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| format!("cannot write the handshake to stdout: {e}"))
 }
 
-/// `1|6|unix|<socket>|grpc|<our certificate, DER, base64 without padding>`.
-fn handshake_line(socket: &Path, server_cert_der: Option<&[u8]>) -> String {
+/// `1|6|NETWORK|ADDRESS|grpc|<our certificate, DER, base64 without padding>`,
+/// e.g. `1|6|unix|/tmp/plugin123/plugin.sock|grpc|MIIB…` or `1|6|tcp|127.0.0.1:51234|grpc|MIIB…`.
+fn handshake_line(network: &str, address: &str, server_cert_der: Option<&[u8]>) -> String {
     let cert = server_cert_der
         .map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der))
         .unwrap_or_default();
-    format!(
-        "{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|unix|{}|grpc|{cert}\n",
-        socket.display()
-    )
+    format!("{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|{network}|{address}|grpc|{cert}\n")
 }
 
-fn debug_instructions(address: &str, socket: &Path) -> String {
+fn debug_instructions(provider: &str, network: &str, address: &str) -> String {
     let reattach = serde_json::json!({
-        address: {
+        provider: {
             "Protocol": "grpc",
             "ProtocolVersion": PROTOCOL_VERSION,
             "Pid": std::process::id(),
             "Test": true,
-            "Addr": { "Network": "unix", "String": socket.display().to_string() }
+            "Addr": { "Network": network, "String": address }
         }
     });
     format!(
@@ -260,7 +247,7 @@ fn debug_instructions(address: &str, socket: &Path) -> String {
 /// Accepts connections; with TLS, each handshake runs in its own task, and a
 /// client that does not present Terraform's certificate never gets through.
 async fn accept(
-    listener: UnixListener,
+    listener: Arc<Listening>,
     acceptor: Option<TlsAcceptor>,
     conns: mpsc::Sender<std::io::Result<PluginConn>>,
     mut stop: watch::Receiver<bool>,
@@ -268,7 +255,7 @@ async fn accept(
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(stream) => stream,
                 Err(e) => {
                     tracing::warn!(error = %e, "accepting a plugin connection failed");
                     continue;
@@ -278,7 +265,7 @@ async fn accept(
         };
         match &acceptor {
             None => {
-                if conns.send(Ok(PluginConn::Plain(stream))).await.is_err() {
+                if conns.send(Ok(PluginConn(stream))).await.is_err() {
                     return;
                 }
             }
@@ -288,7 +275,7 @@ async fn accept(
                 tokio::spawn(async move {
                     match acceptor.accept(stream).await {
                         Ok(tls) => {
-                            let _ = conns.send(Ok(PluginConn::Tls(Box::new(tls)))).await;
+                            let _ = conns.send(Ok(PluginConn(Box::new(tls)))).await;
                         }
                         Err(e) => {
                             tracing::warn!(error = %e, "refused a plugin connection at the TLS handshake")
@@ -300,69 +287,9 @@ async fn accept(
     }
 }
 
-/// What the first SIGINT does.
-enum OnInterrupt {
-    /// Under Terraform. Ctrl-C in a terminal reaches every process of the
-    /// group, the plugin included, and Terraform's own answer to it is to ask
-    /// the provider to stop (StopProvider), wait for calls in flight and
-    /// then save state. Exiting here would cut a create off after Writer made
-    /// the app and before Terraform learnt its ID (go-plugin's servers ignore
-    /// SIGINT for the same reason). So the first SIGINT only stops calls, as
-    /// StopProvider does; a second one (Terraform's "exit now") or SIGTERM
-    /// ends the plugin.
-    StopCalls(CancellationToken),
-    /// Debug mode, run by hand: the first SIGINT ends it.
-    Exit,
-}
-
-/// SIGINT and SIGTERM: no new calls, calls in flight are told to stop and
-/// allowed to return what they already did (see [`OnInterrupt`]).
-struct Signals {
-    interrupt: Option<tokio::signal::unix::Signal>,
-    terminate: Option<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    fn register() -> Self {
-        use tokio::signal::unix::{signal, SignalKind};
-        Self {
-            interrupt: signal(SignalKind::interrupt()).ok(),
-            terminate: signal(SignalKind::terminate()).ok(),
-        }
-    }
-
-    async fn handle(self, on_interrupt: OnInterrupt, stop: watch::Sender<bool>) {
-        let (Some(mut int), Some(mut term)) = (self.interrupt, self.terminate) else {
-            tracing::warn!("cannot listen for signals; the plugin stops only when Terraform asks");
-            return;
-        };
-        let mut interrupts = 0u32;
-        loop {
-            tokio::select! {
-                _ = int.recv() => {
-                    interrupts += 1;
-                    match &on_interrupt {
-                        OnInterrupt::StopCalls(stop_calls) if interrupts == 1 => {
-                            tracing::debug!("SIGINT: telling calls in flight to stop; a second SIGINT ends the plugin");
-                            stop_calls.cancel();
-                            continue;
-                        }
-                        _ => tracing::debug!("SIGINT: stopping"),
-                    }
-                }
-                _ = term.recv() => tracing::debug!("SIGTERM: stopping"),
-            }
-            let _ = stop.send(true);
-            return;
-        }
-    }
-}
-
-/// A connection from Terraform: TLS unless Terraform asked for none.
-enum PluginConn {
-    Tls(Box<tokio_rustls::server::TlsStream<UnixStream>>),
-    Plain(UnixStream),
-}
+/// A connection from Terraform, over either transport: TLS unless Terraform
+/// asked for none.
+struct PluginConn(Box<dyn Stream>);
 
 impl Connected for PluginConn {
     type ConnectInfo = ();
@@ -375,10 +302,7 @@ impl AsyncRead for PluginConn {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-            Self::Plain(s) => Pin::new(s).poll_read(cx, buf),
-        }
+        Pin::new(self.get_mut().0.as_mut()).poll_read(cx, buf)
     }
 }
 
@@ -388,24 +312,15 @@ impl AsyncWrite for PluginConn {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
-            Self::Plain(s) => Pin::new(s).poll_write(cx, buf),
-        }
+        Pin::new(self.get_mut().0.as_mut()).poll_write(cx, buf)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-            Self::Plain(s) => Pin::new(s).poll_flush(cx),
-        }
+        Pin::new(self.get_mut().0.as_mut()).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
-            Self::Plain(s) => Pin::new(s).poll_shutdown(cx),
-        }
+        Pin::new(self.get_mut().0.as_mut()).poll_shutdown(cx)
     }
 }
 
@@ -425,17 +340,20 @@ mod tests {
 
     #[test]
     fn handshake_line_has_six_fields_and_unpadded_cert() {
-        let line = handshake_line(Path::new("/tmp/p/plugin.sock"), Some(&[1, 2, 3, 4]));
+        let line = handshake_line("unix", "/tmp/p/plugin.sock", Some(&[1, 2, 3, 4]));
         assert_eq!(line, "1|6|unix|/tmp/p/plugin.sock|grpc|AQIDBA\n");
-        let bare = handshake_line(Path::new("/s"), None);
+        let bare = handshake_line("unix", "/s", None);
         assert_eq!(bare, "1|6|unix|/s|grpc|\n");
+        let tcp = handshake_line("tcp", "127.0.0.1:51234", Some(&[1, 2, 3, 4]));
+        assert_eq!(tcp, "1|6|tcp|127.0.0.1:51234|grpc|AQIDBA\n");
     }
 
     #[test]
     fn debug_instructions_carry_a_reattach_value() {
         let text = debug_instructions(
             "registry.terraform.io/writer/writer",
-            Path::new("/tmp/x/plugin.sock"),
+            "unix",
+            "/tmp/x/plugin.sock",
         );
         let start = text.find('\'').expect("quoted value") + 1;
         let end = text.rfind('\'').expect("quoted value");

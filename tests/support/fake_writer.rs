@@ -6,7 +6,8 @@
 //! its own, so it can break every one of them.
 //!
 //! It runs on its own thread and runtime, so synchronous acceptance tests
-//! (driving `terraform`) and async client tests use it the same way.
+//! (driving `terraform`) and async client tests use it the same way. Over
+//! HTTPS too ([`FakeWriter::start_tls`]), for `super::https_site`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -174,9 +175,29 @@ pub struct FakeWriter {
 
 impl FakeWriter {
     pub fn start(script: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static) -> FakeWriter {
+        Self::serving(None, script)
+    }
+
+    /// The same over HTTPS with `tls`, at `https://localhost:PORT`.
+    pub fn start_tls(
+        tls: Arc<rustls::ServerConfig>,
+        script: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static,
+    ) -> FakeWriter {
+        Self::serving(Some(tokio_rustls::TlsAcceptor::from(tls)), script)
+    }
+
+    fn serving(
+        tls: Option<tokio_rustls::TlsAcceptor>,
+        script: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static,
+    ) -> FakeWriter {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         listener.set_nonblocking(true).expect("non-blocking");
-        let base = url::Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let base = match tls {
+            None => format!("http://127.0.0.1:{port}"),
+            Some(_) => format!("https://localhost:{port}"),
+        };
+        let base = url::Url::parse(&base).unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let script: Arc<Script> = Arc::new(script);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -186,7 +207,7 @@ impl FakeWriter {
                 .enable_all()
                 .build()
                 .expect("runtime");
-            rt.block_on(serve(listener, seen, script, stopped));
+            rt.block_on(serve(listener, tls, seen, script, stopped));
         });
         FakeWriter {
             base,
@@ -227,6 +248,7 @@ impl Drop for FakeWriter {
 
 async fn serve(
     listener: std::net::TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     seen: Arc<Mutex<Vec<Request>>>,
     script: Arc<Script>,
     mut stopped: tokio::sync::oneshot::Receiver<()>,
@@ -240,14 +262,27 @@ async fn serve(
                 Err(_) => continue,
             },
         };
-        let (seen, script) = (seen.clone(), script.clone());
+        let (seen, script, tls) = (seen.clone(), script.clone(), tls.clone());
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |request| {
                 answer(request, seen.clone(), script.clone())
             });
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let builder = http1::Builder::new();
+            let _ = match tls {
+                None => {
+                    builder
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await
+                }
+                Some(tls) => match tls.accept(stream).await {
+                    Ok(stream) => {
+                        builder
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await
+                    }
+                    Err(_) => return,
+                },
+            };
         });
     }
 }

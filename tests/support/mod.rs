@@ -20,6 +20,12 @@
 //!   that none holds a secret.
 //! - [`fake_writer`]: a scriptable hostile Writer of our own (no rules at all).
 //! - [`provider`]: the provider in process, configured against a base URL.
+//! - [`plugin_client`]: the provider binary started as Terraform starts it,
+//!   its handshake line read, and gRPC over mutual TLS on either transport.
+//! - [`https_site`]: an HTTPS server of ours (throwaway CA) serving a
+//!   directory: a provider registry, a network mirror.
+//! - [`gpg`]: a throwaway GnuPG keyring, to sign releases.
+//! - [`wine`]: the windows `.exe` under Wine, with the one DLL Wine 8 lacks.
 //! - `on_every_terraform!(scenario, ...)`: each `fn scenario(Terraform)` as
 //!   two tests, `scenario::terraform_on_path` and `scenario::terraform_1_15`
 //!   (a file that uses it says `#[macro_use] mod support;`).
@@ -49,9 +55,13 @@ pub mod capture;
 pub mod client;
 pub mod emulator;
 pub mod fake_writer;
+pub mod gpg;
+pub mod https_site;
+pub mod plugin_client;
 pub mod provider;
 pub mod proxy;
 pub mod terraform;
+pub mod wine;
 
 pub use terraform_provider_writer::domain::REQUIRED_SCOPES;
 pub use terraform_provider_writer::provider::ADDRESS as PROVIDER_ADDRESS;
@@ -81,4 +91,28 @@ pub fn header_value<'h>(headers: &'h [(String, String)], name: &str) -> Option<&
 /// them can be looked for.
 pub fn secret(n: usize) -> String {
     format!("fake-secret-{n:04}")
+}
+
+/// Runs `cmd`; fails the test with its whole output unless it succeeds.
+pub fn run_ok(cmd: &mut std::process::Command) -> std::process::Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A finished command's stdout then stderr, as text.
+pub fn output_text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
