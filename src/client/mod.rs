@@ -175,7 +175,7 @@ impl Client {
     /// (at most all of it): time kept for what the caller does next, such
     /// as looking up a create whose outcome is unknown.
     pub fn keeping(&self, room: Duration) -> Client {
-        let deadline = self.deadline().whole().keeping(room);
+        let deadline = self.deadline().keeping(room);
         self.changed(|inner| inner.operation = Some(deadline))
     }
 

@@ -60,18 +60,11 @@ impl Deadline {
     }
 
     /// The same deadline, for a call that must leave `room` of the
-    /// operation's time unused (at most all of it).
+    /// operation's time unused (at most all of it), in place of any room
+    /// kept before.
     pub(crate) fn keeping(self, room: Duration) -> Deadline {
         Deadline {
             kept: room.min(self.limit),
-            ..self
-        }
-    }
-
-    /// The whole operation's deadline, nothing kept back.
-    pub(crate) fn whole(self) -> Deadline {
-        Deadline {
-            kept: Duration::ZERO,
             ..self
         }
     }
