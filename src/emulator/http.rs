@@ -23,11 +23,11 @@ use time::OffsetDateTime;
 use super::auth::{require_key, Keys};
 use super::errors::{ApiError, ErrorItem};
 use super::faults::{inject, Faults};
-use super::list::parse_query;
-use super::model::StoredApp;
+use super::oauth_apps::list::parse_query;
+use super::oauth_apps::model::StoredApp;
 use super::persist::{self, Snapshot};
-use super::store::Store;
-use super::validate::{parse_update, read_create};
+use super::oauth_apps::store::Store;
+use super::oauth_apps::validate::{parse_update, read_create};
 
 /// Request bodies are a few hundred bytes; anything far larger is a mistake.
 const MAX_BODY_BYTES: usize = 256 * 1024;

@@ -25,14 +25,10 @@ pub mod cli;
 mod errors;
 mod faults;
 mod http;
-mod idempotency;
-mod list;
 mod local;
-mod model;
+mod oauth_apps;
 mod persist;
 mod server;
-mod store;
-mod validate;
 
 pub use local::{spawn_local, LocalEmulator};
 
@@ -130,7 +126,7 @@ pub fn check(config: &Config) -> Result<(), EmulatorError> {
     load_store(config).map(|_| ())
 }
 
-fn load_store(config: &Config) -> Result<store::Store, EmulatorError> {
+fn load_store(config: &Config) -> Result<oauth_apps::store::Store, EmulatorError> {
     if config.admin_keys.is_empty() && config.read_only_keys.is_empty() {
         return Err(EmulatorError::NoApiKeys);
     }
@@ -161,15 +157,15 @@ fn load_store(config: &Config) -> Result<store::Store, EmulatorError> {
         return Err(EmulatorError::ZeroRateLimit);
     }
     let Some(path) = &config.state_file else {
-        return Ok(store::Store::new());
+        return Ok(oauth_apps::store::Store::new());
     };
     let state_error = |reason: String| EmulatorError::StateFile {
         path: path.clone(),
         reason,
     };
     match persist::load(path).map_err(state_error)? {
-        None => Ok(store::Store::new()),
-        Some(file) => store::Store::from_state_file(file).map_err(state_error),
+        None => Ok(oauth_apps::store::Store::new()),
+        Some(file) => oauth_apps::store::Store::from_state_file(file).map_err(state_error),
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::model::StoredApp;
+use super::oauth_apps::model::StoredApp;
 
 /// Bumped when the layout changes in a way an older emulator cannot read.
 const FORMAT: u32 = 1;

@@ -13,11 +13,11 @@ use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::errors::{ApiError, ErrorItem};
+use super::super::errors::{ApiError, ErrorItem};
 use super::idempotency::{Answer, Record, Records};
 use super::list;
 use super::model::{name_key, timestamp, Connector, StoredApp};
-use super::persist::{Snapshot, StateFile};
+use super::super::persist::{Snapshot, StateFile};
 use super::validate::{CreateInput, CreateRequest, UpdateInput};
 
 /// Keys longer than this are refused, as the contract says.
@@ -333,8 +333,8 @@ fn invalid_idempotency_key() -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::idempotency::{MAX_KEYS, WINDOW};
-    use crate::emulator::validate::{parse_update, read_create};
+    use crate::emulator::oauth_apps::idempotency::{MAX_KEYS, WINDOW};
+    use crate::emulator::oauth_apps::validate::{parse_update, read_create};
     use serde_json::Value;
     use std::time::Duration;
 
@@ -590,7 +590,7 @@ mod tests {
             .map(|i| format!("read:thing-{i}:confluence"))
             .collect();
         scopes.extend(
-            crate::emulator::model::REQUIRED_CONFLUENCE_SCOPES
+            crate::emulator::oauth_apps::model::REQUIRED_CONFLUENCE_SCOPES
                 .iter()
                 .map(|s| s.to_string()),
         );
