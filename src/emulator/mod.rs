@@ -8,11 +8,12 @@
 //! for the far side of the wire, and shares no code with the near side.
 //!
 //! Layout: [`run`] is the whole server; `cli` turns a command line into a
-//! [`Config`]; `server` accepts connections; `http` routes requests through
-//! request ids, faults and auth to the handlers; `store` holds the state and
-//! its rules; `validate`, `idempotency`, `list`, `model`, `errors` and
-//! `persist` are the pieces the store is made of; [`spawn_local`] starts one
-//! in this process on a loopback port, for tests.
+//! [`Config`]; `server` accepts connections; `http` passes requests through
+//! request ids, faults and auth to the families' routes; each family of the
+//! API is a module of its own (`oauth_apps/`: its routes, store and rules),
+//! listed once in `families`; `state` holds each family's state and its part
+//! of the state file (`persist`); `errors` is the one error body;
+//! [`spawn_local`] starts one in this process on a loopback port, for tests.
 
 use std::fmt;
 use std::future::Future;
@@ -29,6 +30,7 @@ mod local;
 mod oauth_apps;
 mod persist;
 mod server;
+mod state;
 
 pub use local::{spawn_local, LocalEmulator};
 
@@ -123,10 +125,12 @@ impl std::error::Error for EmulatorError {}
 /// Checks a configuration, and that its state file (if any) can be loaded,
 /// without serving anything: lets a binary fail before it announces itself.
 pub fn check(config: &Config) -> Result<(), EmulatorError> {
-    load_store(config).map(|_| ())
+    load_families(config).map(|_| ())
 }
 
-fn load_store(config: &Config) -> Result<oauth_apps::store::Store, EmulatorError> {
+/// Checks `config` and loads every family's state: the API the emulator
+/// serves, before its layers (`http`).
+fn load_families(config: &Config) -> Result<axum::Router, EmulatorError> {
     if config.admin_keys.is_empty() && config.read_only_keys.is_empty() {
         return Err(EmulatorError::NoApiKeys);
     }
@@ -156,17 +160,21 @@ fn load_store(config: &Config) -> Result<oauth_apps::store::Store, EmulatorError
     if config.rate_limit == Some(0) {
         return Err(EmulatorError::ZeroRateLimit);
     }
-    let Some(path) = &config.state_file else {
-        return Ok(oauth_apps::store::Store::new());
-    };
     let state_error = |reason: String| EmulatorError::StateFile {
-        path: path.clone(),
+        path: config.state_file.clone().unwrap_or_default(),
         reason,
     };
-    match persist::load(path).map_err(state_error)? {
-        None => Ok(oauth_apps::store::Store::new()),
-        Some(file) => oauth_apps::store::Store::from_state_file(file).map_err(state_error),
-    }
+    let mut state = state::Loading::open(config.state_file.clone()).map_err(state_error)?;
+    let families = families(&mut state).map_err(state_error)?;
+    state.finish().map_err(state_error)?;
+    Ok(families)
+}
+
+/// The families of the API, each its routes and its part of the state file.
+/// A family is a module (`oauth_apps/`) whose `router` takes its
+/// [`state::Family`]; add one here.
+fn families(state: &mut state::Loading) -> Result<axum::Router, String> {
+    Ok(axum::Router::new().merge(oauth_apps::router(state.family()?)))
 }
 
 /// Serves the Writer OAuth Apps API on `listener` until `shutdown` completes,
@@ -176,15 +184,14 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), EmulatorError> {
-    let store = load_store(&config)?;
-    let shared = Arc::new(http::Shared::new(store, config.state_file.clone()));
+    let families = load_families(&config)?;
     let keys = Arc::new(auth::Keys::new(config.admin_keys, config.read_only_keys));
     let faults = Arc::new(faults::Faults::new(
         config.latency,
         config.fail_rate,
         config.rate_limit,
     ));
-    let router = http::router(shared, keys, faults);
+    let router = http::router(families, keys, faults);
     server::serve(listener, router, config.drop_rate, shutdown).await;
     Ok(())
 }
