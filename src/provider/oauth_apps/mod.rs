@@ -14,7 +14,8 @@ use crate::provider::shared::Shared;
 use crate::tfplugin::function::Function;
 use crate::tfplugin::{DataSource, ListResource, Resource};
 
-use lifecycle::{OAuthAppData, OAuthAppList, OAuthAppResource};
+use lifecycle::list::OAuthAppList;
+use lifecycle::{OAuthAppData, OAuthAppResource};
 
 /// A resource, a data source and a list resource per connector, and the
 /// functions.
