@@ -105,11 +105,10 @@ fn terraform_1_15() -> PathBuf {
 /// previous run did (the script takes a lock, so that parallel test binaries
 /// install it once).
 fn install_terraform_1_15() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join("target").join("terraform-1.15");
+    let dir = super::target_dir().join("terraform-1.15");
     let binary = dir.join("bin").join("terraform");
     if !binary.is_file() {
-        let script = root.join("scripts").join("install-terraform-1.15");
+        let script = super::root().join("scripts").join("install-terraform-1.15");
         let out = Command::new(&script)
             .arg(&dir)
             .output()
@@ -144,7 +143,7 @@ fn install() -> &'static Install {
             .expect("a temporary directory");
         let dir = provider_dir(&root.path().join("mirror"));
         std::fs::create_dir_all(&dir).expect("mirror directory");
-        let binary = Path::new(env!("CARGO_BIN_EXE_terraform-provider-writer"));
+        let binary = super::provider_binary();
         let installed = dir.join(format!("terraform-provider-writer_v{PROVIDER_VERSION}"));
         // A link, not a copy: the debug binary is large, and it is what cargo just built.
         std::os::unix::fs::symlink(binary, &installed).expect("provider link in the mirror");
