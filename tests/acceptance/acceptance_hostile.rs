@@ -7,7 +7,7 @@
 
 use crate::support::capture::assert_no_piece_of;
 use crate::support::fake_writer::{app_json, echo, FakeWriter, Reply, Request};
-use crate::support::terraform::{header, required_scopes, Run, Workdir};
+use crate::support::terraform::{header, required_scopes, Run, Terraform, Workdir};
 use crate::support::ADMIN;
 use serde_json::json;
 
@@ -22,14 +22,13 @@ fn resource() -> String {
     )
 }
 
-fn workdir(fake: &FakeWriter, body: &str) -> Workdir {
-    let mut w = Workdir::uninitialized(&(header("") + body));
-    w.set_env("WRITER_API_KEY", ADMIN);
-    w.set_env("WRITER_BASE_URL", fake.base.as_str());
-    w.set_env("TF_VAR_atlassian_client_secret", SECRET);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
-    w.set_env("TF_LOG", "trace");
-    w
+/// The secret through its ephemeral variable, and Terraform's and the
+/// provider's trace log (on stderr), which is searched for the sentinels.
+fn hostile_env() -> [(&'static str, &'static str); 2] {
+    [
+        ("TF_VAR_atlassian_client_secret", SECRET),
+        ("TF_LOG", "trace"),
+    ]
 }
 
 /// Fails naming `place` if the key, the secret, or a long piece of either
@@ -82,7 +81,12 @@ fn a_redirect_to_another_host_sends_nothing_there_and_leaks_nothing() {
         elsewhere.authority()
     );
     let fake = FakeWriter::start(move |_, _| Reply::redirect(307, &location));
-    let w = workdir(&fake, &resource());
+    let w = Workdir::against(
+        Terraform::OnPath,
+        fake.base.as_str(),
+        &(header("") + &resource()),
+        &hostile_env(),
+    );
     let apply = plan_and_apply(&w);
     assert_ne!(apply.status, 0, "a redirect is an error:\n{}", apply.all());
     let all = apply.all();
@@ -103,7 +107,12 @@ fn a_redirect_to_another_host_sends_nothing_there_and_leaks_nothing() {
 #[test]
 fn a_server_echoing_the_request_leaks_neither_key_nor_secret() {
     let fake = FakeWriter::start(echo);
-    let w = workdir(&fake, &resource());
+    let w = Workdir::against(
+        Terraform::OnPath,
+        fake.base.as_str(),
+        &(header("") + &resource()),
+        &hostile_env(),
+    );
     let apply = plan_and_apply(&w);
     assert_ne!(apply.status, 0);
     let all = apply.all();
@@ -115,9 +124,11 @@ fn a_server_echoing_the_request_leaks_neither_key_nor_secret() {
 #[test]
 fn a_lookup_by_name_against_an_echoing_server_leaks_nothing() {
     let fake = FakeWriter::start(echo);
-    let w = workdir(
-        &fake,
-        "data \"writer_confluence_oauth_app\" \"x\" {\n  name = \"Hostile\"\n}\n",
+    let w = Workdir::against(
+        Terraform::OnPath,
+        fake.base.as_str(),
+        &(header("") + "data \"writer_confluence_oauth_app\" \"x\" {\n  name = \"Hostile\"\n}\n"),
+        &hostile_env(),
     );
     let plan = w.terraform(&["plan", "-input=false", "-no-color"]);
     assert_ne!(plan.status, 0);
@@ -135,7 +146,12 @@ fn a_success_echoing_the_secret_keeps_it_out_of_state() {
         app["client_secret_updated_at"] = json!(SECRET);
         Reply::json(201, app).header("etag", &format!("\"{SECRET}\""))
     });
-    let w = workdir(&fake, &resource());
+    let w = Workdir::against(
+        Terraform::OnPath,
+        fake.base.as_str(),
+        &(header("") + &resource()),
+        &hostile_env(),
+    );
     let apply = plan_and_apply(&w);
     assert_eq!(apply.status, 0, "{}", apply.all());
     assert_sentinels_were_sent(&fake.requests()[0]);
@@ -164,7 +180,12 @@ fn bad_input_leaks_no_secret_key_or_password() {
         resource(),
         scopes.join(", ")
     );
-    let mut w = workdir(&fake, &body);
+    let mut w = Workdir::against(
+        Terraform::OnPath,
+        fake.base.as_str(),
+        &(header("") + &body),
+        &hostile_env(),
+    );
     w.set_env("TF_VAR_short", SHORT);
     let validate = w.terraform(&["validate", "-json", "-no-color"]);
     let plan = w.terraform(&["plan", "-input=false", "-no-color", "-out=tfplan"]);

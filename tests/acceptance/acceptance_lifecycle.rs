@@ -37,14 +37,14 @@ std::thread_local! {
     static OVER_TCP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-fn workdir(terraform: Terraform, emulator: &EmulatorProcess, body: &str) -> Workdir {
-    let mut w = Workdir::uninitialized_with(terraform, &config(body));
-    w.use_emulator(emulator);
+/// The provider's transport: TCP when `whole_lifecycle_over_tcp` runs the
+/// scenario, else the default (a unix socket).
+fn transport() -> Vec<(&'static str, &'static str)> {
     if OVER_TCP.get() {
-        w.set_env("PLUGIN_TRANSPORT", "tcp");
+        vec![("PLUGIN_TRANSPORT", "tcp")]
+    } else {
+        Vec::new()
     }
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
-    w
 }
 
 fn output_id(w: &Workdir) -> String {
@@ -57,10 +57,11 @@ fn output_id(w: &Workdir) -> String {
 
 fn create_replan_update_replan(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(
+    let w = Workdir::on_emulator(
         tf,
         &emu,
-        &app("Engineering", &required_scopes(), &wo(SECRET, 1)),
+        &config(&app("Engineering", &required_scopes(), &wo(SECRET, 1))),
+        &transport(),
     );
     w.apply();
     let id = output_id(&w);
@@ -115,7 +116,7 @@ fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent(tf: Terra
     let body = |name: &str, version: u32| {
         EPHEMERAL_SECRET.to_string() + &app(name, &required_scopes(), &wo_var(version))
     };
-    let mut w = workdir(tf, &emu, &body("Secrets", 1));
+    let mut w = Workdir::on_emulator(tf, &emu, &config(&body("Secrets", 1)), &transport());
     w.set_env("TF_VAR_atlassian_client_secret", SECRET);
     w.apply();
     let id = output_id(&w);
@@ -181,7 +182,12 @@ fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent(tf: Terra
 
 fn changes_made_outside_terraform_are_detected_and_restored(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(tf, &emu, &app("Drift", &required_scopes(), &wo(SECRET, 1)));
+    let w = Workdir::on_emulator(
+        tf,
+        &emu,
+        &config(&app("Drift", &required_scopes(), &wo(SECRET, 1))),
+        &transport(),
+    );
     w.apply();
     let id = output_id(&w);
     let path = format!("/v1/oauth-apps/{id}");
@@ -250,10 +256,11 @@ fn changes_made_outside_terraform_are_detected_and_restored(tf: Terraform) {
 
 fn stored_secret_drift_is_restored_too(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(
+    let w = Workdir::on_emulator(
         tf,
         &emu,
-        &app("Stored", &required_scopes(), &stored(SECRET)),
+        &config(&app("Stored", &required_scopes(), &stored(SECRET))),
+        &transport(),
     );
     w.apply();
     let id = output_id(&w);
@@ -286,7 +293,7 @@ fn import_by_id_and_by_name_then_plan_shows_only_the_secret(tf: Terraform) {
     // An import block by ID.
     let body = app("Made by hand", &required_scopes(), &wo(SECRET, 1))
         + &format!("\nimport {{\n  to = writer_confluence_oauth_app.eng\n  id = \"{id}\"\n}}\n");
-    let w = workdir(tf, &emu, &body);
+    let w = Workdir::on_emulator(tf, &emu, &config(&body), &transport());
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2);
     assert!(
@@ -304,10 +311,11 @@ fn import_by_id_and_by_name_then_plan_shows_only_the_secret(tf: Terraform) {
 
     // `terraform import` by name.
     let id2 = emu.app_made_by_hand(json!({"name": "Second By Name"}));
-    let w2 = workdir(
+    let w2 = Workdir::on_emulator(
         tf,
         &emu,
-        &app("Second By Name", &required_scopes(), &wo(SECRET, 1)),
+        &config(&app("Second By Name", &required_scopes(), &wo(SECRET, 1))),
+        &transport(),
     );
     w2.terraform(&[
         "import",
@@ -326,7 +334,12 @@ fn import_by_id_and_by_name_then_plan_shows_only_the_secret(tf: Terraform) {
     assert!(plan.contains("1 to change"), "{plan}");
 
     // Nothing by that name: a clear error.
-    let w3 = workdir(tf, &emu, &app("Nope", &required_scopes(), &wo(SECRET, 1)));
+    let w3 = Workdir::on_emulator(
+        tf,
+        &emu,
+        &config(&app("Nope", &required_scopes(), &wo(SECRET, 1))),
+        &transport(),
+    );
     let run = w3.terraform(&[
         "import",
         "-input=false",
@@ -348,7 +361,7 @@ fn data_source_by_id_and_by_name_and_its_errors(tf: Terraform) {
     let body = format!(
         "data \"writer_confluence_oauth_app\" \"by_id\" {{\n  id = \"{id}\"\n}}\n\ndata \"writer_confluence_oauth_app\" \"by_name\" {{\n  name = \"looked up\"\n}}\n\noutput \"hint\" {{\n  value = data.writer_confluence_oauth_app.by_id.client_secret_hint\n}}\n\noutput \"same\" {{\n  value = data.writer_confluence_oauth_app.by_name.id == data.writer_confluence_oauth_app.by_id.id\n}}\n"
     );
-    let w = workdir(tf, &emu, &body);
+    let w = Workdir::on_emulator(tf, &emu, &config(&body), &transport());
     w.apply();
     assert_eq!(
         w.terraform(&["output", "-raw", "hint"]).ok().stdout.trim(),
@@ -389,7 +402,12 @@ fn data_source_by_id_and_by_name_and_its_errors(tf: Terraform) {
 
 fn trace_logs_hold_neither_the_secret_nor_the_api_key(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let mut w = workdir(tf, &emu, &app("Logged", &required_scopes(), &wo(SECRET, 1)));
+    let mut w = Workdir::on_emulator(
+        tf,
+        &emu,
+        &config(&app("Logged", &required_scopes(), &wo(SECRET, 1))),
+        &transport(),
+    );
     w.set_env("TF_LOG", "trace");
     let run = w
         .terraform(&["apply", "-input=false", "-no-color", "-auto-approve"])
@@ -459,7 +477,7 @@ fn fifty_apps_under_faults_converge_with_no_duplicate_and_no_loss(tf: Terraform)
         wo(SECRET, 1),
         required_scopes()
     );
-    let w = workdir(tf, &emu, &body);
+    let w = Workdir::on_emulator(tf, &emu, &config(&body), &transport());
     w.apply();
     let apps = emu.all_apps();
     assert_eq!(apps.len(), 50, "exactly 50 apps, no duplicate and no loss");
@@ -477,10 +495,11 @@ fn fifty_apps_under_faults_converge_with_no_duplicate_and_no_loss(tf: Terraform)
 fn whole_lifecycle_over_tcp(tf: Terraform) {
     OVER_TCP.set(true);
     let emu = EmulatorProcess::start(&[]);
-    let mut w = workdir(
+    let mut w = Workdir::on_emulator(
         tf,
         &emu,
-        &app("Engineering", &required_scopes(), &wo(SECRET, 1)),
+        &config(&app("Engineering", &required_scopes(), &wo(SECRET, 1))),
+        &transport(),
     );
     w.set_env("TF_LOG", "debug");
     let log = w.terraform(&["validate", "-no-color"]).ok().all();

@@ -29,13 +29,6 @@ fn wo_var(version: u32) -> String {
     )
 }
 
-fn workdir(terraform: Terraform, emulator: &EmulatorProcess, main_tf: &str) -> Workdir {
-    let mut w = Workdir::uninitialized_with(terraform, main_tf);
-    w.use_emulator(emulator);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
-    w
-}
-
 /// An apply given the secret on its command line; every other command runs
 /// without it, so the ephemeral variable is null there.
 fn apply_with_secret(w: &Workdir) {
@@ -71,7 +64,7 @@ fn an_imported_app_is_managed_without_a_secret_and_writers_is_left_alone(t: Terr
 
     let import =
         format!("\nimport {{\n  to = writer_confluence_oauth_app.eng\n  id = \"{id}\"\n}}\n");
-    let w = workdir(t, &emu, &(app("Made by hand", "") + &import));
+    let w = Workdir::on_emulator(t, &emu, &(app("Made by hand", "") + &import), &[]);
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 2, "{plan}");
     assert!(
@@ -118,7 +111,7 @@ fn an_imported_app_is_managed_without_a_secret_and_writers_is_left_alone(t: Terr
 
 fn creating_without_a_secret_fails_at_plan_with_the_fix(t: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(t, &emu, &app("No secret", ""));
+    let w = Workdir::on_emulator(t, &emu, &app("No secret", ""), &[]);
     // Validation alone cannot know whether the app exists: it passes.
     w.terraform(&["validate", "-no-color"]).ok();
     let (code, diags, all) = plan_json(&w);
@@ -133,10 +126,11 @@ fn creating_without_a_secret_fails_at_plan_with_the_fix(t: Terraform) {
 
 fn a_new_version_needs_the_secret_an_unchanged_one_does_not(t: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(
+    let w = Workdir::on_emulator(
         t,
         &emu,
         &(OPTIONAL_SECRET.to_string() + &app("Versions", &wo_var(1))),
+        &[],
     );
     apply_with_secret(&w);
     let id = w.terraform(&["output", "-raw", "id"]).ok().stdout;
@@ -176,7 +170,7 @@ fn a_new_version_needs_the_secret_an_unchanged_one_does_not(t: Terraform) {
 fn a_drift_job_with_a_read_only_key_and_no_secret(t: Terraform) {
     let emu = EmulatorProcess::start(&["--read-only-key", READ_ONLY_KEY]);
     let main_tf = OPTIONAL_SECRET.to_string() + &app("Drift job", &wo_var(1));
-    let mut w = workdir(t, &emu, &main_tf);
+    let mut w = Workdir::on_emulator(t, &emu, &main_tf, &[]);
     apply_with_secret(&w);
     let id = w.terraform(&["output", "-raw", "id"]).ok().stdout;
     let path = format!("/v1/oauth-apps/{}", id.trim());

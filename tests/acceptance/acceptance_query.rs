@@ -10,18 +10,6 @@ use crate::support::terraform::{header, required_scopes, Terraform, Workdir};
 use crate::support::SECRET;
 use serde_json::json;
 
-fn workdir_with(terraform: Terraform, emulator: &EmulatorProcess, body: &str) -> Workdir {
-    let mut w = Workdir::uninitialized_with(terraform, &(header("") + body));
-    w.use_emulator(emulator);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
-    w
-}
-
-/// Terraform 1.15: identity needs 1.12, `query` 1.14.
-fn workdir(emulator: &EmulatorProcess, body: &str) -> Workdir {
-    workdir_with(Terraform::V1_15, emulator, body)
-}
-
 /// Makes an app the way a person in the Writer UI would, with a client ID
 /// of its own; returns its ID.
 fn app_in_writer(emulator: &EmulatorProcess, connector: &str, name: &str) -> String {
@@ -66,7 +54,7 @@ fn query_finds_every_confluence_app_by_name_too_and_up_to_a_limit() {
     let beta = app_in_writer(&emu, "confluence", "Beta");
     let gamma = app_in_writer(&emu, "confluence", "Gamma");
     app_in_writer(&emu, "sharepoint", "Not Confluence");
-    let w = workdir(&emu, "");
+    let w = Workdir::on_emulator(Terraform::V1_15, &emu, &header(""), &[]);
     write_query(
         &w,
         &(example_query()
@@ -100,7 +88,7 @@ fn query_finds_every_confluence_app_by_name_too_and_up_to_a_limit() {
 #[test]
 fn an_empty_name_filter_is_refused_where_it_is_written() {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(&emu, "");
+    let w = Workdir::on_emulator(Terraform::V1_15, &emu, &header(""), &[]);
     write_query(
         &w,
         "list \"writer_confluence_oauth_app\" \"none\" {\n  provider = writer\n  config {\n    name = \"  \"\n  }\n}\n",
@@ -123,12 +111,9 @@ fn an_import_block_with_an_identity_plans_one_import() {
     let other = app_in_writer(&emu, "confluence", "Other");
     // No secret: the app exists, so none is needed to manage it.
     let resource = "resource \"writer_confluence_oauth_app\" \"eng\" {\n  name = \"Engineering\"\n  client_id = \"fake-client-id-engineering\"\n}\n";
-    let w = workdir(
-        &emu,
-        &format!(
+    let w = Workdir::on_emulator(Terraform::V1_15, &emu, &(header("") + &format!(
             "import {{\n  to = writer_confluence_oauth_app.eng\n  identity = {{\n    id = \"{id}\"\n  }}\n}}\n\n{resource}"
-        ),
-    );
+        )), &[]);
     let run = w.terraform(&["plan", "-input=false", "-no-color"]).ok();
     assert!(
         run.stdout
@@ -160,12 +145,9 @@ fn an_import_block_with_an_identity_plans_one_import() {
 fn an_import_identity_without_an_id_or_of_no_app_fails_clearly() {
     let emu = EmulatorProcess::start(&[]);
     let resource = "resource \"writer_confluence_oauth_app\" \"eng\" {\n  name = \"Engineering\"\n  client_id = \"fake-client-id-engineering\"\n  client_secret_wo = \"fake-secret-0001\"\n  client_secret_wo_version = 1\n}\n";
-    let w = workdir(
-        &emu,
-        &format!(
+    let w = Workdir::on_emulator(Terraform::V1_15, &emu, &(header("") + &format!(
             "import {{\n  to = writer_confluence_oauth_app.eng\n  identity = {{\n    id = \"0f0f0f0f-0000-4000-8000-000000000000\"\n  }}\n}}\n\n{resource}"
-        ),
-    );
+        )), &[]);
     let run = w.terraform(&["plan", "-input=false", "-no-color"]);
     assert_ne!(run.status, 0, "{}", run.all());
     assert!(
@@ -189,12 +171,12 @@ fn refresh_gives_state_written_by_terraform_1_11_an_identity() {
         required_scopes()
     );
     // Terraform 1.11 knows no identities: its state has none.
-    let old = workdir_with(Terraform::OnPath, &emu, &body);
+    let old = Workdir::on_emulator(Terraform::OnPath, &emu, &(header("") + &body), &[]);
     old.apply();
     let state = old.read("terraform.tfstate");
     assert!(!state.contains("\"identity\""), "{state}");
 
-    let w = workdir(&emu, &body);
+    let w = Workdir::on_emulator(Terraform::V1_15, &emu, &(header("") + &body), &[]);
     std::fs::write(w.path().join("terraform.tfstate"), &state).expect("state");
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 0, "no change, identity or not:\n{plan}");
@@ -214,7 +196,7 @@ fn generated_configuration_imports_every_app_and_changes_nothing() {
         .iter()
         .map(|n| app_in_writer(&emu, "confluence", n))
         .collect();
-    let w = workdir(&emu, "");
+    let w = Workdir::on_emulator(Terraform::V1_15, &emu, &header(""), &[]);
     write_query(
         &w,
         "list \"writer_confluence_oauth_app\" \"all\" {\n  provider = writer\n}\n",

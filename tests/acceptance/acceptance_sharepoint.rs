@@ -86,14 +86,6 @@ fn sorted(scopes: &serde_json::Value) -> Vec<String> {
     v
 }
 
-fn workdir(tf: Terraform, emulator: &EmulatorProcess, body: &str) -> Workdir {
-    let mut w = Workdir::uninitialized_with(tf, &(header("") + body));
-    w.use_emulator(emulator);
-    w.set_env("TF_VAR_entra_secret", ENTRA_SECRET);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
-    w
-}
-
 fn output(w: &Workdir, name: &str) -> String {
     w.terraform(&["output", "-raw", name])
         .ok()
@@ -104,7 +96,12 @@ fn output(w: &Workdir, name: &str) -> String {
 
 fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let w = workdir(tf, &emu, &held_out());
+    let w = Workdir::on_emulator(
+        tf,
+        &emu,
+        &(header("") + &held_out()),
+        &[("TF_VAR_entra_secret", ENTRA_SECRET)],
+    );
     let applied = w.apply();
     assert!(!applied.all().contains(ENTRA_SECRET), "{}", applied.all());
 
@@ -199,7 +196,12 @@ fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terrafo
     let body = adopted("Made by hand", &format!("  tenant_id = \"{TENANT}\"\n"))
         + &format!("\nimport {{\n  to = writer_sharepoint_oauth_app.made_by_hand\n  id = \"{by_id}\"\n}}\n")
         + &adopted("Also by hand", "");
-    let i = workdir(tf, &emu, &body);
+    let i = Workdir::on_emulator(
+        tf,
+        &emu,
+        &(header("") + &body),
+        &[("TF_VAR_entra_secret", ENTRA_SECRET)],
+    );
     i.terraform(&[
         "import",
         "-input=false",
@@ -248,7 +250,12 @@ fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terrafo
 /// sent twice, the tenant in the body) log neither a secret nor the API key.
 fn trace_logs_hold_no_secret_for_sharepoint_apps(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
-    let mut w = workdir(tf, &emu, &held_out());
+    let mut w = Workdir::on_emulator(
+        tf,
+        &emu,
+        &(header("") + &held_out()),
+        &[("TF_VAR_entra_secret", ENTRA_SECRET)],
+    );
     w.set_env("TF_LOG", "trace");
     let first = w.apply();
     let rotated = "fake8Q~entra-secret-value-0002";
@@ -309,7 +316,12 @@ fn query_lists_both_kinds_and_generates_configuration_that_imports() {
         "settings": {"tenant_id": TENANT},
     }));
     emu.app_made_by_hand(json!({"connector": "sharepoint", "name": "Chosen sites"}));
-    let w = workdir(Terraform::V1_15, &emu, "");
+    let w = Workdir::on_emulator(
+        Terraform::V1_15,
+        &emu,
+        &header(""),
+        &[("TF_VAR_entra_secret", ENTRA_SECRET)],
+    );
     let example = crate::support::root()
         .join("examples/list-resources/writer_sharepoint_oauth_app/list-resource.tfquery.hcl");
     let query = std::fs::read_to_string(example).expect("the example query")
@@ -462,7 +474,12 @@ fn cases() -> Vec<Case> {
 #[test]
 fn every_sharepoint_mistake_fails_or_warns_with_the_fix_and_no_secret() {
     let emu = EmulatorProcess::start(&[]);
-    let mut w = workdir(Terraform::OnPath, &emu, &sharepoint(&[]));
+    let mut w = Workdir::on_emulator(
+        Terraform::OnPath,
+        &emu,
+        &(header("") + &sharepoint(&[])),
+        &[("TF_VAR_entra_secret", ENTRA_SECRET)],
+    );
     w.set_env("TF_VAR_stored_secret", ENTRA_SECRET);
     let ok = w.terraform(&["plan", "-input=false", "-no-color", "-json"]);
     assert_eq!(

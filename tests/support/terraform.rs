@@ -270,8 +270,34 @@ impl Workdir {
     /// A new directory holding `main_tf`, initialized by `terraform`.
     pub fn new_with(terraform: Terraform, main_tf: &str) -> Self {
         let w = Self::uninitialized_with(terraform, main_tf);
-        w.terraform(&["init", "-input=false", "-no-color"]).ok();
+        w.init();
         w
+    }
+
+    /// Where a scenario starts: a new directory holding `main_tf` for
+    /// `terraform`, the provider pointed at the Writer at `base_url` (the
+    /// emulator's, or a fake's) with the admin key through the environment,
+    /// as users set them, and `env` set (variables, logging, transport);
+    /// initialized.
+    pub fn against(
+        terraform: Terraform,
+        base_url: &str,
+        main_tf: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
+        let mut w = Self::uninitialized_with(terraform, main_tf);
+        w.set_env("WRITER_API_KEY", ADMIN);
+        w.set_env("WRITER_BASE_URL", base_url);
+        for (key, value) in env {
+            w.set_env(key, value);
+        }
+        w.init();
+        w
+    }
+
+    /// `terraform init`, which must succeed.
+    pub fn init(&self) -> Run {
+        self.terraform(&["init", "-input=false", "-no-color"]).ok()
     }
 
     /// A new directory holding `main_tf`, for the `terraform` on PATH; no init.
@@ -414,6 +440,16 @@ impl Workdir {
     pub fn use_emulator(&mut self, emulator: &EmulatorProcess) {
         self.set_env("WRITER_API_KEY", ADMIN);
         self.set_env("WRITER_BASE_URL", &emulator.base_url);
+    }
+
+    /// [`Workdir::against`] the emulator.
+    pub fn on_emulator(
+        terraform: Terraform,
+        emulator: &EmulatorProcess,
+        main_tf: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
+        Self::against(terraform, &emulator.base_url, main_tf, env)
     }
 
     /// `terraform plan -detailed-exitcode`: 0 no changes, 2 changes.
