@@ -94,8 +94,9 @@ tools_install() {
       return 1
     }
     echo "$tools_who: apt-get install ${packages[*]}" >&2
-    "${sudo[@]}" apt-get update -qq >&2 &&
-      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >&2 ||
+    # apt-get's progress is not shown; its errors are.
+    "${sudo[@]}" apt-get update -qq >/dev/null &&
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null ||
       { echo "$tools_who: apt-get install ${packages[*]} failed" >&2; return 1; }
   fi
   if [ ${#tools_rust[@]} -gt 0 ]; then
