@@ -22,8 +22,9 @@ fn args(state: &Path) -> Vec<String> {
     ]
 }
 
-/// A second emulator on `state`, run to its end (bounded: a process that
-/// started serving is killed after a few seconds, failing the test).
+/// An emulator on `state` that must refuse to start, run to its end
+/// (bounded: a process that started serving is killed after a few seconds,
+/// failing the test).
 fn second_emulator(state: &Path) -> Output {
     let mut child = Command::new(EMULATOR_BIN)
         .args(["--listen", "127.0.0.1:0"])
@@ -41,7 +42,7 @@ fn second_emulator(state: &Path) -> Output {
     let _ = child.kill();
     let out = child.wait_with_output().expect("output");
     panic!(
-        "a second emulator on the same state file kept running: {}",
+        "the emulator started instead of refusing: {}",
         String::from_utf8_lossy(&out.stdout)
     );
 }
@@ -144,4 +145,24 @@ fn the_lock_goes_with_its_process_however_it_ends() {
         std::fs::read_to_string(dir.path().join("apps.json.lock")).unwrap(),
         format!("{}\n", third.pid())
     );
+}
+
+/// The lock file is made beside the state file at start, so a state file
+/// whose folder does not exist is refused then, saying so.
+#[test]
+fn a_state_file_in_a_missing_folder_is_refused_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("not-made");
+    let state = folder.join("apps.json");
+    let out = second_emulator(&state);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let says = format!(
+        "cannot use state file {}: its folder {} does not exist; create it, or give another \
+         --state-file",
+        state.display(),
+        folder.display()
+    );
+    assert!(stderr.contains(&says), "wanted {says:?} in: {stderr}");
+    assert!(!folder.exists());
 }

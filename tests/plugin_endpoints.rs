@@ -147,6 +147,70 @@ fn debug_asked_for_tcp_serves_the_private_socket_and_says_why() {
     }
 }
 
+/// Real Terraform attaches to debug mode asked for TCP, with the
+/// `TF_REATTACH_PROVIDERS` value it printed (the private socket): the apply
+/// is served by that process (only it has the Writer key and URL; Terraform
+/// runs without them), and once it has ended Terraform says it cannot find
+/// it rather than starting a provider of its own.
+#[test]
+fn terraform_attaches_to_debug_mode_on_the_private_socket() {
+    use crate::support::emulator::EmulatorProcess;
+    use crate::support::terraform::{header, required_scopes, Workdir};
+    let emulator = EmulatorProcess::start(&[]);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"))
+        .arg("--debug")
+        .env("PLUGIN_TRANSPORT", "tcp")
+        .env("WRITER_API_KEY", crate::support::ADMIN)
+        .env("WRITER_BASE_URL", &emulator.base_url)
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .env_remove("TF_LOG")
+        .env("TMPDIR", tmp.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut debugged = Process(child);
+    let line = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.contains("TF_REATTACH_PROVIDERS="))
+        .expect("a TF_REATTACH_PROVIDERS line");
+    let reattach = line
+        .split_once('\'')
+        .and_then(|(_, rest)| rest.rsplit_once('\''))
+        .map(|(j, _)| j.to_string())
+        .expect("quoted");
+
+    let config = header("")
+        + &format!(
+            "resource \"writer_confluence_oauth_app\" \"debugged\" {{\n  name = \"Debugged\"\n  \
+             client_id = \"fake-client-id-0001\"\n  client_secret_wo = \"{}\"\n  \
+             client_secret_wo_version = 1\n  scopes = {}\n}}\n",
+            crate::support::SECRET,
+            required_scopes()
+        );
+    let mut w = Workdir::new(&config);
+    w.set_env("TF_REATTACH_PROVIDERS", &reattach);
+    w.apply();
+    let apps = emulator.all_apps();
+    assert_eq!(apps.len(), 1, "{apps:?}");
+    assert_eq!(apps[0]["name"], "Debugged");
+
+    let _ = debugged.0.kill();
+    let _ = debugged.0.wait();
+    let run = w.terraform(&["plan", "-input=false", "-no-color"]);
+    assert_ne!(
+        run.status,
+        0,
+        "with the debugged provider gone, Terraform has none to use:\n{}",
+        run.all()
+    );
+}
+
 /// The provider started as Terraform starts it, on `transport` (`None`: the
 /// unix socket), with Terraform's client certificate.
 fn start(

@@ -91,6 +91,9 @@ pub enum EmulatorError {
     ZeroRateLimit,
     /// The state file exists but cannot be used; it is left untouched.
     StateFile { path: PathBuf, reason: String },
+    /// The state file's folder does not exist: neither the file nor its lock
+    /// file could ever be written.
+    StateFolderMissing { path: PathBuf },
     /// Another process (the process ID it wrote in the lock file, when it
     /// could be read) holds the lock on the state file: it is left untouched.
     StateFileInUse {
@@ -122,6 +125,13 @@ impl fmt::Display for EmulatorError {
                 f,
                 "cannot use state file {}: {reason}; fix or move it (it was left untouched)",
                 path.display()
+            ),
+            EmulatorError::StateFolderMissing { path } => write!(
+                f,
+                "cannot use state file {}: its folder {} does not exist; create it, or give \
+                 another --state-file",
+                path.display(),
+                persist::folder(path).display()
             ),
             EmulatorError::StateFileInUse {
                 path,
@@ -229,6 +239,9 @@ fn load_store(
             lock_file,
             pid,
         },
+        persist::LockError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => {
+            EmulatorError::StateFolderMissing { path: path.clone() }
+        }
         persist::LockError::Io { lock_file, error } => state_error(format!(
             "cannot lock it (through {}): {error}",
             lock_file.display()

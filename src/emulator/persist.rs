@@ -162,7 +162,7 @@ pub(crate) fn load(path: &Path, _locked: &StateLock) -> Result<Option<StateFile>
 }
 
 /// The folder of the state file.
-fn folder(path: &Path) -> &Path {
+pub(crate) fn folder(path: &Path) -> &Path {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
