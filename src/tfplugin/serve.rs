@@ -174,7 +174,7 @@ fn debug_transport(requested: Transport) -> Result<Transport, String> {
     #[cfg(unix)]
     {
         if requested == Transport::Tcp {
-            tracing::warn!("{}", debug_tcp_not_used());
+            // Run by hand: stderr is the person's terminal.
             eprintln!("{}", debug_tcp_not_used());
         }
         Ok(Transport::Unix)
