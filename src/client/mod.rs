@@ -7,7 +7,9 @@
 //! secrets) travel in [`Secret`] and leave it only onto the wire.
 //!
 //! The server is untrusted input: no redirect is followed, plain `http://`
-//! is refused beyond loopback unless allowed, bodies and lists are capped,
+//! is refused beyond loopback unless allowed (`localhost` is connected to at
+//! 127.0.0.1 or ::1 without a name lookup, and loopback never through a
+//! proxy), bodies and lists are capped,
 //! every operation (pages and read-backs included) ends by one deadline, and
 //! what the server writes is cleaned of the secrets sent before anyone sees it.
 //! A failed write says whether Writer may have carried it out ([`WriteError`]).
@@ -42,7 +44,7 @@ pub use model::{CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, Versioned
 pub use secret::Secret;
 pub use transport_log::TRANSPORT_LOG_TARGETS;
 
-use config::shown_url;
+use config::{localhost_name, shown_url, LOCALHOST_ADDRESSES};
 use model::{limit_hint, ListPage};
 use redact::Redactor;
 use retry::RetryPolicy;
@@ -116,13 +118,25 @@ impl Client {
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, auth);
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(user_agent)
             .connect_timeout(config.request_timeout)
             // A redirect would re-send the key and the body (the client
             // secret) to wherever it points: never follow one.
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(name) = localhost_name(&config.base_url) {
+            // Plain http is allowed to localhost because it is this machine:
+            // so it must be, whatever a DNS server (asked for `localhost.`)
+            // or the hosts file would answer.
+            http = http.resolve_to_addrs(name, &LOCALHOST_ADDRESSES);
+        }
+        if is_loopback(&config.base_url) {
+            // Through a proxy from the environment (HTTP_PROXY), a request
+            // to this machine would leave it, in plain text for http.
+            http = http.no_proxy();
+        }
+        let http = http
             .build()
             .map_err(|e| invalid(&format!("cannot set up HTTP: {}", error_chain(&e))))?;
         let sender = Sender {

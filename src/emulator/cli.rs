@@ -70,7 +70,8 @@ Options:
   --allow-remote         allow --listen on an address other than loopback
                          (such as 0.0.0.0:8787 in a container): anyone who
                          can reach it and holds a key can read and change apps
-  --state-file PATH      keep apps in PATH across restarts (mode 0600)
+  --state-file PATH      keep apps in PATH across restarts (mode 0600); one
+                         emulator at a time (locked through PATH.lock)
   --latency-ms N         wait N milliseconds before handling each request
   --fail-rate F          answer this fraction (0..1) of requests 503
   --drop-rate F          perform this fraction (0..1) of requests, then close

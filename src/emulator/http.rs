@@ -313,7 +313,8 @@ mod tests {
         let _ = change.now_or_never();
         // The save holds the writer's permit until it is done.
         drop(shared.writer.lock().await);
-        let saved = persist::load(&state)
+        let locked = persist::lock(&state).unwrap();
+        let saved = persist::load(&state, &locked)
             .unwrap()
             .expect("the file was written");
         let in_memory = shared.read(|store| store.snapshot());

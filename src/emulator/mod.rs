@@ -7,7 +7,8 @@
 //! It must never be imported by the provider or the client: it is a stand-in
 //! for the far side of the wire, and shares no code with the near side.
 //!
-//! Layout: [`run`] is the whole server; `cli` turns a command line into a
+//! Layout: [`prepare`] checks a configuration and locks and loads its state
+//! file, [`Prepared::serve`] (or [`run`], both at once) is the server; `cli` turns a command line into a
 //! [`Config`]; `server` accepts connections; `http` routes requests through
 //! request ids, faults and auth to the handlers; `store` holds the state and
 //! its rules; `validate`, `idempotency`, `list`, `model`, `errors` and
@@ -90,6 +91,16 @@ pub enum EmulatorError {
     ZeroRateLimit,
     /// The state file exists but cannot be used; it is left untouched.
     StateFile { path: PathBuf, reason: String },
+    /// The state file's folder does not exist: neither the file nor its lock
+    /// file could ever be written.
+    StateFolderMissing { path: PathBuf },
+    /// Another process (the process ID it wrote in the lock file, when it
+    /// could be read) holds the lock on the state file: it is left untouched.
+    StateFileInUse {
+        path: PathBuf,
+        lock_file: PathBuf,
+        pid: Option<u32>,
+    },
     /// The address could not be listened on.
     Listen { address: String, reason: String },
 }
@@ -115,6 +126,31 @@ impl fmt::Display for EmulatorError {
                 "cannot use state file {}: {reason}; fix or move it (it was left untouched)",
                 path.display()
             ),
+            EmulatorError::StateFolderMissing { path } => write!(
+                f,
+                "cannot use state file {}: its folder {} does not exist; create it, or give \
+                 another --state-file",
+                path.display(),
+                persist::folder(path).display()
+            ),
+            EmulatorError::StateFileInUse {
+                path,
+                lock_file,
+                pid,
+            } => {
+                let holder = match pid {
+                    Some(pid) => format!("process {pid}"),
+                    None => "another process".to_string(),
+                };
+                write!(
+                    f,
+                    "state file {} is in use: {holder} holds its lock file {} (two emulators \
+                     on one state file would overwrite each other's apps). Stop that emulator, \
+                     or give this one another --state-file; nothing was changed",
+                    path.display(),
+                    lock_file.display()
+                )
+            }
             EmulatorError::Listen { address, reason } => {
                 write!(f, "cannot listen on {address}: {reason}")
             }
@@ -124,13 +160,43 @@ impl fmt::Display for EmulatorError {
 
 impl std::error::Error for EmulatorError {}
 
-/// Checks a configuration, and that its state file (if any) can be loaded,
-/// without serving anything: lets a binary fail before it announces itself.
+/// Checks a configuration, and that its state file (if any) can be locked
+/// and loaded, without serving anything (the lock is let go again).
 pub fn check(config: &Config) -> Result<(), EmulatorError> {
     load_store(config).map(|_| ())
 }
 
-fn load_store(config: &Config) -> Result<store::Store, EmulatorError> {
+/// A configuration checked, its apps loaded and its state file (if any)
+/// locked for as long as this lives: ready to [`Prepared::serve`]. Made
+/// before listening, so that a bad configuration or a state file in use by
+/// another emulator never looks like a started server.
+pub struct Prepared {
+    config: Config,
+    store: store::Store,
+    _lock: Option<persist::StateLock>,
+}
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Prepared")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks `config`, takes the lock on its state file and loads it.
+pub fn prepare(config: Config) -> Result<Prepared, EmulatorError> {
+    let (store, lock) = load_store(&config)?;
+    Ok(Prepared {
+        config,
+        store,
+        _lock: lock,
+    })
+}
+
+fn load_store(
+    config: &Config,
+) -> Result<(store::Store, Option<persist::StateLock>), EmulatorError> {
     if config.admin_keys.is_empty() && config.read_only_keys.is_empty() {
         return Err(EmulatorError::NoApiKeys);
     }
@@ -161,34 +227,68 @@ fn load_store(config: &Config) -> Result<store::Store, EmulatorError> {
         return Err(EmulatorError::ZeroRateLimit);
     }
     let Some(path) = &config.state_file else {
-        return Ok(store::Store::new());
+        return Ok((store::Store::new(), None));
     };
     let state_error = |reason: String| EmulatorError::StateFile {
         path: path.clone(),
         reason,
     };
-    match persist::load(path).map_err(state_error)? {
-        None => Ok(store::Store::new()),
-        Some(file) => store::Store::from_state_file(file).map_err(state_error),
+    let lock = persist::lock(path).map_err(|e| match e {
+        persist::LockError::Held { lock_file, pid } => EmulatorError::StateFileInUse {
+            path: path.clone(),
+            lock_file,
+            pid,
+        },
+        persist::LockError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => {
+            EmulatorError::StateFolderMissing { path: path.clone() }
+        }
+        persist::LockError::Io { lock_file, error } => state_error(format!(
+            "cannot lock it (through {}): {error}",
+            lock_file.display()
+        )),
+    })?;
+    let store = match persist::load(path, &lock).map_err(state_error)? {
+        None => store::Store::new(),
+        Some(file) => store::Store::from_state_file(file).map_err(state_error)?,
+    };
+    Ok((store, Some(lock)))
+}
+
+impl Prepared {
+    /// Serves the Writer OAuth Apps API on `listener` until `shutdown`
+    /// completes, then lets requests in flight finish and returns (and lets
+    /// go of the state file's lock).
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) {
+        let Prepared {
+            config,
+            store,
+            _lock: lock,
+        } = self;
+        let shared = Arc::new(http::Shared::new(store, config.state_file.clone()));
+        let keys = Arc::new(auth::Keys::new(config.admin_keys, config.read_only_keys));
+        let faults = Arc::new(faults::Faults::new(
+            config.latency,
+            config.fail_rate,
+            config.rate_limit,
+        ));
+        let router = http::router(shared, keys, faults);
+        server::serve(listener, router, config.drop_rate, shutdown).await;
+        drop(lock);
     }
 }
 
-/// Serves the Writer OAuth Apps API on `listener` until `shutdown` completes,
-/// then lets requests in flight finish and returns.
+/// [`prepare`], then [`Prepared::serve`]: serves the Writer OAuth Apps API
+/// on `listener` until `shutdown` completes, then lets requests in flight
+/// finish and returns.
 pub async fn run(
     listener: tokio::net::TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), EmulatorError> {
-    let store = load_store(&config)?;
-    let shared = Arc::new(http::Shared::new(store, config.state_file.clone()));
-    let keys = Arc::new(auth::Keys::new(config.admin_keys, config.read_only_keys));
-    let faults = Arc::new(faults::Faults::new(
-        config.latency,
-        config.fail_rate,
-        config.rate_limit,
-    ));
-    let router = http::router(shared, keys, faults);
-    server::serve(listener, router, config.drop_rate, shutdown).await;
+    prepare(config)?.serve(listener, shutdown).await;
     Ok(())
 }

@@ -25,6 +25,7 @@ mod acceptance_hostile;
 mod acceptance_interrupt;
 mod acceptance_lifecycle;
 mod acceptance_limits;
+mod acceptance_localhost;
 mod acceptance_optional_secret;
 mod acceptance_query;
 mod acceptance_schema_cache;

@@ -29,4 +29,5 @@ mod client_stalled;
 mod emulator_api;
 mod emulator_bin;
 mod emulator_faults;
+mod emulator_lock;
 mod emulator_stress;

@@ -19,6 +19,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod plugin_endpoints;
 mod plugin_handshake;
 mod provider_create_outcome;
 mod provider_stop;
