@@ -103,9 +103,7 @@ fn apply_then_nothing_to_do(w: &Workdir, address: &str) -> String {
     first.as_str().unwrap_or_default().to_string()
 }
 
-fn a_sharepoint_secret_sharing_a_piece_of_the_tenant_id_is_stored_as_writer_has_it(
-    tf: Terraform,
-) {
+fn a_sharepoint_secret_sharing_a_piece_of_the_tenant_id_is_stored_as_writer_has_it(tf: Terraform) {
     // `bbbb-000` is in both.
     const SECRET: &str = "SECRETVALUE-stored-bbbb-0002";
     const TENANT: &str = "aaaa1111-bbbb-0002-cccc-dddd0000eeee";
@@ -122,7 +120,10 @@ fn a_sharepoint_secret_sharing_a_piece_of_the_tenant_id_is_stored_as_writer_has_
         w.state_attribute("writer_sharepoint_oauth_app.docs", "tenant_id"),
         json!(TENANT)
     );
-    assert_eq!(assert_state_is_writers(&w, "writer_sharepoint_oauth_app.docs", &emulator), id);
+    assert_eq!(
+        assert_state_is_writers(&w, "writer_sharepoint_oauth_app.docs", &emulator),
+        id
+    );
     assert_eq!(emulator.all_apps().len(), 1, "one app in Writer");
 }
 
@@ -245,12 +246,13 @@ fn an_old_app_of_the_same_name_after_a_503_is_not_adopted_and_the_error_says_how
     assert_ne!(run.status, 0, "{all}");
     assert!(!all.contains("Nothing else is needed"), "{all}");
     assert!(
-        all.contains(
-            "terraform import writer_confluence_oauth_app.<name> app-made-in-january"
-        ),
+        all.contains("terraform import writer_confluence_oauth_app.<name> app-made-in-january"),
         "says how to import it:\n{all}"
     );
-    assert!(all.contains("2026-01-05T09:00:00Z"), "says why it is not ours:\n{all}");
+    assert!(
+        all.contains("2026-01-05T09:00:00Z"),
+        "says why it is not ours:\n{all}"
+    );
     assert!(resources(&w).is_empty(), "nothing was taken into state");
 }
 
@@ -278,7 +280,10 @@ fn a_success_echoing_the_whole_secret_keeps_the_app_in_state_tainted_and_names_t
     let run = apply(&w);
     let all = run.all();
     assert_ne!(run.status, 0, "{all}");
-    assert!(all.contains("client_secret_updated_at"), "names the field:\n{all}");
+    assert!(
+        all.contains("client_secret_updated_at"),
+        "names the field:\n{all}"
+    );
     assert!(!all.contains(SECRET), "never shows the secret:\n{all}");
     let state = resources(&w);
     assert_eq!(state.len(), 1, "the app is in state: {state:?}");
@@ -300,7 +305,12 @@ fn an_update_with_no_etag_in_private_state_reads_first_and_sends_if_match(tf: Te
         match request.method.as_str() {
             "POST" => {
                 let sent: Value = serde_json::from_slice(&request.body).unwrap();
-                let made = app("app-etag-1", sent["name"].as_str().unwrap(), "…0001", "2026-12-01T00:00:00Z");
+                let made = app(
+                    "app-etag-1",
+                    sent["name"].as_str().unwrap(),
+                    "…0001",
+                    "2026-12-01T00:00:00Z",
+                );
                 *stored = Some(made.clone());
                 Reply::json(201, made)
             }
@@ -325,7 +335,10 @@ fn an_update_with_no_etag_in_private_state_reads_first_and_sends_if_match(tf: Te
     };
     let w = fake_workdir(tf, &fake, &resource(NAME));
     apply(&w).ok();
-    w.write(&(header("  max_retries = 1\n  request_timeout = \"5s\"") + &resource("Engineering renamed")));
+    w.write(
+        &(header("  max_retries = 1\n  request_timeout = \"5s\"")
+            + &resource("Engineering renamed")),
+    );
     // No refresh: the update starts from the state the create left.
     w.terraform(&[
         "apply",

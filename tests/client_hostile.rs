@@ -12,7 +12,7 @@ use support::capture::{assert_no_piece_of, assert_no_secret_in, Capture};
 use support::client::few_attempts;
 use support::fake_writer::{app_json, echo, FakeWriter, Reply};
 use terraform_provider_writer::client::{
-    Client, ClientConfig, CreateApp, Error, ListFilter, NameMatch, Secret, UpdateApp,
+    Client, ClientConfig, CreateApp, Error, ListFilter, NameMatch, Outcome, Secret, UpdateApp,
     MAX_LISTED_APPS,
 };
 
@@ -158,11 +158,16 @@ async fn a_success_that_echoes_the_secret_keeps_it_out_of_the_app() {
         app["scopes"] = json!(["search:confluence", SECRET]);
         Reply::json(201, app)
     });
-    let created = client(&fake).create_app(&new_app(SECRET)).await.unwrap();
-    let shown = format!("{:?}", created.value);
+    // Refused, naming the first field that holds the whole secret; the app's
+    // ID still comes back, so that the caller keeps track of it.
+    let err = client(&fake)
+        .create_app(&new_app(SECRET))
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
     assert_clean(&shown);
-    assert_eq!(created.value.name, "Hostile [redacted]");
-    assert_eq!(created.value.client_secret_hint, "…");
+    assert!(shown.contains("`name` holds the client secret"), "{shown}");
+    assert_eq!(err.outcome, Outcome::Done { id: "app-1".into() });
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -182,17 +187,12 @@ async fn an_unreadable_success_does_not_quote_an_echo() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_hint_never_reveals_more_than_the_contract_allows() {
-    // The whole secret as the hint, on create and on read.
+    // The whole secret as the hint: a create that sent it refuses the
+    // answer; a read (which sent no secret) keeps no more than the contract.
     let fake = FakeWriter::start(|_, _| Reply::json(201, app_json("app-1", "H", SECRET)));
     let c = client(&fake);
-    assert_eq!(
-        c.create_app(&new_app(SECRET))
-            .await
-            .unwrap()
-            .value
-            .client_secret_hint,
-        "…"
-    );
+    let err = c.create_app(&new_app(SECRET)).await.unwrap_err();
+    assert!(err.to_string().contains("`client_secret_hint`"), "{err}");
     assert_eq!(
         c.get_app("app-1")
             .await

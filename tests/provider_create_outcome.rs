@@ -2,8 +2,9 @@
 //! whose answer never reaches the provider (the provider is stopped while
 //! the request is in flight, retries run out on 5xx, the success is
 //! unreadable). The provider then finishes the request it had sent, or looks
-//! the app up by name and takes it into state when it is the one it sent,
-//! and otherwise says exactly what may exist and how to import it.
+//! the app up by name and takes it into state when it provably is the one it
+//! made (see `acceptance_trust` for an old app of the same name), and
+//! otherwise says exactly what may exist and how to import it.
 //!
 //! The Writer here is a scripted server of the test's own, in process, so
 //! that each case is exactly the failure it names.
@@ -60,13 +61,16 @@ struct Script {
     create_arrived: Notify,
 }
 
+/// An app made now (a create adopts only an app made after it began).
 fn app_json(id: &str, name: &str, client_id: &str) -> serde_json::Value {
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
     json!({
         "id": id, "connector": "confluence", "name": name, "client_id": client_id,
-        "client_secret_hint": "…0001", "client_secret_updated_at": "2026-11-29T10:00:00Z",
+        "client_secret_hint": "…0001", "client_secret_updated_at": now,
         "scopes": SCOPES, "callback_url": "https://app.writer.com/connector/confluence",
-        "status": "active", "created_at": "2026-11-29T10:00:00Z",
-        "updated_at": "2026-11-29T10:00:00Z"
+        "status": "active", "created_at": now, "updated_at": now
     })
 }
 
@@ -325,7 +329,10 @@ async fn another_app_with_the_name_is_not_taken_and_the_error_says_how_to_import
     assert!(out.new_state.is_null());
     let t = text(&out.diagnostics);
     assert!(t.contains("app-other"), "{t}");
-    assert!(t.contains("name=Engineering Confluence"), "{t}");
+    assert!(
+        t.contains("terraform import writer_confluence_oauth_app.<name> app-other"),
+        "{t}"
+    );
 }
 
 #[tokio::test]

@@ -67,7 +67,13 @@ fn hex(rng: &mut StdRng, digits: usize) -> String {
 
 /// A GUID whose groups are often shared with other values.
 fn guid(rng: &mut StdRng, shared: &str) -> String {
-    let mut groups = vec![hex(rng, 8), hex(rng, 4), hex(rng, 4), hex(rng, 4), hex(rng, 12)];
+    let mut groups = [
+        hex(rng, 8),
+        hex(rng, 4),
+        hex(rng, 4),
+        hex(rng, 4),
+        hex(rng, 12),
+    ];
     if rng.random_bool(0.5) {
         groups[1] = shared.to_string();
     }
@@ -87,7 +93,15 @@ struct Case {
 fn case(rng: &mut StdRng, n: usize, today: &str, earlier_ids: &[String]) -> Case {
     let sharepoint = rng.random_bool(0.5);
     let shared = hex(rng, 4);
-    let words = ["Team", "Docs", "prod", "Confluence", "SharePoint", "wiki", today];
+    let words = [
+        "Team",
+        "Docs",
+        "prod",
+        "Confluence",
+        "SharePoint",
+        "wiki",
+        today,
+    ];
     let mut name_parts = pieces(rng, &words.map(String::from), 2);
     name_parts.push(format!("{shared}-{n:04}"));
     let name = name_parts.join(" ");
@@ -101,7 +115,9 @@ fn case(rng: &mut StdRng, n: usize, today: &str, earlier_ids: &[String]) -> Case
         if rng.random_bool(0.5) {
             vec!["User.Read".into(), "Sites.Selected".into()]
         } else {
-            ["User.Read", "Sites.Read.All", "Files.Read.All"].map(String::from).to_vec()
+            ["User.Read", "Sites.Read.All", "Files.Read.All"]
+                .map(String::from)
+                .to_vec()
         }
     } else {
         let mut s: Vec<String> = support::REQUIRED_SCOPES.map(String::from).to_vec();
@@ -124,9 +140,9 @@ fn case(rng: &mut StdRng, n: usize, today: &str, earlier_ids: &[String]) -> Case
     sources.extend(scopes.iter().cloned());
     sources.extend(tenant_id.iter().cloned());
     sources.extend(earlier_ids.iter().rev().take(3).cloned());
-    let mut secret = pieces(rng, &sources, 4).join("");
-    // Long enough for the provider's rule, never a GUID, obviously fake.
-    secret.push_str(&format!("-fake{n:04}"));
+    // Obviously fake, long enough for the provider's rule, never a GUID, and
+    // with no space at either end (which the provider refuses).
+    let mut secret = format!("fake-{}-{n:04}", pieces(rng, &sources, 4).join(""));
     while secret.chars().count() < 16 {
         secret.push('x');
     }
@@ -207,10 +223,18 @@ fn differences(state: &Value, app: &Json) -> Vec<String> {
     ] {
         let ours = state.get(attribute).as_str();
         if ours != app[attribute].as_str() {
-            out.push(format!("{attribute}: state {ours:?}, Writer {}", app[attribute]));
+            out.push(format!(
+                "{attribute}: state {ours:?}, Writer {}",
+                app[attribute]
+            ));
         }
     }
-    let ours: BTreeSet<&str> = state.get("scopes").elements().iter().filter_map(Value::as_str).collect();
+    let ours: BTreeSet<&str> = state
+        .get("scopes")
+        .elements()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     let theirs: BTreeSet<&str> = app["scopes"]
         .as_array()
         .map(|a| a.iter().filter_map(Json::as_str).collect())
@@ -235,7 +259,12 @@ async fn create_read_and_import_give_back_exactly_what_writer_stored() {
     eprintln!("TRUST_SEED={seed} TRUST_CASES={cases}");
     let mut rng = StdRng::seed_from_u64(seed);
     let now = time::OffsetDateTime::now_utc();
-    let today = format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day());
+    let today = format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    );
     // The provider's key shares pieces with connector names, scopes and dates.
     let key = format!(
         "test-key-{}-confluence-sharepoint-{today}-not-real",
@@ -301,10 +330,18 @@ async fn create_read_and_import_give_back_exactly_what_writer_stored() {
             .as_str()
             .unwrap_or_else(|| panic!("{what}: no id"))
             .to_string();
-        assert!(created.new_state.is_wholly_known(), "{what}: {:?}", created.new_state);
+        assert!(
+            created.new_state.is_wholly_known(),
+            "{what}: {:?}",
+            created.new_state
+        );
         let app = stored(&http, &emulator, &id).await;
         let wrong = differences(&created.new_state, &app);
-        assert!(wrong.is_empty(), "{what}: after create:\n{}", wrong.join("\n"));
+        assert!(
+            wrong.is_empty(),
+            "{what}: after create:\n{}",
+            wrong.join("\n")
+        );
 
         let read = resource
             .read(ReadRequest {
@@ -313,8 +350,15 @@ async fn create_read_and_import_give_back_exactly_what_writer_stored() {
                 cancel: stop.child_token(),
             })
             .await;
-        assert!(!read.diagnostics.has_errors(), "{what}: read: {:?}", read.diagnostics);
-        assert_eq!(read.new_state, created.new_state, "{what}: a read changes nothing");
+        assert!(
+            !read.diagnostics.has_errors(),
+            "{what}: read: {:?}",
+            read.diagnostics
+        );
+        assert_eq!(
+            read.new_state, created.new_state,
+            "{what}: a read changes nothing"
+        );
 
         for import_id in [id.clone(), format!("name={}", case.name)] {
             let imported = resource
@@ -335,7 +379,11 @@ async fn create_read_and_import_give_back_exactly_what_writer_stored() {
                     cancel: stop.child_token(),
                 })
                 .await;
-            assert!(!read.diagnostics.has_errors(), "{what}: read after import: {:?}", read.diagnostics);
+            assert!(
+                !read.diagnostics.has_errors(),
+                "{what}: read after import: {:?}",
+                read.diagnostics
+            );
             let wrong = differences(&read.new_state, &app);
             assert!(
                 wrong.is_empty(),
