@@ -50,6 +50,11 @@ enum OnCreate {
     StoreAndGarble,
     /// Answers 503 without storing anything.
     Only503,
+    /// Stores the app and answers 201 with a body that has its ID but is not
+    /// an app.
+    StoreAndAnswerOnlyTheId,
+    /// Stores the app under another name and answers 201 with it.
+    StoreUnderAnotherName,
 }
 
 struct Script {
@@ -123,6 +128,16 @@ async fn create(State(s): State<Arc<Script>>, body: String) -> Response {
             (StatusCode::CREATED, "<html>proxy says hi</html>").into_response()
         }
         OnCreate::Only503 => unavailable(),
+        OnCreate::StoreAndAnswerOnlyTheId => {
+            store(&app);
+            (StatusCode::CREATED, json!({"id": app["id"]}).to_string()).into_response()
+        }
+        OnCreate::StoreUnderAnotherName => {
+            let mut renamed = app.clone();
+            renamed["name"] = json!("Engineering Confluence (2)");
+            store(&renamed);
+            (StatusCode::CREATED, renamed.to_string()).into_response()
+        }
     }
 }
 
@@ -346,4 +361,30 @@ async fn when_the_lookup_fails_too_the_error_says_what_may_exist_and_how_to_impo
     assert!(t.contains("Engineering Confluence"), "{t}");
     assert!(t.contains("terraform import"), "{t}");
     assert!(!t.contains("Nothing is lost"), "{t}");
+}
+
+#[tokio::test]
+async fn a_success_with_an_id_but_no_app_keeps_the_id_in_state_with_an_error() {
+    let out = apply_create(Arc::new(script(OnCreate::StoreAndAnswerOnlyTheId))).await;
+    assert!(out.diagnostics.has_errors(), "so Terraform taints it");
+    let t = text(&out.diagnostics);
+    assert!(t.contains("its answer cannot be used"), "{t}");
+    assert_eq!(out.new_state.get("id"), &Value::string("app-1"));
+    assert_eq!(out.new_state.get("name"), &Value::string(NAME));
+    assert!(out.new_state.is_wholly_known(), "{:?}", out.new_state);
+    assert_eq!(out.new_state.get("created_at"), &Value::Null, "not known");
+}
+
+#[tokio::test]
+async fn an_app_unlike_what_was_sent_is_kept_as_writer_has_it_with_an_error() {
+    let out = apply_create(Arc::new(script(OnCreate::StoreUnderAnotherName))).await;
+    assert!(out.diagnostics.has_errors(), "so Terraform taints it");
+    let t = text(&out.diagnostics);
+    assert!(t.contains("other values than were sent"), "{t}");
+    assert!(t.contains("`name`"), "{t}");
+    assert_eq!(out.new_state.get("id"), &Value::string("app-1"));
+    assert_eq!(
+        out.new_state.get("name"),
+        &Value::string("Engineering Confluence (2)")
+    );
 }

@@ -482,9 +482,10 @@ fn get(url: url::Url) -> Call<'static> {
 /// or update; `None` for a create). `sent` is the client secret this call
 /// sent, if any. An answer about another app is not taken for this one.
 ///
-/// A success that cannot be used as it is, to a write, is [`Outcome::Done`]
-/// with the app's ID when the answer gives one (the asked ID for an update),
-/// so that the caller keeps track of the app Writer now has.
+/// A success to a write that holds a whole secret sent is [`Outcome::Done`]
+/// with the app's ID, and so is an unreadable success to a create that still
+/// gives the new app's ID: the caller keeps track of the app Writer now has.
+/// Any other unreadable success leaves the outcome unknown.
 fn written(
     answer: Answer,
     sent: Option<&Secret>,
@@ -493,14 +494,13 @@ fn written(
     if !answer.is_success() {
         return Err(answer.into_write_error());
     }
-    let done = |answer: &Answer, id: Option<String>| match id.or(asked.map(String::from)) {
-        Some(id) => Outcome::Done { id },
-        None => answer.outcome(),
-    };
     let app: OAuthApp = match answer.json() {
         Ok(app) => app,
         Err(error) => {
-            let outcome = done(&answer, id_in(&answer));
+            let outcome = match asked.is_none().then(|| id_in(&answer)).flatten() {
+                Some(id) => Outcome::Done { id },
+                None => answer.outcome(),
+            };
             return Err(WriteError { error, outcome });
         }
     };
