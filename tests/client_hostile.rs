@@ -171,6 +171,32 @@ async fn a_success_that_echoes_the_secret_keeps_it_out_of_the_app() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn a_read_or_list_echoing_the_key_is_refused_and_pieces_of_it_are_data() {
+    // The whole key in a field: refused, naming the field and the key.
+    let fake = FakeWriter::start(|_, _| {
+        let mut app = app_json("app-1", &format!("Team {KEY}"), "…0001");
+        app["settings"] = json!({"tenant_id": KEY});
+        Reply::json(200, json!({"data": [app], "has_more": false}))
+    });
+    let err = client(&fake)
+        .list_apps(&ListFilter::default())
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("`name` holds the API key"), "{shown}");
+    assert_clean(&shown);
+    // A piece of it (here `admin-key`, and `sentinel`) is just data.
+    let fake = FakeWriter::start(|_, _| {
+        Reply::json(
+            200,
+            app_json("app-1", "admin-key-not-real sentinel-7", "…0001"),
+        )
+    });
+    let app = client(&fake).get_app("app-1").await.unwrap().unwrap().value;
+    assert_eq!(app.name, "admin-key-not-real sentinel-7");
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn an_unreadable_success_does_not_quote_an_echo() {
     // serde's message quotes the value it could not use.
     let fake = FakeWriter::start(|_, _| {
