@@ -11,8 +11,11 @@
 //! 127.0.0.1 or ::1 without a name lookup, and loopback never through a
 //! proxy), bodies and lists are capped,
 //! every operation (pages and read-backs included) ends by one deadline, and
-//! what the server writes is cleaned of the secrets sent before anyone sees it.
-//! A failed write says whether Writer may have carried it out ([`WriteError`]).
+//! the text a server writes that can echo a request (error descriptions,
+//! request ids) is cleaned of the secrets sent before anyone sees it. A
+//! successful answer is data, kept as the server sent it; one that holds a
+//! whole secret sent is refused, naming the field, never the secret. A
+//! failed write says whether Writer may have carried it out ([`WriteError`]).
 //!
 //! Layout: [`Client`] (here) turns each operation into a `send::Call` and
 //! the answer into a result; `send` runs the attempts; `retry` is the pure
@@ -48,7 +51,7 @@ use config::{localhost_name, shown_url, LOCALHOST_ADDRESSES};
 use model::{limit_hint, ListPage};
 use redact::Redactor;
 use retry::RetryPolicy;
-use send::{Answer, Call, Deadline, Sender};
+use send::{Answer, Call, Deadline, Sender, WriterClock};
 
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// Writer's page size limit.
@@ -150,6 +153,7 @@ impl Client {
             request_timeout: config.request_timeout,
             cancel: config.cancel,
             api_key: config.api_key,
+            clock: WriterClock::default(),
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -182,7 +186,19 @@ impl Client {
     /// retries, waits and pages included, however many calls it takes.
     pub fn for_operation(&self) -> Client {
         let deadline = self.inner.sender.deadline();
-        self.changed(|inner| inner.operation = Some(deadline))
+        self.changed(|inner| {
+            inner.operation = Some(deadline);
+            inner.sender.clock = WriterClock::default();
+        })
+    }
+
+    /// How far Writer's clock is ahead of this machine's (negative: behind),
+    /// in milliseconds, as the `Date` headers of this operation's answers
+    /// show it (see [`Client::for_operation`]): the largest `Date − time of
+    /// arrival` seen, never more than the truth. `None` before any answer
+    /// with a readable `Date`.
+    pub fn writer_ahead_ms(&self) -> Option<i64> {
+        self.inner.sender.clock.ahead_ms()
     }
 
     /// This client within the same operation, but ending `room` earlier
@@ -312,7 +328,7 @@ impl Client {
                         &format!("it has more than {MAX_LISTED_APPS} apps"),
                     ));
                 }
-                if !keep_going(trusted(app, &answer.redactor, None)) {
+                if !keep_going(checked(app, &answer, None)?) {
                     return Ok(());
                 }
             }
@@ -479,6 +495,11 @@ fn get(url: url::Url) -> Call<'static> {
 /// The app of a successful answer to a call about the app `asked` (a read
 /// or update; `None` for a create). `sent` is the client secret this call
 /// sent, if any. An answer about another app is not taken for this one.
+///
+/// A success to a write that holds a whole secret sent is [`Outcome::Done`]
+/// with the app's ID, and so is an unreadable success to a create that still
+/// gives the new app's ID: the caller keeps track of the app Writer now has.
+/// Any other unreadable success leaves the outcome unknown.
 fn written(
     answer: Answer,
     sent: Option<&Secret>,
@@ -487,7 +508,16 @@ fn written(
     if !answer.is_success() {
         return Err(answer.into_write_error());
     }
-    let app: OAuthApp = answer.write_json()?;
+    let app: OAuthApp = match answer.json() {
+        Ok(app) => app,
+        Err(error) => {
+            let outcome = match asked.is_none().then(|| id_in(&answer)).flatten() {
+                Some(id) => Outcome::Done { id },
+                None => answer.outcome(),
+            };
+            return Err(WriteError { error, outcome });
+        }
+    };
     if let Some(asked) = asked.filter(|asked| *asked != app.id) {
         return Err(WriteError {
             error: Error::BadResponse {
@@ -502,10 +532,33 @@ fn written(
             outcome: answer.outcome(),
         });
     }
-    Ok(Versioned {
-        value: trusted(app, &answer.redactor, sent),
-        etag: answer.etag,
-    })
+    // An ID holding a secret cannot be kept anywhere: the outcome stays unknown.
+    let id = (!answer.redactor.holds_whole(&app.id)).then(|| app.id.clone());
+    match checked(app, &answer, sent) {
+        Ok(value) => Ok(Versioned {
+            value,
+            etag: answer.etag,
+        }),
+        Err(error) => {
+            let outcome = match id {
+                Some(id) => Outcome::Done { id },
+                None => answer.outcome(),
+            };
+            Err(WriteError { error, outcome })
+        }
+    }
+}
+
+/// The `id` of a success body that is not the app the contract describes,
+/// when it has a usable one (a short, printable string holding no secret).
+fn id_in(answer: &Answer) -> Option<String> {
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).ok()?;
+    let id = body.get("id")?.as_str()?;
+    let usable = !id.is_empty()
+        && id.chars().count() <= 256
+        && !id.chars().any(char::is_control)
+        && !answer.redactor.holds_whole(id);
+    usable.then(|| id.to_string())
 }
 
 /// An ID from the server, short and printable enough for a message.
@@ -523,34 +576,57 @@ fn quote_id(id: &str) -> String {
     }
 }
 
-/// An app as the rest of the provider may see and store it: no field holds
-/// a secret sent in the call (a server echoing one into `name` would put it
-/// in state), and the secret hint reveals no more than the contract allows.
-fn trusted(mut app: OAuthApp, redactor: &Redactor, sent: Option<&Secret>) -> OAuthApp {
-    app.client_secret_hint = limit_hint(&app.client_secret_hint, sent);
-    for text in [
-        &mut app.id,
-        &mut app.connector,
-        &mut app.name,
-        &mut app.client_id,
-        &mut app.client_secret_updated_at,
-        &mut app.callback_url,
-        &mut app.status,
-        &mut app.created_at,
-        &mut app.updated_at,
+/// An app as the rest of the provider may see and store it: exactly as
+/// Writer sent it, unless a field holds a whole secret sent in the call (the
+/// API key, or `sent`): then the answer is refused, naming the field and the
+/// secret but never showing it. Pieces of a secret are not looked for: a
+/// name, scope, ID or date may share them by chance. The secret hint is kept
+/// to what the contract allows ([`limit_hint`]).
+fn checked(mut app: OAuthApp, answer: &Answer, sent: Option<&Secret>) -> Result<OAuthApp, Error> {
+    let redactor = &answer.redactor;
+    let named = |name: &str| name.to_string();
+    let fields = [
+        ("id", &app.id),
+        ("connector", &app.connector),
+        ("name", &app.name),
+        ("client_id", &app.client_id),
+        ("client_secret_hint", &app.client_secret_hint),
+        ("client_secret_updated_at", &app.client_secret_updated_at),
+        ("callback_url", &app.callback_url),
+        ("status", &app.status),
+        ("created_at", &app.created_at),
+        ("updated_at", &app.updated_at),
     ]
     .into_iter()
-    .chain(app.scopes.iter_mut())
-    .chain(app.settings.values_mut())
-    {
-        if redactor.finds_in(text) {
-            *text = redactor.clean(text);
+    .map(|(name, text)| (named(name), text))
+    .chain(app.scopes.iter().map(|s| (named("scopes"), s)))
+    .chain(app.settings.iter().flat_map(|(k, v)| {
+        // A key that holds a secret is named `settings`, not shown.
+        let value = if redactor.holds_whole(k) {
+            named("settings")
+        } else {
+            format!("settings.{}", quote_id(k))
+        };
+        [(named("settings"), k), (value, v)]
+    }));
+    for (field, text) in fields {
+        if redactor.holds_whole(text) {
+            let which = match sent {
+                Some(secret) if Redactor::new([secret]).holds_whole(text) => "the client secret",
+                _ => "the API key",
+            };
+            return Err(Error::BadResponse {
+                status: answer.status,
+                reason: format!(
+                    "its `{field}` holds {which} this request sent (not shown here), so the \
+                     answer is not used: a secret must reach no state, log or message"
+                ),
+                request_id: answer.request_id.clone(),
+            });
         }
     }
-    if redactor.finds_in(&app.client_secret_hint) {
-        app.client_secret_hint = limit_hint("…", None);
-    }
-    app
+    app.client_secret_hint = limit_hint(&app.client_secret_hint, sent);
+    Ok(app)
 }
 
 fn header_value(text: &str) -> Result<HeaderValue, Error> {

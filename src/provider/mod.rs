@@ -4,6 +4,7 @@
 //! Writer connector registered in `connectors`, all built by `oauth_app`.
 //! Provider-wide words are in `texts`; each resource's own beside it.
 
+mod adoption;
 mod config;
 mod connectors;
 mod env;

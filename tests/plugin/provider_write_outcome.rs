@@ -256,15 +256,21 @@ async fn a_stalled_create_and_its_lookup_end_within_one_retry_timeout() {
         requests.iter().map(|r| &r.method).collect::<Vec<_>>()
     );
 
-    // Only the create stalls: the lookup in the time it kept finds the app.
-    let fake = FakeWriter::start(|request, _| match request.method.as_str() {
+    // Only the create stalls: the lookup in the time it kept finds the app
+    // (made now: only an app made after the create began is taken).
+    let mut made = app_json("app-9", "Eng", "…0001");
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    made["created_at"] = serde_json::json!(now);
+    let fake = FakeWriter::start(move |request, _| match request.method.as_str() {
         "POST" => Reply::trickle(201, Duration::from_millis(50), 400),
         _ if request.path.ends_with("/oauth-apps") => Reply::json(
             200,
-            serde_json::json!({"data": [app_json("app-9", "Eng", "…0001")],
+            serde_json::json!({"data": [made],
                 "has_more": false, "first_id": "app-9", "last_id": "app-9"}),
         ),
-        _ => Reply::json(200, app_json("app-9", "Eng", "…0001")),
+        _ => Reply::json(200, made.clone()),
     });
     let p = provider(fake.base.as_str(), "500ms", "2s").await;
     let out = p.resources().remove(0).create(create_request()).await;
