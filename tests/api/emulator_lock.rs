@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use serde_json::json;
 
-use crate::support::emulator::{EmulatorProcess, EMULATOR_BIN};
+use crate::support::emulator::{emulator_binary, EmulatorProcess};
 use crate::support::ADMIN;
 
 fn args(state: &Path) -> Vec<String> {
@@ -24,7 +24,7 @@ fn args(state: &Path) -> Vec<String> {
 /// (bounded: a process that started serving is killed after a few seconds,
 /// failing the test).
 fn second_emulator(state: &Path) -> Output {
-    let mut child = Command::new(EMULATOR_BIN)
+    let mut child = Command::new(emulator_binary())
         .args(["--listen", "127.0.0.1:0"])
         .args(args(state))
         .stdout(std::process::Stdio::piped())
