@@ -31,6 +31,7 @@ mod acceptance_query;
 mod acceptance_schema_cache;
 mod acceptance_sharepoint;
 mod acceptance_stalled;
+mod acceptance_trust;
 mod acceptance_validate;
 mod ci_drift_recipe;
 mod examples;

@@ -24,3 +24,4 @@ mod plugin_handshake;
 mod provider_create_outcome;
 mod provider_stop;
 mod provider_write_outcome;
+mod trust_property;

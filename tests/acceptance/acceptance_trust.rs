@@ -8,9 +8,6 @@
 //! connector names on purpose: a redactor that worked on fragments of them
 //! rewrote the fields of successful answers (issue 22).
 
-#[macro_use]
-mod support;
-
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};

@@ -12,8 +12,6 @@
 //! `TRUST_SEED` the seed (default: a new one, printed, and printed again
 //! with the failing case, to replay it).
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -120,7 +118,7 @@ fn case(rng: &mut StdRng, n: usize, today: &str, earlier_ids: &[String]) -> Case
                 .to_vec()
         }
     } else {
-        let mut s: Vec<String> = support::REQUIRED_SCOPES.map(String::from).to_vec();
+        let mut s: Vec<String> = crate::support::REQUIRED_SCOPES.map(String::from).to_vec();
         for extra in CONFLUENCE_SCOPES {
             if rng.random_bool(0.3) {
                 s.push(extra.to_string());
