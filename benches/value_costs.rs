@@ -183,8 +183,9 @@ fn encode(n: usize) {
     })
     .expect("encodes");
     println!("encoded: {} bytes", bytes.len());
+    // Past about 13 000 objects the decoder's value budget refuses the message.
     let back = timed(&format!("decode {} bytes", bytes.len()), || {
         decode_msgpack(&bytes, &ty)
     });
-    assert_eq!(back.as_ref(), Ok(&value));
+    report(back);
 }
