@@ -848,3 +848,20 @@ fn round_trips() {
         assert_eq!(back, Ok(value), "{bytes:02x?}");
     }
 }
+
+/// msgpack lengths are 32-bit: one past that is refused at its path, not
+/// written with a wrapped length (the check itself; a 4 GiB value is not
+/// built here).
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn lengths_past_32_bits_are_refused() {
+    let path = attr("big");
+    assert_eq!(len32(u32::MAX as usize, &path).ok(), Some(u32::MAX));
+    match len32(u32::MAX as usize + 1, &path) {
+        Err(e) => {
+            assert_eq!(e.path, path);
+            assert!(e.message.contains("too long for msgpack"), "{}", e.message);
+        }
+        Ok(n) => panic!("wrapped to {n}"),
+    }
+}
