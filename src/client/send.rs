@@ -367,7 +367,7 @@ impl Sender {
             this.number,
             deadline.elapsed(),
             retry_after,
-            rand::random::<f64>(),
+            fastrand::f64(), // jitter needs spread, not secrecy
         );
         match next {
             Next::Wait(wait) => {

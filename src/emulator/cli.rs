@@ -5,6 +5,11 @@
 //! because every local user can read a process's argv (`ps`, `/proc`). Errors
 //! name the flag that is wrong but never repeat a value: a mistyped flag, a
 //! flag that swallowed the next one, or a stray word may all be a key.
+//!
+//! Parsed by hand rather than with an argument-parsing crate: none is in the
+//! tree (Cargo.lock), and the rule above is this parser's own, where a
+//! general one quotes the argument it refuses (clap's errors do). The near
+//! miss of a mistyped flag comes from `strsim`.
 
 use std::ffi::OsString;
 use std::fmt;

@@ -4,6 +4,11 @@
 //! Settings are judged only when known: `terraform validate` runs with no
 //! credentials and with values that may be unknown until apply, and must pass.
 //! A missing API key is an error only when a call needs the API.
+//!
+//! `request_timeout` and `retry_timeout` are read by `parse_duration`, a
+//! few lines of our own: Terraform users write Go's duration syntax
+//! (`500ms`, `1h30m`), which no crate in the tree reads (`time` parses
+//! dates and times, not durations).
 
 use std::time::Duration;
 
