@@ -9,10 +9,15 @@
 //! secrets) travel in [`Secret`] and leave it only onto the wire.
 //!
 //! The server is untrusted input: no redirect is followed, plain `http://`
-//! is refused beyond loopback unless allowed, bodies and lists are capped,
+//! is refused beyond loopback unless allowed (`localhost` is connected to at
+//! 127.0.0.1 or ::1 without a name lookup, and loopback never through a
+//! proxy), bodies and lists are capped,
 //! every operation (pages and read-backs included) ends by one deadline, and
-//! what the server writes is cleaned of the secrets sent before anyone sees it.
-//! A failed write says whether Writer may have carried it out ([`WriteError`]).
+//! the text a server writes that can echo a request (error descriptions,
+//! request ids) is cleaned of the secrets sent before anyone sees it. A
+//! successful answer is data, kept as the server sent it; one that holds a
+//! whole secret sent is refused, naming the field, never the secret. A
+//! failed write says whether Writer may have carried it out ([`WriteError`]).
 //!
 //! Layout: `transport` holds [`Client`]: the settings and deadlines every
 //! call shares; each family's module (`oauth_apps`) turns its operations into

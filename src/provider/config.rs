@@ -4,6 +4,11 @@
 //! Settings are judged only when known: `terraform validate` runs with no
 //! credentials and with values that may be unknown until apply, and must pass.
 //! A missing API key is an error only when a call needs the API.
+//!
+//! `request_timeout` and `retry_timeout` are read by `parse_duration`, a
+//! few lines of our own: Terraform users write Go's duration syntax
+//! (`500ms`, `1h30m`), which no crate in the tree reads (`time` parses
+//! dates and times, not durations).
 
 use std::time::Duration;
 
@@ -43,8 +48,9 @@ pub(crate) fn schema() -> Schema {
             "The Writer API's base URL. Defaults to the `WRITER_BASE_URL` environment variable, then \
              `https://api.writer.com`. Set it for a dedicated tenant or for the local `writer-emulator` \
              (e.g. `http://127.0.0.1:8787`). Plain `http://` is accepted only for loopback addresses \
-             (`localhost`, `127.0.0.0/8`, `::1`) unless `allow_insecure_http` is true. Redirects are \
-             never followed.",
+             (`localhost`, `127.0.0.0/8`, `::1`) unless `allow_insecure_http` is true; `localhost` \
+             (or `localhost.`) is reached at 127.0.0.1 or ::1 without a name lookup, and loopback \
+             never through a proxy. Redirects are never followed.",
         ))
         .attribute(Attribute::optional("allow_insecure_http", Type::Bool).description(
             "Allows a plain `http://` `base_url` whose host is not loopback, such as a \

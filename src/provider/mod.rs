@@ -8,6 +8,7 @@
 //! (`texts`) are the families' common ground; each family's words are its
 //! own.
 
+mod adoption;
 mod config;
 mod env;
 mod family;

@@ -538,14 +538,23 @@ async fn apply(
         true => guarded("ApplyResourceChange (create)", res.item.create(req)).await?,
         false => guarded("ApplyResourceChange (update)", res.item.update(req)).await?,
     };
-    let new_state = invariants::null_write_only(&res.schema.block, out.new_state);
-    let mut breaches = invariants::check_known(&res.schema.block, &new_state, "apply");
+    let mut new_state = invariants::null_write_only(&res.schema.block, out.new_state);
+    let mut diagnostics = out.diagnostics;
+    let unknown = invariants::check_known(&res.schema.block, &new_state, "apply");
+    if !unknown.is_empty() {
+        // Still an error, but the object the apply made or changed is kept,
+        // with null for what is unknown (as Terraform itself does): stopping
+        // here would leave a created object outside state.
+        new_state = invariants::unknown_as_null(&res.ty, &new_state);
+        diagnostics.extend(unknown.into());
+    }
+    let mut breaches = Vec::new();
     let new_identity = identity::settle(ident, r.planned_identity.as_ref(), &new_state, "apply")
         .unwrap_or_else(|d| {
             breaches.extend(d);
             None
         });
-    let diagnostics = enforce(out.diagnostics, breaches)?;
+    let diagnostics = enforce(diagnostics, breaches)?;
     Ok(pb::apply_resource_change::Response {
         new_state: encode(&new_state, &res.ty)?,
         private: out.private,

@@ -11,6 +11,7 @@ use crate::tfplugin::path::AttributePath;
 
 use super::connector::Connector;
 use super::model::APP;
+use crate::provider::adoption::Why;
 use crate::provider::texts::{self as provider_texts, Changed, Object, KEEPS_TRYING};
 
 /// An OAuth app, in the provider-wide messages.
@@ -118,9 +119,10 @@ pub(crate) fn create_answer_lost_app_adopted(e: &client::Error, id: &str) -> Dia
     Diagnostic::warning(
         "Writer's answer to the create was lost; the app it made was found",
         format!(
-            "{e}\n\nWriter had created the app before its answer was lost: an app with this name and \
-             client ID exists (id `{id}`), so Terraform took it into state rather than leave it outside. \
-             Nothing else is needed.",
+            "{e}\n\nWriter had created the app before its answer was lost: it lists an app (id `{id}`) \
+             with this configuration's name, client ID, scopes and settings, created after this \
+             create began, whose secret hint (where Writer shows one) is that of the secret sent. \
+             Terraform took it into state rather than leave it outside.",
             e = describe(e),
             id = quote::text(id)
         ),
@@ -165,29 +167,127 @@ pub(crate) fn create_outcome_unknown(
     )
 }
 
-/// After a create whose answer was lost, Writer has an app of that name that
-/// is not the one the create sent.
-pub(crate) fn create_outcome_other_app(
+/// After a create whose outcome is unknown, Writer has apps of that name,
+/// none of which provably came from this create (`found`: each, and why).
+pub(crate) fn create_outcome_not_adopted(
     c: &Connector,
     e: &client::Error,
     name: &str,
-    ids: &[String],
+    found: &[(String, Why)],
 ) -> Diagnostic {
+    let listed: Vec<String> = found
+        .iter()
+        .map(|(id, why)| format!("  - `{}`: {why}", quote::text(id)))
+        .collect();
+    let type_name = c.type_name;
+    let first = found
+        .first()
+        .map_or(String::new(), |(id, _)| quote::text(id));
     Diagnostic::error(
-        "Could not create the OAuth app; another app has its name",
+        "Could not create the OAuth app; an app with its name exists",
         format!(
-            "{e}\n\nAfter the create's answer was lost, Writer has {count} app(s) named `{shown}` \
-             (id {ids}), but not with this configuration's client ID and scopes, so Terraform did not \
-             take it. If it is yours, bring it under Terraform:\n\n{import}\n\nOtherwise choose \
-             another name.",
+            "{e}\n\nThe create's outcome is unknown, and Writer has {count} app(s) named `{shown}` \
+             that Terraform cannot prove this create made, so it took none into state:\n{listed}\n\n\
+             If one is the app this resource should manage, import it by its ID:\n\n  terraform \
+             import {type_name}.<name> {first}\n\nor with an import block (`to = \
+             {type_name}.<name>`, `id = \"{first}\"`). Otherwise delete or rename it in Writer \
+             (Admin > OAuth apps), or choose another name, and apply again.",
             e = describe(e),
-            count = ids.len(),
-            ids = ids.join(", "),
-            import = import_by_name(c, name),
+            count = found.len(),
+            listed = listed.join("\n"),
             shown = quote::text(name)
         ),
     )
     .at(AttributePath::attribute(APP.name))
+}
+
+/// Writer answered a create with an app, but not with what was sent.
+pub(crate) fn created_unlike_sent(c: &Connector, id: &str, attribute: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Writer created the OAuth app with other values than were sent",
+        format!(
+            "Writer created the {product} OAuth app `{id}`, but its `{attribute}` is not the one \
+             this configuration sent. The state holds the app as Writer has it, marked tainted: \
+             the next apply replaces it (deletes it and creates it again). Check the app in Writer \
+             (Admin > OAuth apps) before applying again.",
+            product = c.product(),
+            id = quote::text(id)
+        ),
+    )
+    .at(AttributePath::attribute(attribute))
+}
+
+/// Writer answered that it created the app (`id`), but the answer cannot be
+/// used: the ID is kept in state, tainted.
+pub(crate) fn create_answer_unusable(c: &Connector, e: &client::Error, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Writer created the OAuth app, but its answer cannot be used",
+        format!(
+            "{e}\n\nWriter answered that it created the {product} OAuth app `{id}`. Terraform keeps \
+             its ID in state, with the values it could not read left empty, marked tainted: the \
+             next apply replaces it (deletes it and creates it again). To keep it instead, check it \
+             in Writer (Admin > OAuth apps) and run terraform untaint on this resource.",
+            e = describe(e),
+            product = c.product(),
+            id = quote::text(id)
+        ),
+    )
+}
+
+/// Writer answered that it made an update, but the answer cannot be used.
+pub(crate) fn update_answer_unusable(e: &client::Error) -> Diagnostic {
+    Diagnostic::error(
+        "Writer changed the OAuth app, but its answer cannot be used",
+        format!(
+            "{e}\n\nWriter answered that it made the change. The state keeps the app as it was \
+             before this apply; run terraform plan, which reads the app from Writer again.",
+            e = describe(e)
+        ),
+    )
+}
+
+/// An update found no app to read its ETag from.
+pub(crate) fn gone_before_update(c: &Connector, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "The OAuth app is not in Writer",
+        format!(
+            "Before updating the {product} OAuth app `{id}`, Terraform read it from Writer, which \
+             has no app with this ID (it answered 404), so nothing was changed. Run terraform plan: \
+             it reads Writer again and plans to create the app if it is gone.",
+            product = c.product(),
+            id = quote::text(id)
+        ),
+    )
+}
+
+/// The app read before an update is not the one Terraform last saw.
+pub(crate) fn changed_since_read(c: &Connector, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "The OAuth app changed outside Terraform",
+        format!(
+            "Before updating the {product} OAuth app `{id}`, Terraform read it from Writer: its \
+             updated_at is not the one in state, so someone changed it since Terraform last read \
+             it, and the update was not sent (nothing was overwritten). Run terraform plan again to \
+             see the change, then apply.",
+            product = c.product(),
+            id = quote::text(id)
+        ),
+    )
+}
+
+/// Writer gave no ETag for the app, so no update can be conditional.
+pub(crate) fn no_etag_for_update(c: &Connector, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Writer gave no ETag for the OAuth app",
+        format!(
+            "Updates are sent only with If-Match, so that they never overwrite a change Terraform \
+             has not seen. Writer's answer to reading the {product} OAuth app `{id}` carried no \
+             ETag, so the update was not sent (nothing was changed). Check base_url: the Writer \
+             API sends an ETag with every app.",
+            product = c.product(),
+            id = quote::text(id)
+        ),
+    )
 }
 
 pub(crate) fn app_gone(c: &Connector, id: &str) -> Diagnostic {
