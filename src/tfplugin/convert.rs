@@ -144,6 +144,35 @@ pub(crate) fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, 
     })
 }
 
+/// A resource's stored state (`UpgradeResourceState`'s raw JSON, the state
+/// file's contents as they are) against its schema type. State this does
+/// not read was not sent wrong by Terraform: it is the state file that does
+/// not fit, so the words say where, and how to mend the state.
+pub(crate) fn decode_state(json: &[u8], ty: &Type, type_name: &str) -> Result<Value, Diagnostic> {
+    if json.is_empty() {
+        return Ok(Value::Null);
+    }
+    value::decode_json(json, ty).map_err(|e| {
+        let at = if e.path.is_root() {
+            "as a whole".to_string()
+        } else {
+            format!("at `{}`", e.path)
+        };
+        Diagnostic::error(
+            "The stored state does not match the resource's schema",
+            format!(
+                "The state of this {type_name} does not match the provider's schema {at}: {}. \
+                 That happens when the state file is edited by hand, or written by something \
+                 else than this provider.\n\nRestore the state from a backup \
+                 (terraform.tfstate.backup, or an earlier version kept by your backend), or remove \
+                 the resource from the state and import it again: terraform state rm \
+                 {type_name}.<name>, then an import block or terraform import.",
+                e.message
+            ),
+        )
+    })
+}
+
 pub(crate) fn encode(v: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostic> {
     value::encode_msgpack(v, ty)
         .map(|msgpack| pb::DynamicValue {
@@ -254,6 +283,39 @@ mod tests {
         assert_eq!(
             d.summary,
             "Terraform sent a value this provider cannot read"
+        );
+    }
+
+    #[test]
+    fn a_state_of_the_wrong_type_is_the_state_not_a_bug() {
+        let ty = Type::object([
+            ("id", Type::String),
+            ("scopes", Type::Set(Box::new(Type::String))),
+        ]);
+        let good = br#"{"id":"app_1","scopes":["read:page:confluence"]}"#;
+        assert!(decode_state(good, &ty, "writer_confluence_oauth_app").is_ok());
+        assert_eq!(decode_state(b"", &ty, "t"), Ok(Value::Null));
+        let edited = br#"{"id":"app_1","scopes":"read:page:confluence"}"#;
+        let d = decode_state(edited, &ty, "writer_confluence_oauth_app").unwrap_err();
+        assert_eq!(
+            d.summary,
+            "The stored state does not match the resource's schema"
+        );
+        for says in [
+            "writer_confluence_oauth_app does not match the provider's schema at `scopes`",
+            "a set is required, got a JSON string",
+            "terraform.tfstate.backup",
+            "terraform state rm writer_confluence_oauth_app.<name>",
+            "import",
+        ] {
+            assert!(d.detail.contains(says), "{says}: {}", d.detail);
+        }
+        assert!(!d.detail.contains("bug"), "{}", d.detail);
+        let broken = decode_state(b"{", &ty, "t").unwrap_err();
+        assert!(
+            broken.detail.contains("schema as a whole"),
+            "{}",
+            broken.detail
         );
     }
 

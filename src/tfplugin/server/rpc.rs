@@ -179,8 +179,9 @@ impl pb::provider_server::Provider for ProviderService {
                 ).into());
             }
             // Only one schema version exists so far: the state decodes as it is.
-            let raw = pb::DynamicValue { msgpack: Vec::new(), json: r.raw_state.unwrap_or_default().json };
-            let state = invariants::null_write_only(&res.schema.block, decode(Some(&raw), &res.ty)?);
+            let raw = r.raw_state.unwrap_or_default().json;
+            let stored = convert::decode_state(&raw, &res.ty, &r.type_name)?;
+            let state = invariants::null_write_only(&res.schema.block, stored);
             Ok(pb::upgrade_resource_state::Response { upgraded_state: encode(&state, &res.ty)?, diagnostics: Vec::new() })
         }, |diagnostics| pb::upgrade_resource_state::Response { upgraded_state: None, diagnostics }).await
     }
