@@ -144,14 +144,31 @@ pub(crate) fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, 
     })
 }
 
-/// A resource's stored state (`UpgradeResourceState`'s raw JSON, the state
-/// file's contents as they are) against its schema type. State this does
-/// not read was not sent wrong by Terraform: it is the state file that does
-/// not fit, so the words say where, and how to mend the state.
-pub(crate) fn decode_state(json: &[u8], ty: &Type, type_name: &str) -> Result<Value, Diagnostic> {
+/// What of a resource the state file stores: its state, or its identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stored {
+    State,
+    Identity,
+}
+
+/// A resource's stored state or identity (`UpgradeResourceState`'s or
+/// `UpgradeResourceIdentity`'s raw JSON: the state file's contents as they
+/// are) against its schema type. What this does not read was not sent wrong
+/// by Terraform: it is the state file that does not fit, so the words say
+/// where, and how to mend the state.
+pub(crate) fn decode_stored(
+    json: &[u8],
+    ty: &Type,
+    type_name: &str,
+    stored: Stored,
+) -> Result<Value, Diagnostic> {
     if json.is_empty() {
         return Ok(Value::Null);
     }
+    let what = match stored {
+        Stored::State => "state",
+        Stored::Identity => "identity",
+    };
     value::decode_json(json, ty).map_err(|e| {
         let at = if e.path.is_root() {
             "as a whole".to_string()
@@ -159,11 +176,11 @@ pub(crate) fn decode_state(json: &[u8], ty: &Type, type_name: &str) -> Result<Va
             format!("at `{}`", e.path)
         };
         Diagnostic::error(
-            "The stored state does not match the resource's schema",
+            format!("The stored {what} does not match the resource's schema"),
             format!(
-                "The state of this {type_name} does not match the provider's schema {at}: {}. \
-                 That happens when the state file is edited by hand, or written by something \
-                 else than this provider.\n\nRestore the state from a backup \
+                "The stored {what} of this {type_name} does not match the provider's schema {at}: \
+                 {}. That happens when the state file is edited by hand, or written by \
+                 something else than this provider.\n\nRestore the state from a backup \
                  (terraform.tfstate.backup, or an earlier version kept by your backend), or remove \
                  the resource from the state and import it again: terraform state rm \
                  {type_name}.<name>, then an import block or terraform import.",
@@ -293,16 +310,19 @@ mod tests {
             ("scopes", Type::Set(Box::new(Type::String))),
         ]);
         let good = br#"{"id":"app_1","scopes":["read:page:confluence"]}"#;
-        assert!(decode_state(good, &ty, "writer_confluence_oauth_app").is_ok());
-        assert_eq!(decode_state(b"", &ty, "t"), Ok(Value::Null));
+        let state =
+            |json: &[u8]| decode_stored(json, &ty, "writer_confluence_oauth_app", Stored::State);
+        assert!(state(good).is_ok());
+        assert_eq!(state(b""), Ok(Value::Null));
         let edited = br#"{"id":"app_1","scopes":"read:page:confluence"}"#;
-        let d = decode_state(edited, &ty, "writer_confluence_oauth_app").unwrap_err();
+        let d = state(edited).unwrap_err();
         assert_eq!(
             d.summary,
             "The stored state does not match the resource's schema"
         );
         for says in [
-            "writer_confluence_oauth_app does not match the provider's schema at `scopes`",
+            "The stored state of this writer_confluence_oauth_app does not match the provider's \
+             schema at `scopes`",
             "a set is required, got a JSON string",
             "terraform.tfstate.backup",
             "terraform state rm writer_confluence_oauth_app.<name>",
@@ -311,12 +331,25 @@ mod tests {
             assert!(d.detail.contains(says), "{says}: {}", d.detail);
         }
         assert!(!d.detail.contains("bug"), "{}", d.detail);
-        let broken = decode_state(b"{", &ty, "t").unwrap_err();
+        let broken = state(b"{").unwrap_err();
         assert!(
             broken.detail.contains("schema as a whole"),
             "{}",
             broken.detail
         );
+        // An identity likewise.
+        let identity = Type::object([("id", Type::String)]);
+        let d = decode_stored(br#"{"id":["x"]}"#, &identity, "t", Stored::Identity).unwrap_err();
+        assert_eq!(
+            d.summary,
+            "The stored identity does not match the resource's schema"
+        );
+        assert!(
+            d.detail.contains("at `id`: a string is required"),
+            "{}",
+            d.detail
+        );
+        assert!(!d.detail.contains("bug"), "{}", d.detail);
     }
 
     #[test]

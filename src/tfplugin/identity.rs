@@ -316,11 +316,8 @@ pub(crate) fn upgrade(
         ));
     }
     let raw = r.raw_identity.clone().unwrap_or_default();
-    let dv = pb::DynamicValue {
-        msgpack: Vec::new(),
-        json: raw.json,
-    };
-    let identity = convert::decode(Some(&dv), &t.ty)?;
+    let identity =
+        convert::decode_stored(&raw.json, &t.ty, &r.type_name, convert::Stored::Identity)?;
     t.encode(&identity)
 }
 

@@ -180,7 +180,7 @@ impl pb::provider_server::Provider for ProviderService {
             }
             // Only one schema version exists so far: the state decodes as it is.
             let raw = r.raw_state.unwrap_or_default().json;
-            let stored = convert::decode_state(&raw, &res.ty, &r.type_name)?;
+            let stored = convert::decode_stored(&raw, &res.ty, &r.type_name, convert::Stored::State)?;
             let state = invariants::null_write_only(&res.schema.block, stored);
             Ok(pb::upgrade_resource_state::Response { upgraded_state: encode(&state, &res.ty)?, diagnostics: Vec::new() })
         }, |diagnostics| pb::upgrade_resource_state::Response { upgraded_state: None, diagnostics }).await
