@@ -546,6 +546,10 @@ impl Resource for OAuthAppResource {
             Err(d) => return d.into(),
         };
         let id = string_of(&App::from_value(&request.prior_state).id);
+        // Never "deleted" without asking Writer.
+        if !client::can_name_an_app(&id) {
+            return texts::state_without_id(self.connector, &id).into();
+        }
         match api.client.delete_app(&id).await {
             Ok(()) => Diagnostics::new(),
             Err(e) => match e.outcome {

@@ -452,8 +452,8 @@ pub(crate) fn too_many_scopes_from_writer(c: &Connector, id: &str, scopes: usize
         "Writer returned too many scopes",
         format!(
             "Writer reports {} scopes for the OAuth app {}; this provider accepts at most {} ({}), \
-             so it did not read the app. Check the app's scopes in Writer (Admin > OAuth apps) and \
-             base_url: this is not an answer Writer's API gives.",
+             so it did not read the app. Check the app's scopes in Writer (Admin > OAuth apps), and \
+             that base_url points at Writer's API.",
             quote::count(scopes),
             quote::text(id),
             c.max_scopes,
