@@ -6,6 +6,7 @@
 
 mod config;
 mod connectors;
+mod duration;
 mod env;
 mod functions;
 mod oauth_app;

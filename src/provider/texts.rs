@@ -10,7 +10,7 @@ use crate::domain::{quote, Finding, Severity};
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
-use super::config::DurationProblem;
+use super::duration::DurationProblem;
 use super::env::{ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL};
 
 /// A domain finding about the value at `path`.
