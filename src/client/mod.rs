@@ -449,13 +449,20 @@ impl Client {
     /// `<base>/v1/oauth-apps/<id>`, or `None` for an ID no URL path can
     /// carry (empty, `.`, `..`): no app has such an ID.
     fn app_url(&self, id: &str) -> Option<url::Url> {
-        if id.is_empty() || id == "." || id == ".." {
+        if !can_name_an_app(id) {
             return None;
         }
         let mut url = self.inner.apps_url.clone();
         url.path_segments_mut().ok()?.push(id);
         Some(url)
     }
+}
+
+/// Whether `id` can name an app in a URL path: not empty, `.` or `..`.
+/// Calls about any other ID (a read, update or delete) are not sent: the
+/// client answers for Writer that it has no such app.
+pub fn can_name_an_app(id: &str) -> bool {
+    !(id.is_empty() || id == "." || id == "..")
 }
 
 /// `<base>/v1/oauth-apps`, keeping any path prefix of the base URL.

@@ -7,6 +7,7 @@
 mod adoption;
 mod config;
 mod connectors;
+mod duration;
 mod env;
 mod functions;
 mod oauth_app;
