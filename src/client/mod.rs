@@ -43,7 +43,8 @@ mod transport_log;
 pub use config::{is_loopback, ClientConfig};
 pub use error::{Error, Outcome, Problem, TransportKind, WriteError};
 pub use oauth_apps::{
-    CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, MAX_LISTED_APPS, MAX_LIST_PAGES,
+    can_name_an_app, CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, MAX_LISTED_APPS,
+    MAX_LIST_PAGES,
 };
 pub use secret::Secret;
 pub use transport::{Client, Versioned};

@@ -10,6 +10,7 @@
 
 mod adoption;
 mod config;
+mod duration;
 mod env;
 mod family;
 mod oauth_apps;

@@ -33,5 +33,6 @@ mod acceptance_sharepoint;
 mod acceptance_stalled;
 mod acceptance_trust;
 mod acceptance_validate;
+mod acceptance_words;
 mod ci_drift_recipe;
 mod examples;

@@ -237,7 +237,7 @@ impl Client {
     /// `<base>/v1/oauth-apps/<id>`, or `None` for an ID no URL path can
     /// carry (empty, `.`, `..`): no app has such an ID.
     fn app_url(&self, id: &str) -> Option<url::Url> {
-        if id.is_empty() || id == "." || id == ".." {
+        if !can_name_an_app(id) {
             return None;
         }
         let mut url = self.apps_url();
@@ -249,6 +249,13 @@ impl Client {
     fn apps_url(&self) -> url::Url {
         self.url(&["v1", "oauth-apps"])
     }
+}
+
+/// Whether `id` can name an app in a URL path: not empty, `.` or `..`.
+/// Calls about any other ID (a read, update or delete) are not sent: the
+/// client answers for Writer that it has no such app.
+pub fn can_name_an_app(id: &str) -> bool {
+    !(id.is_empty() || id == "." || id == "..")
 }
 
 /// The app of a successful answer to a call about the app `asked` (a read

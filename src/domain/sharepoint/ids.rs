@@ -20,6 +20,8 @@ enum Mistake {
     Audience(&'static str),
     /// `contoso.onmicrosoft.com`: a tenant's domain, not its ID.
     Domain,
+    /// White space around it (`quote::surrounding_space`'s words).
+    Spaces(String),
     NotAGuid,
 }
 
@@ -43,6 +45,8 @@ fn diagnose_guid(s: &str) -> Option<Mistake> {
         None
     } else if s.is_empty() {
         Some(Mistake::Empty)
+    } else if let Some(spaces) = quote::surrounding_space(s) {
+        Some(Mistake::Spaces(spaces))
     } else if is_braced_guid(s) {
         Some(Mistake::Braces)
     } else {
@@ -92,6 +96,10 @@ impl Mistake {
                      {TENANT_WHERE}"
                 ),
             ),
+            Mistake::Spaces(spaces) => (
+                "tenant_id has white space around it",
+                format!("`{shown}` {spaces}; remove it (trimspace() in HCL). {TENANT_WHERE}"),
+            ),
             Mistake::Braces => (
                 "tenant_id has braces",
                 format!("`{shown}` is a GUID in braces; write it without them. {TENANT_WHERE}"),
@@ -131,6 +139,7 @@ pub fn check_client_id(input: &str) -> Option<Finding> {
     let shown = quote::text(input);
     let detail = match diagnose_guid(input)? {
         Mistake::Braces => format!("`{shown}` is a GUID in braces; write it without them."),
+        Mistake::Spaces(spaces) => format!("`{shown}` {spaces}; remove it."),
         _ => format!("`{shown}` is not an Application (client) ID, which is a GUID."),
     };
     Some(Finding::error(
@@ -175,7 +184,7 @@ mod tests {
             ("11111111222243338444555555555555", Some(Mistake::NotAGuid)),
             ("11111111-2222-4333-8444-55555555555", Some(Mistake::NotAGuid)),
             ("1111111g-2222-4333-8444-555555555555", Some(Mistake::NotAGuid)),
-            (" 11111111-2222-4333-8444-555555555555", Some(Mistake::NotAGuid)),
+            (" 11111111-2222-4333-8444-555555555555", Some(Mistake::Spaces("starts with a space".into()))),
         ];
         for (input, mistake) in cases {
             assert_eq!(diagnose_tenant(input), mistake, "{input:?}");
@@ -225,6 +234,13 @@ mod tests {
         assert!(says("contoso.onmicrosoft.com").contains("looks like a domain"));
         assert!(says("{11111111-2222-4333-8444-555555555555}").contains("without them"));
         assert!(says("nope").contains("`nope` is not a GUID"));
+        assert!(
+            says("11111111-2222-4333-8444-555555555555 ").starts_with(
+                "`11111111-2222-4333-8444-555555555555 ` ends with a space; remove it"
+            ),
+            "{}",
+            says("11111111-2222-4333-8444-555555555555 ")
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 
-use crate::client::{self, CreateApp, OAuthApp, Outcome, Secret, UpdateApp, Versioned};
+use crate::client::{self, CreateApp, NameMatch, OAuthApp, Outcome, Secret, UpdateApp, Versioned};
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
@@ -400,6 +400,19 @@ impl OAuthAppResource {
         found.etag.ok_or_else(|| texts::no_etag_for_update(c, id))
     }
 
+    /// A create refused because its name is taken: the app that has it, if
+    /// Writer shows exactly one, so the words can name it. Terraform tells a
+    /// create nothing of an app it replaces (a `create_before_destroy`
+    /// replacement is planned again at apply with no prior state or private
+    /// state), so whether that app is the one being replaced is not known.
+    async fn name_taken(&self, api: &Api, name: &str, e: &client::Error) -> Diagnostic {
+        let c = self.connector;
+        match api.client.find_app_by_name(c.name, name).await {
+            Ok(NameMatch::One(app)) => texts::name_taken_by(c, e, name, &app.id),
+            _ => texts::write_not_done(c, "create the OAuth app", e),
+        }
+    }
+
     /// What a read found that is not the app this resource manages, as the
     /// diagnostic that keeps the state as it was.
     fn refuse_read(&self, id: &str, app: &OAuthApp) -> Option<Diagnostic> {
@@ -515,9 +528,12 @@ impl Resource for OAuthAppResource {
                 Outcome::Unknown => {
                     after_lost_create(&api, c, &body, &planned, began, e.error).await
                 }
-                Outcome::NotDone => {
-                    fail(texts::write_not_done(c, "create the OAuth app", &e.error).into())
-                }
+                Outcome::NotDone => match e.error {
+                    client::Error::NameTaken { .. } => {
+                        fail(self.name_taken(&api, &body.name, &e.error).await.into())
+                    }
+                    _ => fail(texts::write_not_done(c, "create the OAuth app", &e.error).into()),
+                },
             },
         }
     }
@@ -535,6 +551,9 @@ impl Resource for OAuthAppResource {
         };
         let current = App::from_value(&request.current_state);
         let id = string_of(&current.id);
+        if !client::can_name_an_app(&id) {
+            return keep(texts::state_without_id(c, &id));
+        }
         let mut private = Private::decode(&request.private);
         let found = match read_app(&api, &id, &private, &request.cancel).await {
             Ok(Some(found)) => found,
@@ -598,6 +617,9 @@ impl Resource for OAuthAppResource {
         }
         let private = Private::decode(&request.planned_private);
         let id = string_of(&prior.id);
+        if !client::can_name_an_app(&id) {
+            return fail(texts::state_without_id(c, &id).into());
+        }
         let secret_sent = secret_changes(&prior, &planned);
         let etag = match &private.etag {
             Some(etag) => etag.clone(),
@@ -609,10 +631,15 @@ impl Resource for OAuthAppResource {
         match api.client.update_app(&id, &patch, Some(&etag)).await {
             Ok(updated) => written(c, updated, &planned, private, secret_sent),
             Err(e) => fail(
-                match e.outcome {
-                    Outcome::NotDone => texts::write_not_done(c, "update the OAuth app", &e.error),
-                    Outcome::Unknown => texts::update_outcome_unknown(&e.error),
-                    Outcome::Done { .. } => texts::update_answer_unusable(&e.error),
+                match (e.outcome, &e.error) {
+                    (Outcome::NotDone, client::Error::NotFound { .. }) => {
+                        texts::app_gone_before_update(c, &id)
+                    }
+                    (Outcome::NotDone, _) => {
+                        texts::write_not_done(c, "update the OAuth app", &e.error)
+                    }
+                    (Outcome::Unknown, _) => texts::update_outcome_unknown(&e.error),
+                    (Outcome::Done { .. }, _) => texts::update_answer_unusable(&e.error),
                 }
                 .into(),
             ),
@@ -625,6 +652,10 @@ impl Resource for OAuthAppResource {
             Err(d) => return d.into(),
         };
         let id = string_of(&App::from_value(&request.prior_state).id);
+        // Never "deleted" without asking Writer.
+        if !client::can_name_an_app(&id) {
+            return texts::state_without_id(self.connector, &id).into();
+        }
         match api.client.delete_app(&id).await {
             Ok(()) => Diagnostics::new(),
             Err(e) => match e.outcome {

@@ -18,8 +18,8 @@ use crate::provider::texts::{self as provider_texts, Changed, Object, KEEPS_TRYI
 const OAUTH_APP: Object = Object {
     name: "OAuth app",
     short: "app",
-    key_refused: "The key is valid but lacks the org-admin role, which managing OAuth apps needs \
-                  (reading is allowed). Use an org admin's key",
+    key_refused: "Writer accepted the key but refused it this request (HTTP 403): managing \
+                  OAuth apps needs an org admin's key. Use an org admin's key",
     carried: "client secret",
 };
 
@@ -82,8 +82,9 @@ pub(crate) fn update_outcome_unknown(e: &client::Error) -> Diagnostic {
         format!(
             "{e}\n\nNo complete answer came back, so Writer may have made the change or not. The \
              state keeps the app as it was before this apply. Run terraform plan: it reads the app \
-             from Writer and shows exactly what is still to change (nothing, if the update went \
-             through), then apply again; {KEEPS_TRYING}",
+             from Writer and shows what is still to change (nothing, if the update went through; \
+             a new secret is always sent again, as Terraform cannot read a secret back), then \
+             apply again; {KEEPS_TRYING}",
             e = describe(e)
         ),
     )
@@ -101,6 +102,14 @@ pub(crate) fn delete_outcome_unknown(e: &client::Error) -> Diagnostic {
              and deletes it otherwise; {KEEPS_TRYING}",
             e = describe(e)
         ),
+    )
+}
+
+/// An import block for an app of `c` with import ID `id`.
+fn import_block(c: &Connector, id: &str) -> String {
+    format!(
+        "  import {{\n    to = {}.<name>\n    id = \"{id}\"\n  }}",
+        c.type_name
     )
 }
 
@@ -290,16 +299,90 @@ pub(crate) fn no_etag_for_update(c: &Connector, id: &str) -> Diagnostic {
     )
 }
 
+/// A read found no app with the state's ID: Writer answered 404.
 pub(crate) fn app_gone(c: &Connector, id: &str) -> Diagnostic {
     let (id, product) = (quote::text(id), c.product());
     Diagnostic::warning(
         "OAuth app deleted outside Terraform",
         format!(
-            "The {product} OAuth app `{id}` no longer exists in Writer (someone deleted it). It was \
-             removed from the state; the plan creates it again. Knowledge Graph syncs that used it need \
-             the new app."
+            "Writer has no {product} OAuth app `{id}` (it answered 404 to the read): the app was \
+             deleted outside Terraform, or base_url points at another Writer. It was removed from \
+             the state. While the resource is in the configuration, the plan creates a new app, with \
+             a new ID: Knowledge Graph syncs that used the old app need the new one."
         ),
     )
+}
+
+/// An update answered 404: the app the state holds is not in Writer now.
+pub(crate) fn app_gone_before_update(c: &Connector, id: &str) -> Diagnostic {
+    let (id, product, type_name) = (quote::text(id), c.product(), c.type_name);
+    Diagnostic::error(
+        "The OAuth app no longer exists in Writer",
+        format!(
+            "The {product} OAuth app `{id}` no longer exists in Writer: Writer answered the update \
+             with 404 (no OAuth app with this ID), so nothing was changed. It was deleted after \
+             Terraform last read it, or base_url points at another Writer. The state still holds \
+             the app until the next refresh.\n\nIf you still want the app, run terraform plan: it \
+             finds the app gone, drops it from the state and creates it again, with a new ID \
+             (Knowledge Graph syncs that used the old app need the new one). If you no longer want \
+             it, remove the resource from the configuration (or run terraform state rm \
+             {type_name}.<name>)."
+        ),
+    )
+}
+
+/// The state's `id` cannot name an app (empty, `.` or `..`): Writer was not
+/// asked, so nothing is known about the app.
+pub(crate) fn state_without_id(c: &Connector, id: &str) -> Diagnostic {
+    let type_name = c.type_name;
+    let what = if id.is_empty() {
+        "has no ID (`id` is empty)".to_string()
+    } else {
+        format!("has the ID `{}`, which cannot name an app", quote::text(id))
+    };
+    Diagnostic::error(
+        "The state has no ID for this OAuth app",
+        format!(
+            "The state of this {type_name} {what}, so the provider cannot look the app up in \
+             Writer, and did not ask it: whether the app exists is not known. The state keeps it \
+             as it is.\n\nTo fix the state, remove the resource from it and import the app again:\n\n  \
+             terraform state rm {type_name}.<name>\n\nthen an import block with the app's ID or name \
+             (Writer shows both in Admin > OAuth apps):\n\n{}",
+            import_block(c, "<its ID, or name=<its name>>")
+        ),
+    )
+    .at(AttributePath::attribute(APP.id))
+}
+
+/// A create refused with 409, and the one app Writer has under that name
+/// (`holder`). Terraform does not tell a create whether it replaces an app,
+/// so both cases are named: the app this apply replaces (with
+/// `create_before_destroy`, the new one is created first), or an app no
+/// resource manages.
+pub(crate) fn name_taken_by(
+    c: &Connector,
+    e: &client::Error,
+    name: &str,
+    holder: &str,
+) -> Diagnostic {
+    let (shown, holder_shown, product) = (quote::text(name), quote::text(holder), c.product());
+    Diagnostic::error(
+        "An OAuth app with this name already exists",
+        format!(
+            "{e}\n\nWriter already has the {product} OAuth app `{holder_shown}` named \
+             `{shown}`, and Writer requires names to be unique per connector (ignoring case), so \
+             nothing was created.\n\nIf this apply replaces `{holder_shown}` (with \
+             create_before_destroy, Terraform creates the new app before deleting the old one: \
+             after -replace, a taint, or replace_triggered_by), the new app's name is taken by the \
+             app it replaces. Then either change `name`, so the new app can exist beside the old \
+             one until it is deleted, or remove create_before_destroy from this resource's \
+             lifecycle block, so the old app is deleted first.\n\nIf no resource manages \
+             `{holder_shown}`, choose another name, or bring that app under Terraform:\n\n{}",
+            import_block(c, &quote::text(holder)),
+            e = describe(e)
+        ),
+    )
+    .at(AttributePath::attribute(APP.name))
 }
 
 pub(crate) fn no_app_with_id(c: &Connector, id: &str) -> Diagnostic {
@@ -413,13 +496,14 @@ pub(crate) fn version_without_secret(creating: bool) -> Diagnostic {
     .at(AttributePath::attribute(APP.client_secret_wo_version))
 }
 
-/// Plan-time warning: the secret was changed in Writer outside Terraform,
+/// Plan-time warning: the secret was set in Writer outside Terraform,
 /// and this run has no secret to send back.
 pub(crate) fn secret_drift_without_secret() -> Diagnostic {
     Diagnostic::warning(
-        "The client secret was changed in Writer outside Terraform",
-        "Someone set another secret on this OAuth app in Writer, so this plan updates \
-         `client_secret_wo_version` to send the configured secret again. `client_secret_wo` is null \
+        "The client secret was set in Writer outside Terraform",
+        "Writer reports that this OAuth app's secret was set after Terraform last set it (its \
+         client_secret_updated_at changed), so this plan updates `client_secret_wo_version` to \
+         send the configured secret again. `client_secret_wo` is null \
          in this run, so applying this plan would fail: apply it from a run that sets \
          `client_secret_wo` to the app's secret.",
     )
@@ -430,8 +514,8 @@ pub(crate) fn secret_drift_without_secret() -> Diagnostic {
 pub(crate) fn secret_needed_to_apply() -> Diagnostic {
     Diagnostic::error(
         "Sending the client secret needs client_secret_wo",
-        "This change sends the secret to Writer again (its version changed, or it was changed in \
-         Writer outside Terraform), but `client_secret_wo` is null in this run. Nothing was changed. \
+        "This change sends the secret to Writer again (its version changed, or it was set in Writer \
+         outside Terraform), but `client_secret_wo` is null in this run. Nothing was changed. \
          Run the apply with `client_secret_wo` set to the app's secret.",
     )
     .at(AttributePath::attribute(APP.client_secret_wo))
@@ -482,8 +566,8 @@ pub(crate) fn too_many_scopes_from_writer(c: &Connector, id: &str, scopes: usize
         "Writer returned too many scopes",
         format!(
             "Writer reports {} scopes for the OAuth app {}; this provider accepts at most {} ({}), \
-             so it did not read the app. Check the app's scopes in Writer (Admin > OAuth apps) and \
-             base_url: this is not an answer Writer's API gives.",
+             so it did not read the app. Check the app's scopes in Writer (Admin > OAuth apps), and \
+             that base_url points at Writer's API.",
             quote::count(scopes),
             quote::text(id),
             c.max_scopes,
@@ -527,4 +611,99 @@ pub(crate) fn empty_list_name(c: &Connector) -> Diagnostic {
         ),
     )
     .at(AttributePath::attribute(APP.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::Problem;
+    use crate::provider::oauth_apps::connectors::CONFLUENCE;
+
+    fn name_taken() -> client::Error {
+        client::Error::NameTaken {
+            problem: Box::new(Problem {
+                status: 409,
+                ..Problem::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn an_update_answered_404_says_the_app_is_gone_and_what_to_do() {
+        let d = app_gone_before_update(&CONFLUENCE, "app_7");
+        assert!(d.is_error());
+        for says in [
+            "`app_7` no longer exists in Writer",
+            "nothing was changed",
+            "creates it again",
+            "remove the resource from the configuration",
+            "terraform state rm writer_confluence_oauth_app.<name>",
+        ] {
+            assert!(d.detail.contains(says), "{says}: {}", d.detail);
+        }
+        assert!(
+            !d.detail.contains("matches what Writer has"),
+            "{}",
+            d.detail
+        );
+    }
+
+    #[test]
+    fn a_state_without_an_id_does_not_claim_the_app_was_deleted() {
+        let d = state_without_id(&CONFLUENCE, "");
+        assert!(d.is_error());
+        for says in [
+            "has no ID (`id` is empty)",
+            "did not ask it",
+            "terraform state rm",
+            "import {",
+        ] {
+            assert!(d.detail.contains(says), "{says}: {}", d.detail);
+        }
+        assert!(!d.detail.contains("deleted"), "{}", d.detail);
+        let dots = state_without_id(&CONFLUENCE, "..");
+        assert!(dots
+            .detail
+            .contains("has the ID `..`, which cannot name an app"));
+    }
+
+    #[test]
+    fn a_name_taken_names_the_app_and_the_replacement_case_before_import() {
+        let d = name_taken_by(&CONFLUENCE, &name_taken(), "Engineering", "app_7");
+        for says in [
+            "Writer already has the Confluence OAuth app `app_7` named `Engineering`",
+            "If this apply replaces `app_7`",
+            "the app it replaces",
+            "create_before_destroy",
+            "change `name`",
+            "If no resource manages `app_7`",
+            "id = \"app_7\"",
+        ] {
+            assert!(d.detail.contains(says), "{says}: {}", d.detail);
+        }
+        // Import is offered only for an app no resource manages.
+        let import = d.detail.find("import {").unwrap();
+        assert!(d.detail.find("If no resource manages").unwrap() < import);
+        assert_eq!(
+            d.attribute.as_ref().map(|p| p.to_string()).as_deref(),
+            Some("name")
+        );
+    }
+
+    #[test]
+    fn a_secret_set_outside_terraform_is_said_as_writer_reports_it() {
+        let d = secret_drift_without_secret();
+        assert!(
+            d.detail.contains("client_secret_updated_at changed"),
+            "{}",
+            d.detail
+        );
+        assert!(!d.detail.contains("another secret"), "{}", d.detail);
+        let unknown = update_outcome_unknown(&client::Error::Cancelled);
+        assert!(
+            unknown.detail.contains("a new secret is always sent again"),
+            "{}",
+            unknown.detail
+        );
+    }
 }
