@@ -21,8 +21,8 @@
 //! the answer into a result; `send` runs the attempts; `retry` is the pure
 //! policy it follows; `model` holds the JSON shapes; `error` the one error
 //! enum; `config` the settings; `secret` the redacting wrapper; `redact`
-//! removes secrets from server text; `transport_log` the HTTP stack's log
-//! targets fit for the provider's log.
+//! removes secrets from server text; `resolve` the name lookup, logged;
+//! `transport_log` the HTTP stack's log targets fit for the provider's log.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -36,6 +36,7 @@ mod config;
 mod error;
 mod model;
 mod redact;
+mod resolve;
 mod retry;
 mod secret;
 mod send;
@@ -127,7 +128,10 @@ impl Client {
             .connect_timeout(config.request_timeout)
             // A redirect would re-send the key and the body (the client
             // secret) to wherever it points: never follow one.
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            // The system's lookup, each one in the log (so a log shows that
+            // localhost, pinned below, was not looked up).
+            .dns_resolver(resolve::SystemResolver::new());
         if let Some(name) = localhost_name(&config.base_url) {
             // Plain http is allowed to localhost because it is this machine:
             // so it must be, whatever a DNS server (asked for `localhost.`)
