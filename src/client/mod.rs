@@ -25,8 +25,8 @@
 //! with a JSON or file body (`send::Body`); `pages` walks cursor pages;
 //! `retry` is the pure policy `send` follows; `error` the one error enum;
 //! `config` the settings; `secret` the redacting wrapper; `redact` removes
-//! secrets from server text; `transport_log` the HTTP stack's log targets
-//! fit for the provider's log.
+//! secrets from server text; `resolve` the name lookup, logged;
+//! `transport_log` the HTTP stack's log targets fit for the provider's log.
 
 mod body;
 mod config;
@@ -34,6 +34,7 @@ mod error;
 mod oauth_apps;
 mod pages;
 mod redact;
+mod resolve;
 mod retry;
 mod secret;
 mod send;

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::body::Body;
 use super::config::{is_loopback, localhost_name, shown_url, ClientConfig, LOCALHOST_ADDRESSES};
 use super::error::Error;
+use super::resolve;
 use super::retry::RetryPolicy;
 use super::send::{Call, Deadline, Sender, WriterClock};
 
@@ -85,7 +86,10 @@ impl Client {
             .connect_timeout(config.request_timeout)
             // A redirect would re-send the key and the body (the client
             // secret) to wherever it points: never follow one.
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            // The system's lookup, each one in the log (so a log shows that
+            // localhost, pinned below, was not looked up).
+            .dns_resolver(resolve::SystemResolver::new());
         if let Some(name) = localhost_name(&config.base_url) {
             // Plain http is allowed to localhost because it is this machine:
             // so it must be, whatever a DNS server (asked for `localhost.`)

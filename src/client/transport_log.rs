@@ -17,8 +17,9 @@
 //! - TRACE of every listed target (handshake messages in full, pool internals).
 //!
 //! - `hyper_util::client::legacy::connect::dns`: it writes nothing (0.1.21's
-//!   resolver has no log line), so a name lookup is not in this log; a host
-//!   name is seen in `reqwest::connect`'s "starting new connection" and the
+//!   resolver has no log line). Name lookups are in the log all the same, as
+//!   our own TRACE line `name lookup` (`client::resolve`); a host name is
+//!   also seen in `reqwest::connect`'s "starting new connection" and the
 //!   address in `connect::http`'s "connecting to".
 //!
 //! A dependency update must re-read these targets before the list grows.
