@@ -8,287 +8,30 @@
 //! for the far side of the wire, and shares no code with the near side.
 //!
 //! Layout: [`prepare`] checks a configuration and locks and loads its state
-//! file, [`Prepared::serve`] (or [`run`], both at once) is the server; `cli` turns a command line into a
-//! [`Config`]; `server` accepts connections; `http` routes requests through
-//! request ids, faults and auth to the handlers; `store` holds the state and
-//! its rules; `validate`, `idempotency`, `list`, `model`, `errors` and
-//! `persist` are the pieces the store is made of; [`spawn_local`] starts one
-//! in this process on a loopback port, for tests.
-
-use std::fmt;
-use std::future::Future;
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
+//! file, [`Prepared::serve`] (or [`run`], both at once) is the server (all in
+//! `start`); `config` says how it behaves ([`Config`]); `cli` turns a
+//! command line into one; `server`
+//! accepts connections; `http` passes requests through
+//! request ids, faults and auth to the families' routes; each family of the
+//! API is a module of its own (`oauth_apps/`: its routes, store and rules),
+//! listed once in `families`; `state` holds each family's state and its part
+//! of the state file (`persist`); `errors` is the one error body;
+//! [`spawn_local`] starts one in this process on a loopback port, for tests.
 
 mod auth;
 pub mod cli;
+mod config;
 mod errors;
+mod families;
 mod faults;
 mod http;
-mod idempotency;
-mod list;
 mod local;
-mod model;
+mod oauth_apps;
 mod persist;
 mod server;
-mod store;
-mod validate;
+mod start;
+mod state;
 
+pub use config::{Config, EmulatorError};
 pub use local::{spawn_local, LocalEmulator};
-
-/// How an emulator behaves. Keys are kept out of `Debug`.
-#[derive(Clone, Default)]
-pub struct Config {
-    /// Keys with the org-admin role: may read and change apps.
-    pub admin_keys: Vec<String>,
-    /// Keys without it: reads succeed, writes are 403.
-    pub read_only_keys: Vec<String>,
-    /// Where to keep the apps across restarts; `None` keeps them in memory only.
-    pub state_file: Option<PathBuf>,
-    /// Added before every request is handled.
-    pub latency: Duration,
-    /// Fraction (0..=1) of requests answered 503 before doing anything.
-    pub fail_rate: f64,
-    /// Fraction (0..=1) of requests performed and then left unanswered, the
-    /// connection closed.
-    pub drop_rate: f64,
-    /// Requests allowed per second; more are answered 429.
-    pub rate_limit: Option<u32>,
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field(
-                "admin_keys",
-                &format_args!("[{} redacted]", self.admin_keys.len()),
-            )
-            .field(
-                "read_only_keys",
-                &format_args!("[{} redacted]", self.read_only_keys.len()),
-            )
-            .field("state_file", &self.state_file)
-            .field("latency", &self.latency)
-            .field("fail_rate", &self.fail_rate)
-            .field("drop_rate", &self.drop_rate)
-            .field("rate_limit", &self.rate_limit)
-            .finish()
-    }
-}
-
-/// Why an emulator could not start.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum EmulatorError {
-    /// Neither an admin nor a read-only key: no request could ever succeed.
-    NoApiKeys,
-    /// An empty key, or the same key given both roles.
-    InvalidKey(&'static str),
-    /// `fail_rate` or `drop_rate` outside 0..=1.
-    InvalidRate { name: &'static str, value: f64 },
-    /// `rate_limit` of 0 would refuse every request.
-    ZeroRateLimit,
-    /// The state file exists but cannot be used; it is left untouched.
-    StateFile { path: PathBuf, reason: String },
-    /// The state file's folder does not exist: neither the file nor its lock
-    /// file could ever be written.
-    StateFolderMissing { path: PathBuf },
-    /// Another process (the process ID it wrote in the lock file, when it
-    /// could be read) holds the lock on the state file: it is left untouched.
-    StateFileInUse {
-        path: PathBuf,
-        lock_file: PathBuf,
-        pid: Option<u32>,
-    },
-    /// The address could not be listened on.
-    Listen { address: String, reason: String },
-}
-
-impl fmt::Display for EmulatorError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EmulatorError::NoApiKeys => f.write_str(
-                "no API key configured: give at least one admin key (--api-key-file PATH, \
-                 WRITER_EMULATOR_API_KEY or --api-key KEY) or read-only key \
-                 (--read-only-key-file PATH, WRITER_EMULATOR_READ_ONLY_KEY or \
-                 --read-only-key KEY); clients send it as `Authorization: Bearer KEY`",
-            ),
-            EmulatorError::InvalidKey(why) => write!(f, "invalid API key: {why}"),
-            EmulatorError::InvalidRate { name, value } => {
-                write!(f, "{name} must be between 0 and 1, got {value}")
-            }
-            EmulatorError::ZeroRateLimit => {
-                f.write_str("rate limit must be at least 1 request per second")
-            }
-            EmulatorError::StateFile { path, reason } => write!(
-                f,
-                "cannot use state file {}: {reason}; fix or move it (it was left untouched)",
-                path.display()
-            ),
-            EmulatorError::StateFolderMissing { path } => write!(
-                f,
-                "cannot use state file {}: its folder {} does not exist; create it, or give \
-                 another --state-file",
-                path.display(),
-                persist::folder(path).display()
-            ),
-            EmulatorError::StateFileInUse {
-                path,
-                lock_file,
-                pid,
-            } => {
-                let holder = match pid {
-                    Some(pid) => format!("process {pid}"),
-                    None => "another process".to_string(),
-                };
-                write!(
-                    f,
-                    "state file {} is in use: {holder} holds its lock file {} (two emulators \
-                     on one state file would overwrite each other's apps). Stop that emulator, \
-                     or give this one another --state-file; nothing was changed",
-                    path.display(),
-                    lock_file.display()
-                )
-            }
-            EmulatorError::Listen { address, reason } => {
-                write!(f, "cannot listen on {address}: {reason}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for EmulatorError {}
-
-/// Checks a configuration, and that its state file (if any) can be locked
-/// and loaded, without serving anything (the lock is let go again).
-pub fn check(config: &Config) -> Result<(), EmulatorError> {
-    load_store(config).map(|_| ())
-}
-
-/// A configuration checked, its apps loaded and its state file (if any)
-/// locked for as long as this lives: ready to [`Prepared::serve`]. Made
-/// before listening, so that a bad configuration or a state file in use by
-/// another emulator never looks like a started server.
-pub struct Prepared {
-    config: Config,
-    store: store::Store,
-    _lock: Option<persist::StateLock>,
-}
-
-impl fmt::Debug for Prepared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Prepared")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Checks `config`, takes the lock on its state file and loads it.
-pub fn prepare(config: Config) -> Result<Prepared, EmulatorError> {
-    let (store, lock) = load_store(&config)?;
-    Ok(Prepared {
-        config,
-        store,
-        _lock: lock,
-    })
-}
-
-fn load_store(
-    config: &Config,
-) -> Result<(store::Store, Option<persist::StateLock>), EmulatorError> {
-    if config.admin_keys.is_empty() && config.read_only_keys.is_empty() {
-        return Err(EmulatorError::NoApiKeys);
-    }
-    let all_keys = || config.admin_keys.iter().chain(&config.read_only_keys);
-    if all_keys().any(|k| k.trim().is_empty() || k.chars().any(char::is_whitespace)) {
-        return Err(EmulatorError::InvalidKey(
-            "keys must be non-empty and contain no whitespace",
-        ));
-    }
-    if config
-        .admin_keys
-        .iter()
-        .any(|k| config.read_only_keys.contains(k))
-    {
-        return Err(EmulatorError::InvalidKey(
-            "a key is given both as admin and as read-only key",
-        ));
-    }
-    for (name, value) in [
-        ("fail rate", config.fail_rate),
-        ("drop rate", config.drop_rate),
-    ] {
-        if !(0.0..=1.0).contains(&value) {
-            return Err(EmulatorError::InvalidRate { name, value });
-        }
-    }
-    if config.rate_limit == Some(0) {
-        return Err(EmulatorError::ZeroRateLimit);
-    }
-    let Some(path) = &config.state_file else {
-        return Ok((store::Store::new(), None));
-    };
-    let state_error = |reason: String| EmulatorError::StateFile {
-        path: path.clone(),
-        reason,
-    };
-    let lock = persist::lock(path).map_err(|e| match e {
-        persist::LockError::Held { lock_file, pid } => EmulatorError::StateFileInUse {
-            path: path.clone(),
-            lock_file,
-            pid,
-        },
-        persist::LockError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => {
-            EmulatorError::StateFolderMissing { path: path.clone() }
-        }
-        persist::LockError::Io { lock_file, error } => state_error(format!(
-            "cannot lock it (through {}): {error}",
-            lock_file.display()
-        )),
-    })?;
-    let store = match persist::load(path, &lock).map_err(state_error)? {
-        None => store::Store::new(),
-        Some(file) => store::Store::from_state_file(file).map_err(state_error)?,
-    };
-    Ok((store, Some(lock)))
-}
-
-impl Prepared {
-    /// Serves the Writer OAuth Apps API on `listener` until `shutdown`
-    /// completes, then lets requests in flight finish and returns (and lets
-    /// go of the state file's lock).
-    pub async fn serve(
-        self,
-        listener: tokio::net::TcpListener,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) {
-        let Prepared {
-            config,
-            store,
-            _lock: lock,
-        } = self;
-        let shared = Arc::new(http::Shared::new(store, config.state_file.clone()));
-        let keys = Arc::new(auth::Keys::new(config.admin_keys, config.read_only_keys));
-        let faults = Arc::new(faults::Faults::new(
-            config.latency,
-            config.fail_rate,
-            config.rate_limit,
-        ));
-        let router = http::router(shared, keys, faults);
-        server::serve(listener, router, config.drop_rate, shutdown).await;
-        drop(lock);
-    }
-}
-
-/// [`prepare`], then [`Prepared::serve`]: serves the Writer OAuth Apps API
-/// on `listener` until `shutdown` completes, then lets requests in flight
-/// finish and returns.
-pub async fn run(
-    listener: tokio::net::TcpListener,
-    config: Config,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), EmulatorError> {
-    prepare(config)?.serve(listener, shutdown).await;
-    Ok(())
-}
+pub use start::{check, prepare, run, Prepared};

@@ -1,16 +1,19 @@
 //! The `writer` provider: the one place that joins Terraform's protocol
-//! (`tfplugin`), the rules of a correct OAuth app (`domain`) and the Writer
-//! API (`client`). It lists what exists: one resource and one data source per
-//! Writer connector registered in `connectors`, all built by `oauth_app`.
-//! Provider-wide words are in `texts`; each resource's own beside it.
+//! (`tfplugin`), the rules of correct Writer objects (`domain`) and the
+//! Writer API (`client`). It serves what its families register: each family
+//! of Writer objects is a folder (`oauth_apps/`: an OAuth-app resource, data
+//! source and list resource per Writer connector, and the functions about
+//! them) whose `family` says what it gives (`family::Family`). The provider block
+//! (`config`), what its calls share (`shared`) and the provider-wide words
+//! (`texts`) are the families' common ground; each family's words are its
+//! own.
 
 mod adoption;
 mod config;
-mod connectors;
 mod duration;
 mod env;
-mod functions;
-mod oauth_app;
+mod family;
+mod oauth_apps;
 mod shared;
 mod texts;
 
@@ -24,6 +27,7 @@ use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
 use crate::tfplugin::{ConfigureRequest, DataSource, ListResource, Provider, Resource};
 
+use family::Family;
 use shared::Shared;
 
 /// The provider's source address, as users write it in `required_providers`.
@@ -42,6 +46,16 @@ impl WriterProvider {
     }
 }
 
+impl WriterProvider {
+    /// The families of Writer objects the provider manages, in the order
+    /// Terraform lists their types. A family is a folder of `provider/`
+    /// whose `family` registers its resources, data sources, list resources
+    /// and functions (`family::Family`); add one here.
+    fn families(&self) -> impl Iterator<Item = Family> {
+        [oauth_apps::family(&self.shared)].into_iter()
+    }
+}
+
 impl Default for WriterProvider {
     fn default() -> Self {
         Self::new()
@@ -55,39 +69,19 @@ impl Provider for WriterProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        connectors::ALL
-            .iter()
-            .map(|c| -> Arc<dyn Resource> {
-                Arc::new(oauth_app::OAuthAppResource::new(self.shared.clone(), c))
-            })
-            .collect()
+        self.families().flat_map(|f| f.resources).collect()
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        connectors::ALL
-            .iter()
-            .map(|c| -> Arc<dyn DataSource> {
-                Arc::new(oauth_app::OAuthAppData::new(self.shared.clone(), c))
-            })
-            .collect()
+        self.families().flat_map(|f| f.data_sources).collect()
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        connectors::ALL
-            .iter()
-            .map(|&c| -> Arc<dyn ListResource> {
-                Arc::new(oauth_app::OAuthAppList::new(self.shared.clone(), c))
-            })
-            .collect()
+        self.families().flat_map(|f| f.list_resources).collect()
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
-        vec![
-            Arc::new(functions::CONFLUENCE_CALLBACK_URL),
-            Arc::new(functions::ConfluenceAuthorizationUrl),
-            Arc::new(functions::SHAREPOINT_CALLBACK_URL),
-            Arc::new(functions::SharePointAdminConsentUrl),
-        ]
+        self.families().flat_map(|f| f.functions).collect()
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {

@@ -18,7 +18,7 @@
 mod checks;
 mod connector;
 mod data;
-mod list;
+pub(crate) mod list;
 mod lookup;
 mod model;
 mod private;
@@ -39,9 +39,9 @@ use crate::tfplugin::{
     PlanResponse, ReadRequest, ReadResponse, Resource,
 };
 
-use super::adoption::Decision;
-use super::config::Api;
-use super::shared::Shared;
+use crate::provider::adoption::Decision;
+use crate::provider::config::Api;
+use crate::provider::shared::Shared;
 pub(crate) use checks::client_id_problem;
 use checks::{check_config, check_secret_plan, Judge};
 use lookup::{find_app, find_created, holds_what_was_sent, read_app, Lookup};
@@ -50,7 +50,6 @@ use private::Private;
 
 pub(crate) use connector::{code_list, no_rule, Connector, Docs, Setting, Settings, Words};
 pub(crate) use data::OAuthAppData;
-pub(crate) use list::OAuthAppList;
 pub(crate) use model::{App, AppData};
 
 pub(crate) struct OAuthAppResource {
@@ -435,7 +434,7 @@ impl Resource for OAuthAppResource {
     }
 
     fn identity(&self) -> Option<crate::tfplugin::IdentitySchema> {
-        Some(list::identity(self.connector))
+        Some(schema::identity(self.connector))
     }
 
     fn schema(&self) -> Schema {

@@ -3,7 +3,7 @@
 //! resource's read of its own app, patient with a Writer whose reads lag
 //! behind its writes; and, after a create whose outcome is unknown, the app
 //! that create made, if Writer lists one that provably is
-//! ([`super::super::adoption`]'s rule).
+//! ([`crate::provider::adoption`]'s rule).
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -12,11 +12,11 @@ use tokio_util::sync::CancellationToken;
 use crate::client::{self, CreateApp, ListFilter, NameMatch, OAuthApp, Versioned};
 use crate::tfplugin::diag::Diagnostic;
 
-use super::super::adoption::{self, Began, Candidate, Decision, Hint};
-use super::super::config::Api;
 use super::connector::Connector;
 use super::private::Private;
 use super::texts;
+use crate::provider::adoption::{self, Began, Candidate, Decision, Hint};
+use crate::provider::config::Api;
 
 /// How long after this provider created an app a read still allows for
 /// Writer not showing it yet (a 201, then a 404 for a few seconds).
