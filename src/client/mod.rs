@@ -29,6 +29,7 @@ use tokio_util::sync::CancellationToken;
 
 mod config;
 mod error;
+pub mod knowledge_graph;
 mod model;
 mod redact;
 mod retry;
