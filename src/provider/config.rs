@@ -25,6 +25,10 @@ pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// create included, gives up after this: a stalled Writer costs a user one
 /// `terraform apply` of under a minute, not several limits in a row.
 pub(crate) const DEFAULT_RETRY_TIMEOUT: Duration = Duration::from_secs(50);
+/// How long an apply waits for Writer to finish with what it processes
+/// asynchronously (an uploaded file, a graph's web URLs). Writer publishes
+/// no processing times; a few minutes covers ordinary documents.
+pub(crate) const DEFAULT_PROCESSING_TIMEOUT: Duration = Duration::from_secs(300);
 const MAX_RETRIES_LIMIT: u32 = 20;
 
 pub(crate) fn schema() -> Schema {
@@ -76,6 +80,9 @@ pub(crate) fn schema() -> Schema {
              the lookup that follows a create whose answer was lost (the create stops \
              `request_timeout` early, at most half of this, to leave time for it), and the read \
              that confirms an update whose answer was lost. An error names the limit it hit.",
+        ))
+        .attribute(Attribute::optional("processing_timeout", Type::String).description(
+            "How long an apply waits for Writer to finish what it does after answering:              processing an uploaded `writer_file`, validating a `writer_knowledge_graph`'s              `web_urls`. A duration such as `5m`; default `5m`. Waiting is asking Writer again              every few seconds, each read bounded by `request_timeout` and `retry_timeout`. A              file or URL still in progress when the wait ends is a warning, not an error: the              apply is done, and the next plan shows its status.",
         )),
     )
 }
@@ -91,6 +98,7 @@ pub(crate) struct Settings {
     pub max_retries: u32,
     pub request_timeout: Duration,
     pub retry_timeout: Duration,
+    pub processing_timeout: Duration,
 }
 
 impl Settings {
@@ -143,6 +151,12 @@ impl Settings {
             &mut diags,
         );
         let retry_timeout = duration(config, "retry_timeout", DEFAULT_RETRY_TIMEOUT, &mut diags);
+        let processing_timeout = duration(
+            config,
+            "processing_timeout",
+            DEFAULT_PROCESSING_TIMEOUT,
+            &mut diags,
+        );
         let settings = Settings {
             api_key,
             base_url,
@@ -151,6 +165,7 @@ impl Settings {
             max_retries,
             request_timeout,
             retry_timeout,
+            processing_timeout,
         };
         (settings, diags)
     }
@@ -265,6 +280,8 @@ pub(crate) struct Api {
     /// when its outcome is unknown: one `request_timeout`, at most half of
     /// `retry_timeout`.
     pub lookup_room: Duration,
+    /// How long an apply waits for Writer's asynchronous processing.
+    pub processing_timeout: Duration,
 }
 
 impl Api {
@@ -297,6 +314,7 @@ impl Api {
             client,
             app_url,
             lookup_room: settings.request_timeout.min(settings.retry_timeout / 2),
+            processing_timeout: settings.processing_timeout,
         })
     }
 
@@ -307,6 +325,7 @@ impl Api {
             client: self.client.with_cancel(cancel.clone()).for_operation(),
             app_url: self.app_url.clone(),
             lookup_room: self.lookup_room,
+            processing_timeout: self.processing_timeout,
         }
     }
 }

@@ -8,6 +8,7 @@ mod config;
 mod connectors;
 mod env;
 mod functions;
+mod knowledge_graph;
 mod oauth_app;
 mod shared;
 mod texts;
@@ -58,6 +59,7 @@ impl Provider for WriterProvider {
             .map(|c| -> Arc<dyn Resource> {
                 Arc::new(oauth_app::OAuthAppResource::new(self.shared.clone(), c))
             })
+            .chain(knowledge_graph::resources(&self.shared))
             .collect()
     }
 

@@ -1,0 +1,211 @@
+//! The words of the Knowledge Graph family's resources and data sources:
+//! what only AI Studio can make, what the API cannot see, lookups by name,
+//! the outcome of a create. Writer API errors go through the provider-wide
+//! `texts::api_error` / `write_not_done`, with what only this family knows
+//! added here.
+
+use crate::client;
+use crate::domain::quote;
+use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::path::AttributePath;
+
+use super::super::texts::{describe, KEEPS_TRYING};
+
+/// What a 404 may mean for a graph: Writer's API sees only graphs that all
+/// teams may use.
+pub(crate) const TEAM_HINT: &str = "A Knowledge Graph deployed to one team is invisible to \
+     Writer's API (it sees only graphs with \"All Teams\" access): if the graph exists in AI \
+     Studio, give it All Teams access, or use an API key of that team's AI Studio agent.";
+
+/// The import block for a graph, as a user writes it.
+fn import_block(type_name: &str, id: &str) -> String {
+    format!("  import {{\n    to = {type_name}.<name>\n    id = \"{id}\"\n  }}")
+}
+
+/// A plan that would create a graph with web URLs.
+pub(crate) fn web_graph_only_in_ai_studio() -> Diagnostic {
+    Diagnostic::error(
+        "A web Knowledge Graph can only be made in AI Studio",
+        format!(
+            "Only a Knowledge Graph of type `web` takes web URLs, and only AI Studio makes one: \
+             Writer's API creates `manual` graphs. Make the graph in AI Studio (Knowledge Graphs \
+             > Add Website), then bring it under Terraform with an import block, by its ID or its \
+             name:\n\n{}\n\nFrom then on this configuration manages its `web_urls`. To make a \
+             graph of uploaded files instead, leave `web_urls` out.",
+            import_block("writer_knowledge_graph", "name=<its name in AI Studio>")
+        ),
+    )
+    .at(AttributePath::attribute("web_urls"))
+}
+
+/// `web_urls` on a graph of another type.
+pub(crate) fn urls_need_a_web_graph(id: &str, kind: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Only a web Knowledge Graph takes web URLs",
+        format!(
+            "The Knowledge Graph `{}` is of type `{}`; Writer takes `web_urls` only on a graph of \
+             type `web`, which only AI Studio makes (Add Website). Remove `web_urls` here, or make \
+             a web graph in AI Studio and import it.",
+            quote::text(id),
+            quote::text(kind)
+        ),
+    )
+    .at(AttributePath::attribute("web_urls"))
+}
+
+/// A graph in state that Writer no longer shows.
+pub(crate) fn graph_gone(id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "Knowledge Graph not found in Writer",
+        format!(
+            "Writer has no Knowledge Graph `{}` any more: someone deleted it, or it is now \
+             deployed to one team. It was removed from the state, so the plan creates it again. \
+             {TEAM_HINT}",
+            quote::text(id)
+        ),
+    )
+}
+
+pub(crate) fn no_graph_with_id(id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "No Knowledge Graph with this ID",
+        format!(
+            "Writer has no Knowledge Graph `{}`. Check the ID (AI Studio shows it in the graph's \
+             URL). {TEAM_HINT}",
+            quote::text(id)
+        ),
+    )
+}
+
+pub(crate) fn no_graph_named(name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "No Knowledge Graph with this name",
+        format!(
+            "Writer has no Knowledge Graph named `{}` (names are compared exactly). Check the \
+             name in AI Studio, or import by ID. {TEAM_HINT}",
+            quote::text(name)
+        ),
+    )
+}
+
+/// Writer's graph names need not be unique.
+pub(crate) fn several_graphs_named(name: &str, ids: &[String]) -> Diagnostic {
+    let shown: Vec<String> = ids
+        .iter()
+        .map(|id| format!("`{}`", quote::text(id)))
+        .collect();
+    Diagnostic::error(
+        "Several Knowledge Graphs have this name",
+        format!(
+            "Writer has {} Knowledge Graphs named `{}`: {}. Graph names need not be unique in \
+             Writer, so the name cannot say which one is meant: use the ID of the one you mean.",
+            shown.len(),
+            quote::text(name),
+            shown.join(", ")
+        ),
+    )
+}
+
+pub(crate) fn empty_name_lookup() -> Diagnostic {
+    Diagnostic::error(
+        "Empty name",
+        "`name=` needs the graph's name after it, as AI Studio shows it: `name=Product docs`.",
+    )
+}
+
+/// A create whose answer was lost: Writer may have made the graph. Nothing
+/// is adopted (the API has no idempotency key, so nothing proves which
+/// graph this create made); the graphs of that name are listed for import.
+pub(crate) fn create_outcome_unknown(
+    name: &str,
+    error: &client::Error,
+    candidates: Result<&[String], &client::Error>,
+) -> Diagnostic {
+    let found = match candidates {
+        Ok([]) => "Writer now has no Knowledge Graph of that name, so it was most likely not \
+                   created: apply again."
+            .to_owned(),
+        Ok(ids) => {
+            let shown: Vec<String> = ids
+                .iter()
+                .map(|id| format!("`{}`", quote::text(id)))
+                .collect();
+            format!(
+                "Writer now has Knowledge Graphs of that name: {}. Nothing proves which one, if \
+                 any, this apply made (Writer's API has no idempotency key), so none was taken \
+                 into the state. If one is the graph this apply made, import it instead of \
+                 applying again (which would make another):\n\n{}",
+                shown.join(", "),
+                import_block("writer_knowledge_graph", &ids[0])
+            )
+        }
+        Err(lookup) => format!(
+            "Looking for it failed too ({}). Before applying again, look in AI Studio for a \
+             Knowledge Graph of that name made just now; if there is one, import it.",
+            describe(lookup)
+        ),
+    };
+    Diagnostic::error(
+        "The Knowledge Graph may have been created",
+        format!(
+            "No complete answer came back to the create of the Knowledge Graph `{}` ({}), so \
+             Writer may have made it. {found} {KEEPS_TRYING}",
+            quote::text(name),
+            describe(error)
+        ),
+    )
+}
+
+/// A write whose outcome is unknown (update, delete): the state keeps what
+/// it had; the next plan reads Writer.
+pub(crate) fn write_outcome_unknown(what: &str, error: &client::Error) -> Diagnostic {
+    Diagnostic::error(
+        format!("The {what} may have been changed"),
+        format!(
+            "{}\n\nNo complete answer came back, so Writer may have made the change or not. The \
+             state keeps what it had before this apply. Run terraform plan: it reads Writer and \
+             shows what is still to do, then apply again; {KEEPS_TRYING}",
+            describe(error)
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_create_adopts_nothing_and_says_how_to_import() {
+        let e = client::Error::Transport {
+            kind: client::TransportKind::Timeout,
+            url: "https://api.writer.com/v1/graphs".into(),
+            attempts: 1,
+            reason: "still incomplete after 20s".into(),
+        };
+        let ids = vec!["g-1".to_string(), "g-2".to_string()];
+        let d = create_outcome_unknown("Handbook", &e, Ok(&ids));
+        assert!(d.detail.contains("`g-1`, `g-2`"), "{}", d.detail);
+        assert!(
+            d.detail.contains("none was taken into the state"),
+            "{}",
+            d.detail
+        );
+        assert!(d.detail.contains("id = \"g-1\""), "{}", d.detail);
+        let d = create_outcome_unknown("Handbook", &e, Ok(&[]));
+        assert!(d.detail.contains("most likely not created"), "{}", d.detail);
+    }
+
+    #[test]
+    fn the_web_graph_refusal_names_ai_studio_and_import() {
+        let d = web_graph_only_in_ai_studio();
+        assert_eq!(
+            d.summary,
+            "A web Knowledge Graph can only be made in AI Studio"
+        );
+        assert!(d.detail.contains("Add Website"));
+        assert!(d.detail.contains("to = writer_knowledge_graph.<name>"));
+        assert!(several_graphs_named("Docs", &["a".into(), "b".into()])
+            .detail
+            .contains("2 Knowledge Graphs named `Docs`: `a`, `b`"));
+    }
+}
