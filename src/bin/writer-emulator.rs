@@ -31,6 +31,12 @@ async fn main() -> ExitCode {
     };
     if let Ok(addr) = listener.local_addr() {
         println!("writer-emulator listening on http://{addr}");
+        // Not println!: a reader that stopped after the first line must not
+        // make the emulator panic on a closed pipe.
+        let mut stdout = std::io::stdout();
+        for seeded in emulator::seeded(&options.config.knowledge_graph) {
+            let _ = writeln!(stdout, "{seeded}");
+        }
         let _ = std::io::stdout().flush();
     }
     cli::init_logging();

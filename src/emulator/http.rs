@@ -23,6 +23,7 @@ use time::OffsetDateTime;
 use super::auth::{require_key, Keys};
 use super::errors::{ApiError, ErrorItem};
 use super::faults::{inject, Faults};
+use super::knowledge_graph::{self, KgStore};
 use super::list::parse_query;
 use super::model::StoredApp;
 use super::persist::{self, Snapshot};
@@ -39,15 +40,18 @@ const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-repl
 
 pub(crate) struct Shared {
     store: Mutex<Store>,
+    /// The Knowledge Graph family's state, saved in the same state file.
+    kg: Mutex<KgStore>,
     state_file: Option<PathBuf>,
     /// With a state file, changes are made one at a time (see `mutate`).
     writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Shared {
-    pub(crate) fn new(store: Store, state_file: Option<PathBuf>) -> Self {
+    pub(crate) fn new(store: Store, kg: KgStore, state_file: Option<PathBuf>) -> Self {
         Self {
             store: Mutex::new(store),
+            kg: Mutex::new(kg),
             state_file,
             writer: Arc::new(tokio::sync::Mutex::new(())),
         }
@@ -55,6 +59,10 @@ impl Shared {
 
     fn lock(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn kg_lock(&self) -> MutexGuard<'_, KgStore> {
+        self.kg.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Runs `op` on the store. With a state file, `op` changes a copy that
@@ -82,25 +90,64 @@ impl Shared {
         let path = path.clone();
         let saved = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            save(&path, &next.snapshot())?;
+            let mut snapshot = next.snapshot();
+            snapshot.knowledge_graph = Some(shared.kg_lock().clone());
+            save(&path, &snapshot)?;
             *shared.lock() = next;
             Ok(())
         })
         .await
         .unwrap_or_else(|e| Err(format!("writing the state file failed: {e}")));
-        saved.map_err(|reason| {
-            tracing::error!("{reason}; the change was not made");
-            ApiError::internal(
-                "the emulator could not write its state file, so the change was not made; \
-                 retry once the state file can be written",
-            )
-        })?;
+        saved.map_err(not_saved)?;
         Ok(result)
     }
 
     fn read<R>(&self, op: impl FnOnce(&Store) -> R) -> R {
         op(&self.lock())
     }
+
+    /// [`Shared::mutate`] for the Knowledge Graph family's state.
+    pub(crate) async fn mutate_kg<R>(
+        self: &Arc<Self>,
+        op: impl FnOnce(&mut KgStore) -> R,
+    ) -> Result<R, ApiError> {
+        let Some(path) = &self.state_file else {
+            return Ok(op(&mut self.kg_lock()));
+        };
+        let permit = self.writer.clone().lock_owned().await;
+        let mut next = self.kg_lock().clone();
+        let before = next.revision();
+        let result = op(&mut next);
+        if next.revision() == before {
+            return Ok(result);
+        }
+        let shared = Arc::clone(self);
+        let path = path.clone();
+        let saved = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let mut snapshot = shared.lock().snapshot();
+            snapshot.knowledge_graph = Some(next.clone());
+            save(&path, &snapshot)?;
+            *shared.kg_lock() = next;
+            Ok(())
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("writing the state file failed: {e}")));
+        saved.map_err(not_saved)?;
+        Ok(result)
+    }
+
+    pub(crate) fn read_kg<R>(&self, op: impl FnOnce(&KgStore) -> R) -> R {
+        op(&self.kg_lock())
+    }
+}
+
+fn not_saved(reason: String) -> ApiError {
+    tracing::error!("{reason}; the change was not made");
+    ApiError::internal(
+        "the emulator could not write its state file, so the change was not made; \
+         retry once the state file can be written",
+    )
 }
 
 /// Serializes and writes a snapshot; the reason it could not, for the log.
@@ -112,8 +159,14 @@ fn save(path: &std::path::Path, snapshot: &Snapshot) -> Result<(), String> {
         .map_err(|e| format!("cannot write the state file {}: {e}", path.display()))
 }
 
-pub(crate) fn router(shared: Arc<Shared>, keys: Arc<Keys>, faults: Arc<Faults>) -> Router {
+pub(crate) fn router(
+    shared: Arc<Shared>,
+    kg: Arc<knowledge_graph::Kg>,
+    keys: Arc<Keys>,
+    faults: Arc<Faults>,
+) -> Router {
     Router::new()
+        .merge(knowledge_graph::router(kg))
         .route("/v1/oauth-apps", get(list).post(create))
         .route(
             "/v1/oauth-apps/{id}",
@@ -300,7 +353,11 @@ mod tests {
     async fn an_abandoned_change_is_saved_and_made_or_neither() {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("state.json");
-        let shared = Arc::new(Shared::new(Store::new(), Some(state.clone())));
+        let shared = Arc::new(Shared::new(
+            Store::new(),
+            KgStore::new(),
+            Some(state.clone()),
+        ));
         let change = shared.mutate(|store| {
             store.create(
                 read_create(BODY),

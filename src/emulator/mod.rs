@@ -26,6 +26,7 @@ mod errors;
 mod faults;
 mod http;
 mod idempotency;
+mod knowledge_graph;
 mod list;
 mod local;
 mod model;
@@ -34,6 +35,7 @@ mod server;
 mod store;
 mod validate;
 
+pub use knowledge_graph::{seeded, SeedKind, Seeded, Settings as KnowledgeGraphSettings};
 pub use local::{spawn_local, LocalEmulator};
 
 /// How an emulator behaves. Keys are kept out of `Debug`.
@@ -54,6 +56,8 @@ pub struct Config {
     pub drop_rate: f64,
     /// Requests allowed per second; more are answered 429.
     pub rate_limit: Option<u32>,
+    /// The Knowledge Graph endpoints: what is seeded, processing, limits.
+    pub knowledge_graph: KnowledgeGraphSettings,
 }
 
 impl fmt::Debug for Config {
@@ -72,6 +76,7 @@ impl fmt::Debug for Config {
             .field("fail_rate", &self.fail_rate)
             .field("drop_rate", &self.drop_rate)
             .field("rate_limit", &self.rate_limit)
+            .field("knowledge_graph", &self.knowledge_graph)
             .finish()
     }
 }
@@ -92,6 +97,10 @@ pub enum EmulatorError {
     StateFile { path: PathBuf, reason: String },
     /// The address could not be listened on.
     Listen { address: String, reason: String },
+    /// A Knowledge Graph setting that cannot be used (a seed's name, a rate).
+    KnowledgeGraph(String),
+    /// The folder for uploaded files could not be made.
+    FileFolder { reason: String },
 }
 
 impl fmt::Display for EmulatorError {
@@ -118,6 +127,10 @@ impl fmt::Display for EmulatorError {
             EmulatorError::Listen { address, reason } => {
                 write!(f, "cannot listen on {address}: {reason}")
             }
+            EmulatorError::KnowledgeGraph(why) => f.write_str(why),
+            EmulatorError::FileFolder { reason } => {
+                write!(f, "cannot make the folder for uploaded files: {reason}")
+            }
         }
     }
 }
@@ -130,7 +143,7 @@ pub fn check(config: &Config) -> Result<(), EmulatorError> {
     load_store(config).map(|_| ())
 }
 
-fn load_store(config: &Config) -> Result<store::Store, EmulatorError> {
+fn load_store(config: &Config) -> Result<(store::Store, knowledge_graph::KgStore), EmulatorError> {
     if config.admin_keys.is_empty() && config.read_only_keys.is_empty() {
         return Err(EmulatorError::NoApiKeys);
     }
@@ -160,17 +173,33 @@ fn load_store(config: &Config) -> Result<store::Store, EmulatorError> {
     if config.rate_limit == Some(0) {
         return Err(EmulatorError::ZeroRateLimit);
     }
-    let Some(path) = &config.state_file else {
-        return Ok(store::Store::new());
-    };
-    let state_error = |reason: String| EmulatorError::StateFile {
-        path: path.clone(),
-        reason,
-    };
-    match persist::load(path).map_err(state_error)? {
-        None => Ok(store::Store::new()),
-        Some(file) => store::Store::from_state_file(file).map_err(state_error),
+    if let Some(why) = knowledge_graph::invalid(&config.knowledge_graph) {
+        return Err(EmulatorError::KnowledgeGraph(why));
     }
+    let (apps, mut kg) = match &config.state_file {
+        None => (store::Store::new(), knowledge_graph::KgStore::new()),
+        Some(path) => {
+            let state_error = |reason: String| EmulatorError::StateFile {
+                path: path.clone(),
+                reason,
+            };
+            match persist::load(path).map_err(state_error)? {
+                None => (store::Store::new(), knowledge_graph::KgStore::new()),
+                Some(mut file) => {
+                    let kg = file
+                        .knowledge_graph
+                        .take()
+                        .unwrap_or_else(knowledge_graph::KgStore::new);
+                    (
+                        store::Store::from_state_file(file).map_err(state_error)?,
+                        kg.check().map_err(state_error)?,
+                    )
+                }
+            }
+        }
+    };
+    knowledge_graph::seed(&mut kg, &config.knowledge_graph);
+    Ok((apps, kg))
 }
 
 /// Serves the Writer OAuth Apps API on `listener` until `shutdown` completes,
@@ -180,15 +209,25 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), EmulatorError> {
-    let store = load_store(&config)?;
-    let shared = Arc::new(http::Shared::new(store, config.state_file.clone()));
+    let (store, kg) = load_store(&config)?;
+    let files = knowledge_graph::FileDir::open(config.state_file.as_deref()).map_err(|e| {
+        EmulatorError::FileFolder {
+            reason: e.to_string(),
+        }
+    })?;
+    let shared = Arc::new(http::Shared::new(store, kg, config.state_file.clone()));
+    let kg = Arc::new(knowledge_graph::Kg::new(
+        Arc::clone(&shared),
+        files,
+        config.knowledge_graph.clone(),
+    ));
     let keys = Arc::new(auth::Keys::new(config.admin_keys, config.read_only_keys));
     let faults = Arc::new(faults::Faults::new(
         config.latency,
         config.fail_rate,
         config.rate_limit,
     ));
-    let router = http::router(shared, keys, faults);
+    let router = http::router(shared, kg, keys, faults);
     server::serve(listener, router, config.drop_rate, shutdown).await;
     Ok(())
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::knowledge_graph::KgStore;
 use super::model::StoredApp;
 
 /// Bumped when the layout changes in a way an older emulator cannot read.
@@ -28,6 +29,9 @@ pub(crate) struct StateFile {
     pub(crate) next_seq: u64,
     pub(crate) next_etag: u64,
     pub(crate) apps: Vec<StoredApp>,
+    /// The Knowledge Graph family's state; absent in a file without any.
+    #[serde(default)]
+    pub(crate) knowledge_graph: Option<KgStore>,
 }
 
 /// The state to write, sharing its apps with the store so that taking it
@@ -38,6 +42,8 @@ pub(crate) struct Snapshot {
     pub(crate) next_seq: u64,
     pub(crate) next_etag: u64,
     pub(crate) apps: Vec<Arc<StoredApp>>,
+    /// Left out of the file when `None` or empty.
+    pub(crate) knowledge_graph: Option<KgStore>,
 }
 
 /// The layout of [`StateFile`], borrowing from a [`Snapshot`].
@@ -47,6 +53,8 @@ struct Layout<'a> {
     next_seq: u64,
     next_etag: u64,
     apps: Vec<&'a StoredApp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    knowledge_graph: Option<&'a KgStore>,
 }
 
 impl Snapshot {
@@ -56,6 +64,7 @@ impl Snapshot {
             next_seq: self.next_seq,
             next_etag: self.next_etag,
             apps: self.apps.iter().map(|a| a.as_ref()).collect(),
+            knowledge_graph: self.knowledge_graph.as_ref().filter(|kg| !kg.is_empty()),
         };
         let mut bytes = serde_json::to_vec_pretty(&layout)?;
         bytes.push(b'\n');
@@ -154,6 +163,7 @@ mod tests {
             next_seq: 3,
             next_etag: 9,
             apps: vec![],
+            knowledge_graph: None,
         };
         save(&path, &snapshot.to_bytes().unwrap()).unwrap();
         let file = load(&path).unwrap().unwrap();

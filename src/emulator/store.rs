@@ -89,6 +89,7 @@ impl Store {
             next_seq: self.next_seq,
             next_etag: self.next_etag,
             apps: self.apps.clone(),
+            knowledge_graph: None,
         }
     }
 
