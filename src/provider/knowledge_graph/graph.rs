@@ -25,7 +25,7 @@ use crate::domain::knowledge_graph::url_status::{still_validating, unreadable, U
 use crate::domain::knowledge_graph::web_urls::{self, Place, UrlKind, WebUrl};
 use crate::domain::Severity;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
-use crate::tfplugin::path::{AttributePath, PathStep};
+use crate::tfplugin::path::AttributePath;
 use crate::tfplugin::schema::{Attribute, Block, NestedAttributes, Nesting, Schema};
 use crate::tfplugin::value::{Type, Value};
 use crate::tfplugin::{
@@ -181,10 +181,12 @@ fn configured_urls(config: &Value) -> Vec<WebUrl> {
         .collect()
 }
 
-fn url_path(i: usize, attribute: &str) -> AttributePath {
+/// Where a finding about one entry of `web_urls` points: the attribute
+/// itself. Terraform (1.11 to 1.15) highlights no deeper than an attribute
+/// in a configuration's source (`web_urls[0].url` shows as the whole
+/// resource), and every finding names its URL.
+fn url_path() -> AttributePath {
     AttributePath::attribute("web_urls")
-        .join(PathStep::Index(i as i64))
-        .join(PathStep::Attribute(attribute.to_owned()))
 }
 
 /// Every rule of the configuration; warnings only with `warnings`.
@@ -208,12 +210,12 @@ pub(crate) fn check_config(config: &Value, warnings: bool) -> Diagnostics {
             ));
         }
     }
-    for (i, e) in config.get("web_urls").elements().iter().enumerate() {
+    for e in config.get("web_urls").elements() {
         if let Some(kind) = e.get("type").as_str() {
             if UrlKind::parse(kind).is_none() {
                 push(provider_texts::finding(
                     web_urls::bad_kind(kind),
-                    url_path(i, "type"),
+                    url_path(),
                 ));
             }
         }
@@ -221,9 +223,7 @@ pub(crate) fn check_config(config: &Value, warnings: bool) -> Diagnostics {
     for found in web_urls::check(&configured_urls(config)) {
         // An exclusion is a set element: the diagnostic points at its set.
         let path = match found.place {
-            Place::List => AttributePath::attribute("web_urls"),
-            Place::Url(i) => url_path(i, "url"),
-            Place::ExcludeUrls(i) => url_path(i, "exclude_urls"),
+            Place::List | Place::Url(_) | Place::ExcludeUrls(_) => url_path(),
         };
         let severity = found.finding.severity;
         if warnings || severity == Severity::Error {
@@ -356,29 +356,18 @@ pub(crate) fn state_of(graph: &Graph, prior: &Value) -> BTreeMap<String, Value> 
     s
 }
 
-/// The warnings for URLs Writer could not read, at each URL in `web_urls`
-/// (of `state`) where it is there.
-fn url_warnings(graph: &Graph, state: &Value) -> Diagnostics {
-    let listed = state.get("web_urls").elements();
+/// The warnings for URLs Writer could not read, each naming its URL.
+fn url_warnings(graph: &Graph) -> Diagnostics {
     graph
         .urls
         .iter()
         .filter_map(|u| {
             let s = u.status.as_ref()?;
             match UrlState::from_writer(&s.status, s.error_type.as_deref()) {
-                UrlState::Error { reason } => {
-                    let d = provider_texts::finding(
-                        unreadable(&u.url, reason.as_deref()),
-                        AttributePath::root(),
-                    );
-                    let at = listed
-                        .iter()
-                        .position(|e| e.get("url").as_str() == Some(u.url.as_str()));
-                    Some(match at {
-                        Some(i) => d.at(url_path(i, "url")),
-                        None => d.at(AttributePath::attribute("web_urls")),
-                    })
-                }
+                UrlState::Error { reason } => Some(provider_texts::finding(
+                    unreadable(&u.url, reason.as_deref()),
+                    url_path(),
+                )),
                 _ => None,
             }
         })
@@ -627,7 +616,7 @@ impl Resource for GraphResource {
             Err(e) => return keep(provider_texts::api_error("read the Knowledge Graph", &e)),
         };
         let state = Value::Object(state_of(&graph, &request.current_state));
-        let diagnostics = url_warnings(&graph, &state);
+        let diagnostics = url_warnings(&graph);
         ReadResponse {
             new_state: state,
             private: request.private.clone(),
@@ -721,7 +710,7 @@ impl Resource for GraphResource {
         }
         let state = Value::Object(state);
         if let Some(g) = &graph {
-            diagnostics.extend(url_warnings(g, &state));
+            diagnostics.extend(url_warnings(g));
         }
         ApplyResponse {
             new_state: state,
@@ -831,11 +820,10 @@ mod tests {
                 ),
             ],
         };
-        let state = Value::Object(state_of(&graph, &Value::Null));
-        let warnings: Vec<Diagnostic> = url_warnings(&graph, &state).into_vec();
+        let warnings: Vec<Diagnostic> = url_warnings(&graph).into_vec();
         assert_eq!(warnings.len(), 1);
         assert!(!warnings[0].is_error());
         assert!(warnings[0].detail.contains("behind a paywall or a login"));
-        assert_eq!(warnings[0].attribute, Some(url_path(1, "url")));
+        assert_eq!(warnings[0].attribute, Some(url_path()));
     }
 }
