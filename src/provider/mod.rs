@@ -69,6 +69,7 @@ impl Provider for WriterProvider {
             .map(|c| -> Arc<dyn DataSource> {
                 Arc::new(oauth_app::OAuthAppData::new(self.shared.clone(), c))
             })
+            .chain(knowledge_graph::data_sources(&self.shared))
             .collect()
     }
 
