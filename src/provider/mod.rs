@@ -79,6 +79,7 @@ impl Provider for WriterProvider {
             .map(|&c| -> Arc<dyn ListResource> {
                 Arc::new(oauth_app::OAuthAppList::new(self.shared.clone(), c))
             })
+            .chain(knowledge_graph::list_resources(&self.shared))
             .collect()
     }
 

@@ -11,12 +11,13 @@
 mod application;
 mod data;
 mod graph;
+mod list;
 mod texts;
 mod values;
 
 use std::sync::Arc;
 
-use crate::tfplugin::{DataSource, Resource};
+use crate::tfplugin::{DataSource, ListResource, Resource};
 
 use super::shared::Shared;
 
@@ -31,4 +32,9 @@ pub(crate) fn resources(shared: &Arc<Shared>) -> Vec<Arc<dyn Resource>> {
 /// The family's data sources.
 pub(crate) fn data_sources(shared: &Arc<Shared>) -> Vec<Arc<dyn DataSource>> {
     vec![Arc::new(data::GraphData::new(shared.clone()))]
+}
+
+/// The family's list resources (`terraform query`).
+pub(crate) fn list_resources(shared: &Arc<Shared>) -> Vec<Arc<dyn ListResource>> {
+    vec![Arc::new(list::GraphList::new(shared.clone()))]
 }
