@@ -141,7 +141,7 @@ async fn graphs_files_and_an_agents_list_against_the_emulator() {
     })
     .await
     .unwrap();
-    assert_eq!(in_graph, [file_id.clone()]);
+    assert_eq!(in_graph, std::slice::from_ref(&file_id));
     c.remove_file_from_graph(&made[1], &file_id).await.unwrap();
     assert_eq!(
         c.get_file(&file_id).await.unwrap().unwrap().graph_ids,
