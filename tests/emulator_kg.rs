@@ -558,21 +558,25 @@ async fn upload_headers_unicode_names_types_and_limits() {
 
     // A chunked upload (no Content-Length) beyond the limit is cut off too.
     // (This reqwest has no streaming bodies: a raw request.)
-    let mut stream = std::net::TcpStream::connect(emu.addr()).unwrap();
+    // Async, as the emulator runs on this test's (single) thread.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
     let head = format!(
         "POST /v1/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\
          Content-Disposition: attachment; filename=big.txt\r\nContent-Type: text/plain\r\n\
          Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     );
-    stream.write_all(head.as_bytes()).unwrap();
+    let mut request = head.into_bytes();
     for _ in 0..20 {
-        let _ = stream.write_all(b"64\r\n");
-        let _ = stream.write_all(&[7u8; 100]);
-        let _ = stream.write_all(b"\r\n");
+        request.extend_from_slice(b"64\r\n");
+        request.extend_from_slice(&[7u8; 100]);
+        request.extend_from_slice(b"\r\n");
     }
-    let _ = stream.write_all(b"0\r\n\r\n");
-    let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
+    request.extend_from_slice(b"0\r\n\r\n");
+    stream.write_all(&request).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert_eq!(
         ok(&emu, "GET", "/v1/files", None).await["data"]
