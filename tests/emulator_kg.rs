@@ -856,7 +856,19 @@ async fn the_state_file_keeps_graphs_files_and_agents_across_a_restart() {
         .join(file["id"].as_str().unwrap())
         .exists());
 
+    let files = dir.path().join("state.json.files");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "the files' folder is its owner's");
+    }
+    // What a killed emulator left half uploaded is removed at the next start.
+    let half = files.join(".upload-0123.tmp");
+    std::fs::write(&half, b"half").unwrap();
+
     let emu = Emulator::start(config).await;
+    assert!(!half.exists());
     assert_eq!(ok(&emu, "GET", "/v1/graphs?limit=100", None).await, before);
     assert_eq!(
         ok(
