@@ -7,8 +7,6 @@
 //! (`target/writer-sdk-venv`) and reused. A missing `python3`, or PyPI out of
 //! reach on the first run, fails the test: it is never skipped.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -4,8 +4,6 @@
 //! file, limits), Writer's 404 and 400 answers, the state file across a
 //! restart, and a 256 MiB upload streamed to disk by the real binary.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
