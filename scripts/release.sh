@@ -7,10 +7,20 @@
 #   terraform-provider-writer_${VERSION}_SHA256SUMS         (over the zips and the manifest)
 #   terraform-provider-writer_${VERSION}_SHA256SUMS.sig     (detached GPG signature, when GPG_FINGERPRINT is set)
 #
-# Usage: scripts/release.sh [--checksums-only] OUT_DIR
+# Usage: scripts/release.sh [--install-tools] [--checksums-only] OUT_DIR
 #   --checksums-only  build nothing: write the manifest, SHA256SUMS (and .sig) over
 #                     the zips already in OUT_DIR (the release workflow gathers the
 #                     linux and darwin zips first).
+#   --install-tools   install what the requested platforms need and this machine
+#                     lacks (scripts/tools.sh): nasm (windows_amd64), python3-venv
+#                     and gnupg with apt-get as root (or sudo without a password);
+#                     cargo-zigbuild and zig with pip into a virtualenv under the
+#                     target directory; the rust targets with rustup.
+#
+# Before building anything it checks every tool the requested platforms need
+# (python3, cargo-zigbuild and zig, the rust targets, nasm for windows_amd64,
+# gpg when signing) and, without --install-tools, fails naming each missing
+# one with how to install it.
 #
 # Platforms (RELEASE_PLATFORMS, space separated; the default is the host's family):
 #   linux_amd64 linux_arm64    static musl binaries, built on Linux with cargo-zigbuild
@@ -23,28 +33,34 @@
 #
 # Environment: GPG_FINGERPRINT (the signing key), GPG_PASSPHRASE (if the key has
 # one), CARGO_TARGET_DIR. The version is Cargo.toml's, nowhere else.
-# On Linux it installs what it lacks: the rust musl targets (rustup) and
-# cargo-zigbuild + zig (PyPI) into a virtualenv under the target directory.
 set -euo pipefail
 
-CARGO_ZIGBUILD_VERSION=0.24.1
-ZIGLANG_VERSION=0.17.1
 NAME=terraform-provider-writer
 
 die() { echo "release.sh: $*" >&2; exit 1; }
 
+usage="usage: scripts/release.sh [--install-tools] [--checksums-only] OUT_DIR"
 checksums_only=false
-if [ "${1:-}" = "--checksums-only" ]; then checksums_only=true; shift; fi
-[ $# -eq 1 ] || die "usage: scripts/release.sh [--checksums-only] OUT_DIR"
+install_tools=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --checksums-only) checksums_only=true; shift ;;
+    --install-tools) install_tools=true; shift ;;
+    -*) die "$usage" ;;
+    *) break ;;
+  esac
+done
+[ $# -eq 1 ] || die "$usage"
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+tools_who=release.sh
+# shellcheck source=scripts/tools.sh
+. "$root/scripts/tools.sh"
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
-target_dir=${CARGO_TARGET_DIR:-$root/target}
 version=$("$root/scripts/version.sh")
 prefix="${NAME}_${version}"
-
-command -v python3 >/dev/null || die "needs python3 (it writes the zips and the manifest)"
 
 rust_target() {
   case "$1" in
@@ -66,42 +82,15 @@ exe_suffix() {
   esac
 }
 
-# cargo-zigbuild and zig: from PATH, else pinned versions in a virtualenv.
-zig_tools() {
-  if command -v cargo-zigbuild >/dev/null && command -v zig >/dev/null; then return; fi
-  local venv=$target_dir/release-tools
-  if [ ! -x "$venv/bin/cargo-zigbuild" ]; then
-    echo "release.sh: installing cargo-zigbuild $CARGO_ZIGBUILD_VERSION and ziglang $ZIGLANG_VERSION into $venv" >&2
-    python3 -m venv "$venv" || die "cannot make a virtualenv: install python3-venv, or put cargo-zigbuild and zig on PATH"
-    "$venv/bin/pip" install --quiet "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION" "ziglang==$ZIGLANG_VERSION" ||
-      die "cannot install cargo-zigbuild and ziglang from PyPI; put cargo-zigbuild and zig on PATH instead"
-  fi
-  # cargo-zigbuild runs `python3 -m ziglang` when there is no zig on PATH.
-  export PATH="$venv/bin:$PATH"
-}
-
 build() {
-  local triples=() p t
-  for p in "$@"; do
-    t=$(rust_target "$p")
-    triples+=(--target "$t")
-    if command -v rustup >/dev/null; then
-      rustup target list --installed | grep -qx "$t" || rustup target add "$t" >&2 ||
-        die "cannot add the rust target $t (rustup target add $t)"
-    fi
-  done
+  local triples=() p
+  for p in "$@"; do triples+=(--target "$(rust_target "$p")"); done
   case "$1" in
     linux_* | windows_*)
-      [ "$(uname -s)" = Linux ] || die "linux and windows platforms are built on Linux"
-      case " $* " in
-        *" windows_amd64 "*) command -v nasm >/dev/null ||
-          die "windows_amd64 needs nasm on PATH (aws-lc-sys assembles with it; Debian: apt-get install nasm)" ;;
-      esac
-      zig_tools
+      zig_tools_on_path
       (cd "$root" && cargo zigbuild --locked --profile dist --bin "$NAME" "${triples[@]}")
       ;;
     darwin_*)
-      [ "$(uname -s)" = Darwin ] || die "darwin platforms are built on macOS (linking needs the macOS SDK)"
       (cd "$root" && cargo build --locked --profile dist --bin "$NAME" "${triples[@]}")
       ;;
   esac
@@ -121,6 +110,7 @@ with open(binary, "rb") as f, zipfile.ZipFile(zip_path, "w") as z:
 PY
 }
 
+platforms=() zig=() darwin=()
 if ! $checksums_only; then
   if [ -n "${RELEASE_PLATFORMS:-}" ]; then
     read -r -a platforms <<<"$RELEASE_PLATFORMS"
@@ -131,10 +121,30 @@ if ! $checksums_only; then
       *) die "builds on Linux (linux_amd64, linux_arm64) or macOS (darwin_*) only" ;;
     esac
   fi
-  zig=() darwin=()
   for p in "${platforms[@]}"; do
     case "$p" in linux_* | windows_*) zig+=("$p") ;; darwin_*) darwin+=("$p") ;; *) rust_target "$p" >/dev/null ;; esac
   done
+  [ ${#zig[@]} -eq 0 ] || [ "$(uname -s)" = Linux ] || die "linux and windows platforms are built on Linux"
+  [ ${#darwin[@]} -eq 0 ] || [ "$(uname -s)" = Darwin ] || die "darwin platforms are built on macOS (linking needs the macOS SDK)"
+fi
+
+# Every tool the requested platforms need, before anything is built.
+release_tools() {
+  need_command python3 python3 "it writes the zips and the manifest"
+  if [ -n "${GPG_FINGERPRINT:-}" ]; then need_command gpg gnupg "it signs SHA256SUMS: GPG_FINGERPRINT is set"; fi
+  local p
+  for p in "${platforms[@]}"; do need_rust_target "$(rust_target "$p")"; done
+  if [ ${#zig[@]} -gt 0 ]; then
+    need_zig_tools
+    if $tools_zig; then need_python_venv "a virtualenv for cargo-zigbuild and zig"; fi
+  fi
+  case " ${platforms[*]} " in
+    *" windows_amd64 "*) need_command nasm nasm "windows_amd64: aws-lc-sys assembles its Windows code with it" ;;
+  esac
+}
+tools_require release_tools "$install_tools"
+
+if ! $checksums_only; then
   [ ${#zig[@]} -eq 0 ] || build "${zig[@]}"
   [ ${#darwin[@]} -eq 0 ] || build "${darwin[@]}"
   for p in "${platforms[@]}"; do
@@ -156,7 +166,6 @@ printf '{"version": 1, "metadata": {"protocol_versions": ["6.0"]}}\n' >"$out/${p
 )
 rm -f "$out/${prefix}_SHA256SUMS.sig"
 if [ -n "${GPG_FINGERPRINT:-}" ]; then
-  command -v gpg >/dev/null || die "GPG_FINGERPRINT is set but gpg is not on PATH"
   gpg_args=(--batch --yes --local-user "$GPG_FINGERPRINT" --detach-sign --output "$out/${prefix}_SHA256SUMS.sig")
   if [ -n "${GPG_PASSPHRASE:-}" ]; then
     gpg "${gpg_args[@]}" --pinentry-mode loopback --passphrase-fd 0 "$out/${prefix}_SHA256SUMS" <<<"$GPG_PASSPHRASE"

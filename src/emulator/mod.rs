@@ -1,5 +1,6 @@
 //! `writer-emulator`: a local, faithful implementation of the Writer OAuth
-//! Apps API (the contract in `reference/writer-api.openapi.yaml`), so the provider
+//! Apps API (the contract in `reference/writer-api.openapi.yaml`) and of
+//! Writer's published Knowledge Graph API (`knowledge_graph`), so the provider
 //! can be tried, demonstrated and tested with no Writer account. It can also
 //! misbehave on purpose (latency, 429s, 503s, dropped connections) so clients
 //! can be tested against the failures a real service has.
@@ -11,8 +12,10 @@
 //! [`Config`]; `server` accepts connections; `http` routes requests through
 //! request ids, faults and auth to the handlers; `store` holds the state and
 //! its rules; `validate`, `idempotency`, `list`, `model`, `errors` and
-//! `persist` are the pieces the store is made of; [`spawn_local`] starts one
-//! in this process on a loopback port, for tests.
+//! `persist` are the pieces the store is made of; `knowledge_graph` is the
+//! second family (graphs, files, a chat agent's graphs), routed, stored and
+//! saved alongside; [`spawn_local`] starts one in this process on a
+//! loopback port, for tests.
 
 use std::fmt;
 use std::future::Future;
@@ -183,6 +186,7 @@ fn load_store(config: &Config) -> Result<(store::Store, knowledge_graph::KgStore
                 path: path.clone(),
                 reason,
             };
+            knowledge_graph::FileDir::remove_leftovers(path);
             match persist::load(path).map_err(state_error)? {
                 None => (store::Store::new(), knowledge_graph::KgStore::new()),
                 Some(mut file) => {

@@ -148,8 +148,14 @@ pub async fn error_keys(
 
 // ---------------------------------------------------------- the binary --
 
-/// The path of the `writer-emulator` binary cargo built for these tests.
-pub const EMULATOR_BIN: &str = env!("CARGO_BIN_EXE_writer-emulator");
+/// The `writer-emulator` binary cargo built for the root package's tests
+/// (the packaging checks, another package, have none and do not use it).
+pub fn emulator_binary() -> &'static str {
+    match option_env!("CARGO_BIN_EXE_writer-emulator") {
+        Some(binary) => binary,
+        None => panic!("only the root package's tests have cargo's writer-emulator binary"),
+    }
+}
 
 /// The real `writer-emulator` binary on a free loopback port, killed on drop
 /// (so a test failing half way leaves no process behind).
@@ -175,7 +181,7 @@ impl EmulatorProcess {
     /// The binary with `--listen 127.0.0.1:0`, for a test to add to (flags,
     /// environment) and give to [`EmulatorProcess::from_command`].
     pub fn command() -> Command {
-        let mut command = Command::new(EMULATOR_BIN);
+        let mut command = Command::new(emulator_binary());
         command.args(["--listen", "127.0.0.1:0"]);
         command
     }

@@ -1,10 +1,14 @@
-//! The one test-support module of every integration test: a test file says
-//! `mod support;` and uses the parts it needs. What is where:
+//! The one test-support module of the integration tests. Each test binary
+//! (`tests/acceptance/main.rs`, `tests/plugin/main.rs`, `tests/api/main.rs`,
+//! and the packaging checks' `packaging/tests/packaging/main.rs`) compiles it
+//! once, as `#[macro_use] #[path = "../support/mod.rs"] mod support;`, and
+//! its modules say `crate::support::...`. What is where:
 //!
 //! - here: the fake keys and secrets every test uses ([`ADMIN`],
-//!   [`READ_ONLY`], [`UNKNOWN_KEY`], [`SECRET`], [`secret`]) and the crate's
+//!   [`READ_ONLY`], [`UNKNOWN_KEY`], [`SECRET`], [`secret`]), the crate's
 //!   own constants, re-exported rather than repeated ([`REQUIRED_SCOPES`],
-//!   [`PROVIDER_ADDRESS`], [`PROVIDER_VERSION`]).
+//!   [`PROVIDER_ADDRESS`], [`PROVIDER_VERSION`]), and where things are:
+//!   [`root`] (the repository), [`target_dir`], [`provider_binary`].
 //! - [`terraform`]: the real `terraform` driving the real provider binary,
 //!   installed from a filesystem mirror, in a throwaway [`terraform::Workdir`];
 //!   [`terraform::Terraform`] picks the version (1.11 on `PATH`, 1.15 from
@@ -28,9 +32,9 @@
 //! - [`wine`]: the windows `.exe` under Wine, with the one DLL Wine 8 lacks.
 //! - `on_every_terraform!(scenario, ...)`: each `fn scenario(Terraform)` as
 //!   two tests, `scenario::terraform_on_path` and `scenario::terraform_1_15`
-//!   (a file that uses it says `#[macro_use] mod support;`).
+//!   (the binary says `#[macro_use]` on `mod support;`, before its modules).
 
-#![allow(dead_code)] // each test file uses a different part of this module
+#![allow(dead_code)] // each test binary uses a different part of this module
 
 /// Each scenario, as a test on each Terraform version:
 /// `NAME::terraform_on_path` and `NAME::terraform_1_15`.
@@ -65,6 +69,38 @@ pub mod wine;
 
 pub use terraform_provider_writer::domain::REQUIRED_SCOPES;
 pub use terraform_provider_writer::provider::ADDRESS as PROVIDER_ADDRESS;
+
+use std::path::{Path, PathBuf};
+
+/// The repository's root: the workspace's, where `Cargo.lock` is (the test
+/// binaries of the root package and of `packaging/` both find it).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .expect("the workspace root, holding Cargo.lock, above CARGO_MANIFEST_DIR")
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR`, else `target/` in the root.
+/// Tools installed on demand (Terraform 1.15, release.sh's zig) live here.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// The provider binary cargo built for the root package's tests. The
+/// packaging checks (another package, `packaging/`) have none: they run the
+/// release's binaries, and calling this there fails saying so.
+pub fn provider_binary() -> &'static Path {
+    match option_env!("CARGO_BIN_EXE_terraform-provider-writer") {
+        Some(binary) => Path::new(binary),
+        None => panic!(
+            "only the root package's tests have cargo's debug provider binary; the packaging \
+             checks use the release zips of scripts/release.sh"
+        ),
+    }
+}
 
 /// Cargo.toml's version: the one source of truth.
 pub const PROVIDER_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -115,4 +151,39 @@ pub fn output_text(out: &std::process::Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
+}
+
+/// The environment variable telling a test binary started by
+/// [`in_a_process_of_its_own`] which test it runs for its parent.
+const ALONE_ENV: &str = "WRITER_TEST_ALONE";
+
+/// For a test that measures its whole process (peak memory, open files),
+/// which the other tests of its binary, parallel threads, would disturb:
+/// `true` in a child process running only that test, where the caller then
+/// does the work; in the test binary's own run, it starts that child (this
+/// binary, `--exact` the test, one thread), fails with its output unless it
+/// passes, and returns `false`. `module` is `module_path!()`, `test` the
+/// test function's name.
+pub fn in_a_process_of_its_own(module: &str, test: &str) -> bool {
+    // The test's name as the harness lists it: without the crate's name.
+    let name = match module.split_once("::") {
+        Some((_crate, path)) => format!("{path}::{test}"),
+        None => test.to_string(),
+    };
+    if std::env::var(ALONE_ENV).as_deref() == Ok(name.as_str()) {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("this test binary");
+    let out = run_ok(
+        std::process::Command::new(exe)
+            .args([name.as_str(), "--exact", "--test-threads=1", "--nocapture"])
+            .env(ALONE_ENV, &name),
+    );
+    let said = output_text(&out);
+    assert!(
+        said.contains("test result: ok. 1 passed"),
+        "{name} did not run alone in its child process:\n{said}"
+    );
+    eprint!("{said}");
+    false
 }

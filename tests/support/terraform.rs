@@ -105,11 +105,10 @@ fn terraform_1_15() -> PathBuf {
 /// previous run did (the script takes a lock, so that parallel test binaries
 /// install it once).
 fn install_terraform_1_15() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join("target").join("terraform-1.15");
+    let dir = super::target_dir().join("terraform-1.15");
     let binary = dir.join("bin").join("terraform");
     if !binary.is_file() {
-        let script = root.join("scripts").join("install-terraform-1.15");
+        let script = super::root().join("scripts").join("install-terraform-1.15");
         let out = Command::new(&script)
             .arg(&dir)
             .output()
@@ -144,7 +143,7 @@ fn install() -> &'static Install {
             .expect("a temporary directory");
         let dir = provider_dir(&root.path().join("mirror"));
         std::fs::create_dir_all(&dir).expect("mirror directory");
-        let binary = Path::new(env!("CARGO_BIN_EXE_terraform-provider-writer"));
+        let binary = super::provider_binary();
         let installed = dir.join(format!("terraform-provider-writer_v{PROVIDER_VERSION}"));
         // A link, not a copy: the debug binary is large, and it is what cargo just built.
         std::os::unix::fs::symlink(binary, &installed).expect("provider link in the mirror");
@@ -271,8 +270,34 @@ impl Workdir {
     /// A new directory holding `main_tf`, initialized by `terraform`.
     pub fn new_with(terraform: Terraform, main_tf: &str) -> Self {
         let w = Self::uninitialized_with(terraform, main_tf);
-        w.terraform(&["init", "-input=false", "-no-color"]).ok();
+        w.init();
         w
+    }
+
+    /// Where a scenario starts: a new directory holding `main_tf` for
+    /// `terraform`, the provider pointed at the Writer at `base_url` (the
+    /// emulator's, or a fake's) with the admin key through the environment,
+    /// as users set them, and `env` set (variables, logging, transport);
+    /// initialized.
+    pub fn against(
+        terraform: Terraform,
+        base_url: &str,
+        main_tf: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
+        let mut w = Self::uninitialized_with(terraform, main_tf);
+        w.set_env("WRITER_API_KEY", ADMIN);
+        w.set_env("WRITER_BASE_URL", base_url);
+        for (key, value) in env {
+            w.set_env(key, value);
+        }
+        w.init();
+        w
+    }
+
+    /// `terraform init`, which must succeed.
+    pub fn init(&self) -> Run {
+        self.terraform(&["init", "-input=false", "-no-color"]).ok()
     }
 
     /// A new directory holding `main_tf`, for the `terraform` on PATH; no init.
@@ -415,6 +440,16 @@ impl Workdir {
     pub fn use_emulator(&mut self, emulator: &EmulatorProcess) {
         self.set_env("WRITER_API_KEY", ADMIN);
         self.set_env("WRITER_BASE_URL", &emulator.base_url);
+    }
+
+    /// [`Workdir::against`] the emulator.
+    pub fn on_emulator(
+        terraform: Terraform,
+        emulator: &EmulatorProcess,
+        main_tf: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
+        Self::against(terraform, &emulator.base_url, main_tf, env)
     }
 
     /// `terraform plan -detailed-exitcode`: 0 no changes, 2 changes.

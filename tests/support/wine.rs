@@ -1,5 +1,5 @@
 //! Running the `windows_amd64` release `.exe` on Linux under Wine (Debian's
-//! `wine64`, Wine 8.0), for `tests/release.rs`.
+//! `wine64`, Wine 8.0), for `packaging/tests/packaging/release.rs`.
 //!
 //! Wine 8.0 lacks `bcryptprimitives.dll`, where Rust's standard library
 //! (1.78 and newer) takes its randomness on Windows 10 and newer
@@ -99,9 +99,7 @@ fn zig_cc() -> Command {
         cmd.arg("cc");
         return cmd;
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let target = super::target_dir();
     let python = target.join("release-tools/bin/python3");
     assert!(
         python.is_file(),

@@ -51,8 +51,8 @@ pub(crate) struct FileDir {
 }
 
 impl FileDir {
-    /// `<state file>.files/` (made if missing, mode 0700; uploads a killed
-    /// emulator left half written are removed), or a new temporary folder.
+    /// `<state file>.files/` (made by the first upload, mode 0700), or a new
+    /// temporary folder.
     pub(crate) fn open(state_file: Option<&Path>) -> io::Result<Self> {
         let Some(state_file) = state_file else {
             let temp = tempfile::Builder::new()
@@ -63,20 +63,35 @@ impl FileDir {
                 _temp: Some(temp),
             });
         };
-        let mut name = state_file.file_name().unwrap_or_default().to_owned();
-        name.push(".files");
-        let path = state_file.with_file_name(name);
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&path)?;
-        for entry in std::fs::read_dir(&path)?.flatten() {
+        Ok(Self {
+            path: beside(state_file),
+            _temp: None,
+        })
+    }
+
+    /// Removes what a killed emulator left half uploaded beside `state_file`
+    /// (done when the state file is loaded, before anything listens).
+    pub(crate) fn remove_leftovers(state_file: &Path) {
+        let Ok(entries) = std::fs::read_dir(beside(state_file)) else {
+            return;
+        };
+        for entry in entries.flatten() {
             if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
-        Ok(Self { path, _temp: None })
+    }
+
+    /// Makes the folder if it is missing (not its parents: a state file's
+    /// folder that is gone is an error, as for the state file itself).
+    fn ensure(&self) -> io::Result<()> {
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        match builder.create(&self.path) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
+            _ => Ok(()),
+        }
     }
 
     pub(crate) fn path_of(&self, id: &str) -> PathBuf {
@@ -86,6 +101,7 @@ impl FileDir {
     /// Streams `body` to a new file named `id`; its size. Beyond `limit`
     /// bytes the upload is refused (413) and nothing is kept.
     pub(crate) async fn receive(&self, id: &str, body: Body, limit: u64) -> Result<u64, ApiError> {
+        self.ensure().map_err(|e| storage_error(&e))?;
         let temp = self.path.join(format!(
             "{TEMP_PREFIX}{}.tmp",
             uuid::Uuid::new_v4().simple()
@@ -126,6 +142,13 @@ impl FileDir {
     pub(crate) async fn remove(&self, id: &str) {
         let _ = tokio::fs::remove_file(self.path_of(id)).await;
     }
+}
+
+/// `<state file>.files`
+fn beside(state_file: &Path) -> PathBuf {
+    let mut name = state_file.file_name().unwrap_or_default().to_owned();
+    name.push(".files");
+    state_file.with_file_name(name)
 }
 
 fn storage_error(e: &io::Error) -> ApiError {

@@ -12,8 +12,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::store::{StoredFile, WebUrl};
-
 /// The reserved domain whose hosts Writer "cannot read".
 pub(crate) const UNREADABLE_DOMAIN: &str = "unreadable.example";
 
@@ -62,23 +60,29 @@ impl FileStatus {
     }
 }
 
-pub(crate) fn file_status(file: &StoredFile, now_ms: i64, delay_ms: i64) -> FileStatus {
-    if now_ms < file.processing_ms.saturating_add(delay_ms) {
+/// The status of a file whose processing began at `began_ms` and ends in `outcome`.
+pub(crate) fn file_status(
+    began_ms: i64,
+    outcome: Outcome,
+    now_ms: i64,
+    delay_ms: i64,
+) -> FileStatus {
+    if now_ms < began_ms.saturating_add(delay_ms) {
         return FileStatus::InProgress;
     }
-    match file.outcome {
+    match outcome {
         Outcome::Completed => FileStatus::Completed,
         Outcome::Failed => FileStatus::Failed,
     }
 }
 
-/// `{status, error_type?}` of a URL; it has finished validating when it was
-/// added at or before `settled_ms`.
-pub(crate) fn url_status(url: &WebUrl, settled_ms: i64) -> Value {
-    if url.added_ms > settled_ms {
+/// `{status, error_type?}` of `url`, added at `added_ms`; it has finished
+/// validating when it was added at or before `settled_ms`.
+pub(crate) fn url_status(url: &str, added_ms: i64, settled_ms: i64) -> Value {
+    if added_ms > settled_ms {
         return json!({"status": "validating"});
     }
-    match url_error(&url.url) {
+    match url_error(url) {
         None => json!({"status": "success"}),
         Some(error_type) => json!({"status": "error", "error_type": error_type}),
     }

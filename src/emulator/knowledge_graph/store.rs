@@ -405,7 +405,7 @@ impl KgStore {
             .iter()
             .filter(|f| f.graph_ids.contains(&graph.id))
         {
-            match processing::file_status(file, now_ms, delay_ms) {
+            match processing::file_status(file.processing_ms, file.outcome, now_ms, delay_ms) {
                 processing::FileStatus::InProgress => in_progress += 1,
                 processing::FileStatus::Completed => completed += 1,
                 processing::FileStatus::Failed => failed += 1,
@@ -465,7 +465,7 @@ impl KgStore {
         let file = self.file(id)?;
         Ok(file_view(
             file,
-            processing::file_status(file, now_ms, delay_ms),
+            processing::file_status(file.processing_ms, file.outcome, now_ms, delay_ms),
         ))
     }
 
@@ -488,7 +488,8 @@ impl KgStore {
         now_ms: i64,
         delay_ms: i64,
     ) -> Result<Value, ApiError> {
-        let status = |f: &StoredFile| processing::file_status(f, now_ms, delay_ms);
+        let status =
+            |f: &StoredFile| processing::file_status(f.processing_ms, f.outcome, now_ms, delay_ms);
         let chosen: Vec<&StoredFile> = self
             .files
             .iter()
@@ -537,7 +538,9 @@ impl KgStore {
         }
         let mut retried = false;
         for file in self.files.iter_mut().filter(|f| ids.contains(&f.id)) {
-            if processing::file_status(file, now_ms, delay_ms) == processing::FileStatus::Failed {
+            if processing::file_status(file.processing_ms, file.outcome, now_ms, delay_ms)
+                == processing::FileStatus::Failed
+            {
                 file.processing_ms = now_ms;
                 file.outcome = outcome();
                 retried = true;
@@ -571,7 +574,10 @@ impl KgStore {
             ));
         }
         file.graph_ids.push(graph_id.to_owned());
-        let view = file_view(file, processing::file_status(file, now_ms, delay_ms));
+        let view = file_view(
+            file,
+            processing::file_status(file.processing_ms, file.outcome, now_ms, delay_ms),
+        );
         self.changed();
         Ok(view)
     }
@@ -665,7 +671,7 @@ fn short_view(graph: &Graph, settled_ms: i64) -> Value {
             let mut url = json!({
                 "url": u.url,
                 "type": u.kind.as_str(),
-                "status": processing::url_status(u, settled_ms),
+                "status": processing::url_status(&u.url, u.added_ms, settled_ms),
             });
             if let Some(exclude) = &u.exclude_urls {
                 url["exclude_urls"] = json!(exclude);
