@@ -25,6 +25,8 @@ mod support;
 mod client_api;
 mod client_faults;
 mod client_hostile;
+mod client_kg_emulator;
+mod client_kg_hostile;
 mod client_retry;
 mod client_stalled;
 mod emulator_api;

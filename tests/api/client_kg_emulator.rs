@@ -5,8 +5,6 @@
 //! detached from graphs, listed by graph; a chat agent's list replaced and
 //! emptied; gone objects read as `None` and deleted again without error.
 
-mod support;
-
 use std::collections::HashSet;
 
 use terraform_provider_writer::client::knowledge_graph::{FileFilter, GraphFields, NewUrl, Order};

@@ -4,8 +4,6 @@
 //! never end, lost creates, rate limits). A create is never repeated after
 //! an attempt that may have reached Writer; reads, PUT and DELETE are.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use serde_json::json;

@@ -7,9 +7,6 @@
 //! made "in AI Studio" (seeded) imported by `name=` with its URLs managed, an
 //! unreadable URL a warning on apply and on the next plan, destroy.
 
-#[macro_use]
-mod support;
-
 use serde_json::json;
 
 use crate::support::emulator::EmulatorProcess;

@@ -6,9 +6,6 @@
 //! in AI Studio as drift (`plan -detailed-exitcode` exit 2) and its repair,
 //! destroy emptying the list; an ID that is no chat agent an error saying so.
 
-#[macro_use]
-mod support;
-
 use serde_json::json;
 
 use crate::support::emulator::EmulatorProcess;

@@ -4,8 +4,6 @@
 //! and that configuration plans as imports only, then nothing. The real
 //! provider binary, the real `terraform`, the emulator on loopback.
 
-mod support;
-
 use serde_json::json;
 
 use crate::support::emulator::EmulatorProcess;
