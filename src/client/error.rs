@@ -113,6 +113,8 @@ pub enum Error {
     Cancelled,
     /// `Client::new` refused the configuration.
     InvalidConfig { reason: String },
+    /// A file to send could not be read; nothing was sent.
+    Unreadable { path: String, reason: String },
 }
 
 /// What a failed write left in Writer, decided once, by the send loop that
@@ -198,7 +200,8 @@ impl Error {
             | Error::Redirected { .. }
             | Error::OutOfTime { .. }
             | Error::Cancelled
-            | Error::InvalidConfig { .. } => None,
+            | Error::InvalidConfig { .. }
+            | Error::Unreadable { .. } => None,
         }
     }
 
@@ -533,6 +536,9 @@ impl fmt::Display for Error {
             Error::Cancelled => f.write_str("the call to Writer was cancelled"),
             Error::InvalidConfig { reason } => {
                 write!(f, "invalid Writer API client settings: {reason}")
+            }
+            Error::Unreadable { path, reason } => {
+                write!(f, "cannot read {path} to send it: {reason}")
             }
             _ => write!(f, "{}{}", self.headline(), self.answer_text()),
         }

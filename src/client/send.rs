@@ -25,11 +25,12 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
+use super::body::Body;
 use super::config::shown_url;
 use super::error::{transport_kind, Error, Outcome, TransportKind, WriteError};
 use super::redact::Redactor;
 use super::retry::{parse_retry_after, Failure, Next, RetryPolicy};
-use super::Secret;
+use super::secret::Secret;
 
 /// Apps are small and pages hold at most 100: anything near this is not Writer.
 const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -92,8 +93,8 @@ impl Deadline {
 pub(crate) struct Call<'a> {
     pub method: Method,
     pub url: url::Url,
-    /// JSON, the same bytes on every attempt.
-    pub body: Option<&'a [u8]>,
+    /// JSON, a file, or nothing: the same bytes on every attempt.
+    pub body: Body<'a>,
     /// Idempotency-Key, If-Match.
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// Repeating it is harmless even if Writer acted on an earlier attempt.
@@ -202,6 +203,9 @@ enum AttemptError {
     },
     /// No complete answer (headers and whole body) within this long.
     TimedOut(Duration),
+    /// The body could not be made (a file to send is unreadable): nothing
+    /// was sent.
+    Body(Error),
 }
 
 impl AttemptError {
@@ -210,6 +214,7 @@ impl AttemptError {
         match self {
             AttemptError::TooLarge { status, .. } => Failure::Status(*status),
             AttemptError::TimedOut(_) => Failure::Lost,
+            AttemptError::Body(_) => Failure::Connect,
             // A TLS handshake that failed sent nothing either.
             AttemptError::Transport(e)
                 if e.is_connect() || transport_kind(e) == TransportKind::Tls =>
@@ -381,11 +386,11 @@ impl Sender {
         for (name, value) in &call.headers {
             request = request.header(name, value);
         }
-        if let Some(body) = call.body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
-        }
+        let request = call
+            .body
+            .attach(request)
+            .await
+            .map_err(AttemptError::Body)?;
         let mut response = request.send().await.map_err(AttemptError::Transport)?;
         let status = response.status().as_u16();
         let headers = response.headers();
@@ -509,6 +514,7 @@ fn classify(
         }
         Err(AttemptError::Transport(e)) => classify_transport(this, &e, deadline),
         Err(AttemptError::TimedOut(after)) => classify_timeout(this, after, deadline),
+        Err(AttemptError::Body(e)) => Verdict::Final(Err(e)),
     }
 }
 

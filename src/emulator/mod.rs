@@ -1,6 +1,5 @@
 //! `writer-emulator`: a local, faithful implementation of the Writer OAuth
-//! Apps API (the contract in `reference/writer-api.openapi.yaml`) and of
-//! Writer's published Knowledge Graph API (`knowledge_graph`), so the provider
+//! Apps API (the contract in `reference/writer-api.openapi.yaml`), so the provider
 //! can be tried, demonstrated and tested with no Writer account. It can also
 //! misbehave on purpose (latency, 429s, 503s, dropped connections) so clients
 //! can be tested against the failures a real service has.
@@ -9,13 +8,12 @@
 //! for the far side of the wire, and shares no code with the near side.
 //!
 //! Layout: [`run`] is the whole server; `cli` turns a command line into a
-//! [`Config`]; `server` accepts connections; `http` routes requests through
-//! request ids, faults and auth to the handlers; `store` holds the state and
-//! its rules; `validate`, `idempotency`, `list`, `model`, `errors` and
-//! `persist` are the pieces the store is made of; `knowledge_graph` is the
-//! second family (graphs, files, a chat agent's graphs), routed, stored and
-//! saved alongside; [`spawn_local`] starts one in this process on a
-//! loopback port, for tests.
+//! [`Config`]; `server` accepts connections; `http` passes requests through
+//! request ids, faults and auth to the families' routes; each family of the
+//! API is a module of its own (`oauth_apps/`: its routes, store and rules),
+//! listed once in `families`; `state` holds each family's state and its part
+//! of the state file (`persist`); `errors` is the one error body;
+//! [`spawn_local`] starts one in this process on a loopback port, for tests.
 
 use std::fmt;
 use std::future::Future;
@@ -28,15 +26,12 @@ pub mod cli;
 mod errors;
 mod faults;
 mod http;
-mod idempotency;
 mod knowledge_graph;
-mod list;
 mod local;
-mod model;
+mod oauth_apps;
 mod persist;
 mod server;
-mod store;
-mod validate;
+mod state;
 
 pub use knowledge_graph::{seeded, SeedKind, Seeded, Settings as KnowledgeGraphSettings};
 pub use local::{spawn_local, LocalEmulator};
@@ -102,8 +97,6 @@ pub enum EmulatorError {
     Listen { address: String, reason: String },
     /// A Knowledge Graph setting that cannot be used (a seed's name, a rate).
     KnowledgeGraph(String),
-    /// The folder for uploaded files could not be made.
-    FileFolder { reason: String },
 }
 
 impl fmt::Display for EmulatorError {
@@ -131,9 +124,6 @@ impl fmt::Display for EmulatorError {
                 write!(f, "cannot listen on {address}: {reason}")
             }
             EmulatorError::KnowledgeGraph(why) => f.write_str(why),
-            EmulatorError::FileFolder { reason } => {
-                write!(f, "cannot make the folder for uploaded files: {reason}")
-            }
         }
     }
 }
@@ -143,10 +133,12 @@ impl std::error::Error for EmulatorError {}
 /// Checks a configuration, and that its state file (if any) can be loaded,
 /// without serving anything: lets a binary fail before it announces itself.
 pub fn check(config: &Config) -> Result<(), EmulatorError> {
-    load_store(config).map(|_| ())
+    load_families(config).map(|_| ())
 }
 
-fn load_store(config: &Config) -> Result<(store::Store, knowledge_graph::KgStore), EmulatorError> {
+/// Checks `config` and loads every family's state: the API the emulator
+/// serves, before its layers (`http`).
+fn load_families(config: &Config) -> Result<axum::Router, EmulatorError> {
     if config.admin_keys.is_empty() && config.read_only_keys.is_empty() {
         return Err(EmulatorError::NoApiKeys);
     }
@@ -179,31 +171,27 @@ fn load_store(config: &Config) -> Result<(store::Store, knowledge_graph::KgStore
     if let Some(why) = knowledge_graph::invalid(&config.knowledge_graph) {
         return Err(EmulatorError::KnowledgeGraph(why));
     }
-    let (apps, mut kg) = match &config.state_file {
-        None => (store::Store::new(), knowledge_graph::KgStore::new()),
-        Some(path) => {
-            let state_error = |reason: String| EmulatorError::StateFile {
-                path: path.clone(),
-                reason,
-            };
-            knowledge_graph::FileDir::remove_leftovers(path);
-            match persist::load(path).map_err(state_error)? {
-                None => (store::Store::new(), knowledge_graph::KgStore::new()),
-                Some(mut file) => {
-                    let kg = file
-                        .knowledge_graph
-                        .take()
-                        .unwrap_or_else(knowledge_graph::KgStore::new);
-                    (
-                        store::Store::from_state_file(file).map_err(state_error)?,
-                        kg.check().map_err(state_error)?,
-                    )
-                }
-            }
-        }
+    let state_error = |reason: String| EmulatorError::StateFile {
+        path: config.state_file.clone().unwrap_or_default(),
+        reason,
     };
-    knowledge_graph::seed(&mut kg, &config.knowledge_graph);
-    Ok((apps, kg))
+    let mut state = state::Loading::open(config.state_file.clone()).map_err(state_error)?;
+    let families = families(&mut state, config).map_err(state_error)?;
+    state.finish().map_err(state_error)?;
+    Ok(families)
+}
+
+/// The families of the API, each its routes and its part of the state file.
+/// A family is a module (`oauth_apps/`) whose `router` takes its
+/// [`state::Family`]; add one here.
+fn families(state: &mut state::Loading, config: &Config) -> Result<axum::Router, String> {
+    Ok(axum::Router::new()
+        .merge(oauth_apps::router(state.family()?))
+        .merge(knowledge_graph::router(
+            state.family()?,
+            config.state_file.as_deref(),
+            &config.knowledge_graph,
+        )?))
 }
 
 /// Serves the Writer OAuth Apps API on `listener` until `shutdown` completes,
@@ -213,25 +201,14 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), EmulatorError> {
-    let (store, kg) = load_store(&config)?;
-    let files = knowledge_graph::FileDir::open(config.state_file.as_deref()).map_err(|e| {
-        EmulatorError::FileFolder {
-            reason: e.to_string(),
-        }
-    })?;
-    let shared = Arc::new(http::Shared::new(store, kg, config.state_file.clone()));
-    let kg = Arc::new(knowledge_graph::Kg::new(
-        Arc::clone(&shared),
-        files,
-        config.knowledge_graph.clone(),
-    ));
+    let families = load_families(&config)?;
     let keys = Arc::new(auth::Keys::new(config.admin_keys, config.read_only_keys));
     let faults = Arc::new(faults::Faults::new(
         config.latency,
         config.fail_rate,
         config.rate_limit,
     ));
-    let router = http::router(shared, kg, keys, faults);
+    let router = http::router(families, keys, faults);
     server::serve(listener, router, config.drop_rate, shutdown).await;
     Ok(())
 }

@@ -1,9 +1,16 @@
-//! The optional state file: the apps (with their secrets and entity tags)
-//! saved after every change, so an emulator restarted on the same file
-//! answers as before. Written whole to a 0600 temporary file and renamed over
-//! the old one, so a crash leaves either the old state or the new, never half.
+//! The optional state file: every family's state (the apps with their
+//! secrets and entity tags, ...) saved after every change, so an emulator
+//! restarted on the same file answers as before. Written whole to a 0600
+//! temporary file and renamed over the old one, so a crash leaves either the
+//! old state or the new, never half.
 //! A temporary file a crash (`kill -9`) left behind is named after the state
 //! file and removed when the emulator next loads it: it holds secrets.
+//!
+//! The file is one JSON object: `format`, then each family's own top-level
+//! keys (its [`Part`]); which keys are whose is the families' business
+//! (`state`). The OAuth-app family's keys are the ones the file had before
+//! there were families (`next_seq`, `next_etag`, `apps`), so older files load
+//! unchanged; each other family has one key of its own.
 //!
 //! A file that cannot be read back is an error for the operator to settle;
 //! it is never replaced by an empty state. Errors give positions, never the
@@ -11,90 +18,66 @@
 
 use std::io::{self, Write};
 use std::path::Path;
-use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-use super::knowledge_graph::KgStore;
-use super::model::StoredApp;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Map, Value};
 
 /// Bumped when the layout changes in a way an older emulator cannot read.
 const FORMAT: u32 = 1;
 
-/// A state file as read.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct StateFile {
-    format: u32,
-    pub(crate) next_seq: u64,
-    pub(crate) next_etag: u64,
-    pub(crate) apps: Vec<StoredApp>,
-    /// The Knowledge Graph family's state; absent in a file without any.
-    #[serde(default)]
-    pub(crate) knowledge_graph: Option<KgStore>,
-}
+/// One family's part of the state file: its top-level keys and their
+/// values, in the order they are written.
+pub(crate) type Part = Vec<(String, Value)>;
 
-/// The state to write, sharing its apps with the store so that taking it
-/// under the store's lock costs a pointer per app; turned into bytes after
-/// the lock is let go.
-#[derive(Clone, Debug)]
-pub(crate) struct Snapshot {
-    pub(crate) next_seq: u64,
-    pub(crate) next_etag: u64,
-    pub(crate) apps: Vec<Arc<StoredApp>>,
-    /// Left out of the file when `None` or empty.
-    pub(crate) knowledge_graph: Option<KgStore>,
-}
+/// The layout of a state file holding `parts`: `format` first, then each
+/// part's keys in order.
+struct Layout<'a>(&'a [Part]);
 
-/// The layout of [`StateFile`], borrowing from a [`Snapshot`].
-#[derive(Serialize)]
-struct Layout<'a> {
-    format: u32,
-    next_seq: u64,
-    next_etag: u64,
-    apps: Vec<&'a StoredApp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    knowledge_graph: Option<&'a KgStore>,
-}
-
-impl Snapshot {
-    pub(crate) fn to_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
-        let layout = Layout {
-            format: FORMAT,
-            next_seq: self.next_seq,
-            next_etag: self.next_etag,
-            apps: self.apps.iter().map(|a| a.as_ref()).collect(),
-            knowledge_graph: self.knowledge_graph.as_ref().filter(|kg| !kg.is_empty()),
-        };
-        let mut bytes = serde_json::to_vec_pretty(&layout)?;
-        bytes.push(b'\n');
-        Ok(bytes)
+impl Serialize for Layout<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("format", &FORMAT)?;
+        for (key, value) in self.0.iter().flatten() {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 
-/// Reads a state file; `Ok(None)` when there is none yet (the first change
-/// creates it). Removes the temporary files an interrupted save left.
-pub(crate) fn load(path: &Path) -> Result<Option<StateFile>, String> {
+/// The bytes of a state file holding `parts`.
+pub(crate) fn to_bytes(parts: &[Part]) -> Result<Vec<u8>, serde_json::Error> {
+    let mut bytes = serde_json::to_vec_pretty(&Layout(parts))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The words for a file whose JSON is fine but whose content does not fit.
+pub(crate) const NOT_A_STATE_FILE: &str = "does not have the layout of a state file";
+
+/// Reads a state file: its top-level keys but `format`, for the families to
+/// take apart; `Ok(None)` when there is none yet (the first change creates
+/// it). Removes the temporary files an interrupted save left.
+pub(crate) fn load(path: &Path) -> Result<Option<Map<String, Value>>, String> {
     remove_leftovers(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read it: {e}")),
     };
-    let file: StateFile = serde_json::from_slice(&bytes).map_err(|e| {
+    let mut file: Map<String, Value> = serde_json::from_slice(&bytes).map_err(|e| {
         let what = match e.classify() {
-            serde_json::error::Category::Data => "does not have the layout of a state file",
+            serde_json::error::Category::Data => NOT_A_STATE_FILE,
             _ => "is not valid JSON",
         };
         format!("it {what} (line {}, column {})", e.line(), e.column())
     })?;
-    if file.format != FORMAT {
-        return Err(format!(
-            "it has format {}, this emulator reads format {FORMAT}",
-            file.format
-        ));
+    match file.remove("format").map(|f| f.as_u64()) {
+        Some(Some(format)) if format == u64::from(FORMAT) => Ok(Some(file)),
+        Some(Some(format)) => Err(format!(
+            "it has format {format}, this emulator reads format {FORMAT}"
+        )),
+        _ => Err(format!("it {NOT_A_STATE_FILE} (no format number)")),
     }
-    Ok(Some(file))
 }
 
 /// The folder of the state file.
@@ -159,15 +142,20 @@ mod tests {
     fn save_then_load_with_owner_only_mode() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
-        let snapshot = Snapshot {
-            next_seq: 3,
-            next_etag: 9,
-            apps: vec![],
-            knowledge_graph: None,
-        };
-        save(&path, &snapshot.to_bytes().unwrap()).unwrap();
+        let parts = vec![
+            vec![("next_seq".to_string(), Value::from(3))],
+            vec![("other".to_string(), Value::from("x"))],
+        ];
+        save(&path, &to_bytes(&parts).unwrap()).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("{\n  \"format\": 1,\n  \"next_seq\": 3,"),
+            "{text}"
+        );
         let file = load(&path).unwrap().unwrap();
-        assert_eq!((file.next_seq, file.next_etag), (3, 9));
+        assert_eq!(file.get("next_seq"), Some(&Value::from(3)));
+        assert_eq!(file.get("other"), Some(&Value::from("x")));
+        assert_eq!(file.len(), 2, "format is taken out");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -201,7 +189,8 @@ mod tests {
         for (content, expect) in [
             ("", "not valid JSON"),
             ("{\"format\":1,", "not valid JSON"),
-            ("{\"format\":1,\"next_seq\":\"fake-secret-0001\"}", "layout"),
+            ("[\"fake-secret-0001\"]", "layout"),
+            ("{\"next_seq\":\"fake-secret-0001\"}", "no format"),
             (
                 "{\"format\":2,\"next_seq\":1,\"next_etag\":1,\"apps\":[]}",
                 "format 2",

@@ -5,11 +5,9 @@
 //! Provider-wide words are in `texts`; each resource's own beside it.
 
 mod config;
-mod connectors;
 mod env;
-mod functions;
 mod knowledge_graph;
-mod oauth_app;
+mod oauth_apps;
 mod shared;
 mod texts;
 
@@ -54,41 +52,47 @@ impl Provider for WriterProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        connectors::ALL
+        oauth_apps::connectors::ALL
             .iter()
             .map(|c| -> Arc<dyn Resource> {
-                Arc::new(oauth_app::OAuthAppResource::new(self.shared.clone(), c))
+                Arc::new(oauth_apps::lifecycle::OAuthAppResource::new(
+                    self.shared.clone(),
+                    c,
+                ))
             })
-            .chain(knowledge_graph::resources(&self.shared))
             .collect()
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        connectors::ALL
+        oauth_apps::connectors::ALL
             .iter()
             .map(|c| -> Arc<dyn DataSource> {
-                Arc::new(oauth_app::OAuthAppData::new(self.shared.clone(), c))
+                Arc::new(oauth_apps::lifecycle::OAuthAppData::new(
+                    self.shared.clone(),
+                    c,
+                ))
             })
-            .chain(knowledge_graph::data_sources(&self.shared))
             .collect()
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        connectors::ALL
+        oauth_apps::connectors::ALL
             .iter()
             .map(|&c| -> Arc<dyn ListResource> {
-                Arc::new(oauth_app::OAuthAppList::new(self.shared.clone(), c))
+                Arc::new(oauth_apps::lifecycle::OAuthAppList::new(
+                    self.shared.clone(),
+                    c,
+                ))
             })
-            .chain(knowledge_graph::list_resources(&self.shared))
             .collect()
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         vec![
-            Arc::new(functions::CONFLUENCE_CALLBACK_URL),
-            Arc::new(functions::ConfluenceAuthorizationUrl),
-            Arc::new(functions::SHAREPOINT_CALLBACK_URL),
-            Arc::new(functions::SharePointAdminConsentUrl),
+            Arc::new(oauth_apps::functions::CONFLUENCE_CALLBACK_URL),
+            Arc::new(oauth_apps::functions::ConfluenceAuthorizationUrl),
+            Arc::new(oauth_apps::functions::SHAREPOINT_CALLBACK_URL),
+            Arc::new(oauth_apps::functions::SharePointAdminConsentUrl),
         ]
     }
 

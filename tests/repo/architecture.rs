@@ -49,8 +49,9 @@ fn layers_point_one_way() {
 
 /// Words of one product or vendor ("Knowledge Graph" is Writer's own, so
 /// Microsoft Graph is caught by "microsoft"); the OAuth-app lifecycle
-/// (`provider::oauth_app`), the same for every connector, uses none of them:
-/// what differs comes from the connector (`provider::connectors`).
+/// (`provider::oauth_apps::lifecycle`), the same for every connector, uses
+/// none of them: what differs comes from the connector
+/// (`provider::oauth_apps::connectors`).
 const PRODUCT_WORDS: &[&str] = &[
     "confluence",
     "atlassian",
@@ -66,7 +67,7 @@ fn the_oauth_app_lifecycle_names_no_product() {
     let modules = modules();
     let lifecycle: Vec<_> = modules
         .iter()
-        .filter(|(m, _)| m.starts_with("crate::provider::oauth_app"))
+        .filter(|(m, _)| m.starts_with("crate::provider::oauth_apps::lifecycle"))
         .collect();
     assert!(lifecycle.len() >= 8, "read too few lifecycle modules");
     let mut found = Vec::new();

@@ -21,23 +21,23 @@ use super::processing::Outcome;
 use super::store::{GraphChange, KgStore, StoredFile, UrlType, MAX_TEXT_CHARS};
 use super::Settings;
 use crate::emulator::errors::{ApiError, ErrorItem};
-use crate::emulator::http::Shared;
+use crate::emulator::state::Family;
 
 /// JSON bodies of this family are small; anything far larger is a mistake.
 const MAX_JSON_BYTES: usize = 1024 * 1024;
 
-/// What the handlers share: the state (with the other families, for the
-/// state file), the files' bytes and the settings.
+/// What the handlers share: the family's state (saved with the other
+/// families' in the state file), the files' bytes and the settings.
 pub(crate) struct Kg {
-    shared: Arc<Shared>,
+    family: Arc<Family<KgStore>>,
     files: FileDir,
     settings: Settings,
 }
 
 impl Kg {
-    pub(crate) fn new(shared: Arc<Shared>, files: FileDir, settings: Settings) -> Self {
+    pub(crate) fn new(family: Arc<Family<KgStore>>, files: FileDir, settings: Settings) -> Self {
         Self {
-            shared,
+            family,
             files,
             settings,
         }
@@ -49,7 +49,7 @@ impl Kg {
 
     fn read<R>(&self, op: impl FnOnce(&KgStore, i64, i64) -> R) -> R {
         let (now, delay) = (Now::get().ms, self.delay_ms());
-        self.shared.read_kg(|store| op(store, now, delay))
+        self.family.read(|store| op(store, now, delay))
     }
 
     async fn change<R>(
@@ -57,7 +57,7 @@ impl Kg {
         op: impl FnOnce(&mut KgStore, i64, i64) -> Result<R, ApiError>,
     ) -> Result<R, ApiError> {
         let (now, delay) = (Now::get().ms, self.delay_ms());
-        self.shared.mutate_kg(|store| op(store, now, delay)).await?
+        self.family.mutate(|store| op(store, now, delay)).await?
     }
 }
 
@@ -80,7 +80,7 @@ impl Now {
     }
 }
 
-pub(crate) fn router<S: Clone + Send + Sync + 'static>(kg: Arc<Kg>) -> Router<S> {
+pub(crate) fn router(kg: Arc<Kg>) -> Router {
     Router::new()
         .route("/v1/graphs", get(list_graphs).post(create_graph))
         .route(

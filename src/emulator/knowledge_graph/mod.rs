@@ -14,9 +14,13 @@
 //! uploaded bytes on disk, `handlers` the routes.
 
 use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
+
+use super::state::Family;
 
 mod files;
 mod handlers;
@@ -24,9 +28,9 @@ mod page;
 mod processing;
 mod store;
 
-pub(crate) use files::FileDir;
-pub(crate) use handlers::{router, Kg};
-pub(crate) use store::KgStore;
+use files::FileDir;
+use handlers::Kg;
+use store::KgStore;
 
 /// The default limit on one uploaded file: 1 GiB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
@@ -165,8 +169,29 @@ pub(crate) fn invalid(settings: &Settings) -> Option<String> {
     None
 }
 
+/// The family's routes, on its state (loaded from the state file), with
+/// what `settings` seeds added, and the uploaded files' folder beside the
+/// state file (half-written uploads a killed emulator left removed).
+pub(crate) fn router(
+    family: Arc<Family<KgStore>>,
+    state_file: Option<&Path>,
+    settings: &Settings,
+) -> Result<axum::Router, String> {
+    if let Some(path) = state_file {
+        FileDir::remove_leftovers(path);
+    }
+    let files = FileDir::open(state_file)
+        .map_err(|e| format!("cannot make a folder for uploaded files: {e}"))?;
+    family.prepare(|store| seed(store, settings));
+    Ok(handlers::router(Arc::new(Kg::new(
+        family,
+        files,
+        settings.clone(),
+    ))))
+}
+
 /// Adds what `settings` seeds to `store` (what is there already is kept).
-pub(crate) fn seed(store: &mut KgStore, settings: &Settings) {
+fn seed(store: &mut KgStore, settings: &Settings) {
     let now = handlers::Now::get();
     for s in seeded(settings) {
         match s.kind {

@@ -15,6 +15,8 @@ use serde_json::{json, Value};
 use super::page::{self, ListQuery};
 use super::processing::{self, Outcome};
 use crate::emulator::errors::{ApiError, ErrorItem};
+use crate::emulator::persist::Part;
+use crate::emulator::state::{bad_part, FamilyState};
 
 /// Writer's limit on a graph's name and description (characters).
 pub(crate) const MAX_TEXT_CHARS: usize = 255;
@@ -134,6 +136,42 @@ pub(crate) struct KgStore {
     revision: u64,
 }
 
+/// Its key in the state file.
+const KEY: &str = "knowledge_graph";
+
+impl FamilyState for KgStore {
+    const NAME: &'static str = "Knowledge Graphs";
+    const KEYS: &'static [&'static str] = &[KEY];
+
+    fn new() -> Self {
+        KgStore::new()
+    }
+
+    fn from_part(mut part: serde_json::Map<String, Value>) -> Result<Self, String> {
+        match part.remove(KEY) {
+            None => Ok(KgStore::new()),
+            Some(value) => serde_json::from_value::<KgStore>(value)
+                .map_err(|_| bad_part(Self::NAME))?
+                .check(),
+        }
+    }
+
+    /// Nothing while there is nothing: a state file of OAuth apps only keeps
+    /// the layout it had.
+    fn part(&self) -> Result<Part, String> {
+        if self.is_empty() {
+            return Ok(Vec::new());
+        }
+        let value = serde_json::to_value(self)
+            .map_err(|e| format!("cannot serialize {}: {e}", Self::NAME))?;
+        Ok(vec![(KEY.to_owned(), value)])
+    }
+
+    fn revision(&self) -> u64 {
+        self.revision
+    }
+}
+
 fn error(status: StatusCode, key: &'static str, description: String) -> ApiError {
     ApiError::one(status, ErrorItem::new(key, description))
 }
@@ -179,10 +217,6 @@ impl KgStore {
     /// Nothing to save: the state file then has no `knowledge_graph` key.
     pub(crate) fn is_empty(&self) -> bool {
         self.graphs.is_empty() && self.files.is_empty() && self.agents.is_empty()
-    }
-
-    pub(crate) fn revision(&self) -> u64 {
-        self.revision
     }
 
     /// Refuses a saved state that breaks the store's invariants.

@@ -12,12 +12,12 @@ use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
 use crate::tfplugin::{DataSource, DataSourceReadRequest, DataSourceReadResponse};
 
-use super::super::shared::Shared;
 use super::connector::Connector;
 use super::lookup::{find_app, Lookup};
 use super::model::{scope_set, AppData, APP_DATA};
 use super::schema::data_schema;
 use super::texts;
+use crate::provider::shared::Shared;
 
 pub(crate) struct OAuthAppData {
     shared: Arc<Shared>,

@@ -8,14 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Map, Value};
 
-use super::Secret;
-
-/// A value and the `ETag` Writer sent with it, for a later `If-Match`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Versioned<T> {
-    pub value: T,
-    pub etag: Option<String>,
-}
+use super::super::secret::Secret;
 
 /// Writer's `oauth_app` object. Fields Writer adds later are ignored.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -103,15 +96,6 @@ impl ListFilter {
                 .as_ref()
                 .is_none_or(|n| name_key(n) == name_key(&app.name))
     }
-}
-
-/// One page of `GET /v1/oauth-apps`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct ListPage {
-    pub data: Vec<OAuthApp>,
-    pub has_more: bool,
-    #[serde(default)]
-    pub last_id: Option<String>,
 }
 
 impl CreateApp {
@@ -352,15 +336,6 @@ mod tests {
             assert!(!clear.is_reflected_in(&a));
             assert_eq!(clear.is_reflected_in(&app), read.is_empty());
         }
-    }
-
-    #[test]
-    fn list_page_decodes() {
-        let page: ListPage = serde_json::from_str(
-            r#"{"data": [], "has_more": false, "first_id": null, "last_id": null}"#,
-        )
-        .unwrap();
-        assert!(page.data.is_empty() && !page.has_more && page.last_id.is_none());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 mod confluence;
 mod sharepoint;
 
-use super::oauth_app::Connector;
+use super::lifecycle::Connector;
 
 /// The connectors the provider functions are about.
 pub(crate) use confluence::CONFLUENCE;

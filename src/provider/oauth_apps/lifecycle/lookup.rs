@@ -10,10 +10,10 @@ use tokio_util::sync::CancellationToken;
 use crate::client::{self, NameMatch, OAuthApp, Versioned};
 use crate::tfplugin::diag::Diagnostic;
 
-use super::super::config::Api;
 use super::connector::Connector;
 use super::private::Private;
 use super::texts;
+use crate::provider::config::Api;
 
 /// How long after this provider created an app a read still allows for
 /// Writer not showing it yet (a 201, then a 404 for a few seconds).

@@ -9,11 +9,11 @@ use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::path::AttributePath;
 use crate::tfplugin::value::Value;
 
-use super::super::texts::finding;
 use super::connector::Connector;
 use super::model::{App, APP};
 use super::private::Private;
 use super::texts;
+use crate::provider::texts::finding;
 
 /// The products' client secrets are far longer (Atlassian's 64 characters,
 /// an Entra secret's Value about 40); anything under this is a copying
@@ -223,7 +223,7 @@ fn check_secret_text(c: &Connector, attribute: &str, s: &str, d: &mut Diagnostic
 mod tests {
     use super::*;
     use crate::domain;
-    use crate::provider::connectors;
+    use crate::provider::oauth_apps::connectors;
     use crate::tfplugin::value::Number;
 
     const SECRET: &str = "fake-secret-0001";

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::errors::ApiError;
+use super::super::errors::ApiError;
 use super::model::StoredApp;
 
 /// How long a create's answer is replayed for its key (the contract's 24 hours).

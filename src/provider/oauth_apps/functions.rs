@@ -12,8 +12,8 @@ use crate::tfplugin::function::{Function, FunctionError, Parameter, Signature};
 use crate::tfplugin::value::{Type, Value};
 
 use super::connectors::{CONFLUENCE, SHAREPOINT};
-use super::oauth_app::{client_id_problem, Connector, Settings};
-use super::texts;
+use super::lifecycle::{client_id_problem, Connector, Settings};
+use crate::provider::texts;
 
 /// `provider::writer::<connector>_callback_url(app_url)`: one per connector,
 /// the same call with its own words.

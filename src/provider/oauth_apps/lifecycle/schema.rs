@@ -96,7 +96,7 @@ pub(crate) fn data_schema(c: &Connector) -> Schema {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::connectors;
+    use crate::provider::oauth_apps::connectors;
 
     #[test]
     fn the_schemas_have_exactly_the_models_attributes_in_order() {

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
-use super::errors::{ApiError, ErrorItem};
+use super::super::errors::{ApiError, ErrorItem};
 use super::idempotency::Fingerprint;
 use super::model::{Connector, Secret};
 

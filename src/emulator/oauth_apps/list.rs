@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::errors::{ApiError, ErrorItem};
+use super::super::errors::{ApiError, ErrorItem};
 use super::model::{name_key, AppView, Connector, StoredApp};
 
 const DEFAULT_LIMIT: usize = 50;
@@ -241,7 +241,7 @@ pub(crate) fn page(apps: &[Arc<StoredApp>], query: &ListQuery) -> Result<Page, A
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::model::Secret;
+    use crate::emulator::oauth_apps::model::Secret;
     use serde_json::{json, Value};
 
     fn app(seq: u64, connector: Connector, name: &str) -> Arc<StoredApp> {

@@ -16,9 +16,9 @@ use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::value::{Type, Value};
 use crate::tfplugin::{IdentityAttribute, IdentitySchema, ListRequest, ListResource, ListResults};
 
-use super::super::shared::Shared;
 use super::model::{App, APP};
 use super::{state_from, texts, Connector};
+use crate::provider::shared::Shared;
 
 /// The identity: the app's ID, which Writer never changes.
 pub(crate) fn identity(c: &Connector) -> IdentitySchema {

@@ -9,9 +9,9 @@ use crate::domain::quote;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
-use super::super::texts::{self as provider_texts, describe, Changed, KEEPS_TRYING};
 use super::connector::Connector;
 use super::model::APP;
+use crate::provider::texts::{self as provider_texts, describe, Changed, KEEPS_TRYING};
 
 /// An API error during a read of an app: the provider-wide words, with the
 /// attribute Writer refused.

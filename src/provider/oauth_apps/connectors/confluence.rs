@@ -9,7 +9,7 @@ use crate::domain::confluence::{
 
 use crate::domain::Finding;
 
-use super::super::oauth_app::{code_list, no_rule, App, AppData, Connector, Docs, Settings, Words};
+use super::super::lifecycle::{code_list, no_rule, App, AppData, Connector, Docs, Settings, Words};
 
 pub(crate) const CONFLUENCE: Connector = Connector {
     name: CONNECTOR,

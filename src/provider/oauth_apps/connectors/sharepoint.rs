@@ -10,7 +10,7 @@ use crate::domain::sharepoint::{
 };
 use crate::domain::Finding;
 
-use super::super::oauth_app::{code_list, App, AppData, Connector, Docs, Setting, Settings, Words};
+use super::super::lifecycle::{code_list, App, AppData, Connector, Docs, Setting, Settings, Words};
 
 const TENANT: Setting = Setting {
     name: TENANT_ID,

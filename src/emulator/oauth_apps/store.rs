@@ -9,15 +9,17 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::errors::{ApiError, ErrorItem};
+use super::super::errors::{ApiError, ErrorItem};
+use super::super::persist::Part;
+use super::super::state::{bad_part, FamilyState};
 use super::idempotency::{Answer, Record, Records};
 use super::list;
 use super::model::{name_key, timestamp, Connector, StoredApp};
-use super::persist::{Snapshot, StateFile};
+use super::saved::{Saved, Snapshot};
 use super::validate::{CreateInput, CreateRequest, UpdateInput};
 
 /// Keys longer than this are refused, as the contract says.
@@ -54,7 +56,7 @@ impl Store {
 
     /// Rebuilds the state saved in a state file, refusing one that breaks the
     /// store's invariants rather than serving wrong answers from it.
-    pub(crate) fn from_state_file(file: StateFile) -> Result<Self, String> {
+    pub(crate) fn from_state_file(file: Saved) -> Result<Self, String> {
         let mut apps = file.apps;
         apps.sort_by_key(|a| a.seq);
         let mut ids = HashSet::new();
@@ -89,7 +91,6 @@ impl Store {
             next_seq: self.next_seq,
             next_etag: self.next_etag,
             apps: self.apps.clone(),
-            knowledge_graph: None,
         }
     }
 
@@ -287,6 +288,30 @@ impl Store {
     }
 }
 
+/// The OAuth apps' part of the state file is `saved`'s layout.
+impl FamilyState for Store {
+    const NAME: &'static str = "OAuth apps";
+    const KEYS: &'static [&'static str] = &["next_seq", "next_etag", "apps"];
+
+    fn new() -> Self {
+        Store::new()
+    }
+
+    fn from_part(part: Map<String, Value>) -> Result<Self, String> {
+        let saved: Saved =
+            serde_json::from_value(Value::Object(part)).map_err(|_| bad_part(Self::NAME))?;
+        Store::from_state_file(saved)
+    }
+
+    fn part(&self) -> Result<Part, String> {
+        self.snapshot().part()
+    }
+
+    fn revision(&self) -> u64 {
+        Store::revision(self)
+    }
+}
+
 /// `If-Match` with strong comparison (RFC 9110 §13.1.1): `*`, or a list of
 /// entity tags one of which is exactly the current one. Weak or malformed tags
 /// never match.
@@ -334,8 +359,8 @@ fn invalid_idempotency_key() -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::idempotency::{MAX_KEYS, WINDOW};
-    use crate::emulator::validate::{parse_update, read_create};
+    use crate::emulator::oauth_apps::idempotency::{MAX_KEYS, WINDOW};
+    use crate::emulator::oauth_apps::validate::{parse_update, read_create};
     use serde_json::Value;
     use std::time::Duration;
 
@@ -361,8 +386,9 @@ mod tests {
     }
 
     fn reload(snapshot: Snapshot) -> Result<Store, String> {
-        let file: StateFile = serde_json::from_slice(&snapshot.to_bytes().unwrap()).unwrap();
-        Store::from_state_file(file)
+        let part: serde_json::Map<String, serde_json::Value> =
+            snapshot.part().unwrap().into_iter().collect();
+        <Store as FamilyState>::from_part(part)
     }
 
     const BODY: &str = r#"{"connector":"confluence","name":"Eng","client_id":"abc",
@@ -591,7 +617,7 @@ mod tests {
             .map(|i| format!("read:thing-{i}:confluence"))
             .collect();
         scopes.extend(
-            crate::emulator::model::REQUIRED_CONFLUENCE_SCOPES
+            crate::emulator::oauth_apps::model::REQUIRED_CONFLUENCE_SCOPES
                 .iter()
                 .map(|s| s.to_string()),
         );

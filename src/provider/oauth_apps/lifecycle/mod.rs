@@ -35,8 +35,8 @@ use crate::tfplugin::{
     PlanResponse, ReadRequest, ReadResponse, Resource,
 };
 
-use super::config::Api;
-use super::shared::Shared;
+use crate::provider::config::Api;
+use crate::provider::shared::Shared;
 pub(crate) use checks::client_id_problem;
 use checks::{check_config, check_secret_plan, Judge};
 use lookup::{find_app, read_app, Lookup};
