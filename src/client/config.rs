@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::Secret;
+use super::secret::Secret;
 
 /// The product part every `User-Agent` starts with.
 pub(crate) const USER_AGENT_PRODUCT: &str =

@@ -21,7 +21,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::Secret;
+use super::secret::Secret;
 
 /// What replaces a redacted run of text.
 pub(crate) const REDACTED: &str = "[redacted]";

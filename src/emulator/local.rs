@@ -24,7 +24,8 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::{check, run, Config, EmulatorError};
+use super::config::{Config, EmulatorError};
+use super::start::{check, run};
 
 /// How long [`LocalEmulator::stop`] waits for requests in flight.
 const STOP_WAIT: Duration = Duration::from_secs(30);

@@ -1,11 +1,16 @@
 //! The `writer` provider: the one place that joins Terraform's protocol
-//! (`tfplugin`), the rules of a correct OAuth app (`domain`) and the Writer
-//! API (`client`). It lists what exists: one resource and one data source per
-//! Writer connector registered in `connectors`, all built by `oauth_app`.
-//! Provider-wide words are in `texts`; each resource's own beside it.
+//! (`tfplugin`), the rules of correct Writer objects (`domain`) and the
+//! Writer API (`client`). It serves what its families register: each family
+//! of Writer objects is a folder (`oauth_apps/`: an OAuth-app resource, data
+//! source and list resource per Writer connector, and the functions about
+//! them) whose `family` says what it gives ([`Family`]). The provider block
+//! (`config`), what its calls share (`shared`) and the provider-wide words
+//! (`texts`) are the families' common ground; each family's words are its
+//! own.
 
 mod config;
 mod env;
+mod family;
 mod knowledge_graph;
 mod oauth_apps;
 mod shared;
@@ -21,6 +26,7 @@ use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
 use crate::tfplugin::{ConfigureRequest, DataSource, ListResource, Provider, Resource};
 
+use family::Family;
 use shared::Shared;
 
 /// The provider's source address, as users write it in `required_providers`.
@@ -39,6 +45,20 @@ impl WriterProvider {
     }
 }
 
+impl WriterProvider {
+    /// The families of Writer objects the provider manages, in the order
+    /// Terraform lists their types. A family is a folder of `provider/`
+    /// whose `family` registers its resources, data sources, list resources
+    /// and functions ([`Family`]); add one here.
+    fn families(&self) -> impl Iterator<Item = Family> {
+        [
+            oauth_apps::family(&self.shared),
+            knowledge_graph::family(&self.shared),
+        ]
+        .into_iter()
+    }
+}
+
 impl Default for WriterProvider {
     fn default() -> Self {
         Self::new()
@@ -52,48 +72,19 @@ impl Provider for WriterProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        oauth_apps::connectors::ALL
-            .iter()
-            .map(|c| -> Arc<dyn Resource> {
-                Arc::new(oauth_apps::lifecycle::OAuthAppResource::new(
-                    self.shared.clone(),
-                    c,
-                ))
-            })
-            .collect()
+        self.families().flat_map(|f| f.resources).collect()
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        oauth_apps::connectors::ALL
-            .iter()
-            .map(|c| -> Arc<dyn DataSource> {
-                Arc::new(oauth_apps::lifecycle::OAuthAppData::new(
-                    self.shared.clone(),
-                    c,
-                ))
-            })
-            .collect()
+        self.families().flat_map(|f| f.data_sources).collect()
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        oauth_apps::connectors::ALL
-            .iter()
-            .map(|&c| -> Arc<dyn ListResource> {
-                Arc::new(oauth_apps::lifecycle::OAuthAppList::new(
-                    self.shared.clone(),
-                    c,
-                ))
-            })
-            .collect()
+        self.families().flat_map(|f| f.list_resources).collect()
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
-        vec![
-            Arc::new(oauth_apps::functions::CONFLUENCE_CALLBACK_URL),
-            Arc::new(oauth_apps::functions::ConfluenceAuthorizationUrl),
-            Arc::new(oauth_apps::functions::SHAREPOINT_CALLBACK_URL),
-            Arc::new(oauth_apps::functions::SharePointAdminConsentUrl),
-        ]
+        self.families().flat_map(|f| f.functions).collect()
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {

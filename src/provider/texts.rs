@@ -2,8 +2,9 @@
 //! what is wrong, and what to do next. The provider block's words, and the
 //! one place where domain findings and Writer API errors become Terraform
 //! diagnostics (the client's errors say what happened; [`describe`] adds
-//! what it means for Terraform). Each resource's own words live beside it
-//! (`oauth_app::texts`).
+//! what it means for Terraform), for any family: the kind of object a call
+//! was about comes in as an [`Object`]. Each family's own words live in its
+//! folder (`oauth_apps::lifecycle::texts`).
 
 use crate::client;
 use crate::domain::{quote, Finding, Severity};
@@ -11,6 +12,22 @@ use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
 use super::env::{ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL};
+
+/// The words for the kind of Writer object a call was about, which the
+/// provider-wide messages use; each family gives its own.
+pub(crate) struct Object {
+    /// The object, as in "The OAuth app changed outside Terraform".
+    pub name: &'static str,
+    /// The object in short, as in "someone changed the app in Writer".
+    pub short: &'static str,
+    /// Why a valid key may still be refused a change, and the fix, up to
+    /// where the key is set: "The key is valid but lacks the org-admin
+    /// role, ... Use an org admin's key".
+    pub key_refused: &'static str,
+    /// What a request about it carries besides the key, which a redirect
+    /// must not reach: "client secret".
+    pub carried: &'static str,
+}
 
 /// A domain finding about the value at `path`.
 pub(crate) fn finding(f: Finding, path: AttributePath) -> Diagnostic {
@@ -39,7 +56,7 @@ pub(crate) fn insecure_base_url(host: &str) -> Diagnostic {
         "base_url uses plain http",
         format!(
             "base_url points at {host:?} over plain http, which is not a loopback address: the API key \
-             and client secrets would cross the network unencrypted. Use https. If this is a \
+             and the secrets resources send would cross the network unencrypted. Use https. If this is a \
              writer-emulator on another machine or container and you accept that, set \
              allow_insecure_http = true in the provider block (or {ENV_ALLOW_INSECURE_HTTP}=true)."
         ),
@@ -83,7 +100,7 @@ pub(crate) fn missing_api_key() -> Diagnostic {
     Diagnostic::error(
         "No Writer API key",
         format!(
-            "This operation calls the Writer API, which needs an org admin's API key. Set the \
+            "This operation calls the Writer API, which needs an API key. Set the \
              {ENV_API_KEY} environment variable, or api_key in the provider block (from a variable \
              marked sensitive, never a literal in code)."
         ),
@@ -119,18 +136,20 @@ pub(crate) fn provider_not_configured() -> Diagnostic {
 pub(crate) fn client_setup_failed(e: &client::Error) -> Diagnostic {
     Diagnostic::error(
         "Cannot set up the Writer API client",
-        format!("{}. Check base_url and the provider settings.", describe(e)),
+        format!("{e}. Check base_url and the provider settings."),
     )
 }
 
-/// A Writer API error in the user's words: the client's own text, with what
-/// it means here (Terraform's next refresh, the provider's stop).
-pub(crate) fn describe(e: &client::Error) -> String {
+/// A Writer API error about an `object` in the user's words: the client's
+/// own text, with what it means here (Terraform's next refresh, the
+/// provider's stop).
+pub(crate) fn describe(e: &client::Error, object: &Object) -> String {
     use client::Error as E;
     match e {
         E::PreconditionFailed { .. } => format!(
-            "the app was changed outside Terraform since it was last read; refresh and plan \
+            "the {} was changed outside Terraform since it was last read; refresh and plan \
              again{}",
+            object.short,
             e.answer_text()
         ),
         E::Redirected {
@@ -177,20 +196,20 @@ pub(crate) enum Changed {
 
 /// An API error during a read of a resource or data source. The resource
 /// adds what only it knows (its attribute paths, its import).
-pub(crate) fn api_error(action: &str, error: &client::Error) -> Diagnostic {
-    failed(action, error, Changed::Read)
+pub(crate) fn api_error(object: &Object, action: &str, error: &client::Error) -> Diagnostic {
+    failed(object, action, error, Changed::Read)
 }
 
 /// A write that Writer did not carry out (it refused it, or it never got
 /// there): nothing was changed. A write whose outcome is unknown has its own
-/// words, by the resource (`oauth_app::texts`).
-pub(crate) fn write_not_done(action: &str, error: &client::Error) -> Diagnostic {
-    failed(action, error, Changed::Nothing)
+/// words, by the resource (e.g. `oauth_apps::lifecycle::texts`).
+pub(crate) fn write_not_done(object: &Object, action: &str, error: &client::Error) -> Diagnostic {
+    failed(object, action, error, Changed::Nothing)
 }
 
-fn failed(action: &str, error: &client::Error, changed: Changed) -> Diagnostic {
+fn failed(object: &Object, action: &str, error: &client::Error, changed: Changed) -> Diagnostic {
     use client::Error as E;
-    let e = describe(error);
+    let e = describe(error, object);
     let nothing = match changed {
         Changed::Read => "Nothing is lost: Terraform state still matches what Writer has.",
         Changed::Nothing => {
@@ -208,17 +227,15 @@ fn failed(action: &str, error: &client::Error, changed: Changed) -> Diagnostic {
         ),
         E::Forbidden { .. } => Diagnostic::error(
             format!("The API key may not {action}"),
-            format!(
-                "{e}\n\nThe key is valid but lacks the org-admin role, which managing OAuth apps needs \
-                 (reading is allowed). Use an org admin's key in {ENV_API_KEY}."
-            ),
+            format!("{e}\n\n{} in {ENV_API_KEY}.", object.key_refused),
         ),
         E::PreconditionFailed { .. } => Diagnostic::error(
-            "The OAuth app changed outside Terraform",
+            format!("The {} changed outside Terraform", object.name),
             format!(
-                "{e}\n\nSomeone changed the app in Writer after Terraform last read it, so the update \
-                 was not applied (nothing was overwritten). Run terraform plan again to see the \
-                 change, then apply."
+                "{e}\n\nSomeone changed the {} in Writer after Terraform last read it, so the \
+                 update was not applied (nothing was overwritten). Run terraform plan again to see \
+                 the change, then apply.",
+                object.short
             ),
         ),
         E::Redirected { .. } => Diagnostic::error(
@@ -226,7 +243,8 @@ fn failed(action: &str, error: &client::Error, changed: Changed) -> Diagnostic {
             format!(
                 "{e}\n\nThe Writer API never redirects: base_url may point at a proxy, a login page or \
                  the wrong host. Set base_url (or {ENV_BASE_URL}) to the API's own address; the API key \
-                 and client secret were not sent to the other host."
+                 and {} were not sent to the other host.",
+                object.carried
             ),
         )
         .at(AttributePath::attribute("base_url")),
@@ -255,19 +273,6 @@ pub(crate) fn function_diagnostic(d: Diagnostic) -> String {
     format!("{}. {}", d.summary, d.detail)
 }
 
-pub(crate) fn function_callback_not_a_url(value: &str) -> String {
-    format!(
-        "`{}` is not a URL. Give the app's callback URL, such as \
-         `https://app.writer.com/connector/confluence`, or build it with \
-         `provider::writer::confluence_callback_url(app_url)`.",
-        quote::url(value)
-    )
-}
-
-pub(crate) fn function_null_scope() -> String {
-    "A scope in the list is null. Give scope names, such as \"search:confluence\".".to_string()
-}
-
 pub(crate) fn function_not_a_string() -> String {
     "This argument must be a string.".to_string()
 }
@@ -277,17 +282,28 @@ mod tests {
     use super::*;
     use crate::client::Problem;
 
+    const THING: Object = Object {
+        name: "made-up thing",
+        short: "thing",
+        key_refused: "The key may not change things. Use another key",
+        carried: "the thing's secret",
+    };
+
+    fn describe_thing(e: &client::Error) -> String {
+        describe(e, &THING)
+    }
+
     #[test]
     fn a_limit_that_ended_an_operation_is_named_by_its_setting() {
         let out_of_time = client::Error::OutOfTime {
             limit: std::time::Duration::from_secs(50),
         };
         assert!(
-            describe(&out_of_time).starts_with(
+            describe_thing(&out_of_time).starts_with(
                 "the operation did not finish within retry_timeout (50s), the provider's limit"
             ),
             "{}",
-            describe(&out_of_time)
+            describe_thing(&out_of_time)
         );
         let timed_out = client::Error::Transport {
             kind: client::TransportKind::Timeout,
@@ -296,10 +312,10 @@ mod tests {
             reason: "still incomplete after 20s".into(),
         };
         assert!(
-            describe(&timed_out)
+            describe_thing(&timed_out)
                 .ends_with("request_timeout in the provider block bounds each request"),
             "{}",
-            describe(&timed_out)
+            describe_thing(&timed_out)
         );
     }
 
@@ -313,14 +329,14 @@ mod tests {
                 ..Problem::default()
             }),
         };
-        let write = write_not_done("create the OAuth app", &e);
+        let write = write_not_done(&THING, "create the thing", &e);
         assert!(
             write.detail.contains("nothing was changed"),
             "{}",
             write.detail
         );
         assert!(!write.detail.contains("may have"), "{}", write.detail);
-        let read = api_error("read the OAuth app", &e);
+        let read = api_error(&THING, "read the thing", &e);
         assert!(read.detail.contains("Nothing is lost"), "{}", read.detail);
         for d in [&write, &read] {
             assert!(d.detail.contains(KEEPS_TRYING), "{}", d.detail);
@@ -338,14 +354,18 @@ mod tests {
             }),
         };
         assert_eq!(
-            describe(&stale),
-            "the app was changed outside Terraform since it was last read; refresh and plan again \
+            describe_thing(&stale),
+            "the thing was changed outside Terraform since it was last read; refresh and plan again \
              (HTTP 412): stale; request id req_42"
         );
-        let d = api_error("update the OAuth app", &stale);
-        assert!(d.detail.starts_with(&describe(&stale)), "{}", d.detail);
+        let d = api_error(&THING, "update the thing", &stale);
+        assert!(
+            d.detail.starts_with(&describe_thing(&stale)),
+            "{}",
+            d.detail
+        );
         assert_eq!(
-            describe(&client::Error::Cancelled),
+            describe_thing(&client::Error::Cancelled),
             "the call to Writer was cancelled: the provider is stopping"
         );
         let redirected = client::Error::Redirected {
@@ -354,7 +374,7 @@ mod tests {
             request_id: Some("req_1".into()),
         };
         assert_eq!(
-            describe(&redirected),
+            describe_thing(&redirected),
             "Writer's address answered with a redirect (HTTP 302) to https://login.example; the \
              provider follows no redirects, so nothing was sent there; request id req_1"
         );

@@ -94,26 +94,93 @@ fn the_oauth_app_lifecycle_names_no_product() {
     assert!(code.contains("sharepoint") && !code.contains("confluence") && !code.contains("entra"));
 }
 
+/// The families of Writer objects, each with its folders in the layers. A
+/// family's code never names another family's: what they share (the
+/// transport, the provider block, the provider-wide words, the emulator's
+/// layers and state file) lives outside every family's folders. A new
+/// family adds its line here.
+const FAMILIES: &[(&str, &[&str])] = &[
+    (
+        "OAuth apps",
+        &[
+            "crate::provider::oauth_apps",
+            "crate::client::oauth_apps",
+            "crate::emulator::oauth_apps",
+            "crate::domain::confluence",
+            "crate::domain::sharepoint",
+        ],
+    ),
+    (
+        "Knowledge Graphs",
+        &[
+            "crate::provider::knowledge_graph",
+            "crate::client::knowledge_graph",
+            "crate::emulator::knowledge_graph",
+            "crate::domain::knowledge_graph",
+        ],
+    ),
+];
+
+/// The family whose folders hold `module`, if any.
+fn family_of(module: &str) -> Option<&'static str> {
+    FAMILIES
+        .iter()
+        .find(|(_, folders)| {
+            folders
+                .iter()
+                .any(|f| module == *f || module.starts_with(&format!("{f}::")))
+        })
+        .map(|(name, _)| *name)
+}
+
+#[test]
+fn families_do_not_import_each_other() {
+    let modules = modules();
+    let mut found = Vec::new();
+    for (module, file) in &modules {
+        let Some(own) = family_of(module) else {
+            continue;
+        };
+        for target in references(module, &code_of(file)) {
+            match family_of(&target) {
+                Some(other) if other != own => {
+                    found.push(format!("{module} ({own}) names {target} ({other})"))
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a family imports another family's code:\n{}",
+        found.join("\n")
+    );
+    // Every family's folders that exist are read (the OAuth apps' do).
+    for folder in FAMILIES[0].1 {
+        assert!(modules.contains_key(*folder), "no module {folder}");
+    }
+    // The check can fail: a made-up import across families.
+    let refs = references(
+        "crate::provider::oauth_apps::lifecycle",
+        "use crate::client::knowledge_graph::Graph;\nuse super::super::knowledge_graph::x;",
+    );
+    let crossing: Vec<_> = refs
+        .iter()
+        .filter(|r| family_of(r) == Some("Knowledge Graphs"))
+        .collect();
+    assert_eq!(crossing.len(), 2, "{refs:?}");
+    assert_eq!(family_of("crate::provider::texts"), None);
+}
+
 #[test]
 fn no_import_circles() {
     let modules = modules();
     let known: BTreeSet<&str> = modules.keys().map(String::as_str).collect();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (module, file) in &modules {
-        for target in references(module, &code_of(file)) {
-            // The longest known module the path starts with.
-            let Some(target) = longest_module(&target, &known) else {
-                continue;
-            };
-            // A child naming its parent (or the other way) is how Rust
-            // modules share; a circle is between modules neither of which
-            // contains the other.
-            let related = module == &target
-                || module.starts_with(&format!("{target}::"))
-                || target.starts_with(&format!("{module}::"));
-            if !related {
-                edges.entry(module.clone()).or_default().insert(target);
-            }
+        let code = code_of(file);
+        for target in imports(module, &code, &known) {
+            edges.entry(module.clone()).or_default().insert(target);
         }
     }
     let circles = circles(&edges);
@@ -124,6 +191,61 @@ fn no_import_circles() {
     );
 }
 
+/// The modules `module` imports from: every module its paths name, where a
+/// path into a module containing this one counts only when it takes an item
+/// of that module itself (`use super::state_from`, a re-export included),
+/// not when it passes through it to a sibling (`use super::texts`), and a
+/// module naming what it contains counts too (`use list::OAuthAppList`,
+/// `pub use local::spawn_local`). Declaring a child (`mod list;`) is not
+/// an import.
+fn imports(module: &str, code: &str, known: &BTreeSet<&str>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let paths = references(module, code)
+        .into_iter()
+        .chain(child_paths(module, code, known));
+    for path in paths {
+        // The longest known module the path starts with.
+        let Some(target) = longest_module(&path, known) else {
+            continue;
+        };
+        // `super::texts` reaches the sibling `texts`, not the parent (the
+        // longest module is the sibling), so a path whose longest module is
+        // an ancestor names an item of the ancestor itself.
+        if target != module {
+            out.insert(target);
+        }
+    }
+    out
+}
+
+/// Paths in `module`'s code that start with the name of one of its child
+/// modules (`list::OAuthAppList`, `use routes::router`), resolved.
+fn child_paths(module: &str, code: &str, known: &BTreeSet<&str>) -> Vec<String> {
+    let prefix = format!("{module}::");
+    let children: Vec<&str> = known
+        .iter()
+        .filter_map(|m| m.strip_prefix(&prefix))
+        .filter(|rest| !rest.contains("::"))
+        .collect();
+    let bytes = code.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut out = Vec::new();
+    for child in children {
+        let needle = format!("{child}::");
+        for (at, _) in code.match_indices(&needle) {
+            if at > 0 && (word(bytes[at - 1]) || bytes[at - 1] == b':') {
+                continue;
+            }
+            let path: String = code[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            out.push(format!("{module}::{path}"));
+        }
+    }
+    out
+}
+
 #[test]
 fn the_checker_sees_a_circle_and_a_layer_break() {
     // The two checks above pass only if they can fail: feed them a made-up tree.
@@ -131,6 +253,31 @@ fn the_checker_sees_a_circle_and_a_layer_break() {
     edges.insert("crate::p::a".into(), ["crate::p::b".to_string()].into());
     edges.insert("crate::p::b".into(), ["crate::p::a".to_string()].into());
     assert_eq!(circles(&edges).len(), 1);
+    // A parent and its child importing each other through `super::`: the
+    // child takes an item of the parent, the parent re-exports the child's.
+    let known: BTreeSet<&str> = ["crate::p", "crate::p::a", "crate::p::b"].into();
+    let parent = imports("crate::p", "mod a;\nmod b;\npub use a::Thing;\n", &known);
+    let child = imports(
+        "crate::p::a",
+        "use super::helper;\nuse super::b::x;\n",
+        &known,
+    );
+    assert_eq!(parent, ["crate::p::a".to_string()].into());
+    assert_eq!(
+        child,
+        ["crate::p".to_string(), "crate::p::b".to_string()].into()
+    );
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    edges.insert("crate::p".into(), parent);
+    edges.insert("crate::p::a".into(), child);
+    assert_eq!(circles(&edges), ["crate::p -> crate::p::a -> crate::p"]);
+    // Declaring a child and reaching a sibling through the parent are not
+    // imports of the parent.
+    assert!(imports("crate::p", "mod a;\n", &known).is_empty());
+    assert_eq!(
+        imports("crate::p::a", "use super::b;\n", &known),
+        ["crate::p::b".to_string()].into()
+    );
     let refs = references(
         "crate::tfplugin::server",
         "use crate::provider::texts;\nuse super::diag;",

@@ -1,6 +1,7 @@
 //! Writer's published Knowledge Graph API: typed calls for graphs, files and
-//! an application's graphs, on the client's transport (auth, retries,
-//! deadlines, error parsing).
+//! an application's graphs, on the client's family-agnostic transport
+//! (`transport`: auth, retries, deadlines, error parsing; `pages`: cursor
+//! pages; `body`: a file streamed from disk).
 //!
 //! Writer's conventions, as published: 200 for every success, creates
 //! included; no idempotency key anywhere, so a `POST` (a create, an upload,
@@ -11,26 +12,33 @@
 //! are cursor pages of at most 100, the next asked for after the last
 //! item's ID, every walk bounded in pages, items and bytes so that a server
 //! answering `has_more: true` forever ends in an error.
+//!
+//! An upload's time bounds grow with its size: each attempt may take
+//! `request_timeout` plus the file's size at [`UPLOAD_BYTES_PER_SECOND`],
+//! and the operation's bound (`retry_timeout`) grows by the same
+//! ([`upload_allowance`]).
 
 mod model;
 
-use std::collections::HashSet;
+use std::path::Path;
+use std::time::Duration;
 
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_DISPOSITION};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
+use super::body::Body;
 use super::error::{Error, Problem, WriteError};
-use super::send::{Answer, Call, Deadline};
-use super::Client;
+use super::pages::{Page, Walk};
+use super::send::{Answer, Call};
+use super::transport::{get, quote_id, Client};
 
 pub use model::{
     ApplicationGraphs, File, FileFilter, FileStatus, Graph, GraphFields, GraphUrl, NewUrl,
     UrlStatus,
 };
-use model::{FileRef, Listed, Page};
+use model::{FileRef, Listed};
 
-/// Writer's largest page.
-const PAGE_SIZE: u32 = 100;
 /// The most pages one walk may take: 100 000 items at Writer's page size,
 /// far beyond any organization's graphs or files, and the end of a server
 /// that pages forever.
@@ -38,6 +46,33 @@ pub const MAX_PAGES: usize = 1_000;
 /// The most body bytes one walk may read over all its pages (a file is
 /// about 300 bytes, a graph with URLs a few KB).
 const MAX_WALK_BYTES: usize = 64 * 1024 * 1024;
+
+const GRAPHS: Walk<'static> = Walk {
+    max_items: MAX_PAGES * 100,
+    max_pages: MAX_PAGES,
+    max_bytes: MAX_WALK_BYTES,
+    longer_than: "any organization's Knowledge Graphs",
+    items: "graphs",
+};
+
+const FILES: Walk<'static> = Walk {
+    max_items: MAX_PAGES * 100,
+    max_pages: MAX_PAGES,
+    max_bytes: MAX_WALK_BYTES,
+    longer_than: "any organization's files",
+    items: "files",
+};
+
+/// The slowest upload the time bounds allow for: 1 MiB a second. A file's
+/// upload may take this much longer than `request_timeout`.
+pub const UPLOAD_BYTES_PER_SECOND: u64 = 1024 * 1024;
+
+/// How much longer than the ordinary bounds an upload of `length` bytes
+/// may take, per attempt and per operation: its size at
+/// [`UPLOAD_BYTES_PER_SECOND`].
+pub fn upload_allowance(length: u64) -> Duration {
+    Duration::from_secs_f64(length as f64 / UPLOAD_BYTES_PER_SECOND as f64)
+}
 
 /// Which end of the list comes first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +92,20 @@ impl Order {
     }
 }
 
+/// A local file to upload, and how Writer is told about it.
+#[derive(Clone, Copy, Debug)]
+pub struct Upload<'a> {
+    pub path: &'a Path,
+    /// Its size, as sent in `Content-Length`; a file shorter when read
+    /// fails the upload.
+    pub length: u64,
+    pub content_type: &'a str,
+    /// The whole `Content-Disposition` value, naming the file.
+    pub content_disposition: &'a str,
+    /// The graph to add it to, if any (`graphId`).
+    pub graph_id: Option<&'a str>,
+}
+
 impl Client {
     /// `<base>/v1/<segments...>`, each segment one encoded path segment, or
     /// `None` when a segment is an ID no URL path can carry (empty, `.`,
@@ -68,14 +117,10 @@ impl Client {
         {
             return None;
         }
-        let mut url = self.inner.apps_url.clone();
-        {
-            let mut path = url.path_segments_mut().ok()?;
-            // `apps_url` is `<base>/v1/oauth-apps`.
-            path.pop();
-            path.extend(segments);
-        }
-        Some(url)
+        let mut all = Vec::with_capacity(segments.len() + 1);
+        all.push("v1");
+        all.extend_from_slice(segments);
+        Some(self.url(&all))
     }
 
     // ---- graphs ----
@@ -84,13 +129,12 @@ impl Client {
     /// idempotency key, a create whose answer is lost may have made a graph,
     /// and only looking can tell.
     pub async fn create_graph(&self, fields: &GraphFields) -> Result<Graph, WriteError> {
-        let url = self.v1_url(&["graphs"]).ok_or_else(no_url)?;
         let body = fields.body();
+        let url = self.url(&["v1", "graphs"]);
         let answer = self
-            .inner
-            .sender
+            .sender()
             .send_write(
-                &write(Method::POST, url, Some(&body), false),
+                &write(Method::POST, url, Body::Json(&body), false),
                 self.deadline(),
             )
             .await?;
@@ -103,7 +147,7 @@ impl Client {
         let Some(url) = self.v1_url(&["graphs", id]) else {
             return Ok(None);
         };
-        let answer = self.inner.sender.send(&read(url), self.deadline()).await?;
+        let answer = self.sender().send(&get(url), self.deadline()).await?;
         if answer.status == 404 {
             return Ok(None);
         }
@@ -118,9 +162,11 @@ impl Client {
             .ok_or_else(|| WriteError::not_done(not_found("no Knowledge Graph with this ID")))?;
         let body = fields.body();
         let answer = self
-            .inner
-            .sender
-            .send_write(&write(Method::PUT, url, Some(&body), true), self.deadline())
+            .sender()
+            .send_write(
+                &write(Method::PUT, url, Body::Json(&body), true),
+                self.deadline(),
+            )
             .await?;
         written(answer, Some(id))
     }
@@ -138,10 +184,16 @@ impl Client {
     pub async fn each_graph(
         &self,
         order: Order,
-        keep_going: impl FnMut(Graph) -> bool,
+        mut keep_going: impl FnMut(Graph) -> bool,
     ) -> Result<(), Error> {
-        let url = self.v1_url(&["graphs"]).ok_or_else(no_url)?;
-        self.walk(url, &[], order, keep_going).await
+        let url = self.url(&["v1", "graphs"]);
+        self.each_item(
+            &GRAPHS,
+            |after| self.graph_page_url(&url, &[], order, after),
+            last_item_id,
+            |graph, _| keep_going(graph),
+        )
+        .await
     }
 
     /// Adds the file to the graph. A `POST`, so not repeated after an
@@ -153,10 +205,9 @@ impl Client {
             .ok_or_else(|| WriteError::not_done(not_found("no Knowledge Graph with this ID")))?;
         let body = serde_json::to_vec(&FileRef { file_id }).unwrap_or_default();
         let answer = self
-            .inner
-            .sender
+            .sender()
             .send_write(
-                &write(Method::POST, url, Some(&body), false),
+                &write(Method::POST, url, Body::Json(&body), false),
                 self.deadline(),
             )
             .await?;
@@ -182,12 +233,48 @@ impl Client {
 
     // ---- files ----
 
+    /// Uploads a file, streamed from disk (memory stays bounded whatever
+    /// its size). A `POST` with no idempotency key: never repeated after an
+    /// attempt that may have reached Writer. Each attempt may take
+    /// `request_timeout` plus [`upload_allowance`], and the operation's
+    /// bound grows by the same. Writer's answer shows no graph yet even
+    /// when `graph_id` was given.
+    pub async fn upload_file(&self, upload: &Upload<'_>) -> Result<File, WriteError> {
+        let content_type = header(upload.content_type, "content_type")?;
+        let disposition = header(upload.content_disposition, "the file name")?;
+        let mut url = self.url(&["v1", "files"]);
+        if let Some(graph) = upload.graph_id {
+            url.query_pairs_mut().append_pair("graphId", graph);
+        }
+        let allowance = upload_allowance(upload.length);
+        let mut sender = self.sender().clone();
+        sender.request_timeout = sender.request_timeout.saturating_add(allowance);
+        let headers: Vec<(HeaderName, HeaderValue)> = vec![(CONTENT_DISPOSITION, disposition)];
+        let call = Call {
+            method: Method::POST,
+            url,
+            body: Body::File {
+                path: upload.path,
+                length: upload.length,
+                content_type: &content_type,
+            },
+            headers,
+            safe: false,
+            secret: None,
+            finish_if_cancelled: true,
+        };
+        let answer = sender
+            .send_write(&call, self.deadline().extended(allowance))
+            .await?;
+        written(answer, None)
+    }
+
     /// The file, or `None` when Writer has none with this ID.
     pub async fn get_file(&self, id: &str) -> Result<Option<File>, Error> {
         let Some(url) = self.v1_url(&["files", id]) else {
             return Ok(None);
         };
-        let answer = self.inner.sender.send(&read(url), self.deadline()).await?;
+        let answer = self.sender().send(&get(url), self.deadline()).await?;
         if answer.status == 404 {
             return Ok(None);
         }
@@ -207,9 +294,9 @@ impl Client {
         &self,
         filter: &FileFilter,
         order: Order,
-        keep_going: impl FnMut(File) -> bool,
+        mut keep_going: impl FnMut(File) -> bool,
     ) -> Result<(), Error> {
-        let url = self.v1_url(&["files"]).ok_or_else(no_url)?;
+        let url = self.url(&["v1", "files"]);
         let mut query = Vec::new();
         if let Some(graph) = &filter.graph_id {
             query.push(("graph_id", graph.as_str()));
@@ -217,7 +304,13 @@ impl Client {
         if let Some(status) = &filter.status {
             query.push(("status", status.as_str()));
         }
-        self.walk(url, &query, order, keep_going).await
+        self.each_item(
+            &FILES,
+            |after| self.graph_page_url(&url, &query, order, after),
+            last_item_id,
+            |file, _| keep_going(file),
+        )
+        .await
     }
 
     // ---- an application's graphs ----
@@ -228,7 +321,7 @@ impl Client {
         let Some(url) = self.v1_url(&["applications", app_id, "graphs"]) else {
             return Ok(None);
         };
-        let answer = self.inner.sender.send(&read(url), self.deadline()).await?;
+        let answer = self.sender().send(&get(url), self.deadline()).await?;
         if answer.status == 404 {
             return Ok(None);
         }
@@ -251,9 +344,11 @@ impl Client {
         })
         .unwrap_or_default();
         let answer = self
-            .inner
-            .sender
-            .send_write(&write(Method::PUT, url, Some(&body), true), self.deadline())
+            .sender()
+            .send_write(
+                &write(Method::PUT, url, Body::Json(&body), true),
+                self.deadline(),
+            )
             .await?;
         let graphs: ApplicationGraphs = written(answer, None)?;
         Ok(graphs.graph_ids)
@@ -263,9 +358,11 @@ impl Client {
 
     async fn delete(&self, url: url::Url) -> Result<(), WriteError> {
         let answer = self
-            .inner
-            .sender
-            .send_write(&write(Method::DELETE, url, None, true), self.deadline())
+            .sender()
+            .send_write(
+                &write(Method::DELETE, url, Body::Empty, true),
+                self.deadline(),
+            )
             .await?;
         if answer.is_success() || answer.status == 404 {
             Ok(())
@@ -274,88 +371,40 @@ impl Client {
         }
     }
 
-    /// Every item of the list at `url`, page by page (after the last item's
-    /// ID), until `keep_going` says stop or the list ends. Bounded by one
-    /// deadline, [`MAX_PAGES`] pages and a byte budget; a page that says
-    /// there is more but gives no new last item is an error.
-    async fn walk<T: DeserializeOwned + Listed>(
+    /// The page of the list at `url` after the item `after` (the first
+    /// page without it): the filter, Writer's largest page, the order.
+    fn graph_page_url(
         &self,
-        url: url::Url,
+        url: &url::Url,
         query: &[(&str, &str)],
         order: Order,
-        mut keep_going: impl FnMut(T) -> bool,
-    ) -> Result<(), Error> {
-        let deadline: Deadline = self.deadline();
-        let mut after: Option<String> = None;
-        let mut cursors = HashSet::new();
-        let mut bytes = 0usize;
-        for _ in 0..MAX_PAGES {
-            let mut page_url = url.clone();
-            {
-                let mut q = page_url.query_pairs_mut();
-                for (k, v) in query {
-                    q.append_pair(k, v);
-                }
-                q.append_pair("limit", &PAGE_SIZE.to_string());
-                q.append_pair("order", order.as_str());
-                if let Some(after) = &after {
-                    q.append_pair("after", after);
-                }
+        after: Option<&str>,
+    ) -> url::Url {
+        let mut page = url.clone();
+        {
+            let mut q = page.query_pairs_mut();
+            for (k, v) in query {
+                q.append_pair(k, v);
             }
-            let answer = self.inner.sender.send(&read(page_url), deadline).await?;
-            if !answer.is_success() {
-                return Err(answer.into_error());
-            }
-            bytes += answer.body.len();
-            if bytes > MAX_WALK_BYTES {
-                return Err(bad_list(
-                    &answer,
-                    &format!("its pages hold more than {MAX_WALK_BYTES} bytes"),
-                ));
-            }
-            let page: Page<T> = answer.json()?;
-            let last = page.data.last().map(|item| item.id().to_owned());
-            for item in page.data {
-                if !keep_going(item) {
-                    return Ok(());
-                }
-            }
-            if !page.has_more {
-                return Ok(());
-            }
-            match last {
-                Some(last) if cursors.insert(last.clone()) => after = Some(last),
-                _ => {
-                    return Err(bad_list(
-                        &answer,
-                        "it says it has more, but its last item does not move on",
-                    ))
-                }
+            q.append_pair("limit", &self.page_size().to_string());
+            q.append_pair("order", order.as_str());
+            if let Some(after) = after {
+                q.append_pair("after", after);
             }
         }
-        Err(Error::BadResponse {
-            status: 200,
-            reason: format!("the list did not end after {MAX_PAGES} pages"),
-            request_id: None,
-        })
+        page
     }
 }
 
-fn read(url: url::Url) -> Call<'static> {
-    Call {
-        method: Method::GET,
-        url,
-        body: None,
-        headers: Vec::new(),
-        safe: true,
-        secret: None,
-        finish_if_cancelled: false,
-    }
+/// The next page's cursor: the last item's ID, as Writer's SDK pages
+/// (`last_id` is not relied on).
+fn last_item_id<T: Listed>(page: &Page<T>) -> Option<String> {
+    page.data.last().map(|item| item.id().to_owned())
 }
 
 /// A write: once sent, finished even when the call is cancelled (its answer
 /// says what happened). `safe`: repeating it cannot do it twice.
-fn write(method: Method, url: url::Url, body: Option<&[u8]>, safe: bool) -> Call<'_> {
+fn write(method: Method, url: url::Url, body: Body<'_>, safe: bool) -> Call<'_> {
     Call {
         method,
         url,
@@ -365,6 +414,16 @@ fn write(method: Method, url: url::Url, body: Option<&[u8]>, safe: bool) -> Call
         secret: None,
         finish_if_cancelled: true,
     }
+}
+
+/// A header value the caller built; one no header can carry is refused
+/// before anything is sent.
+fn header(text: &str, what: &str) -> Result<HeaderValue, WriteError> {
+    HeaderValue::from_str(text).map_err(|_| {
+        WriteError::not_done(Error::InvalidConfig {
+            reason: format!("{what} holds characters an HTTP header cannot carry"),
+        })
+    })
 }
 
 /// A successful answer's JSON, about the object `asked` if given (an answer
@@ -384,8 +443,8 @@ fn written<T: DeserializeOwned + MaybeListed>(
                     status: answer.status,
                     reason: format!(
                         "it describes `{}`, not `{}` that was asked for",
-                        short(got),
-                        short(asked)
+                        quote_id(got),
+                        quote_id(asked)
                     ),
                     request_id: answer.request_id.clone(),
                 },
@@ -419,20 +478,6 @@ impl MaybeListed for ApplicationGraphs {
     }
 }
 
-/// An ID from the server, short and printable enough for a message.
-fn short(id: &str) -> String {
-    let shown: String = id
-        .chars()
-        .take(64)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if id.chars().count() > 64 {
-        format!("{shown}…")
-    } else {
-        shown
-    }
-}
-
 fn not_found(what: &str) -> Error {
     Error::NotFound {
         problem: Box::new(Problem {
@@ -440,20 +485,6 @@ fn not_found(what: &str) -> Error {
             description: Some(what.to_owned()),
             ..Problem::default()
         }),
-    }
-}
-
-fn no_url() -> WriteError {
-    WriteError::not_done(Error::InvalidConfig {
-        reason: "the base URL cannot have a path".to_owned(),
-    })
-}
-
-fn bad_list(answer: &Answer, why: &str) -> Error {
-    Error::BadResponse {
-        status: answer.status,
-        reason: format!("the list cannot be read to its end: {why}"),
-        request_id: answer.request_id.clone(),
     }
 }
 
@@ -491,5 +522,31 @@ mod tests {
                 .as_str(),
             "https://api.writer.com/v1/applications/app-1/graphs"
         );
+    }
+
+    #[test]
+    fn pages_ask_for_writers_largest_page_after_the_last_item() {
+        let c = client("https://api.writer.com");
+        let url = c.url(&["v1", "files"]);
+        assert_eq!(
+            c.graph_page_url(&url, &[("graph_id", "g 1")], Order::Newest, Some("f/9"))
+                .as_str(),
+            "https://api.writer.com/v1/files?graph_id=g+1&limit=100&order=desc&after=f%2F9"
+        );
+        assert_eq!(
+            c.graph_page_url(&url, &[], Order::Oldest, None).as_str(),
+            "https://api.writer.com/v1/files?limit=100&order=asc"
+        );
+    }
+
+    #[test]
+    fn an_uploads_allowance_is_its_size_at_one_mebibyte_a_second() {
+        assert_eq!(upload_allowance(0), Duration::ZERO);
+        assert_eq!(upload_allowance(1024 * 1024), Duration::from_secs(1));
+        assert_eq!(
+            upload_allowance(256 * 1024 * 1024),
+            Duration::from_secs(256)
+        );
+        assert_eq!(upload_allowance(512 * 1024), Duration::from_millis(500));
     }
 }

@@ -138,18 +138,6 @@ pub(crate) struct FileRef<'a> {
     pub file_id: &'a str,
 }
 
-/// One page of a list: `{data, has_more}` (`first_id`/`last_id` are not
-/// used: the next page is asked for after the last item's ID, as Writer's
-/// SDK does).
-#[derive(Deserialize)]
-#[serde(bound = "T: Deserialize<'de>")]
-pub(crate) struct Page<T> {
-    #[serde(default = "Vec::new", deserialize_with = "null_as_default")]
-    pub data: Vec<T>,
-    #[serde(default)]
-    pub has_more: bool,
-}
-
 /// What lists are made of: something with an ID to page after.
 pub(crate) trait Listed {
     fn id(&self) -> &str;
@@ -243,13 +231,13 @@ mod tests {
     }
 
     #[test]
-    fn files_and_pages_read_leniently() {
-        let p: Page<File> = serde_json::from_str(
-            r#"{"data":[{"id":"f","created_at":"t","name":"a.pdf","graph_ids":null,"status":"in_progress"}],"has_more":false,"first_id":"f","last_id":"f"}"#,
+    fn files_read_leniently() {
+        let f: File = serde_json::from_str(
+            r#"{"id":"f","created_at":"t","name":"a.pdf","graph_ids":null,"status":"in_progress"}"#,
         )
         .unwrap();
-        assert_eq!(p.data[0].graph_ids, Vec::<String>::new());
-        let p: Page<File> = serde_json::from_str(r#"{"data":null}"#).unwrap();
-        assert!(p.data.is_empty() && !p.has_more);
+        assert_eq!(f.graph_ids, Vec::<String>::new());
+        let f: File = serde_json::from_str(r#"{"id":"f","created_at":"t"}"#).unwrap();
+        assert!(f.name.is_empty() && f.status.is_empty());
     }
 }

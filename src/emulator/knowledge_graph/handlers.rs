@@ -18,8 +18,8 @@ use time::OffsetDateTime;
 use super::files::{upload_headers, FileDir};
 use super::page;
 use super::processing::Outcome;
+use super::settings::Settings;
 use super::store::{GraphChange, KgStore, StoredFile, UrlType, MAX_TEXT_CHARS};
-use super::Settings;
 use crate::emulator::errors::{ApiError, ErrorItem};
 use crate::emulator::state::Family;
 

@@ -11,12 +11,12 @@
 //!
 //! Layout: `store` holds the state and its rules, `page` the cursor pages,
 //! `processing` the clock that moves files and URLs along, `files` the
-//! uploaded bytes on disk, `handlers` the routes.
+//! uploaded bytes on disk, `handlers` the routes, `settings` the flags'
+//! [`Settings`].
 
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
@@ -26,47 +26,13 @@ mod files;
 mod handlers;
 mod page;
 mod processing;
+mod settings;
 mod store;
 
 use files::FileDir;
 use handlers::Kg;
+pub use settings::Settings;
 use store::KgStore;
-
-/// The default limit on one uploaded file: 1 GiB.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
-/// The default time a file spends `in_progress`, and a URL `validating`.
-pub const DEFAULT_PROCESSING_DELAY: Duration = Duration::from_secs(1);
-
-/// How the Knowledge Graph endpoints behave, and what is seeded.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Settings {
-    /// Names of `web` graphs to seed (AI Studio's "Add Website" makes them).
-    pub web_graphs: Vec<String>,
-    /// Names of no-code chat agents to seed.
-    pub chat_agents: Vec<String>,
-    /// Names of graphs deployed to one team: they exist, and the API does
-    /// not see them (404, absent from lists).
-    pub team_graphs: Vec<String>,
-    /// How long a file stays `in_progress` and a URL `validating`.
-    pub processing_delay: Duration,
-    /// Fraction (0..=1) of uploads (and retries) whose processing ends `failed`.
-    pub file_fail_rate: f64,
-    /// The largest file an upload may carry, in bytes (413 beyond).
-    pub max_file_bytes: u64,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            web_graphs: Vec::new(),
-            chat_agents: Vec::new(),
-            team_graphs: Vec::new(),
-            processing_delay: DEFAULT_PROCESSING_DELAY,
-            file_fail_rate: 0.0,
-            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
-        }
-    }
-}
 
 /// What a seed flag makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -21,10 +21,9 @@ use crate::tfplugin::{
     ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
 };
 
-use super::super::shared::Shared;
-use super::super::texts as provider_texts;
 use super::texts;
 use super::values::{string, string_set, strings, text};
+use crate::provider::shared::Shared;
 
 pub(crate) const TYPE_NAME: &str = "writer_application_knowledge_graphs";
 
@@ -114,9 +113,9 @@ fn refused(app_id: &str, action: &str, e: &client::Error) -> Diagnostic {
     match e {
         client::Error::NotFound { .. } => not_a_chat_agent(app_id),
         client::Error::Validation { .. } => {
-            provider_texts::write_not_done(action, e).at(AttributePath::attribute("graph_ids"))
+            texts::write_not_done(action, e).at(AttributePath::attribute("graph_ids"))
         }
-        _ => provider_texts::write_not_done(action, e),
+        _ => texts::write_not_done(action, e),
     }
 }
 
@@ -230,7 +229,7 @@ impl Resource for ApplicationGraphsResource {
                 private: Vec::new(),
                 diagnostics: app_gone(&app_id).into(),
             },
-            Err(e) => keep(provider_texts::api_error(
+            Err(e) => keep(texts::api_error(
                 "read the chat agent's Knowledge Graphs",
                 &e,
             )),
@@ -292,7 +291,7 @@ impl Resource for ApplicationGraphsResource {
                 diagnostics: Diagnostics::new(),
             },
             Ok(None) => fail(not_a_chat_agent(&request.id)),
-            Err(e) => fail(provider_texts::api_error(
+            Err(e) => fail(texts::api_error(
                 "read the chat agent's Knowledge Graphs",
                 &e,
             )),

@@ -12,8 +12,8 @@ use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::value::{Type, Value};
 use crate::tfplugin::{DataSource, DataSourceReadRequest, DataSourceReadResponse};
 
-use super::super::shared::Shared;
 use super::graph::{computed_attributes, find_graph, state_of, web_url_attributes, TYPE_NAME};
+use crate::provider::shared::Shared;
 
 pub(crate) fn schema() -> Schema {
     let mut web_urls = Attribute::nested_attributes("web_urls", web_url_attributes(true))

@@ -33,11 +33,11 @@ use crate::tfplugin::{
     ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
 };
 
-use super::super::config::Api;
-use super::super::shared::Shared;
-use super::super::texts as provider_texts;
 use super::texts;
 use super::values::{attributes, count, nulls, string, string_set, strings, text};
+use crate::provider::config::Api;
+use crate::provider::shared::Shared;
+use crate::provider::texts as provider_texts;
 
 pub(crate) const TYPE_NAME: &str = "writer_knowledge_graph";
 
@@ -462,7 +462,7 @@ pub(crate) async fn find_graph(api: &Api, lookup: &str) -> Result<Graph, Diagnos
         Some(name) => {
             let mut found = graphs_named(api, name)
                 .await
-                .map_err(|e| provider_texts::api_error("list the Knowledge Graphs", &e))?;
+                .map_err(|e| texts::api_error("list the Knowledge Graphs", &e))?;
             match found.len() {
                 0 => Err(texts::no_graph_named(name)),
                 1 => Ok(found.remove(0)),
@@ -475,7 +475,7 @@ pub(crate) async fn find_graph(api: &Api, lookup: &str) -> Result<Graph, Diagnos
         None => match api.client.get_graph(lookup).await {
             Ok(Some(g)) => Ok(g),
             Ok(None) => Err(texts::no_graph_with_id(lookup)),
-            Err(e) => Err(provider_texts::api_error("read the Knowledge Graph", &e)),
+            Err(e) => Err(texts::api_error("read the Knowledge Graph", &e)),
         },
     }
 }
@@ -563,7 +563,7 @@ impl Resource for GraphResource {
             Err(e) => {
                 return fail_null(match e.outcome {
                     Outcome::NotDone => {
-                        provider_texts::write_not_done("create the Knowledge Graph", &e.error)
+                        texts::write_not_done("create the Knowledge Graph", &e.error)
                     }
                     Outcome::Unknown => {
                         let candidates = graphs_named(&api, &name).await;
@@ -613,7 +613,7 @@ impl Resource for GraphResource {
                     diagnostics: texts::graph_gone(&id).into(),
                 }
             }
-            Err(e) => return keep(provider_texts::api_error("read the Knowledge Graph", &e)),
+            Err(e) => return keep(texts::api_error("read the Knowledge Graph", &e)),
         };
         let state = Value::Object(state_of(&graph, &request.current_state));
         let diagnostics = url_warnings(&graph);
@@ -655,8 +655,7 @@ impl Resource for GraphResource {
             return fail(
                 match e.outcome {
                     Outcome::NotDone => {
-                        let d =
-                            provider_texts::write_not_done("update the Knowledge Graph", &e.error);
+                        let d = texts::write_not_done("update the Knowledge Graph", &e.error);
                         match &fields.urls {
                             Some(_) => d.at(AttributePath::attribute("web_urls")),
                             None => d,
@@ -678,7 +677,7 @@ impl Resource for GraphResource {
                         format!(
                             "The Knowledge Graph was updated, but reading it back failed ({}). \
                              The next plan reads it again and shows each URL's status.",
-                            provider_texts::describe(&e)
+                            texts::describe(&e)
                         ),
                     )
                     .into(),
@@ -728,9 +727,7 @@ impl Resource for GraphResource {
         match api.client.delete_graph(&id).await {
             Ok(()) => Diagnostics::new(),
             Err(e) => match e.outcome {
-                Outcome::NotDone => {
-                    provider_texts::write_not_done("delete the Knowledge Graph", &e.error)
-                }
+                Outcome::NotDone => texts::write_not_done("delete the Knowledge Graph", &e.error),
                 Outcome::Unknown => texts::write_outcome_unknown("Knowledge Graph", &e.error),
             }
             .into(),

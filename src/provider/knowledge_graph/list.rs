@@ -15,9 +15,9 @@ use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::value::{Type, Value};
 use crate::tfplugin::{ListRequest, ListResource, ListResults};
 
-use super::super::shared::Shared;
-use super::super::texts as provider_texts;
 use super::graph::{state_of, TYPE_NAME};
+use super::texts;
+use crate::provider::shared::Shared;
 
 pub(crate) struct GraphList {
     shared: Arc<Shared>,
@@ -82,7 +82,7 @@ impl ListResource for GraphList {
             .await;
         match walked {
             Ok(()) => Diagnostics::new(),
-            Err(e) => provider_texts::api_error("list the Knowledge Graphs", &e).into(),
+            Err(e) => texts::api_error("list the Knowledge Graphs", &e).into(),
         }
     }
 }

@@ -5,8 +5,8 @@
 //! `values` the small conversions between Terraform values and the
 //! client's types.
 //!
-//! Registration is [`resources`] (and the data sources and list resources
-//! beside it), which the provider lists next to the OAuth-app family's.
+//! Registration is [`family`], which `provider::WriterProvider::families`
+//! lists after the OAuth-app family.
 
 mod application;
 mod data;
@@ -17,24 +17,19 @@ mod values;
 
 use std::sync::Arc;
 
-use crate::tfplugin::{DataSource, ListResource, Resource};
+use crate::provider::family::Family;
+use crate::provider::shared::Shared;
 
-use super::shared::Shared;
-
-/// The family's managed resources.
-pub(crate) fn resources(shared: &Arc<Shared>) -> Vec<Arc<dyn Resource>> {
-    vec![
-        Arc::new(graph::GraphResource::new(shared.clone())),
-        Arc::new(application::ApplicationGraphsResource::new(shared.clone())),
-    ]
-}
-
-/// The family's data sources.
-pub(crate) fn data_sources(shared: &Arc<Shared>) -> Vec<Arc<dyn DataSource>> {
-    vec![Arc::new(data::GraphData::new(shared.clone()))]
-}
-
-/// The family's list resources (`terraform query`).
-pub(crate) fn list_resources(shared: &Arc<Shared>) -> Vec<Arc<dyn ListResource>> {
-    vec![Arc::new(list::GraphList::new(shared.clone()))]
+/// What the family gives the provider: its resources, data sources and
+/// list resources (no functions).
+pub(crate) fn family(shared: &Arc<Shared>) -> Family {
+    Family {
+        resources: vec![
+            Arc::new(graph::GraphResource::new(shared.clone())),
+            Arc::new(application::ApplicationGraphsResource::new(shared.clone())),
+        ],
+        data_sources: vec![Arc::new(data::GraphData::new(shared.clone()))],
+        list_resources: vec![Arc::new(list::GraphList::new(shared.clone()))],
+        functions: Vec::new(),
+    }
 }

@@ -9,7 +9,33 @@ use crate::domain::quote;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
-use super::super::texts::{describe, KEEPS_TRYING};
+use crate::provider::texts::{self as provider_texts, Object, KEEPS_TRYING};
+
+/// The family's words in the provider-wide messages.
+pub(crate) const KNOWLEDGE_GRAPH: Object = Object {
+    name: "Knowledge Graph",
+    short: "graph",
+    key_refused: "The key is valid, but its AI Studio API agent lacks the Knowledge Graph \
+                  capability (Knowledge Graphs and files), which these calls need. Add the \
+                  capability to the agent in AI Studio, or set the key of an agent that has it",
+    carried: "file contents",
+};
+
+/// A Writer API error about a Knowledge Graph object, in the provider-wide
+/// words.
+pub(crate) fn describe(e: &client::Error) -> String {
+    provider_texts::describe(e, &KNOWLEDGE_GRAPH)
+}
+
+/// An API error during a read.
+pub(crate) fn api_error(action: &str, error: &client::Error) -> Diagnostic {
+    provider_texts::api_error(&KNOWLEDGE_GRAPH, action, error)
+}
+
+/// A write Writer did not carry out.
+pub(crate) fn write_not_done(action: &str, error: &client::Error) -> Diagnostic {
+    provider_texts::write_not_done(&KNOWLEDGE_GRAPH, action, error)
+}
 
 /// What a 404 may mean for a graph: Writer's API sees only graphs that all
 /// teams may use.

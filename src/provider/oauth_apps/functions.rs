@@ -7,7 +7,7 @@
 use url::Url;
 
 use crate::domain::sharepoint::{admin_consent_url, check_tenant_id};
-use crate::domain::{AppUrl, Finding, Severity};
+use crate::domain::{quote, AppUrl, Finding, Severity};
 use crate::tfplugin::function::{Function, FunctionError, Parameter, Signature};
 use crate::tfplugin::value::{Type, Value};
 
@@ -128,7 +128,7 @@ impl Function for ConfluenceAuthorizationUrl {
             names.push(
                 scope
                     .as_str()
-                    .ok_or_else(|| FunctionError::argument(2, texts::function_null_scope()))?,
+                    .ok_or_else(|| FunctionError::argument(2, function_null_scope()))?,
             );
         }
         if let Some(problem) = client_id_problem(&CONFLUENCE, client_id) {
@@ -218,7 +218,7 @@ impl Function for SharePointAdminConsentUrl {
 /// wrong that does not depend on which Writer it is for.
 fn check_callback_url(callback_url: &str) -> Result<(), FunctionError> {
     let origin = Url::parse(callback_url.trim())
-        .map_err(|_| FunctionError::argument(1, texts::function_callback_not_a_url(callback_url)))?
+        .map_err(|_| FunctionError::argument(1, function_callback_not_a_url(callback_url)))?
         .origin()
         .ascii_serialization();
     let app = AppUrl::parse(&origin).map_err(|f| argument(1, f))?;
@@ -243,6 +243,21 @@ fn string(arguments: &[Value], index: usize) -> Result<&str, FunctionError> {
         .get(index)
         .and_then(Value::as_str)
         .ok_or_else(|| FunctionError::argument(index, texts::function_not_a_string()))
+}
+
+/// The functions' own words: a callback URL that is not a URL.
+fn function_callback_not_a_url(value: &str) -> String {
+    format!(
+        "`{}` is not a URL. Give the app's callback URL, such as \
+         `https://app.writer.com/connector/confluence`, or build it with \
+         `provider::writer::confluence_callback_url(app_url)`.",
+        quote::url(value)
+    )
+}
+
+/// A null in the scope list.
+fn function_null_scope() -> String {
+    "A scope in the list is null. Give scope names, such as \"search:confluence\".".to_string()
 }
 
 #[cfg(test)]

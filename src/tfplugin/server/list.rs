@@ -11,7 +11,7 @@ use futures_util::{Stream, StreamExt as _};
 use tonic::Status;
 
 use super::call::guarded;
-use super::{Inner, Typed};
+use super::served::{Inner, Typed};
 use crate::tfplugin::convert;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::identity;

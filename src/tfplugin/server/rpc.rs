@@ -10,7 +10,7 @@ use tonic::{Request, Response, Status};
 
 use super::call::{decode, encode, enforce, guarded, only, respond, Halt, Stopped as _};
 use super::list;
-use super::{capabilities, no_ephemeral, schemas, Inner, Typed};
+use super::served::{capabilities, no_ephemeral, schemas, Inner, Typed};
 use crate::tfplugin::convert;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::identity;

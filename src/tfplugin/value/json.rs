@@ -9,9 +9,13 @@
 
 use std::collections::BTreeMap;
 
+use super::error::ValueError;
 use super::json_text::{self, Json};
+use super::limits::{Budget, MAX_DEPTH};
+use super::number::Number;
+use super::tree::Value;
 use super::tree::{typed_elements, typed_members};
-use super::{Budget, Number, Type, Value, ValueError, MAX_DEPTH};
+use super::types::Type;
 use crate::tfplugin::path::{AttributePath, PathStep};
 
 /// Decode a JSON document against its schema type.

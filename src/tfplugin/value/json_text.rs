@@ -5,7 +5,7 @@
 //! feature on would change number handling for the whole crate). It only
 //! builds a tree: what the tree means is decided against a type elsewhere.
 
-use super::{MAX_DEPTH, MAX_VALUES};
+use super::limits::{MAX_DEPTH, MAX_VALUES};
 
 /// A parsed JSON document. Numbers stay as their source text.
 ///

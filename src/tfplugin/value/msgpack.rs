@@ -13,8 +13,12 @@ use std::collections::BTreeMap;
 
 use rmp::Marker;
 
+use super::error::ValueError;
+use super::limits::{Budget, MAX_DEPTH};
+use super::number::{Number, ParseNumberError};
+use super::tree::Value;
 use super::tree::{typed_elements, typed_members};
-use super::{Budget, Number, ParseNumberError, Type, Value, ValueError, MAX_DEPTH};
+use super::types::Type;
 use crate::tfplugin::path::{AttributePath, PathStep};
 
 /// At most this many elements are reserved from a length prefix before they

@@ -7,7 +7,9 @@ use std::fmt;
 use std::hash::{BuildHasher as _, Hash, Hasher, RandomState};
 use std::sync::OnceLock;
 
-use super::{Number, Type};
+use super::error::ValueError;
+use super::number::Number;
+use super::types::Type;
 use crate::tfplugin::path::{AttributePath, PathStep};
 
 /// A Terraform value. Null and unknown are distinct, and either may stand
@@ -445,7 +447,7 @@ pub(super) fn typed_members<'a>(
     value: &'a Value,
     ty: &'a Type,
     path: &AttributePath,
-) -> Result<Vec<(&'a String, PathStep, &'a Value, &'a Type)>, super::ValueError> {
+) -> Result<Vec<(&'a String, PathStep, &'a Value, &'a Type)>, ValueError> {
     match (value, ty) {
         (Value::Map(entries), Type::Map(element)) => Ok(entries
             .iter()
@@ -454,7 +456,7 @@ pub(super) fn typed_members<'a>(
         (Value::Object(attributes), Type::Object(types)) => {
             if let Some(name) = attributes.keys().find(|name| !types.contains_key(*name)) {
                 let message = format!("unsupported attribute {name:?}");
-                return Err(super::ValueError::new(path.clone(), message));
+                return Err(ValueError::new(path.clone(), message));
             }
             Ok(types
                 .iter()

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::error::ValueError;
 use super::json_text::{self, Json};
-use super::ValueError;
 use crate::tfplugin::path::AttributePath;
 
 /// The type a value is decoded against.

@@ -1,5 +1,5 @@
-//! `writer_<connector>_oauth_app` for `terraform query` (Terraform >= 1.14)
-//! and its identity (Terraform >= 1.12): every app of the connector in
+//! `writer_<connector>_oauth_app` for `terraform query` (Terraform >= 1.14):
+//! every app of the connector in
 //! Writer, by name if the `config` block says one, as the state a read would
 //! give it, so that `-generate-config-out` writes configuration that plans as
 //! "import, no change". The walk reads Writer page by page and stops at
@@ -14,24 +14,13 @@ use crate::client::ListFilter;
 use crate::tfplugin::diag::Diagnostics;
 use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::value::{Type, Value};
-use crate::tfplugin::{IdentityAttribute, IdentitySchema, ListRequest, ListResource, ListResults};
+use crate::tfplugin::{ListRequest, ListResource, ListResults};
 
+use super::connector::Connector;
 use super::model::{App, APP};
-use super::{state_from, texts, Connector};
+use super::state_from;
+use super::texts;
 use crate::provider::shared::Shared;
-
-/// The identity: the app's ID, which Writer never changes.
-pub(crate) fn identity(c: &Connector) -> IdentitySchema {
-    IdentitySchema::new(vec![IdentityAttribute::required_for_import(
-        APP.id,
-        Type::String,
-    )
-    .description(format!(
-        "The app's ID in Writer (Admin > OAuth apps, or the `id` attribute), e.g. in \
-         `import {{ to = {}.x, identity = {{ id = \"...\" }} }}`.",
-        c.type_name
-    ))])
-}
 
 pub(crate) struct OAuthAppList {
     shared: Arc<Shared>,

@@ -15,7 +15,7 @@
 mod checks;
 mod connector;
 mod data;
-mod list;
+pub(crate) mod list;
 mod lookup;
 mod model;
 mod private;
@@ -45,7 +45,6 @@ use private::Private;
 
 pub(crate) use connector::{code_list, no_rule, Connector, Docs, Setting, Settings, Words};
 pub(crate) use data::OAuthAppData;
-pub(crate) use list::OAuthAppList;
 pub(crate) use model::{App, AppData};
 
 pub(crate) struct OAuthAppResource {
@@ -335,7 +334,7 @@ impl Resource for OAuthAppResource {
     }
 
     fn identity(&self) -> Option<crate::tfplugin::IdentitySchema> {
-        Some(list::identity(self.connector))
+        Some(schema::identity(self.connector))
     }
 
     fn schema(&self) -> Schema {

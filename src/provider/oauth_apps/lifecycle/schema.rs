@@ -2,10 +2,11 @@
 //! name (from the model), type and flags, with the connector's Markdown
 //! descriptions, which Terraform shows and `docs/` is generated from. A
 //! connector's settings come last, each an optional string (computed in the
-//! data source).
+//! data source). The resource's identity (Terraform >= 1.12) is the app's ID.
 
 use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::value::Type;
+use crate::tfplugin::{IdentityAttribute, IdentitySchema};
 
 use super::connector::Connector;
 use super::model::{APP, APP_DATA};
@@ -91,6 +92,19 @@ pub(crate) fn data_schema(c: &Connector) -> Schema {
         block = block.attribute(computed(s.name, Type::String, s.data_description.into()));
     }
     Schema::new(block)
+}
+
+/// The identity: the app's ID, which Writer never changes.
+pub(crate) fn identity(c: &Connector) -> IdentitySchema {
+    IdentitySchema::new(vec![IdentityAttribute::required_for_import(
+        APP.id,
+        Type::String,
+    )
+    .description(format!(
+        "The app's ID in Writer (Admin > OAuth apps, or the `id` attribute), e.g. in \
+         `import {{ to = {}.x, identity = {{ id = \"...\" }} }}`.",
+        c.type_name
+    ))])
 }
 
 #[cfg(test)]

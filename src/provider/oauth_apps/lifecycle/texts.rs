@@ -11,7 +11,21 @@ use crate::tfplugin::path::AttributePath;
 
 use super::connector::Connector;
 use super::model::APP;
-use crate::provider::texts::{self as provider_texts, describe, Changed, KEEPS_TRYING};
+use crate::provider::texts::{self as provider_texts, Changed, Object, KEEPS_TRYING};
+
+/// An OAuth app, in the provider-wide messages.
+const OAUTH_APP: Object = Object {
+    name: "OAuth app",
+    short: "app",
+    key_refused: "The key is valid but lacks the org-admin role, which managing OAuth apps needs \
+                  (reading is allowed). Use an org admin's key",
+    carried: "client secret",
+};
+
+/// A Writer API error about an app, in the provider-wide words.
+fn describe(e: &client::Error) -> String {
+    provider_texts::describe(e, &OAUTH_APP)
+}
 
 /// An API error during a read of an app: the provider-wide words, with the
 /// attribute Writer refused.
@@ -31,8 +45,8 @@ pub(crate) fn write_not_done(c: &Connector, action: &str, error: &client::Error)
 fn about(c: &Connector, action: &str, error: &client::Error, changed: Changed) -> Diagnostic {
     use client::Error as E;
     let provider_words = |action, error| match changed {
-        Changed::Read => provider_texts::api_error(action, error),
-        Changed::Nothing => provider_texts::write_not_done(action, error),
+        Changed::Read => provider_texts::api_error(&OAUTH_APP, action, error),
+        Changed::Nothing => provider_texts::write_not_done(&OAUTH_APP, action, error),
     };
     match error {
         E::NameTaken { .. } => Diagnostic::error(
