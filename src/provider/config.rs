@@ -71,7 +71,9 @@ pub(crate) fn schema() -> Schema {
         .attribute(Attribute::optional("request_timeout", Type::String).description(
             "How long one HTTP request may take, from connecting to the last byte of the answer (a \
              stalled or trickling answer ends here, and counts as lost), as a duration such as \
-             `20s` or `1m`. Default `20s`. Never longer than what is left of `retry_timeout`.",
+             `20s` or `1m`. Default `20s`. Never longer than what is left of `retry_timeout`. A \
+             `writer_file` upload may take this plus the file's size at 1 MiB a second (a 256 MiB \
+             file: 256s more), and the upload's `retry_timeout` grows by the same.",
         ))
         .attribute(Attribute::optional("retry_timeout", Type::String).description(
             "How long one operation on a resource (a create, read, update, delete or import) may \
@@ -82,7 +84,13 @@ pub(crate) fn schema() -> Schema {
              that confirms an update whose answer was lost. An error names the limit it hit.",
         ))
         .attribute(Attribute::optional("processing_timeout", Type::String).description(
-            "How long an apply waits for Writer to finish what it does after answering:              processing an uploaded `writer_file`, validating a `writer_knowledge_graph`'s              `web_urls`. A duration such as `5m`; default `5m`. Waiting is asking Writer again              every few seconds, each read bounded by `request_timeout` and `retry_timeout`. A              file or URL still in progress when the wait ends is a warning, not an error: the              apply is done, and the next plan shows its status.",
+            "How long an apply waits for Writer to finish what it does after answering: \
+             processing an uploaded `writer_file`, validating a `writer_knowledge_graph`'s \
+             `web_urls`. A duration such as `5m`; default `5m`. Waiting is asking Writer again \
+             every few seconds, each read bounded by `request_timeout` and `retry_timeout`. A \
+             file or URL still in progress when the wait ends is a warning (a `writer_file` whose \
+             processing failed is an error): the apply is done, and the next plan shows its \
+             status.",
         )),
     )
 }

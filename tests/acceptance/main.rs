@@ -24,6 +24,7 @@ mod acceptance_functions;
 mod acceptance_hostile;
 mod acceptance_interrupt;
 mod acceptance_kg_agent;
+mod acceptance_kg_file;
 mod acceptance_kg_graph;
 mod acceptance_kg_query;
 mod acceptance_lifecycle;

@@ -1,6 +1,7 @@
 //! The Knowledge Graph family: Writer's published Knowledge Graph API as
 //! Terraform resources, data sources and list resources. `graph` is
-//! `writer_knowledge_graph` (and `data` its data source), `application`
+//! `writer_knowledge_graph` (and `data` its data source), `file`
+//! `writer_file`, `application`
 //! `writer_application_knowledge_graphs`; `texts` the family's words;
 //! `values` the small conversions between Terraform values and the
 //! client's types.
@@ -10,6 +11,7 @@
 
 mod application;
 mod data;
+mod file;
 mod graph;
 mod list;
 mod texts;
@@ -26,6 +28,7 @@ pub(crate) fn family(shared: &Arc<Shared>) -> Family {
     Family {
         resources: vec![
             Arc::new(graph::GraphResource::new(shared.clone())),
+            Arc::new(file::FileResource::new(shared.clone())),
             Arc::new(application::ApplicationGraphsResource::new(shared.clone())),
         ],
         data_sources: vec![Arc::new(data::GraphData::new(shared.clone()))],

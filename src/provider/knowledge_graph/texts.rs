@@ -196,6 +196,159 @@ pub(crate) fn write_outcome_unknown(what: &str, error: &client::Error) -> Diagno
     )
 }
 
+// ---- writer_file ----
+
+fn at_source(d: Diagnostic) -> Diagnostic {
+    d.at(AttributePath::attribute("source"))
+}
+
+/// A source Terraform cannot read when it plans or applies.
+pub(crate) fn unreadable_source(path: &str, reason: &str) -> Diagnostic {
+    at_source(Diagnostic::error(
+        "Cannot read the file to upload",
+        format!(
+            "The source `{}` cannot be read ({}). Check the path: a relative one is relative to \
+             the directory Terraform runs in, so write it as `\"${{path.module}}/...\"`. The file \
+             must exist when Terraform plans: its content's SHA-256 tells a changed file.",
+            quote::text(path),
+            quote::text(reason)
+        ),
+    ))
+}
+
+pub(crate) fn empty_source() -> Diagnostic {
+    at_source(Diagnostic::error(
+        "Empty source",
+        "`source` is the path of the local file to upload, such as \
+         `\"${path.module}/docs/handbook.pdf\"`.",
+    ))
+}
+
+/// The source's content differs from what the plan saw.
+pub(crate) fn source_changed_since_plan(path: &str) -> Diagnostic {
+    at_source(Diagnostic::error(
+        "The file changed after the plan",
+        format!(
+            "The content of `{}` is not what Terraform planned to upload (its SHA-256 differs): \
+             something changed the file between plan and apply. Nothing was uploaded. Run \
+             terraform plan again, then apply.",
+            quote::text(path)
+        ),
+    ))
+}
+
+/// Writer could not process the file.
+pub(crate) fn file_failed(name: &str, id: &str) -> Diagnostic {
+    at_source(Diagnostic::error(
+        "Writer could not process the file",
+        format!(
+            "Writer took the upload of `{}` (ID `{}`) but its processing failed, so Knowledge \
+             Graphs cannot answer from it. The file is kept in the state as tainted: apply \
+             again to upload it again (Writer's failures may be passing). If it fails again, \
+             check that the file opens and its `content_type` is what it holds, or convert it \
+             (e.g. to PDF).",
+            quote::text(name),
+            quote::text(id)
+        ),
+    ))
+}
+
+/// The processing wait ended with the file still in progress.
+pub(crate) fn file_still_processing(name: &str, waited_secs: u64) -> Diagnostic {
+    at_source(Diagnostic::warning(
+        "The file is still being processed",
+        format!(
+            "Writer was still processing `{}` after {waited_secs}s, the provider's \
+             processing_timeout. The upload is done and in the state; the next plan shows its \
+             `status`. Large files take longer: raise processing_timeout in the provider block \
+             to wait longer.",
+            quote::text(name)
+        ),
+    ))
+}
+
+/// Adding the file to a graph, or taking it out, failed.
+pub(crate) fn graph_change_failed(action: &str, graph: &str, e: &client::WriteError) -> Diagnostic {
+    let what = format!("{action} the Knowledge Graph `{}`", quote::text(graph));
+    match e.outcome {
+        client::Outcome::NotDone => write_not_done(&what, &e.error),
+        client::Outcome::Unknown => Diagnostic::error(
+            format!("Could not tell whether Writer could {what}"),
+            format!(
+                "{}\n\nNo complete answer came back. The state keeps the file; run terraform \
+                 plan, which reads Writer and shows what is still to do, then apply again; \
+                 {KEEPS_TRYING}",
+                describe(&e.error)
+            ),
+        ),
+    }
+    .at(AttributePath::attribute("graph_ids"))
+}
+
+/// An upload whose answer was lost: the file is taken only when it
+/// provably is this upload's; else what was found, and why not.
+pub(crate) fn upload_outcome_unknown(
+    name: &str,
+    error: &client::Error,
+    found: Result<&[(String, String)], &client::Error>,
+) -> Diagnostic {
+    let found = match found {
+        Ok([]) => "Writer now has no file of that name, so it most likely did not take the \
+                   upload: apply again."
+            .to_owned(),
+        Ok(files) => {
+            let shown: Vec<String> = files
+                .iter()
+                .map(|(id, why)| format!("`{}`: {why}", quote::text(id)))
+                .collect();
+            format!(
+                "Writer has files of that name, none of which is provably this upload's, so \
+                 none was taken into the state:\n- {}\nIf one is this upload's, import it \
+                 (`terraform import` with its ID) instead of applying again, which would upload \
+                 another; otherwise apply again.",
+                shown.join("\n- ")
+            )
+        }
+        Err(lookup) => format!(
+            "Looking for the file failed too ({}). Before applying again, look in AI Studio for \
+             a file of that name uploaded just now; if there is one, import it.",
+            describe(lookup)
+        ),
+    };
+    at_source(Diagnostic::error(
+        "The file may have been uploaded",
+        format!(
+            "No complete answer came back to the upload of `{}` ({}), so Writer may have the \
+             file. An upload is never sent twice blindly. {found} {KEEPS_TRYING}",
+            quote::text(name),
+            describe(error)
+        ),
+    ))
+}
+
+/// A file in state that Writer no longer shows.
+pub(crate) fn file_gone(id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "File not found in Writer",
+        format!(
+            "Writer has no file `{}` any more: someone deleted it. It was removed from the \
+             state, so the plan uploads it again.",
+            quote::text(id)
+        ),
+    )
+}
+
+pub(crate) fn no_file_with_id(id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "No file with this ID",
+        format!(
+            "Writer has no file `{}`. Check the ID: `terraform query` with the `writer_file` \
+             list resource lists the files the API key may see.",
+            quote::text(id)
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
