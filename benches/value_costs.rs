@@ -7,6 +7,7 @@
 //! ```text
 //! cargo bench --bench value_costs -- sets 50000
 //! cargo bench --bench value_costs -- msgpack 16 nested
+//! cargo bench --bench value_costs -- encode 100000
 //! ```
 //!
 //! - `sets N`: equality of two N-element string sets in opposite orders,
@@ -17,6 +18,9 @@
 //!   innermost full of nils), `nils` (one list of one-byte nils), or
 //!   `objects` (a list of empty maps decoded as objects of 16 attributes).
 //! - `json MB`: decodes a JSON array of zeros.
+//! - `encode N`: encodes to msgpack, then decodes, a list of N objects
+//!   holding every kind of value (ints of each size, floats, decimal text,
+//!   strings, bools, null, unknown, a nested list and a dynamic value).
 
 use std::time::Instant;
 
@@ -36,7 +40,10 @@ fn main() {
         "sets" => sets(number(1)),
         "msgpack" => msgpack(number(1) << 20, arg(2)),
         "json" => json(number(1) << 20),
-        _ => eprintln!("usage: value_costs sets N | msgpack MB nested|nils|objects | json MB"),
+        "encode" => encode(number(1)),
+        _ => eprintln!(
+            "usage: value_costs sets N | msgpack MB nested|nils|objects | json MB | encode N"
+        ),
     }
 }
 
@@ -133,4 +140,52 @@ fn report(result: Result<Value, impl std::fmt::Display>) {
         Ok(value) => println!("decoded: {} elements", value.elements().len()),
         Err(e) => println!("refused: {e}"),
     }
+}
+
+/// A list of `n` objects with every kind of value the writer handles.
+fn encode(n: usize) {
+    let ty = Type::list(Type::object([
+        ("count", Type::Number),
+        ("ratio", Type::Number),
+        ("name", Type::String),
+        ("on", Type::Bool),
+        ("gone", Type::String),
+        ("later", Type::String),
+        ("tags", Type::list(Type::String)),
+        ("any", Type::Dynamic),
+    ]));
+    let number = |text: &str| Value::Number(text.parse().expect("a number"));
+    let items: Vec<Value> = (0..n)
+        .map(|i| {
+            let count = [i as i64, -(i as i64), (i as i64) << 20, (i as i64) << 40][i % 4];
+            let ratio = ["0.5", "0.1", "1e400"][i % 3];
+            Value::object([
+                ("count", number(&count.to_string())),
+                ("ratio", number(ratio)),
+                (
+                    "name",
+                    Value::string(format!("connector-{i}-{}", "x".repeat(i % 64))),
+                ),
+                ("on", Value::Bool(i % 2 == 0)),
+                ("gone", Value::Null),
+                ("later", Value::Unknown),
+                (
+                    "tags",
+                    Value::list((0..i % 20).map(|t| Value::string(format!("tag-{t}")))),
+                ),
+                ("any", Value::dynamic(Type::String, Value::string("d"))),
+            ])
+        })
+        .collect();
+    let value = Value::list(items);
+    let bytes = timed(&format!("encode a list of {n} objects"), || {
+        encode_msgpack(&value, &ty)
+    })
+    .expect("encodes");
+    println!("encoded: {} bytes", bytes.len());
+    // Past about 13 000 objects the decoder's value budget refuses the message.
+    let back = timed(&format!("decode {} bytes", bytes.len()), || {
+        decode_msgpack(&bytes, &ty)
+    });
+    report(back);
 }

@@ -21,10 +21,13 @@ async fn main() -> ExitCode {
         }
         Err(e) => return fail(format_args!("{e}\nTry --help."), 2),
     };
-    // Before binding: a bad key list or state file must not look like a started server.
-    if let Err(e) = emulator::check(&options.config) {
-        return fail(e, 2);
-    }
+    // Before binding: a bad key list, or a state file that is corrupt or in
+    // use by another emulator, must not look like a started server.
+    let seeded = emulator::seeded(&options.config.knowledge_graph);
+    let prepared = match emulator::prepare(options.config) {
+        Ok(prepared) => prepared,
+        Err(e) => return fail(e, 2),
+    };
     let listener = match tokio::net::TcpListener::bind(&options.listen).await {
         Ok(listener) => listener,
         Err(e) => return fail(format_args!("cannot listen on {}: {e}", options.listen), 1),
@@ -34,14 +37,12 @@ async fn main() -> ExitCode {
         // Not println!: a reader that stopped after the first line must not
         // make the emulator panic on a closed pipe.
         let mut stdout = std::io::stdout();
-        for seeded in emulator::seeded(&options.config.knowledge_graph) {
+        for seeded in &seeded {
             let _ = writeln!(stdout, "{seeded}");
         }
         let _ = std::io::stdout().flush();
     }
     cli::init_logging();
-    match emulator::run(listener, options.config, cli::shutdown_signal()).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(e, 1),
-    }
+    prepared.serve(listener, cli::shutdown_signal()).await;
+    ExitCode::SUCCESS
 }

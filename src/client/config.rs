@@ -109,6 +109,29 @@ pub fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
+/// The host name of `url` when it is `localhost` (with or without the
+/// trailing dot of a fully qualified name, in any case), as the URL spells it.
+pub(crate) fn localhost_name(url: &url::Url) -> Option<&str> {
+    match url.host() {
+        Some(url::Host::Domain(d))
+            if d.strip_suffix('.')
+                .unwrap_or(d)
+                .eq_ignore_ascii_case("localhost") =>
+        {
+            Some(d)
+        }
+        _ => None,
+    }
+}
+
+/// Where `localhost` is, without asking anyone (RFC 6761 reserves the name
+/// for this machine): IPv4 first, as the emulator and most local servers
+/// listen there. Port 0 stands for the URL's port.
+pub(crate) const LOCALHOST_ADDRESSES: [std::net::SocketAddr; 2] = [
+    std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0),
+    std::net::SocketAddr::new(std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), 0),
+];
+
 /// A URL as it may be shown in logs and errors: a password someone put in
 /// it stays out.
 pub(crate) fn shown_url(url: &url::Url) -> String {
@@ -177,6 +200,27 @@ mod tests {
             "http://0.0.0.0",
         ] {
             assert!(!is(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn localhost_is_named_in_every_spelling_and_nothing_else_is() {
+        let name = |s: &str| localhost_name(&url::Url::parse(s).unwrap()).map(str::to_string);
+        assert_eq!(name("http://localhost:8787").as_deref(), Some("localhost"));
+        assert_eq!(
+            name("http://localhost.:8787").as_deref(),
+            Some("localhost.")
+        );
+        // The URL's own spelling, lower case: what the connection looks up.
+        assert_eq!(name("http://LOCALHOST.").as_deref(), Some("localhost."));
+        for no in [
+            "http://127.0.0.1",
+            "http://[::1]",
+            "http://localhost.evil.example",
+            "http://my.localhost",
+            "http://localhost..",
+        ] {
+            assert_eq!(name(no), None, "{no}");
         }
     }
 

@@ -120,7 +120,7 @@ pub enum Error {
 /// What a failed write left in Writer, decided once, by the send loop that
 /// saw every attempt (`send::Sender::send`): the words a user reads about a
 /// failed create, update or delete rest on it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Writer did not carry the request out: every attempt was refused with
     /// a definite answer (a 4xx, a 429 until the retries ran out, a
@@ -130,6 +130,12 @@ pub enum Outcome {
     /// too slow, unreadable, or a 5xx that may have come after the work was
     /// done. Writer may have carried the request out.
     Unknown,
+    /// Writer answered that it carried the request out, but the answer
+    /// cannot be used as it is (unreadable, or holding a secret sent):
+    /// decided by the call that reads the answer, not the send loop. `id`
+    /// is the object's ID from that answer (the one asked about, for an
+    /// update), so that the caller can keep track of what Writer now has.
+    Done { id: String },
 }
 
 /// A failed create, update or delete: the error, and whether Writer may

@@ -9,10 +9,15 @@
 //! secrets) travel in [`Secret`] and leave it only onto the wire.
 //!
 //! The server is untrusted input: no redirect is followed, plain `http://`
-//! is refused beyond loopback unless allowed, bodies and lists are capped,
+//! is refused beyond loopback unless allowed (`localhost` is connected to at
+//! 127.0.0.1 or ::1 without a name lookup, and loopback never through a
+//! proxy), bodies and lists are capped,
 //! every operation (pages and read-backs included) ends by one deadline, and
-//! what the server writes is cleaned of the secrets sent before anyone sees it.
-//! A failed write says whether Writer may have carried it out ([`WriteError`]).
+//! the text a server writes that can echo a request (error descriptions,
+//! request ids) is cleaned of the secrets sent before anyone sees it. A
+//! successful answer is data, kept as the server sent it; one that holds a
+//! whole secret sent is refused, naming the field, never the secret. A
+//! failed write says whether Writer may have carried it out ([`WriteError`]).
 //!
 //! Layout: `transport` holds [`Client`]: the settings and deadlines every
 //! call shares; each family's module (`oauth_apps`) turns its operations into
@@ -20,8 +25,8 @@
 //! with a JSON or file body (`send::Body`); `pages` walks cursor pages;
 //! `retry` is the pure policy `send` follows; `error` the one error enum;
 //! `config` the settings; `secret` the redacting wrapper; `redact` removes
-//! secrets from server text; `transport_log` the HTTP stack's log targets
-//! fit for the provider's log.
+//! secrets from server text; `resolve` the name lookup, logged;
+//! `transport_log` the HTTP stack's log targets fit for the provider's log.
 
 mod body;
 mod config;
@@ -30,6 +35,7 @@ pub mod knowledge_graph;
 mod oauth_apps;
 mod pages;
 mod redact;
+mod resolve;
 mod retry;
 mod secret;
 mod send;
@@ -39,7 +45,8 @@ mod transport_log;
 pub use config::{is_loopback, ClientConfig};
 pub use error::{Error, Outcome, Problem, TransportKind, WriteError};
 pub use oauth_apps::{
-    CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, MAX_LISTED_APPS, MAX_LIST_PAGES,
+    can_name_an_app, CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, MAX_LISTED_APPS,
+    MAX_LIST_PAGES,
 };
 pub use secret::Secret;
 pub use transport::{Client, Versioned};

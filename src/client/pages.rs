@@ -45,7 +45,7 @@ pub(crate) struct Walk<'a> {
 
 impl Client {
     /// Calls `keep_going` with every item of a list, page by page, until it
-    /// returns false or the list ends: the page after the cursor `after` is
+    /// returns false (or an error, which ends the walk) or the list ends: the page after the cursor `after` is
     /// at `page_url(after)` (the first page at `page_url(None)`), and
     /// `cursor` names the next page's cursor from a page. `keep_going` also
     /// gets the answer the item came in (its redactor, its request id). The
@@ -55,7 +55,7 @@ impl Client {
         walk: &Walk<'_>,
         page_url: impl Fn(Option<&str>) -> url::Url,
         cursor: impl Fn(&Page<T>) -> Option<String>,
-        mut keep_going: impl FnMut(T, &Answer) -> bool,
+        mut keep_going: impl FnMut(T, &Answer) -> Result<bool, Error>,
     ) -> Result<(), Error> {
         let deadline = self.deadline();
         let mut after: Option<String> = None;
@@ -87,7 +87,7 @@ impl Client {
                         &format!("it has more than {} {}", walk.max_items, walk.items),
                     ));
                 }
-                if !keep_going(item, &answer) {
+                if !keep_going(item, &answer)? {
                     return Ok(());
                 }
             }

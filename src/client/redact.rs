@@ -1,7 +1,13 @@
 //! Removes what the client sent in confidence (the API key, a client secret)
-//! from text a server wrote, before that text reaches an error, a diagnostic,
-//! a log line or the provider's state. A server or a proxy in front of it may
-//! echo the request: the `Authorization` header, or the create body.
+//! from text a server wrote that can echo the request, before that text
+//! reaches an error, a diagnostic or a log line: error descriptions, keys and
+//! fields, request ids, a redirect's origin. A server or a proxy in front of
+//! it may echo the request: the `Authorization` header, or the create body.
+//!
+//! Never applied to the fields of a successful answer: those are data,
+//! stored as the server sent them, and a name, scope, ID or date may share
+//! pieces with a secret by chance. There only a whole secret counts
+//! ([`Redactor::holds_whole`]): the answer is then refused, naming the field.
 //!
 //! Covered, for the API key and every client secret sent in the operation:
 //! - the value itself, and so also the whole `Bearer <key>` header value;
@@ -89,9 +95,15 @@ impl Redactor {
             .collect()
     }
 
-    /// Whether `text` holds any secret (or a long enough piece of one).
-    pub(crate) fn finds_in(&self, text: &str) -> bool {
-        self.marks(text.as_bytes()).iter().any(|m| *m)
+    /// Whether `text` holds a whole secret, in any of its forms: what a
+    /// successful answer is checked for. Forms shorter than [`MIN_FRAGMENT`]
+    /// are not looked for (no real key or secret is that short, and they
+    /// would be found in ordinary text by chance).
+    pub(crate) fn holds_whole(&self, text: &str) -> bool {
+        let text = text.as_bytes();
+        self.forms.iter().any(|form| {
+            form.len() >= MIN_FRAGMENT && text.windows(form.len()).any(|w| w == form.as_slice())
+        })
     }
 
     fn redact(&self, text: &str) -> String {
@@ -202,8 +214,6 @@ mod tests {
             redactor().clean(&format!("before {KEY} after")),
             "before [redacted] after"
         );
-        assert!(!redactor().finds_in(text));
-        assert!(redactor().finds_in(KEY));
     }
 
     #[test]
@@ -227,6 +237,18 @@ mod tests {
         let r = Redactor::new([&Secret::new("ééééééééé-fake-secret")]);
         let clean = r.clean("ü ééééééééé-fake-secret ü");
         assert_eq!(clean, "ü [redacted] ü");
+    }
+
+    #[test]
+    fn only_a_whole_secret_is_held() {
+        let r = redactor();
+        assert!(r.holds_whole(&format!("x{KEY}y")));
+        assert!(r.holds_whole(&serde_json::to_string(SECRET).unwrap()));
+        // Pieces are not: a field of an answer may share them by chance.
+        assert!(!r.holds_whole(&KEY[1..]));
+        assert!(!r.holds_whole("test-admin-key and not-real-0042"));
+        // Too short to be told from chance.
+        assert!(!Redactor::new([&Secret::new("abc")]).holds_whole("abc"));
     }
 
     #[test]

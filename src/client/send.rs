@@ -16,11 +16,14 @@
 //!
 //! On a failed write the loop also says whether Writer may have carried it
 //! out ([`Outcome`]): the one place that is decided, from every attempt.
+//! Every answer's `Date` goes to the operation's [`WriterClock`].
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderName, HeaderValue, ETAG, RETRY_AFTER};
+use std::sync::{Arc, Mutex};
+
+use reqwest::header::{HeaderName, HeaderValue, DATE, ETAG, RETRY_AFTER};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
@@ -176,15 +179,6 @@ impl Answer {
             outcome,
         }
     }
-
-    /// [`Answer::json`] for a write's answer: a success that cannot be read
-    /// leaves its outcome unknown.
-    pub(crate) fn write_json<T: DeserializeOwned>(&self) -> Result<T, WriteError> {
-        self.json().map_err(|error| WriteError {
-            error,
-            outcome: self.outcome(),
-        })
-    }
 }
 
 /// A write's failure, and whether any attempt of it may have been carried out.
@@ -235,6 +229,31 @@ impl AttemptError {
     }
 }
 
+/// Writer's clock as the `Date` headers of one operation's answers show it:
+/// the largest `Date − local time of arrival`, in milliseconds. A `Date` is
+/// Writer's clock rounded down to the second, written before the answer
+/// travels, so each reading is at most how far Writer's clock is ahead of
+/// this machine's, and the largest is the closest. Shared by the clones of
+/// one operation's client.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WriterClock(Arc<Mutex<Option<i64>>>);
+
+impl WriterClock {
+    /// Notes a `Date` of `date` on an answer that arrived at `arrived`.
+    pub(crate) fn saw(&self, date: SystemTime, arrived: SystemTime) {
+        let ahead = match date.duration_since(arrived) {
+            Ok(ahead) => i64::try_from(ahead.as_millis()).unwrap_or(i64::MAX),
+            Err(behind) => -i64::try_from(behind.duration().as_millis()).unwrap_or(i64::MAX),
+        };
+        let mut best = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *best = Some(best.map_or(ahead, |b| b.max(ahead)));
+    }
+
+    pub(crate) fn ahead_ms(&self) -> Option<i64> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Sends calls with retries. Shared by all clones of a `Client`.
 #[derive(Clone)]
 pub(crate) struct Sender {
@@ -244,6 +263,8 @@ pub(crate) struct Sender {
     pub cancel: Option<CancellationToken>,
     /// Sent in every `Authorization` header; redacted from every answer.
     pub api_key: Secret,
+    /// Writer's clock, from the `Date` of every answer.
+    pub clock: WriterClock,
 }
 
 impl Sender {
@@ -360,7 +381,7 @@ impl Sender {
             this.number,
             deadline.elapsed(),
             retry_after,
-            rand::random::<f64>(),
+            fastrand::f64(), // jitter needs spread, not secrecy
         );
         match next {
             Next::Wait(wait) => {
@@ -413,8 +434,12 @@ impl Sender {
             let id: String = id.chars().take(MAX_REQUEST_ID_CHARS).collect();
             redactor.clean(&id)
         });
-        // An ETag holding a secret is not kept (it would go to private state).
-        let etag = text(&ETAG).filter(|e| !redactor.finds_in(e));
+        if let Some(date) = text(&DATE).and_then(|d| httpdate::parse_http_date(&d).ok()) {
+            self.clock.saw(date, SystemTime::now());
+        }
+        // An ETag holding a whole secret is not kept (it would go to private
+        // state); one that shares a piece with a secret is just an ETag.
+        let etag = text(&ETAG).filter(|e| !redactor.holds_whole(e));
         let location = text(&reqwest::header::LOCATION).and_then(|l| call.url.join(&l).ok());
         let retry_after = text(&RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
         let mut body = Vec::new();

@@ -11,10 +11,11 @@ use reqwest::Method;
 use tokio_util::sync::CancellationToken;
 
 use super::body::Body;
-use super::config::{is_loopback, shown_url, ClientConfig};
+use super::config::{is_loopback, localhost_name, shown_url, ClientConfig, LOCALHOST_ADDRESSES};
 use super::error::Error;
+use super::resolve;
 use super::retry::RetryPolicy;
-use super::send::{Call, Deadline, Sender};
+use super::send::{Call, Deadline, Sender, WriterClock};
 
 /// Writer's page size limit.
 const MAX_PAGE_SIZE: u32 = 100;
@@ -79,13 +80,28 @@ impl Client {
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, auth);
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(user_agent)
             .connect_timeout(config.request_timeout)
             // A redirect would re-send the key and the body (the client
             // secret) to wherever it points: never follow one.
             .redirect(reqwest::redirect::Policy::none())
+            // The system's lookup, each one in the log (so a log shows that
+            // localhost, pinned below, was not looked up).
+            .dns_resolver(resolve::SystemResolver::new());
+        if let Some(name) = localhost_name(&config.base_url) {
+            // Plain http is allowed to localhost because it is this machine:
+            // so it must be, whatever a DNS server (asked for `localhost.`)
+            // or the hosts file would answer.
+            http = http.resolve_to_addrs(name, &LOCALHOST_ADDRESSES);
+        }
+        if is_loopback(&config.base_url) {
+            // Through a proxy from the environment (HTTP_PROXY), a request
+            // to this machine would leave it, in plain text for http.
+            http = http.no_proxy();
+        }
+        let http = http
             .build()
             .map_err(|e| invalid(&format!("cannot set up HTTP: {}", error_chain(&e))))?;
         let sender = Sender {
@@ -99,6 +115,7 @@ impl Client {
             request_timeout: config.request_timeout,
             cancel: config.cancel,
             api_key: config.api_key,
+            clock: WriterClock::default(),
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -131,7 +148,19 @@ impl Client {
     /// retries, waits and pages included, however many calls it takes.
     pub fn for_operation(&self) -> Client {
         let deadline = self.inner.sender.deadline();
-        self.changed(|inner| inner.operation = Some(deadline))
+        self.changed(|inner| {
+            inner.operation = Some(deadline);
+            inner.sender.clock = WriterClock::default();
+        })
+    }
+
+    /// How far Writer's clock is ahead of this machine's (negative: behind),
+    /// in milliseconds, as the `Date` headers of this operation's answers
+    /// show it (see [`Client::for_operation`]): the largest `Date − time of
+    /// arrival` seen, never more than the truth. `None` before any answer
+    /// with a readable `Date`.
+    pub fn writer_ahead_ms(&self) -> Option<i64> {
+        self.inner.sender.clock.ahead_ms()
     }
 
     /// This client within the same operation, but ending `room` earlier

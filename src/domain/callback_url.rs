@@ -456,10 +456,11 @@ impl Mistake {
             Mistake::Host { found } => (
                 "Callback URL points to the wrong host".into(),
                 format!(
-                    "The host is `{}`, but the Writer web app is at `{}`.{}",
+                    "The host is `{}`, but the Writer web app is at `{}`.{}{}",
                     quote::text(found),
                     app.host,
-                    host_hint(found)
+                    host_hint(found),
+                    look_alike_host(found)
                 ),
             ),
             Mistake::Port { found: Some(port) } if app.port.is_none() => (
@@ -508,7 +509,11 @@ impl Mistake {
             ),
             Mistake::Path { found } => (
                 "Callback URL has the wrong path".into(),
-                format!("The path is `{}`; it must be `{path}`.", quote::text(found)),
+                format!(
+                    "The path is `{}`; it must be `{path}`.{}",
+                    quote::text(found),
+                    look_alike(found)
+                ),
             ),
             Mistake::TrailingSlash => (
                 "Callback URL ends with a slash".into(),
@@ -528,7 +533,10 @@ impl Mistake {
             ),
             Mistake::Mismatch => (
                 "Callback URL does not match".into(),
-                format!("`{shown}` is not the expected callback URL."),
+                format!(
+                    "`{shown}` is not the expected callback URL.{}",
+                    look_alike(input)
+                ),
             ),
         };
         Finding::error(
@@ -545,6 +553,36 @@ impl AppUrl {
     fn port_text(&self) -> String {
         self.port.map(|p| p.to_string()).unwrap_or_default()
     }
+}
+
+/// What tells a value with non-ASCII characters from the ASCII one it may
+/// look like (a Cyrillic `а` for a Latin `a`): each such character's code
+/// point. Empty for ASCII.
+fn look_alike(found: &str) -> String {
+    quote::non_ascii(found)
+        .map(|chars| {
+            format!(
+                " It has characters that are not the Latin letters, digits or signs they may look \
+                 like: {chars}."
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// [`look_alike`] for a host, with the host in ASCII (`xn--…`), the form a
+/// browser sends and that differs visibly from the expected host.
+fn look_alike_host(found: &str) -> String {
+    let mut note = look_alike(found);
+    if note.is_empty() {
+        return note;
+    }
+    if let Ok(url::Host::Domain(ascii)) = url::Host::parse(found) {
+        note.push_str(&format!(
+            " Written in ASCII, as a browser sends it, the host is `{}`.",
+            quote::text(&ascii)
+        ));
+    }
+    note
 }
 
 /// Writer's other well-known hosts, mistaken for the web app.
@@ -667,6 +705,32 @@ mod tests {
         for (input, expected) in wrong_for_default_app() {
             assert_eq!(diagnose(input, &app), expected, "input {input:?}");
         }
+    }
+
+    #[test]
+    fn a_look_alike_host_or_path_is_told_apart_by_its_code_points() {
+        let app = AppUrl::default();
+        // `а` is U+0430 (Cyrillic), `о` U+043E: the text looks the same.
+        let host = check_callback_url("https://\u{430}pp.writer.com/connector/confluence", &app);
+        assert_eq!(host.len(), 1, "{host:?}");
+        assert_eq!(host[0].summary, "Callback URL points to the wrong host");
+        for says in [
+            "`\u{430}` (U+0430) at character 1",
+            "not the Latin letters",
+            "the host is `xn--pp-6kc.writer.com`",
+        ] {
+            assert!(host[0].detail.contains(says), "{says}: {}", host[0].detail);
+        }
+        let path = check_callback_url("https://app.writer.com/connector/c\u{43e}nfluence", &app);
+        assert_eq!(path.len(), 1, "{path:?}");
+        assert!(
+            path[0].detail.contains("(U+043E) at character 13"),
+            "{}",
+            path[0].detail
+        );
+        // An ASCII mistake gets no such note.
+        let ascii = check_callback_url("https://app.writer.co/connector/confluence", &app);
+        assert!(!ascii[0].detail.contains("U+"), "{}", ascii[0].detail);
     }
 
     #[test]

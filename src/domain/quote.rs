@@ -124,12 +124,71 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
+/// What is around `s`, if it starts or ends with white space: "ends with a
+/// space", "starts with a tab", "starts with a space and ends with a line
+/// break". Such characters are invisible in a quoted value; the words say
+/// they are there.
+pub fn surrounding_space(s: &str) -> Option<String> {
+    let name = |c: char| match c {
+        ' ' => "a space".to_owned(),
+        '\t' => "a tab".to_owned(),
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' => "a line break".to_owned(),
+        c => format!("a {} space", char_name(c)),
+    };
+    let first = s.chars().next().filter(|c| c.is_whitespace()).map(name);
+    let last = s
+        .chars()
+        .next_back()
+        .filter(|c| c.is_whitespace())
+        .map(name);
+    match (first, last) {
+        (Some(_), Some(_)) if s.trim().is_empty() => Some("is only white space".to_owned()),
+        (Some(a), Some(b)) => Some(format!("starts with {a} and ends with {b}")),
+        (Some(a), None) => Some(format!("starts with {a}")),
+        (None, Some(b)) => Some(format!("ends with {b}")),
+        (None, None) => None,
+    }
+}
+
+/// The most characters [`non_ascii`] names.
+const MAX_NAMED_CHARS: usize = 5;
+
+/// The characters of `s` outside ASCII, each quoted with its code point
+/// and position (1-based, in characters): `` `а` (U+0430) at character 1 ``.
+/// For a message about a value that looks like another: a Cyrillic `а` is
+/// not a Latin `a`, and quoting both shows the same text twice. `None` when
+/// `s` is all ASCII; at most the first five are named.
+pub fn non_ascii(s: &str) -> Option<String> {
+    let found: Vec<(usize, char)> = s
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| !c.is_ascii())
+        .collect();
+    found.first()?;
+    let mut named: Vec<String> = found
+        .iter()
+        .take(MAX_NAMED_CHARS)
+        .map(|(i, c)| {
+            format!(
+                "`{}` (U+{:04X}) at character {}",
+                text(&c.to_string()),
+                u32::from(*c),
+                i + 1
+            )
+        })
+        .collect();
+    if found.len() > MAX_NAMED_CHARS {
+        named.push(format!("{} more", count(found.len() - MAX_NAMED_CHARS)));
+    }
+    Some(named.join(", "))
+}
+
 /// `1,234,567`: counts in messages, grouped so they can be read at a glance.
 pub fn count(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);
@@ -236,6 +295,48 @@ mod tests {
         // Escapes count as one character each: the output stays short.
         let escapes = "\u{1b}".repeat(10_000);
         assert!(text(&escapes).chars().count() < 700, "{}", text(&escapes));
+    }
+
+    #[test]
+    fn says_what_white_space_surrounds_a_value() {
+        assert_eq!(surrounding_space("abc"), None);
+        assert_eq!(surrounding_space("a b"), None);
+        assert_eq!(
+            surrounding_space("  ").as_deref(),
+            Some("is only white space")
+        );
+        assert_eq!(
+            surrounding_space("abc ").as_deref(),
+            Some("ends with a space")
+        );
+        assert_eq!(
+            surrounding_space("\tabc").as_deref(),
+            Some("starts with a tab")
+        );
+        assert_eq!(
+            surrounding_space(" abc\n").as_deref(),
+            Some("starts with a space and ends with a line break")
+        );
+        assert_eq!(
+            surrounding_space("abc\u{a0}").as_deref(),
+            Some("ends with a U+00A0 space")
+        );
+    }
+
+    #[test]
+    fn names_the_characters_outside_ascii() {
+        assert_eq!(non_ascii("app.writer.com"), None);
+        assert_eq!(
+            non_ascii("\u{430}pp.writer.c\u{43e}m").as_deref(),
+            Some("`\u{430}` (U+0430) at character 1, `\u{43e}` (U+043E) at character 13")
+        );
+        // An invisible one is escaped, as everywhere; a long run is counted.
+        assert_eq!(
+            non_ascii("a\u{200b}").as_deref(),
+            Some("`\\u{200b}` (U+200B) at character 2")
+        );
+        let many = non_ascii(&"\u{430}".repeat(1_005)).unwrap();
+        assert!(many.ends_with(", 1,000 more"), "{many}");
     }
 
     #[test]

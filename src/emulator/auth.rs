@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use subtle::{Choice, ConstantTimeEq};
 
 use super::errors::{ApiError, ErrorItem};
 
@@ -29,12 +30,14 @@ impl Keys {
 
     fn role(&self, presented: &str) -> Option<Role> {
         // Every key is compared, so timing does not tell which list matched.
-        let admin = self.admin.iter().fold(false, |m, k| m | same(k, presented));
-        let read_only = self
-            .read_only
-            .iter()
-            .fold(false, |m, k| m | same(k, presented));
-        match (admin, read_only) {
+        let any = |keys: &[String]| {
+            keys.iter()
+                .fold(Choice::from(0), |m, k| m | same(k, presented))
+        };
+        match (
+            bool::from(any(&self.admin)),
+            bool::from(any(&self.read_only)),
+        ) {
             (true, _) => Some(Role::Admin),
             (false, true) => Some(Role::ReadOnly),
             _ => None,
@@ -42,13 +45,10 @@ impl Keys {
     }
 }
 
-/// Constant time for equal lengths; lengths are not secret enough to hide.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+/// Constant time for equal lengths (`subtle`); lengths are not secret
+/// enough to hide (a length that differs answers at once).
+fn same(a: &str, b: &str) -> Choice {
+    a.as_bytes().ct_eq(b.as_bytes())
 }
 
 fn unauthorized(key: &'static str, description: &str) -> Response {
@@ -118,5 +118,23 @@ mod tests {
         assert_eq!(keys.role("ro-key"), Some(Role::ReadOnly));
         assert_eq!(keys.role("admin-ke"), None);
         assert_eq!(keys.role(""), None);
+        assert_eq!(keys.role("admin-key "), None);
+        assert_eq!(keys.role("Admin-key"), None);
+    }
+
+    /// The comparison's answers: equal bytes only, any length.
+    #[test]
+    fn same_is_byte_equality() {
+        for (a, b, equal) in [
+            ("fake-key", "fake-key", true),
+            ("", "", true),
+            ("fake-key", "fake-kez", false),
+            ("fake-key", "fake-ke", false),
+            ("fake-ke", "fake-key", false),
+            ("fake-key", "", false),
+            ("\u{e9}", "e\u{301}", false),
+        ] {
+            assert_eq!(bool::from(same(a, b)), equal, "{a:?} {b:?}");
+        }
     }
 }

@@ -5,6 +5,11 @@
 //! because every local user can read a process's argv (`ps`, `/proc`). Errors
 //! name the flag that is wrong but never repeat a value: a mistyped flag, a
 //! flag that swallowed the next one, or a stray word may all be a key.
+//!
+//! Parsed by hand rather than with an argument-parsing crate: none is in the
+//! tree (Cargo.lock), and the rule above is this parser's own, where a
+//! general one quotes the argument it refuses (clap's errors do). The near
+//! miss of a mistyped flag comes from `strsim`.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -77,7 +82,8 @@ Options:
   --allow-remote         allow --listen on an address other than loopback
                          (such as 0.0.0.0:8787 in a container): anyone who
                          can reach it and holds a key can read and change apps
-  --state-file PATH      keep apps in PATH across restarts (mode 0600)
+  --state-file PATH      keep apps in PATH across restarts (mode 0600); one
+                         emulator at a time (locked through PATH.lock)
   --latency-ms N         wait N milliseconds before handling each request
   --fail-rate F          answer this fraction (0..1) of requests 503
   --drop-rate F          perform this fraction (0..1) of requests, then close

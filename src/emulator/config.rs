@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::knowledge_graph::Settings as KnowledgeGraphSettings;
+use super::persist;
 
 /// How an emulator behaves. Keys are kept out of `Debug`.
 #[derive(Clone, Default)]
@@ -64,6 +65,16 @@ pub enum EmulatorError {
     ZeroRateLimit,
     /// The state file exists but cannot be used; it is left untouched.
     StateFile { path: PathBuf, reason: String },
+    /// The state file's folder does not exist: neither the file nor its lock
+    /// file could ever be written.
+    StateFolderMissing { path: PathBuf },
+    /// Another process (the process ID it wrote in the lock file, when it
+    /// could be read) holds the lock on the state file: it is left untouched.
+    StateFileInUse {
+        path: PathBuf,
+        lock_file: PathBuf,
+        pid: Option<u32>,
+    },
     /// The address could not be listened on.
     Listen { address: String, reason: String },
     /// A Knowledge Graph setting that cannot be used (a seed's name, a rate).
@@ -91,6 +102,31 @@ impl fmt::Display for EmulatorError {
                 "cannot use state file {}: {reason}; fix or move it (it was left untouched)",
                 path.display()
             ),
+            EmulatorError::StateFolderMissing { path } => write!(
+                f,
+                "cannot use state file {}: its folder {} does not exist; create it, or give \
+                 another --state-file",
+                path.display(),
+                persist::folder(path).display()
+            ),
+            EmulatorError::StateFileInUse {
+                path,
+                lock_file,
+                pid,
+            } => {
+                let holder = match pid {
+                    Some(pid) => format!("process {pid}"),
+                    None => "another process".to_string(),
+                };
+                write!(
+                    f,
+                    "state file {} is in use: {holder} holds its lock file {} (two emulators \
+                     on one state file would overwrite each other's apps). Stop that emulator, \
+                     or give this one another --state-file; nothing was changed",
+                    path.display(),
+                    lock_file.display()
+                )
+            }
             EmulatorError::Listen { address, reason } => {
                 write!(f, "cannot listen on {address}: {reason}")
             }

@@ -82,7 +82,7 @@ pub(crate) async fn inject(
         .with_header(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)))
         .into_response();
     }
-    if faults.fail_rate > 0.0 && rand::random::<f64>() < faults.fail_rate {
+    if faults.fail_rate > 0.0 && fastrand::f64() < faults.fail_rate {
         return ApiError::one(
             StatusCode::SERVICE_UNAVAILABLE,
             ErrorItem::new(

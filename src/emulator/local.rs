@@ -25,7 +25,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::config::{Config, EmulatorError};
-use super::start::{check, run};
+use super::start::prepare;
 
 /// How long [`LocalEmulator::stop`] waits for requests in flight.
 const STOP_WAIT: Duration = Duration::from_secs(30);
@@ -44,7 +44,7 @@ pub struct LocalEmulator {
 /// handle is stopped or dropped. A bad configuration is refused here, before
 /// anything listens.
 pub async fn spawn_local(config: Config) -> Result<LocalEmulator, EmulatorError> {
-    check(&config)?;
+    let prepared = prepare(config)?;
     let bind_error = |e: std::io::Error| EmulatorError::Listen {
         address: "127.0.0.1:0".into(),
         reason: e.to_string(),
@@ -54,9 +54,14 @@ pub async fn spawn_local(config: Config) -> Result<LocalEmulator, EmulatorError>
         .map_err(bind_error)?;
     let addr = listener.local_addr().map_err(bind_error)?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(run(listener, config, async {
-        let _ = stopped.await;
-    }));
+    let task = tokio::spawn(async move {
+        prepared
+            .serve(listener, async {
+                let _ = stopped.await;
+            })
+            .await;
+        Ok(())
+    });
     Ok(LocalEmulator {
         addr,
         stop: Some(stop),

@@ -7,8 +7,10 @@
 //! It must never be imported by the provider or the client: it is a stand-in
 //! for the far side of the wire, and shares no code with the near side.
 //!
-//! Layout: [`run`] (in `start`) is the whole server; `config` says how it
-//! behaves ([`Config`]); `cli` turns a command line into one; `server`
+//! Layout: [`prepare`] checks a configuration and locks and loads its state
+//! file, [`Prepared::serve`] (or [`run`], both at once) is the server (all in
+//! `start`); `config` says how it behaves ([`Config`]); `cli` turns a
+//! command line into one; `server`
 //! accepts connections; `http` passes requests through
 //! request ids, faults and auth to the families' routes; each family of the
 //! API is a module of its own (`oauth_apps/`: its routes, store and rules),
@@ -34,4 +36,4 @@ mod state;
 pub use config::{Config, EmulatorError};
 pub use knowledge_graph::{seeded, SeedKind, Seeded, Settings as KnowledgeGraphSettings};
 pub use local::{spawn_local, LocalEmulator};
-pub use start::{check, run};
+pub use start::{check, prepare, run, Prepared};

@@ -12,12 +12,21 @@
 //! there were families (`next_seq`, `next_etag`, `apps`), so older files load
 //! unchanged; each other family has one key of its own.
 //!
+//! One emulator at a time uses a state file: before anything else it takes an
+//! exclusive lock on `<state file>.lock` (the operating system's lock,
+//! released when the process ends, however it ends) and writes its process
+//! ID there. A second emulator on the same file refuses to start, naming that
+//! process: two would overwrite each other's apps, and each would remove the
+//! other's temporary file. Only the lock's holder removes leftovers, so a
+//! temporary file it removes is never one another process is writing.
+//!
 //! A file that cannot be read back is an error for the operator to settle;
 //! it is never replaced by an empty state. Errors give positions, never the
 //! file's content (it holds secrets).
 
-use std::io::{self, Write};
-use std::path::Path;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
@@ -54,10 +63,74 @@ pub(crate) fn to_bytes(parts: &[Part]) -> Result<Vec<u8>, serde_json::Error> {
 /// The words for a file whose JSON is fine but whose content does not fit.
 pub(crate) const NOT_A_STATE_FILE: &str = "does not have the layout of a state file";
 
+/// The exclusive lock on a state file, held as long as this value lives (and
+/// released by the operating system if the process dies first).
+#[derive(Debug)]
+pub(crate) struct StateLock {
+    _file: File,
+}
+
+/// Why the lock on a state file could not be taken.
+#[derive(Debug)]
+pub(crate) enum LockError {
+    /// Another process holds it: the process ID it wrote, when it could be read.
+    Held {
+        lock_file: PathBuf,
+        pid: Option<u32>,
+    },
+    /// The lock file cannot be opened or locked at all.
+    Io {
+        lock_file: PathBuf,
+        error: io::Error,
+    },
+}
+
+/// `<state file>.lock`, beside it. It is never removed: an emulator that
+/// removed it on exit could let a third one lock a new file while a second
+/// still held the old one.
+pub(crate) fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    path.with_file_name(name)
+}
+
+/// Takes the exclusive lock on `path`'s lock file without waiting, and writes
+/// this process's ID in it.
+pub(crate) fn lock(path: &Path) -> Result<StateLock, LockError> {
+    let lock_file = lock_path(path);
+    let io_error = |error| LockError::Io {
+        lock_file: lock_file.clone(),
+        error,
+    };
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&lock_file).map_err(io_error)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            let mut text = String::new();
+            let pid = file
+                .read_to_string(&mut text)
+                .ok()
+                .and_then(|_| text.trim().parse().ok());
+            return Err(LockError::Held { lock_file, pid });
+        }
+        Err(TryLockError::Error(e)) => return Err(io_error(e)),
+    }
+    file.set_len(0)
+        .and_then(|()| file.write_all(format!("{}\n", std::process::id()).as_bytes()))
+        .and_then(|()| file.sync_all())
+        .map_err(io_error)?;
+    Ok(StateLock { _file: file })
+}
+
 /// Reads a state file: its top-level keys but `format`, for the families to
 /// take apart; `Ok(None)` when there is none yet (the first change creates
-/// it). Removes the temporary files an interrupted save left.
-pub(crate) fn load(path: &Path) -> Result<Option<Map<String, Value>>, String> {
+/// it). Removes the temporary files an interrupted save left: only the
+/// holder of the file's [`StateLock`] may call it.
+pub(crate) fn load(path: &Path, _locked: &StateLock) -> Result<Option<Map<String, Value>>, String> {
     remove_leftovers(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -81,7 +154,7 @@ pub(crate) fn load(path: &Path) -> Result<Option<Map<String, Value>>, String> {
 }
 
 /// The folder of the state file.
-fn folder(path: &Path) -> &Path {
+pub(crate) fn folder(path: &Path) -> &Path {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -135,7 +208,8 @@ mod tests {
     #[test]
     fn missing_file_is_an_empty_start() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(load(&dir.path().join("state.json")).unwrap().is_none());
+        let path = dir.path().join("state.json");
+        assert!(load(&path, &lock(&path).unwrap()).unwrap().is_none());
     }
 
     #[test]
@@ -152,7 +226,7 @@ mod tests {
             text.starts_with("{\n  \"format\": 1,\n  \"next_seq\": 3,"),
             "{text}"
         );
-        let file = load(&path).unwrap().unwrap();
+        let file = load(&path, &lock(&path).unwrap()).unwrap().unwrap();
         assert_eq!(file.get("next_seq"), Some(&Value::from(3)));
         assert_eq!(file.get("other"), Some(&Value::from("x")));
         assert_eq!(file.len(), 2, "format is taken out");
@@ -162,10 +236,14 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temp file left"
+            left.len(),
+            2,
+            "the file and its lock, no temp file: {left:?}"
         );
     }
 
@@ -177,7 +255,7 @@ mod tests {
         let other = dir.path().join(".other.json.abc123.tmp");
         std::fs::write(&left, "{\"half\":").unwrap();
         std::fs::write(&other, "not ours").unwrap();
-        assert!(load(&path).unwrap().is_none());
+        assert!(load(&path, &lock(&path).unwrap()).unwrap().is_none());
         assert!(!left.exists(), "the leftover is gone");
         assert!(other.exists(), "another file's is not touched");
     }
@@ -197,9 +275,34 @@ mod tests {
             ),
         ] {
             std::fs::write(&path, content).unwrap();
-            let err = load(&path).unwrap_err();
+            let err = load(&path, &lock(&path).unwrap()).unwrap_err();
             assert!(err.contains(expect), "{content}: {err}");
             assert!(!err.contains("fake-secret"), "{err}");
         }
+    }
+
+    #[test]
+    fn the_lock_is_exclusive_names_its_holder_and_goes_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let held = lock(&path).unwrap();
+        let lock_file = dir.path().join("state.json.lock");
+        assert_eq!(lock_path(&path), lock_file);
+        assert_eq!(
+            std::fs::read_to_string(&lock_file).unwrap(),
+            format!("{}\n", std::process::id())
+        );
+        // Locks belong to open files: a second open, even in this process, is refused.
+        match lock(&path) {
+            Err(LockError::Held { lock_file: f, pid }) => {
+                assert_eq!(f, lock_file);
+                assert_eq!(pid, Some(std::process::id()));
+            }
+            other => panic!("{other:?}"),
+        }
+        drop(held);
+        let again = lock(&path).expect("free once its holder is gone");
+        drop(again);
+        assert!(lock_file.exists(), "the lock file is never removed");
     }
 }

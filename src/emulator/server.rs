@@ -85,7 +85,7 @@ async fn connection(
             };
             // Decided after the request was performed: the change is made,
             // the client just never hears about it.
-            if drop_rate > 0.0 && rand::random::<f64>() < drop_rate {
+            if drop_rate > 0.0 && fastrand::f64() < drop_rate {
                 return Err(DroppedOnPurpose);
             }
             Ok::<_, DroppedOnPurpose>(response)

@@ -139,15 +139,16 @@ pub(crate) struct Loading {
 }
 
 impl Loading {
-    /// Reads the state file at `path`, if any (and if it exists yet).
-    pub(crate) fn open(path: Option<PathBuf>) -> Result<Loading, String> {
-        let Some(path) = path else {
+    /// Reads the state file at `path`, if any (and if it exists yet): only
+    /// the holder of its lock may.
+    pub(crate) fn open(file: Option<(PathBuf, &persist::StateLock)>) -> Result<Loading, String> {
+        let Some((path, lock)) = file else {
             return Ok(Loading {
                 file: None,
                 left: None,
             });
         };
-        let left = persist::load(&path)?;
+        let left = persist::load(&path, lock)?;
         Ok(Loading {
             file: Some(Arc::new(StateFile {
                 path,
@@ -271,7 +272,8 @@ mod tests {
     type Both = (Arc<Family<Store>>, Arc<Family<Counter>>);
 
     fn open(path: &std::path::Path) -> Result<Both, String> {
-        let mut loading = Loading::open(Some(path.to_path_buf()))?;
+        let lock = persist::lock(path).map_err(|e| format!("{e:?}"))?;
+        let mut loading = Loading::open(Some((path.to_path_buf(), &lock)))?;
         let apps = loading.family::<Store>()?;
         let counters = loading.family::<Counter>()?;
         loading.finish()?;
@@ -290,7 +292,8 @@ mod tests {
         let _ = change.now_or_never();
         // The save holds the writer's permit until it is done.
         drop(shared.file.as_ref().unwrap().parts.lock().await);
-        let saved = persist::load(&state)
+        let locked = persist::lock(&state).unwrap();
+        let saved = persist::load(&state, &locked)
             .unwrap()
             .expect("the file was written");
         let saved: Vec<StoredApp> = serde_json::from_value(saved["apps"].clone()).unwrap();

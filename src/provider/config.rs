@@ -4,6 +4,11 @@
 //! Settings are judged only when known: `terraform validate` runs with no
 //! credentials and with values that may be unknown until apply, and must pass.
 //! A missing API key is an error only when a call needs the API.
+//!
+//! `request_timeout` and `retry_timeout` are read by `parse_duration`, a
+//! few lines of our own: Terraform users write Go's duration syntax
+//! (`500ms`, `1h30m`), which no crate in the tree reads (`time` parses
+//! dates and times, not durations).
 
 use std::time::Duration;
 
@@ -14,6 +19,7 @@ use crate::tfplugin::path::AttributePath;
 use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::value::{Type, Value};
 
+use super::duration::parse_duration;
 use super::env::{ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL};
 use super::texts;
 const DEFAULT_BASE_URL: &str = "https://api.writer.com";
@@ -47,8 +53,9 @@ pub(crate) fn schema() -> Schema {
             "The Writer API's base URL. Defaults to the `WRITER_BASE_URL` environment variable, then \
              `https://api.writer.com`. Set it for a dedicated tenant or for the local `writer-emulator` \
              (e.g. `http://127.0.0.1:8787`). Plain `http://` is accepted only for loopback addresses \
-             (`localhost`, `127.0.0.0/8`, `::1`) unless `allow_insecure_http` is true. Redirects are \
-             never followed.",
+             (`localhost`, `127.0.0.0/8`, `::1`) unless `allow_insecure_http` is true; `localhost` \
+             (or `localhost.`) is reached at 127.0.0.1 or ::1 without a name lookup, and loopback \
+             never through a proxy. Redirects are never followed.",
         ))
         .attribute(Attribute::optional("allow_insecure_http", Type::Bool).description(
             "Allows a plain `http://` `base_url` whose host is not loopback, such as a \
@@ -237,46 +244,14 @@ fn parse_base_url(s: &str, diags: &mut Diagnostics) -> Option<url::Url> {
 fn duration(config: &Value, name: &str, default: Duration, diags: &mut Diagnostics) -> Duration {
     match config.get(name) {
         Value::String(s) => match parse_duration(s) {
-            Some(d) if !d.is_zero() => d,
-            _ => {
-                diags.push(texts::bad_duration(name, s));
+            Ok(d) => d,
+            Err(problem) => {
+                diags.push(texts::bad_duration(name, s, problem));
                 default
             }
         },
         _ => default,
     }
-}
-
-/// Go-style durations, as Terraform users write them: `500ms`, `30s`, `2m`, `1h30m`.
-pub(crate) fn parse_duration(s: &str) -> Option<Duration> {
-    let mut rest = s.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = Duration::ZERO;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        if digits == 0 {
-            return None;
-        }
-        let n: u64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let unit = match &rest[..unit_len] {
-            "ms" => Duration::from_millis(n),
-            "s" => Duration::from_secs(n),
-            "m" => Duration::from_secs(n.checked_mul(60)?),
-            "h" => Duration::from_secs(n.checked_mul(3600)?),
-            _ => return None,
-        };
-        total = total.checked_add(unit)?;
-        rest = &rest[unit_len..];
-    }
-    Some(total)
 }
 
 /// What a configured provider uses to call Writer.
@@ -342,17 +317,6 @@ impl Api {
 mod tests {
     use super::*;
 
-    #[test]
-    fn durations_read_like_terraform() {
-        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
-        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
-        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
-        for bad in ["", "30", "s", "1.5s", "-1s", "10 s", "1d"] {
-            assert_eq!(parse_duration(bad), None, "{bad:?}");
-        }
-    }
-
     fn config(pairs: &[(&str, Value)]) -> Value {
         Value::Object(
             pairs
@@ -374,7 +338,7 @@ mod tests {
                 .find(|l| l.trim_start().starts_with(name))
                 .unwrap_or_else(|| panic!("{name} in the example"));
             let value = line.split('"').nth(1).expect("a quoted duration");
-            assert_eq!(parse_duration(value), Some(default), "{line}");
+            assert_eq!(parse_duration(value), Ok(default), "{line}");
         }
         // A stalled Writer costs one apply under a minute with the defaults.
         assert!(DEFAULT_RETRY_TIMEOUT < Duration::from_secs(60));

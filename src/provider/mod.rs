@@ -3,12 +3,14 @@
 //! Writer API (`client`). It serves what its families register: each family
 //! of Writer objects is a folder (`oauth_apps/`: an OAuth-app resource, data
 //! source and list resource per Writer connector, and the functions about
-//! them) whose `family` says what it gives ([`Family`]). The provider block
+//! them) whose `family` says what it gives (`family::Family`). The provider block
 //! (`config`), what its calls share (`shared`) and the provider-wide words
 //! (`texts`) are the families' common ground; each family's words are its
 //! own.
 
+mod adoption;
 mod config;
+mod duration;
 mod env;
 mod family;
 mod knowledge_graph;
@@ -49,7 +51,7 @@ impl WriterProvider {
     /// The families of Writer objects the provider manages, in the order
     /// Terraform lists their types. A family is a folder of `provider/`
     /// whose `family` registers its resources, data sources, list resources
-    /// and functions ([`Family`]); add one here.
+    /// and functions (`family::Family`); add one here.
     fn families(&self) -> impl Iterator<Item = Family> {
         [
             oauth_apps::family(&self.shared),

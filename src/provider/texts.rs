@@ -11,6 +11,7 @@ use crate::domain::{quote, Finding, Severity};
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
+use super::duration::DurationProblem;
 use super::env::{ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_APP_URL, ENV_BASE_URL};
 
 /// The words for the kind of Writer object a call was about, which the
@@ -73,13 +74,29 @@ pub(crate) fn bad_allow_insecure_http_env(value: &str) -> Diagnostic {
     .at(AttributePath::attribute("allow_insecure_http"))
 }
 
-pub(crate) fn bad_duration(attribute: &str, value: &str) -> Diagnostic {
+/// A duration setting this provider does not take, named for what it is:
+/// `1ns` is a duration, shorter than the provider allows.
+pub(crate) fn bad_duration(attribute: &str, value: &str, problem: DurationProblem) -> Diagnostic {
+    use DurationProblem as P;
+    let shown = quote::text(value);
+    let what = match problem {
+        P::NotADuration => format!("`{shown}` is not a duration"),
+        P::Negative => format!("`{shown}` is a duration, but a negative one"),
+        P::Zero => format!("`{shown}` is a duration, but zero"),
+        P::BelowMinimum => format!("`{shown}` is a duration, but shorter than 1ms"),
+        P::NotWhole { millis } => format!(
+            "`{shown}` is a duration, but not a whole number of ms, s, m or h{}",
+            millis
+                .map(|ms| format!(": write \"{ms}ms\""))
+                .unwrap_or_default()
+        ),
+        P::TooLong => format!("`{shown}` is longer than any duration can be"),
+    };
     Diagnostic::error(
         format!("Invalid {attribute}"),
         format!(
-            "`{}` is not a duration. Write a positive whole number with a unit: \"500ms\", \"30s\", \
-             \"2m\" or \"1h30m\".",
-            quote::text(value)
+            "{what}. {attribute} is at least 1ms, written as a whole number with a unit (ms, s, m \
+             or h): \"500ms\", \"30s\", \"2m\" or \"1h30m\"."
         ),
     )
     .at(AttributePath::attribute(attribute))
@@ -211,10 +228,10 @@ fn failed(object: &Object, action: &str, error: &client::Error, changed: Changed
     use client::Error as E;
     let e = describe(error, object);
     let nothing = match changed {
-        Changed::Read => "Nothing is lost: Terraform state still matches what Writer has.",
+        Changed::Read => "A read changes nothing in Writer, and the state was not changed.",
         Changed::Nothing => {
             "Writer did not carry out the request (it refused it, or the request never reached \
-             it), so nothing was changed: Terraform state still matches what Writer has."
+             it), so nothing was changed in Writer, and the state is as it was."
         }
     };
     match error {
@@ -227,7 +244,10 @@ fn failed(object: &Object, action: &str, error: &client::Error, changed: Changed
         ),
         E::Forbidden { .. } => Diagnostic::error(
             format!("The API key may not {action}"),
-            format!("{e}\n\n{} in {ENV_API_KEY}.", object.key_refused),
+            format!(
+                "{e}\n\n{} in {ENV_API_KEY} (or the provider's api_key).",
+                object.key_refused
+            ),
         ),
         E::PreconditionFailed { .. } => Diagnostic::error(
             format!("The {} changed outside Terraform", object.name),
@@ -320,7 +340,7 @@ mod tests {
     }
 
     #[test]
-    fn a_write_not_done_says_nothing_was_changed_and_a_read_that_nothing_is_lost() {
+    fn a_write_not_done_says_nothing_was_changed_and_a_read_that_the_state_was_not() {
         let e = client::Error::RateLimited {
             attempts: 5,
             retry_after: None,
@@ -337,7 +357,19 @@ mod tests {
         );
         assert!(!write.detail.contains("may have"), "{}", write.detail);
         let read = api_error(&THING, "read the thing", &e);
-        assert!(read.detail.contains("Nothing is lost"), "{}", read.detail);
+        assert!(
+            read.detail.contains("the state was not changed"),
+            "{}",
+            read.detail
+        );
+        // Neither claims to know what Writer has: it was not asked.
+        for d in [&write, &read] {
+            assert!(
+                !d.detail.contains("matches what Writer has"),
+                "{}",
+                d.detail
+            );
+        }
         for d in [&write, &read] {
             assert!(d.detail.contains(KEEPS_TRYING), "{}", d.detail);
         }

@@ -144,6 +144,52 @@ pub(crate) fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, 
     })
 }
 
+/// What of a resource the state file stores: its state, or its identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stored {
+    State,
+    Identity,
+}
+
+/// A resource's stored state or identity (`UpgradeResourceState`'s or
+/// `UpgradeResourceIdentity`'s raw JSON: the state file's contents as they
+/// are) against its schema type. What this does not read was not sent wrong
+/// by Terraform: it is the state file that does not fit, so the words say
+/// where, and how to mend the state.
+pub(crate) fn decode_stored(
+    json: &[u8],
+    ty: &Type,
+    type_name: &str,
+    stored: Stored,
+) -> Result<Value, Diagnostic> {
+    if json.is_empty() {
+        return Ok(Value::Null);
+    }
+    let what = match stored {
+        Stored::State => "state",
+        Stored::Identity => "identity",
+    };
+    value::decode_json(json, ty).map_err(|e| {
+        let at = if e.path.is_root() {
+            "as a whole".to_string()
+        } else {
+            format!("at `{}`", e.path)
+        };
+        Diagnostic::error(
+            format!("The stored {what} does not match the resource's schema"),
+            format!(
+                "The stored {what} of this {type_name} does not match the provider's schema {at}: \
+                 {}. That happens when the state file is edited by hand, or written by \
+                 something else than this provider.\n\nRestore the state from a backup \
+                 (terraform.tfstate.backup, or an earlier version kept by your backend), or remove \
+                 the resource from the state and import it again: terraform state rm \
+                 {type_name}.<name>, then an import block or terraform import.",
+                e.message
+            ),
+        )
+    })
+}
+
 pub(crate) fn encode(v: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostic> {
     value::encode_msgpack(v, ty)
         .map(|msgpack| pb::DynamicValue {
@@ -255,6 +301,55 @@ mod tests {
             d.summary,
             "Terraform sent a value this provider cannot read"
         );
+    }
+
+    #[test]
+    fn a_state_of_the_wrong_type_is_the_state_not_a_bug() {
+        let ty = Type::object([
+            ("id", Type::String),
+            ("scopes", Type::Set(Box::new(Type::String))),
+        ]);
+        let good = br#"{"id":"app_1","scopes":["read:page:confluence"]}"#;
+        let state =
+            |json: &[u8]| decode_stored(json, &ty, "writer_confluence_oauth_app", Stored::State);
+        assert!(state(good).is_ok());
+        assert_eq!(state(b""), Ok(Value::Null));
+        let edited = br#"{"id":"app_1","scopes":"read:page:confluence"}"#;
+        let d = state(edited).unwrap_err();
+        assert_eq!(
+            d.summary,
+            "The stored state does not match the resource's schema"
+        );
+        for says in [
+            "The stored state of this writer_confluence_oauth_app does not match the provider's \
+             schema at `scopes`",
+            "a set is required, got a JSON string",
+            "terraform.tfstate.backup",
+            "terraform state rm writer_confluence_oauth_app.<name>",
+            "import",
+        ] {
+            assert!(d.detail.contains(says), "{says}: {}", d.detail);
+        }
+        assert!(!d.detail.contains("bug"), "{}", d.detail);
+        let broken = state(b"{").unwrap_err();
+        assert!(
+            broken.detail.contains("schema as a whole"),
+            "{}",
+            broken.detail
+        );
+        // An identity likewise.
+        let identity = Type::object([("id", Type::String)]);
+        let d = decode_stored(br#"{"id":["x"]}"#, &identity, "t", Stored::Identity).unwrap_err();
+        assert_eq!(
+            d.summary,
+            "The stored identity does not match the resource's schema"
+        );
+        assert!(
+            d.detail.contains("at `id`: a string is required"),
+            "{}",
+            d.detail
+        );
+        assert!(!d.detail.contains("bug"), "{}", d.detail);
     }
 
     #[test]

@@ -153,12 +153,27 @@ impl Typed {
 
     /// The identity of `state` after a read, an apply or an import: wholly
     /// known, and equal to `prior` when there was one.
+    ///
+    /// `stored_state` is the state Terraform sent with `prior`, if any: when
+    /// the two already disagree (the state file was edited, one without the
+    /// other), a change is not the provider's doing, and is said as such.
     pub(crate) fn settled(
         &self,
         prior: &Value,
+        stored_state: Option<&Value>,
         state: &Value,
         when: &str,
     ) -> Result<Value, Vec<Diagnostic>> {
+        if let Some(stored) = stored_state.filter(|s| !s.is_null()) {
+            let of_stored = self.schema.of_state(stored);
+            if !prior.is_null()
+                && prior.is_wholly_known()
+                && of_stored.is_wholly_known()
+                && of_stored != *prior
+            {
+                return Err(vec![stored_mismatch(&self.schema, prior, &of_stored)]);
+            }
+        }
         let identity = self.schema.of_state(state);
         let mut breaches = unknowns(&self.schema, &identity, when);
         breaches.extend(changes(&self.schema, prior, &identity, when));
@@ -178,6 +193,7 @@ impl Typed {
         &self,
         create: bool,
         prior: &Value,
+        prior_state: Option<&Value>,
         planned: &Value,
     ) -> Result<Value, Vec<Diagnostic>> {
         if create {
@@ -188,7 +204,7 @@ impl Typed {
                 Value::Null
             });
         }
-        self.settled(prior, planned, "plan of an update")
+        self.settled(prior, prior_state, planned, "plan of an update")
     }
 
     /// An identity from an import block: every required attribute set.
@@ -220,6 +236,7 @@ impl Typed {
 pub(crate) fn settle(
     ident: Option<&Typed>,
     prior: Option<&pb::ResourceIdentityData>,
+    stored_state: Option<&Value>,
     state: &Value,
     when: &str,
 ) -> Result<Option<pb::ResourceIdentityData>, Vec<Diagnostic>> {
@@ -228,7 +245,7 @@ pub(crate) fn settle(
         return Ok(None);
     }
     let prior = t.decode(prior).map_err(|d| vec![d])?;
-    let identity = t.settled(&prior, state, when)?;
+    let identity = t.settled(&prior, stored_state, state, when)?;
     t.encode(&identity).map_err(|d| vec![d])
 }
 
@@ -250,6 +267,7 @@ pub(crate) fn plan(
     ident: Option<&Typed>,
     create: bool,
     prior: Option<&pb::ResourceIdentityData>,
+    prior_state: Option<&Value>,
     planned: &Value,
 ) -> Result<Option<pb::ResourceIdentityData>, Vec<Diagnostic>> {
     let Some(t) = ident else { return Ok(None) };
@@ -257,7 +275,7 @@ pub(crate) fn plan(
         return Ok(None);
     }
     let prior = t.decode(prior).map_err(|d| vec![d])?;
-    let identity = t.planned(create, &prior, planned)?;
+    let identity = t.planned(create, &prior, prior_state, planned)?;
     t.encode(&identity).map_err(|d| vec![d])
 }
 
@@ -316,11 +334,8 @@ pub(crate) fn upgrade(
         ));
     }
     let raw = r.raw_identity.clone().unwrap_or_default();
-    let dv = pb::DynamicValue {
-        msgpack: Vec::new(),
-        json: raw.json,
-    };
-    let identity = convert::decode(Some(&dv), &t.ty)?;
+    let identity =
+        convert::decode_stored(&raw.json, &t.ty, &r.type_name, convert::Stored::Identity)?;
     t.encode(&identity)
 }
 
@@ -369,6 +384,28 @@ fn changes(
             )
         })
         .collect()
+}
+
+/// The stored identity (`prior`) is not the identity of the stored state
+/// (`of_stored`): the state file was changed, one without the other.
+fn stored_mismatch(schema: &IdentitySchema, prior: &Value, of_stored: &Value) -> Diagnostic {
+    let differing: Vec<String> = schema
+        .attributes
+        .iter()
+        .filter(|a| prior.get(&a.name) != of_stored.get(&a.name))
+        .map(|a| format!("`{}`", a.name))
+        .collect();
+    Diagnostic::error(
+        "The stored identity does not match the stored state",
+        format!(
+            "The identity Terraform keeps for this resource and its state disagree at {}. That \
+             happens when the state file is edited by hand, one without the other.\n\nRestore the \
+             state from a backup (terraform.tfstate.backup, or an earlier version kept by your \
+             backend), or remove the resource from the state (terraform state rm <address>) and \
+             import it again.",
+            differing.join(", ")
+        ),
+    )
 }
 
 fn breach(attribute: &str, summary: String, why: &str) -> Diagnostic {
@@ -433,7 +470,7 @@ mod tests {
     #[test]
     fn a_first_identity_is_given_to_old_state() {
         let t = typed();
-        let got = t.settled(&Value::Null, &state(Value::string("app-1")), "read");
+        let got = t.settled(&Value::Null, None, &state(Value::string("app-1")), "read");
         assert_eq!(
             got.unwrap(),
             Value::object([("id", Value::string("app-1"))])
@@ -445,7 +482,7 @@ mod tests {
         let t = typed();
         let prior = Value::object([("id", Value::string("app-1"))]);
         let d = t
-            .settled(&prior, &state(Value::string("app-2")), "read")
+            .settled(&prior, None, &state(Value::string("app-2")), "read")
             .unwrap_err();
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].attribute, Some(AttributePath::attribute("id")));
@@ -453,7 +490,7 @@ mod tests {
             .summary
             .contains("changed identity attribute `id` in read"));
         let d = t
-            .settled(&Value::Null, &state(Value::Unknown), "apply")
+            .settled(&Value::Null, None, &state(Value::Unknown), "apply")
             .unwrap_err();
         assert!(
             d[0].summary.contains("unknown after apply"),
@@ -463,10 +500,52 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_identity_that_is_not_the_stored_states_is_the_state_files_not_a_bug() {
+        let t = typed();
+        let prior = Value::object([("id", Value::string("app-1"))]);
+        // The state file's `id` was edited to "", its identity was not.
+        let edited = state(Value::string(""));
+        for d in [
+            t.settled(&prior, Some(&edited), &edited, "read")
+                .unwrap_err(),
+            t.planned(false, &prior, Some(&edited), &edited)
+                .unwrap_err(),
+        ] {
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert_eq!(
+                d[0].summary,
+                "The stored identity does not match the stored state"
+            );
+            assert!(d[0].detail.contains("disagree at `id`"), "{}", d[0].detail);
+            assert!(
+                d[0].detail.contains("terraform state rm"),
+                "{}",
+                d[0].detail
+            );
+            assert!(!d[0].detail.contains("bug"), "{}", d[0].detail);
+        }
+        // Agreeing, a change is still the provider's.
+        let stored = state(Value::string("app-1"));
+        let d = t
+            .settled(
+                &prior,
+                Some(&stored),
+                &state(Value::string("app-2")),
+                "read",
+            )
+            .unwrap_err();
+        assert!(
+            d[0].detail.contains("bug in the provider"),
+            "{}",
+            d[0].detail
+        );
+    }
+
+    #[test]
     fn a_create_plans_no_identity_until_known_an_update_a_known_unchanged_one() {
         let t = typed();
         let create = t
-            .planned(true, &Value::Null, &state(Value::Unknown))
+            .planned(true, &Value::Null, None, &state(Value::Unknown))
             .unwrap();
         assert_eq!(
             create,
@@ -474,17 +553,25 @@ mod tests {
             "nothing unknown reaches Terraform's plan"
         );
         let known = t
-            .planned(true, &Value::Null, &state(Value::string("x")))
+            .planned(true, &Value::Null, None, &state(Value::string("x")))
             .unwrap();
         assert_eq!(known, Value::object([("id", Value::string("x"))]));
         let prior_state = state(Value::string("app-1"));
         let prior = Value::object([("id", Value::string("app-1"))]);
-        assert!(t.planned(false, &prior, &state(Value::Unknown)).is_err());
         assert!(t
-            .planned(false, &prior, &state(Value::string("app-9")))
+            .planned(false, &prior, Some(&prior_state), &state(Value::Unknown))
+            .is_err());
+        assert!(t
+            .planned(
+                false,
+                &prior,
+                Some(&prior_state),
+                &state(Value::string("app-9"))
+            )
             .is_err());
         assert_eq!(
-            t.planned(false, &Value::Null, &prior_state).unwrap(),
+            t.planned(false, &Value::Null, Some(&prior_state), &prior_state)
+                .unwrap(),
             prior,
             "backfilled on the first plan too"
         );

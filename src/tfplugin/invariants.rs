@@ -13,7 +13,7 @@
 use super::diag::Diagnostic;
 use super::path::{AttributePath, PathStep};
 use super::schema::{Attribute, Block, NestedBlock, Nesting};
-use super::value::Value;
+use super::value::{transform, Type, Value};
 
 /// One level of a schema: a block's attributes and blocks, or the attributes
 /// of a nested attribute's objects. Every rule applies at every level.
@@ -282,6 +282,14 @@ pub(crate) fn check_known(block: &Block, state: &Value, when: &str) -> Vec<Diagn
         }
     }
     out
+}
+
+/// `state` with every unknown value, at any depth, null: what is left of a
+/// state after apply that broke the rule, to keep rather than lose.
+pub(crate) fn unknown_as_null(ty: &Type, state: &Value) -> Value {
+    transform(state, ty, &mut |_, v, _| {
+        v.is_unknown().then_some(Value::Null)
+    })
 }
 
 fn breach(path: AttributePath, what: &str, why: &str) -> Diagnostic {

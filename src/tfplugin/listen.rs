@@ -11,8 +11,9 @@
 //! port of the range, in order.
 //!
 //! TCP is reachable by every local user, so it is served only over mutual TLS
-//! (Terraform always sends its certificate); the one exception is debug
-//! mode, which a person starts by hand.
+//! (Terraform always sends its certificate), without exception: debug mode,
+//! which Terraform reattaches to without TLS, serves only the unix socket
+//! (see `serve`).
 
 use std::io;
 

@@ -10,6 +10,12 @@
 //! details at worst. What is logged must never include a secret: that rule is
 //! kept by the callers, which log typed, redacting values, and by whoever
 //! picks the dependency targets.
+//!
+//! The line is put together here, not by `tracing-subscriber`'s JSON format:
+//! that needs its `json` feature (and `tracing-serde`, not in the tree) and
+//! writes its own keys (`timestamp`, `level`, `fields`), where go-plugin
+//! reads hclog's `@level`, `@message` and `@timestamp`. `serde_json` escapes
+//! the strings and `time` reads the clock.
 
 use std::fmt::Write as _;
 use std::io::Write as _;

@@ -3,7 +3,8 @@
 //! [`Provider`] (and [`Resource`], [`DataSource`]) with hand-written types,
 //! and [`serve`] does the rest.
 //!
-//! - `serve`: handshake, debug mode; `listen`: the private unix socket or TCP
+//! - `serve`: handshake, debug mode (the private socket only), the bounds on
+//!   TLS handshakes ([`HANDSHAKE_DEADLINE`], [`MAX_HANDSHAKES_IN_FLIGHT`]); `listen`: the private unix socket or TCP
 //!   on loopback (Windows, or `PLUGIN_TRANSPORT=tcp`); `signals`: interrupts.
 //! - `tls`: mutual TLS that accepts only Terraform's own certificate.
 //! - `server`: the gRPC services; one shape per call (`server::call`),
@@ -50,5 +51,5 @@ pub use interface::{
     PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
 };
 pub use list::{ListRequest, ListResource, ListResults};
-pub use serve::{serve, ServeOptions};
+pub use serve::{serve, ServeOptions, HANDSHAKE_DEADLINE, MAX_HANDSHAKES_IN_FLIGHT};
 pub use tls::TlsSetupError;

@@ -4,6 +4,18 @@
 //! handshake line, and serve gRPC over mutual TLS until Terraform, a signal or
 //! the plugin controller says stop. Also the debug mode, which serves without Terraform
 //! and prints the `TF_REATTACH_PROVIDERS` value that attaches Terraform to it.
+//!
+//! Debug mode serves only the private unix socket, never TCP: Terraform
+//! reattaches without TLS (go-plugin's `ReattachConfig`, which
+//! `TF_REATTACH_PROVIDERS` fills, has no place for a certificate, and
+//! go-plugin's automatic mutual TLS happens only when it starts the plugin
+//! itself), and a TCP port on loopback is open to every local user. Where
+//! only TCP exists (Windows) debug mode refuses to start and says how to
+//! debug instead.
+//!
+//! Connections are accepted for as long as the plugin runs, so what a
+//! connection that never finishes its TLS handshake can hold is bounded:
+//! [`HANDSHAKE_DEADLINE`] and [`MAX_HANDSHAKES_IN_FLIGHT`].
 
 use std::io::Write as _;
 use std::pin::Pin;
@@ -13,7 +25,7 @@ use std::task::{Context, Poll};
 
 use base64::Engine as _;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, Semaphore};
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::server::Connected;
@@ -36,6 +48,20 @@ const PROTOCOL_VERSION: u32 = 6;
 /// stop (they were cancelled, so they return quickly). go-plugin kills a
 /// plugin 2 s after asking it to shut down; we are gone by then.
 const STOP_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// How long a connection may take to finish its TLS handshake before it is
+/// closed. Terraform's takes milliseconds (a loopback round trip and a few
+/// signatures); a client that connects and says nothing is let go after
+/// this, on either transport.
+pub const HANDSHAKE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The most TLS handshakes in progress at once; a connection arriving beyond
+/// them is closed at once. Terraform opens one connection to a plugin, so
+/// this only bounds what idle or slow clients hold: at most this many
+/// descriptors, each for at most [`HANDSHAKE_DEADLINE`]. (Without TLS, which
+/// is only ever served on the private unix socket, connections go straight
+/// to gRPC: only this user can open them.)
+pub const MAX_HANDSHAKES_IN_FLIGHT: usize = 32;
 
 /// How to serve.
 pub struct ServeOptions {
@@ -77,8 +103,13 @@ pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> ExitCode 
 
 async fn run<P: Provider>(provider: P, options: &ServeOptions) -> Result<(), String> {
     let tls = agree_with_terraform(options)?;
-    let transport = Transport::from_env(std::env::var(TRANSPORT_ENV).ok().as_deref())?;
-    if transport == Transport::Tcp && tls.is_none() && !options.debug {
+    let requested = Transport::from_env(std::env::var(TRANSPORT_ENV).ok().as_deref())?;
+    let transport = if options.debug {
+        debug_transport(requested)?
+    } else {
+        requested
+    };
+    if transport == Transport::Tcp && tls.is_none() {
         return Err(no_tls_on_tcp());
     }
     // Dropping the listener at the end removes a unix socket and its directory.
@@ -133,8 +164,50 @@ fn no_tls_on_tcp() -> String {
         "serving on TCP, but no client certificate was given (PLUGIN_CLIENT_CERT): a TCP port \
          on 127.0.0.1 is open to every local user, so this plugin serves TCP only over mutual \
          TLS. Terraform always sends its certificate; when testing by hand, set PLUGIN_CLIENT_CERT, \
-         run with --debug, or (on unix) use the private socket ({TRANSPORT_ENV}=unix)"
+         or (on unix) use the private socket ({TRANSPORT_ENV}=unix, or --debug)"
     )
+}
+
+/// Where debug mode serves, whatever was asked: the private unix socket
+/// (saying so on stderr when TCP was asked for), or nowhere.
+fn debug_transport(requested: Transport) -> Result<Transport, String> {
+    #[cfg(unix)]
+    {
+        if requested == Transport::Tcp {
+            // Run by hand: stderr is the person's terminal.
+            eprintln!("{}", debug_tcp_not_used());
+        }
+        Ok(Transport::Unix)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = requested;
+        Err(debug_needs_a_private_socket())
+    }
+}
+
+/// Why `PLUGIN_TRANSPORT=tcp` is not followed in debug mode.
+#[cfg_attr(not(unix), allow(dead_code))]
+fn debug_tcp_not_used() -> String {
+    format!(
+        "{TRANSPORT_ENV}=tcp is not used with --debug: Terraform attaches to a debugged provider \
+         (TF_REATTACH_PROVIDERS) without TLS, and a TCP port on 127.0.0.1 is open to every local \
+         user, who could attach, point base_url at a server of theirs and receive your \
+         WRITER_API_KEY. Serving on a private unix socket instead, which only you can reach."
+    )
+}
+
+/// Why debug mode cannot start where TCP is the only transport (Windows),
+/// and how to debug there instead.
+#[cfg_attr(unix, allow(dead_code))]
+fn debug_needs_a_private_socket() -> String {
+    "--debug is not available on this system: Terraform attaches to a debugged provider \
+     (TF_REATTACH_PROVIDERS) without TLS, and here the provider can only listen on TCP on \
+     127.0.0.1, which every local user can reach: anyone could attach, point base_url at a \
+     server of theirs and receive your WRITER_API_KEY. To debug, run it with --debug on Linux \
+     or macOS (WSL included), or let Terraform start it as usual and read its log \
+     (TF_LOG_PROVIDER=trace, TF_LOG_PATH=FILE)."
+        .to_string()
 }
 
 /// What Terraform asks of a plugin before it connects: protocol 6, and its
@@ -246,12 +319,15 @@ fn debug_instructions(provider: &str, network: &str, address: &str) -> String {
 
 /// Accepts connections; with TLS, each handshake runs in its own task, and a
 /// client that does not present Terraform's certificate never gets through.
+/// At most [`MAX_HANDSHAKES_IN_FLIGHT`] handshakes run at once, each for at
+/// most [`HANDSHAKE_DEADLINE`].
 async fn accept(
     listener: Arc<Listening>,
     acceptor: Option<TlsAcceptor>,
     conns: mpsc::Sender<std::io::Result<PluginConn>>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let handshakes = Arc::new(Semaphore::new(MAX_HANDSHAKES_IN_FLIGHT));
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -270,16 +346,31 @@ async fn accept(
                 }
             }
             Some(acceptor) => {
+                let Ok(permit) = handshakes.clone().try_acquire_owned() else {
+                    tracing::warn!(
+                        "closed a plugin connection at once: {MAX_HANDSHAKES_IN_FLIGHT} TLS \
+                         handshakes are already in progress"
+                    );
+                    drop(stream);
+                    continue;
+                };
                 let acceptor = acceptor.clone();
                 let conns = conns.clone();
                 tokio::spawn(async move {
-                    match acceptor.accept(stream).await {
-                        Ok(tls) => {
+                    let handshake =
+                        tokio::time::timeout(HANDSHAKE_DEADLINE, acceptor.accept(stream)).await;
+                    drop(permit);
+                    match handshake {
+                        Ok(Ok(tls)) => {
                             let _ = conns.send(Ok(PluginConn(Box::new(tls)))).await;
                         }
-                        Err(e) => {
+                        Ok(Err(e)) => {
                             tracing::warn!(error = %e, "refused a plugin connection at the TLS handshake")
                         }
+                        Err(_) => tracing::warn!(
+                            "closed a plugin connection that did not finish its TLS handshake \
+                             within {HANDSHAKE_DEADLINE:?}"
+                        ),
                     }
                 });
             }
@@ -346,6 +437,54 @@ mod tests {
         assert_eq!(bare, "1|6|unix|/s|grpc|\n");
         let tcp = handshake_line("tcp", "127.0.0.1:51234", Some(&[1, 2, 3, 4]));
         assert_eq!(tcp, "1|6|tcp|127.0.0.1:51234|grpc|AQIDBA\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn debug_serves_the_private_socket_whatever_was_asked() {
+        assert_eq!(debug_transport(Transport::Unix).unwrap(), Transport::Unix);
+        assert_eq!(debug_transport(Transport::Tcp).unwrap(), Transport::Unix);
+    }
+
+    #[cfg(not(unix))]
+    #[test]
+    fn debug_refuses_where_only_tcp_exists() {
+        assert_eq!(
+            debug_transport(Transport::Tcp).unwrap_err(),
+            debug_needs_a_private_socket()
+        );
+    }
+
+    #[test]
+    fn debug_words_say_what_is_true_and_what_to_do() {
+        let note = debug_tcp_not_used();
+        for words in [
+            "PLUGIN_TRANSPORT=tcp is not used with --debug",
+            "without TLS",
+            "every local user",
+            "WRITER_API_KEY",
+            "private unix socket",
+        ] {
+            assert!(note.contains(words), "{words}: {note}");
+        }
+        let refusal = debug_needs_a_private_socket();
+        for words in [
+            "--debug is not available",
+            "TF_REATTACH_PROVIDERS) without TLS",
+            "only listen on TCP",
+            "WRITER_API_KEY",
+            "Linux or macOS",
+            "TF_LOG_PROVIDER=trace",
+        ] {
+            assert!(refusal.contains(words), "{words}: {refusal}");
+        }
+    }
+
+    #[test]
+    fn handshake_bounds_are_a_few_seconds_and_a_few_dozen() {
+        assert!(HANDSHAKE_DEADLINE >= std::time::Duration::from_secs(1));
+        assert!(HANDSHAKE_DEADLINE <= std::time::Duration::from_secs(10));
+        assert!((8..=128).contains(&MAX_HANDSHAKES_IN_FLIGHT));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The server's own guarantees, with a provider that misbehaves on purpose:
 //! a panic becomes an error diagnostic and the server keeps serving; a plan
 //! that contradicts the configuration, or unknowns left after apply, become
-//! diagnostics naming the attribute; write-only values never come back;
+//! diagnostics naming the attribute (an apply's state is kept, unknowns
+//! null); write-only values never come back;
 //! StopProvider cancels the handle of every call.
 
 use std::sync::{Arc, Mutex};
@@ -245,6 +246,21 @@ async fn unknowns_after_apply_name_the_attribute_and_write_only_stays_null() {
     assert!(
         !encoded.contains("fake-secret"),
         "the write-only value never comes back"
+    );
+    // The object the create made is kept (Terraform taints it, as the
+    // diagnostic is an error), its unknowns null: never dropped.
+    let state = value::decode_msgpack(
+        &r.new_state.expect("a new state").msgpack,
+        &schema().value_type(),
+    )
+    .expect("decodes");
+    assert_eq!(
+        state,
+        Value::object([
+            ("id", Value::Null),
+            ("name", Value::string("fine")),
+            ("secret_wo", Value::Null),
+        ])
     );
 }
 

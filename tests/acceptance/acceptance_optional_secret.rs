@@ -203,7 +203,7 @@ fn a_drift_job_with_a_read_only_key_and_no_secret(t: Terraform) {
     assert_eq!(code, 2, "secret drift:\n{plan}");
     assert!(plan.contains("+ client_secret_wo_version = 1"), "{plan}");
     assert!(
-        plan.contains("The client secret was changed in Writer outside Terraform"),
+        plan.contains("The client secret was set in Writer outside Terraform"),
         "{plan}"
     );
     w.use_emulator(&emu); // the admin key, still no secret

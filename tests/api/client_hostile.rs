@@ -10,7 +10,7 @@ use crate::support::client::few_attempts;
 use crate::support::fake_writer::{app_json, echo, FakeWriter, Reply};
 use serde_json::json;
 use terraform_provider_writer::client::{
-    Client, ClientConfig, CreateApp, Error, ListFilter, NameMatch, Secret, UpdateApp,
+    Client, ClientConfig, CreateApp, Error, ListFilter, NameMatch, Outcome, Secret, UpdateApp,
     MAX_LISTED_APPS,
 };
 
@@ -156,11 +156,42 @@ async fn a_success_that_echoes_the_secret_keeps_it_out_of_the_app() {
         app["scopes"] = json!(["search:confluence", SECRET]);
         Reply::json(201, app)
     });
-    let created = client(&fake).create_app(&new_app(SECRET)).await.unwrap();
-    let shown = format!("{:?}", created.value);
+    // Refused, naming the first field that holds the whole secret; the app's
+    // ID still comes back, so that the caller keeps track of it.
+    let err = client(&fake)
+        .create_app(&new_app(SECRET))
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
     assert_clean(&shown);
-    assert_eq!(created.value.name, "Hostile [redacted]");
-    assert_eq!(created.value.client_secret_hint, "…");
+    assert!(shown.contains("`name` holds the client secret"), "{shown}");
+    assert_eq!(err.outcome, Outcome::Done { id: "app-1".into() });
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_read_or_list_echoing_the_key_is_refused_and_pieces_of_it_are_data() {
+    // The whole key in a field: refused, naming the field and the key.
+    let fake = FakeWriter::start(|_, _| {
+        let mut app = app_json("app-1", &format!("Team {KEY}"), "…0001");
+        app["settings"] = json!({"tenant_id": KEY});
+        Reply::json(200, json!({"data": [app], "has_more": false}))
+    });
+    let err = client(&fake)
+        .list_apps(&ListFilter::default())
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("`name` holds the API key"), "{shown}");
+    assert_clean(&shown);
+    // A piece of it (here `admin-key`, and `sentinel`) is just data.
+    let fake = FakeWriter::start(|_, _| {
+        Reply::json(
+            200,
+            app_json("app-1", "admin-key-not-real sentinel-7", "…0001"),
+        )
+    });
+    let app = client(&fake).get_app("app-1").await.unwrap().unwrap().value;
+    assert_eq!(app.name, "admin-key-not-real sentinel-7");
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -180,17 +211,12 @@ async fn an_unreadable_success_does_not_quote_an_echo() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_hint_never_reveals_more_than_the_contract_allows() {
-    // The whole secret as the hint, on create and on read.
+    // The whole secret as the hint: a create that sent it refuses the
+    // answer; a read (which sent no secret) keeps no more than the contract.
     let fake = FakeWriter::start(|_, _| Reply::json(201, app_json("app-1", "H", SECRET)));
     let c = client(&fake);
-    assert_eq!(
-        c.create_app(&new_app(SECRET))
-            .await
-            .unwrap()
-            .value
-            .client_secret_hint,
-        "…"
-    );
+    let err = c.create_app(&new_app(SECRET)).await.unwrap_err();
+    assert!(err.to_string().contains("`client_secret_hint`"), "{err}");
     assert_eq!(
         c.get_app("app-1")
             .await

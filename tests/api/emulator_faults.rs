@@ -220,10 +220,13 @@ fn with_state_file(state: &std::path::Path) -> Config {
 async fn a_create_that_cannot_be_saved_is_not_made_and_its_retry_is() {
     let dir = tempfile::tempdir().unwrap();
     // Writes fail while the state file's folder is missing (even as root,
-    // whom permission bits would not stop).
+    // whom permission bits would not stop). It exists at start, where the
+    // emulator locks the file, and is moved away (its lock file with it).
     let folder = dir.path().join("not-yet");
     let state = folder.join("state.json");
+    std::fs::create_dir(&folder).unwrap();
     let emu = Emulator::start(with_state_file(&state)).await;
+    std::fs::rename(&folder, dir.path().join("moved-away")).unwrap();
     let http = client();
     let post = || {
         http.post(emu.url("/v1/oauth-apps"))

@@ -334,13 +334,14 @@ fn kill_9_during_writes_leaves_a_state_file_that_reloads_with_every_acknowledged
             "round {round}: writes were under way"
         );
         answers_within(&again, Duration::from_secs(5));
-        let files: Vec<_> = std::fs::read_dir(dir.path())
+        let mut files: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
+        files.sort();
         assert_eq!(
             files,
-            ["apps.json"],
+            ["apps.json", "apps.json.lock"],
             "no half-written file (with secrets) left"
         );
         eprintln!(

@@ -33,5 +33,6 @@ mod emulator_api;
 mod emulator_bin;
 mod emulator_faults;
 mod emulator_kg;
+mod emulator_lock;
 mod emulator_stress;
 mod writer_sdk;

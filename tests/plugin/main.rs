@@ -19,7 +19,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod plugin_endpoints;
 mod plugin_handshake;
 mod provider_create_outcome;
 mod provider_stop;
 mod provider_write_outcome;
+mod trust_property;

@@ -373,20 +373,3 @@ fn debug_mode_prints_a_reattach_value() {
     assert!(Path::new(addr).exists(), "the socket is there");
     first_sigint_ends(child);
 }
-
-/// Debug mode on TCP (Windows, or `PLUGIN_TRANSPORT=tcp`): the reattach value
-/// names the network and the loopback address, which accepts connections.
-#[test]
-fn debug_mode_on_tcp_prints_a_tcp_reattach_value() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let (child, provider) = start_debug(tmp.path(), Some("tcp"));
-    assert_eq!(provider["Addr"]["Network"], "tcp", "{provider}");
-    let address: std::net::SocketAddr = provider["Addr"]["String"]
-        .as_str()
-        .expect("address")
-        .parse()
-        .expect("host:port");
-    assert!(address.ip().is_loopback(), "{address}");
-    std::net::TcpStream::connect(address).expect("it listens there");
-    first_sigint_ends(child);
-}

@@ -2,8 +2,9 @@
 //! whose answer never reaches the provider (the provider is stopped while
 //! the request is in flight, retries run out on 5xx, the success is
 //! unreadable). The provider then finishes the request it had sent, or looks
-//! the app up by name and takes it into state when it is the one it sent,
-//! and otherwise says exactly what may exist and how to import it.
+//! the app up by name and takes it into state when it provably is the one it
+//! made (see `acceptance_trust` for an old app of the same name), and
+//! otherwise says exactly what may exist and how to import it.
 //!
 //! The Writer here is a scripted server of the test's own, in process, so
 //! that each case is exactly the failure it names.
@@ -47,6 +48,11 @@ enum OnCreate {
     StoreAndGarble,
     /// Answers 503 without storing anything.
     Only503,
+    /// Stores the app and answers 201 with a body that has its ID but is not
+    /// an app.
+    StoreAndAnswerOnlyTheId,
+    /// Stores the app under another name and answers 201 with it.
+    StoreUnderAnotherName,
 }
 
 struct Script {
@@ -58,13 +64,16 @@ struct Script {
     create_arrived: Notify,
 }
 
+/// An app made now (a create adopts only an app made after it began).
 fn app_json(id: &str, name: &str, client_id: &str) -> serde_json::Value {
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
     json!({
         "id": id, "connector": "confluence", "name": name, "client_id": client_id,
-        "client_secret_hint": "…0001", "client_secret_updated_at": "2026-11-29T10:00:00Z",
+        "client_secret_hint": "…0001", "client_secret_updated_at": now,
         "scopes": SCOPES, "callback_url": "https://app.writer.com/connector/confluence",
-        "status": "active", "created_at": "2026-11-29T10:00:00Z",
-        "updated_at": "2026-11-29T10:00:00Z"
+        "status": "active", "created_at": now, "updated_at": now
     })
 }
 
@@ -117,6 +126,16 @@ async fn create(State(s): State<Arc<Script>>, body: String) -> Response {
             (StatusCode::CREATED, "<html>proxy says hi</html>").into_response()
         }
         OnCreate::Only503 => unavailable(),
+        OnCreate::StoreAndAnswerOnlyTheId => {
+            store(&app);
+            (StatusCode::CREATED, json!({"id": app["id"]}).to_string()).into_response()
+        }
+        OnCreate::StoreUnderAnotherName => {
+            let mut renamed = app.clone();
+            renamed["name"] = json!("Engineering Confluence (2)");
+            store(&renamed);
+            (StatusCode::CREATED, renamed.to_string()).into_response()
+        }
     }
 }
 
@@ -323,7 +342,10 @@ async fn another_app_with_the_name_is_not_taken_and_the_error_says_how_to_import
     assert!(out.new_state.is_null());
     let t = text(&out.diagnostics);
     assert!(t.contains("app-other"), "{t}");
-    assert!(t.contains("name=Engineering Confluence"), "{t}");
+    assert!(
+        t.contains("terraform import writer_confluence_oauth_app.<name> app-other"),
+        "{t}"
+    );
 }
 
 #[tokio::test]
@@ -337,4 +359,30 @@ async fn when_the_lookup_fails_too_the_error_says_what_may_exist_and_how_to_impo
     assert!(t.contains("Engineering Confluence"), "{t}");
     assert!(t.contains("terraform import"), "{t}");
     assert!(!t.contains("Nothing is lost"), "{t}");
+}
+
+#[tokio::test]
+async fn a_success_with_an_id_but_no_app_keeps_the_id_in_state_with_an_error() {
+    let out = apply_create(Arc::new(script(OnCreate::StoreAndAnswerOnlyTheId))).await;
+    assert!(out.diagnostics.has_errors(), "so Terraform taints it");
+    let t = text(&out.diagnostics);
+    assert!(t.contains("its answer cannot be used"), "{t}");
+    assert_eq!(out.new_state.get("id"), &Value::string("app-1"));
+    assert_eq!(out.new_state.get("name"), &Value::string(NAME));
+    assert!(out.new_state.is_wholly_known(), "{:?}", out.new_state);
+    assert_eq!(out.new_state.get("created_at"), &Value::Null, "not known");
+}
+
+#[tokio::test]
+async fn an_app_unlike_what_was_sent_is_kept_as_writer_has_it_with_an_error() {
+    let out = apply_create(Arc::new(script(OnCreate::StoreUnderAnotherName))).await;
+    assert!(out.diagnostics.has_errors(), "so Terraform taints it");
+    let t = text(&out.diagnostics);
+    assert!(t.contains("other values than were sent"), "{t}");
+    assert!(t.contains("`name`"), "{t}");
+    assert_eq!(out.new_state.get("id"), &Value::string("app-1"));
+    assert_eq!(
+        out.new_state.get("name"),
+        &Value::string("Engineering Confluence (2)")
+    );
 }

@@ -191,7 +191,7 @@ impl Client {
             &GRAPHS,
             |after| self.graph_page_url(&url, &[], order, after),
             last_item_id,
-            |graph, _| keep_going(graph),
+            |graph, _| Ok(keep_going(graph)),
         )
         .await
     }
@@ -308,7 +308,7 @@ impl Client {
             &FILES,
             |after| self.graph_page_url(&url, &query, order, after),
             last_item_id,
-            |file, _| keep_going(file),
+            |file, _| Ok(keep_going(file)),
         )
         .await
     }
@@ -435,7 +435,12 @@ fn written<T: DeserializeOwned + MaybeListed>(
     if !answer.is_success() {
         return Err(answer.into_write_error());
     }
-    let value: T = answer.write_json()?;
+    // A success that cannot be read leaves the outcome unknown (never
+    // `Done`: these calls take no ID from an unreadable answer).
+    let value: T = answer.json().map_err(|error| WriteError {
+        error,
+        outcome: answer.outcome(),
+    })?;
     if let (Some(asked), Some(got)) = (asked, value.listed_id()) {
         if asked != got {
             return Err(WriteError {

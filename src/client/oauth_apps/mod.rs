@@ -130,7 +130,7 @@ impl Client {
             &APPS,
             |after| self.page_url(filter, after),
             Page::last_id,
-            |app, answer| keep_going(trusted(app, &answer.redactor, None)),
+            |app, answer| Ok(keep_going(checked(app, answer, None)?)),
         )
         .await
     }
@@ -237,7 +237,7 @@ impl Client {
     /// `<base>/v1/oauth-apps/<id>`, or `None` for an ID no URL path can
     /// carry (empty, `.`, `..`): no app has such an ID.
     fn app_url(&self, id: &str) -> Option<url::Url> {
-        if id.is_empty() || id == "." || id == ".." {
+        if !can_name_an_app(id) {
             return None;
         }
         let mut url = self.apps_url();
@@ -251,9 +251,21 @@ impl Client {
     }
 }
 
+/// Whether `id` can name an app in a URL path: not empty, `.` or `..`.
+/// Calls about any other ID (a read, update or delete) are not sent: the
+/// client answers for Writer that it has no such app.
+pub fn can_name_an_app(id: &str) -> bool {
+    !(id.is_empty() || id == "." || id == "..")
+}
+
 /// The app of a successful answer to a call about the app `asked` (a read
 /// or update; `None` for a create). `sent` is the client secret this call
 /// sent, if any. An answer about another app is not taken for this one.
+///
+/// A success to a write that holds a whole secret sent is [`Outcome::Done`]
+/// with the app's ID, and so is an unreadable success to a create that still
+/// gives the new app's ID: the caller keeps track of the app Writer now has.
+/// Any other unreadable success leaves the outcome unknown.
 fn written(
     answer: Answer,
     sent: Option<&Secret>,
@@ -262,7 +274,16 @@ fn written(
     if !answer.is_success() {
         return Err(answer.into_write_error());
     }
-    let app: OAuthApp = answer.write_json()?;
+    let app: OAuthApp = match answer.json() {
+        Ok(app) => app,
+        Err(error) => {
+            let outcome = match asked.is_none().then(|| id_in(&answer)).flatten() {
+                Some(id) => Outcome::Done { id },
+                None => answer.outcome(),
+            };
+            return Err(WriteError { error, outcome });
+        }
+    };
     if let Some(asked) = asked.filter(|asked| *asked != app.id) {
         return Err(WriteError {
             error: Error::BadResponse {
@@ -277,40 +298,86 @@ fn written(
             outcome: answer.outcome(),
         });
     }
-    Ok(Versioned {
-        value: trusted(app, &answer.redactor, sent),
-        etag: answer.etag,
-    })
-}
-
-/// An app as the rest of the provider may see and store it: no field holds
-/// a secret sent in the call (a server echoing one into `name` would put it
-/// in state), and the secret hint reveals no more than the contract allows.
-fn trusted(mut app: OAuthApp, redactor: &Redactor, sent: Option<&Secret>) -> OAuthApp {
-    app.client_secret_hint = limit_hint(&app.client_secret_hint, sent);
-    for text in [
-        &mut app.id,
-        &mut app.connector,
-        &mut app.name,
-        &mut app.client_id,
-        &mut app.client_secret_updated_at,
-        &mut app.callback_url,
-        &mut app.status,
-        &mut app.created_at,
-        &mut app.updated_at,
-    ]
-    .into_iter()
-    .chain(app.scopes.iter_mut())
-    .chain(app.settings.values_mut())
-    {
-        if redactor.finds_in(text) {
-            *text = redactor.clean(text);
+    // An ID holding a secret cannot be kept anywhere: the outcome stays unknown.
+    let id = (!answer.redactor.holds_whole(&app.id)).then(|| app.id.clone());
+    match checked(app, &answer, sent) {
+        Ok(value) => Ok(Versioned {
+            value,
+            etag: answer.etag,
+        }),
+        Err(error) => {
+            let outcome = match id {
+                Some(id) => Outcome::Done { id },
+                None => answer.outcome(),
+            };
+            Err(WriteError { error, outcome })
         }
     }
-    if redactor.finds_in(&app.client_secret_hint) {
-        app.client_secret_hint = limit_hint("…", None);
+}
+
+/// The `id` of a success body that is not the app the contract describes,
+/// when it has a usable one (a short, printable string holding no secret).
+fn id_in(answer: &Answer) -> Option<String> {
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).ok()?;
+    let id = body.get("id")?.as_str()?;
+    let usable = !id.is_empty()
+        && id.chars().count() <= 256
+        && !id.chars().any(char::is_control)
+        && !answer.redactor.holds_whole(id);
+    usable.then(|| id.to_string())
+}
+
+/// An app as the rest of the provider may see and store it: exactly as
+/// Writer sent it, unless a field holds a whole secret sent in the call (the
+/// API key, or `sent`): then the answer is refused, naming the field and the
+/// secret but never showing it. Pieces of a secret are not looked for: a
+/// name, scope, ID or date may share them by chance. The secret hint is kept
+/// to what the contract allows ([`limit_hint`]).
+fn checked(mut app: OAuthApp, answer: &Answer, sent: Option<&Secret>) -> Result<OAuthApp, Error> {
+    let redactor = &answer.redactor;
+    let named = |name: &str| name.to_string();
+    let fields = [
+        ("id", &app.id),
+        ("connector", &app.connector),
+        ("name", &app.name),
+        ("client_id", &app.client_id),
+        ("client_secret_hint", &app.client_secret_hint),
+        ("client_secret_updated_at", &app.client_secret_updated_at),
+        ("callback_url", &app.callback_url),
+        ("status", &app.status),
+        ("created_at", &app.created_at),
+        ("updated_at", &app.updated_at),
+    ]
+    .into_iter()
+    .map(|(name, text)| (named(name), text))
+    .chain(app.scopes.iter().map(|s| (named("scopes"), s)))
+    .chain(app.settings.iter().flat_map(|(k, v)| {
+        // A key that holds a secret is named `settings`, not shown.
+        let value = if redactor.holds_whole(k) {
+            named("settings")
+        } else {
+            format!("settings.{}", quote_id(k))
+        };
+        [(named("settings"), k), (value, v)]
+    }));
+    for (field, text) in fields {
+        if redactor.holds_whole(text) {
+            let which = match sent {
+                Some(secret) if Redactor::new([secret]).holds_whole(text) => "the client secret",
+                _ => "the API key",
+            };
+            return Err(Error::BadResponse {
+                status: answer.status,
+                reason: format!(
+                    "its `{field}` holds {which} this request sent (not shown here), so the \
+                     answer is not used: a secret must reach no state, log or message"
+                ),
+                request_id: answer.request_id.clone(),
+            });
+        }
     }
-    app
+    app.client_secret_hint = limit_hint(&app.client_secret_hint, sent);
+    Ok(app)
 }
 
 fn no_such_app() -> Error {

@@ -99,6 +99,14 @@ impl ListFilter {
 }
 
 impl CreateApp {
+    /// Whether `app`'s secret hint is the one Writer shows for the secret
+    /// this create sends: `None` when that hint shows no character of it
+    /// (a secret shorter than 16 characters), so it tells nothing.
+    pub fn hint_shows_secret_in(&self, app: &OAuthApp) -> Option<bool> {
+        let expected = secret_hint(self.client_secret.expose());
+        (expected != ELLIPSIS).then(|| app.client_secret_hint == expected)
+    }
+
     /// The request body. Built once per create, so every retry sends the same
     /// bytes (Writer replays an idempotent create only for the same body).
     pub(crate) fn body(&self) -> Vec<u8> {

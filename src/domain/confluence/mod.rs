@@ -4,7 +4,7 @@
 //! known scopes), and the Atlassian consent URL ([`authorization`]).
 //!
 //! A second connector is a sibling folder with the same four things; the
-//! provider registers it in `provider::connectors`.
+//! provider registers it in `provider::oauth_apps::connectors`.
 
 mod authorization;
 mod scopes;

@@ -20,17 +20,22 @@ enum Mistake {
     Audience(&'static str),
     /// `contoso.onmicrosoft.com`: a tenant's domain, not its ID.
     Domain,
+    /// White space around it (`quote::surrounding_space`'s words).
+    Spaces(String),
     NotAGuid,
 }
 
-/// `8-4-4-4-12` hexadecimal digits, either case (Entra shows lower case).
+/// `8-4-4-4-12` hexadecimal digits, either case (Entra shows lower case):
+/// the hyphenated form only. `uuid` also reads the simple (32 digits),
+/// braced and `urn:uuid:` forms, which Entra never shows; the length picks
+/// the hyphenated one (braces are a mistake of their own: [`is_braced_guid`]).
 pub(crate) fn is_guid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
+}
+
+/// `{8-4-4-4-12}`, the registry form.
+fn is_braced_guid(s: &str) -> bool {
+    s.len() == 38 && s.starts_with('{') && uuid::Uuid::try_parse(s).is_ok()
 }
 
 const AUDIENCES: [&str; 3] = ["common", "organizations", "consumers"];
@@ -40,11 +45,9 @@ fn diagnose_guid(s: &str) -> Option<Mistake> {
         None
     } else if s.is_empty() {
         Some(Mistake::Empty)
-    } else if s
-        .strip_prefix('{')
-        .and_then(|t| t.strip_suffix('}'))
-        .is_some_and(is_guid)
-    {
+    } else if let Some(spaces) = quote::surrounding_space(s) {
+        Some(Mistake::Spaces(spaces))
+    } else if is_braced_guid(s) {
         Some(Mistake::Braces)
     } else {
         Some(Mistake::NotAGuid)
@@ -93,6 +96,10 @@ impl Mistake {
                      {TENANT_WHERE}"
                 ),
             ),
+            Mistake::Spaces(spaces) => (
+                "tenant_id has white space around it",
+                format!("`{shown}` {spaces}; remove it (trimspace() in HCL). {TENANT_WHERE}"),
+            ),
             Mistake::Braces => (
                 "tenant_id has braces",
                 format!("`{shown}` is a GUID in braces; write it without them. {TENANT_WHERE}"),
@@ -132,6 +139,7 @@ pub fn check_client_id(input: &str) -> Option<Finding> {
     let shown = quote::text(input);
     let detail = match diagnose_guid(input)? {
         Mistake::Braces => format!("`{shown}` is a GUID in braces; write it without them."),
+        Mistake::Spaces(spaces) => format!("`{shown}` {spaces}; remove it."),
         _ => format!("`{shown}` is not an Application (client) ID, which is a GUID."),
     };
     Some(Finding::error(
@@ -176,11 +184,40 @@ mod tests {
             ("11111111222243338444555555555555", Some(Mistake::NotAGuid)),
             ("11111111-2222-4333-8444-55555555555", Some(Mistake::NotAGuid)),
             ("1111111g-2222-4333-8444-555555555555", Some(Mistake::NotAGuid)),
-            (" 11111111-2222-4333-8444-555555555555", Some(Mistake::NotAGuid)),
+            (" 11111111-2222-4333-8444-555555555555", Some(Mistake::Spaces("starts with a space".into()))),
         ];
         for (input, mistake) in cases {
             assert_eq!(diagnose_tenant(input), mistake, "{input:?}");
             assert_eq!(check_tenant_id(input).len(), usize::from(mistake.is_some()), "{input:?}");
+        }
+    }
+
+    /// What `uuid` reads and what the rules take: Entra shows the hyphenated
+    /// form, and only that form is a GUID here; `uuid`'s other forms are
+    /// refused as before (braces with their own finding).
+    #[test]
+    #[rustfmt::skip]
+    fn guid_forms_accepted_and_refused() {
+        let cases: [(&str, Option<Mistake>); 12] = [
+            ("11111111-2222-4333-8444-555555555555", None),
+            ("abcdef11-2222-4333-8444-55555555aaaa", None),
+            ("AbCdEf11-2222-4333-8444-55555555aAaA", None),
+            // Not a v4 (nor any) version: Entra IDs are GUIDs, no more.
+            ("00000000-0000-0000-0000-000000000000", None),
+            ("{11111111-2222-4333-8444-555555555555}", Some(Mistake::Braces)),
+            ("{11111111222243338444555555555555}", Some(Mistake::NotAGuid)),
+            ("11111111222243338444555555555555", Some(Mistake::NotAGuid)),
+            ("urn:uuid:11111111-2222-4333-8444-555555555555", Some(Mistake::NotAGuid)),
+            ("URN:UUID:11111111-2222-4333-8444-555555555555", Some(Mistake::NotAGuid)),
+            ("(11111111-2222-4333-8444-555555555555)", Some(Mistake::NotAGuid)),
+            ("111111112-222-4333-8444-555555555555", Some(Mistake::NotAGuid)),
+            ("11111111-2222-4333-8444-5555555555\u{e9}", Some(Mistake::NotAGuid)),
+        ];
+        for (input, mistake) in cases {
+            assert_eq!(diagnose_guid(input), mistake, "{input:?}");
+            assert_eq!(check_client_id(input).is_some(), mistake.is_some(), "{input:?}");
+            assert_eq!(check_tenant_id(input).len(), usize::from(mistake.is_some()), "{input:?}");
+            assert_eq!(check_secret(input).is_some(), mistake.is_none(), "{input:?}");
         }
     }
 
@@ -197,6 +234,13 @@ mod tests {
         assert!(says("contoso.onmicrosoft.com").contains("looks like a domain"));
         assert!(says("{11111111-2222-4333-8444-555555555555}").contains("without them"));
         assert!(says("nope").contains("`nope` is not a GUID"));
+        assert!(
+            says("11111111-2222-4333-8444-555555555555 ").starts_with(
+                "`11111111-2222-4333-8444-555555555555 ` ends with a space; remove it"
+            ),
+            "{}",
+            says("11111111-2222-4333-8444-555555555555 ")
+        );
     }
 
     #[test]

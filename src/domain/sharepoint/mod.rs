@@ -5,7 +5,7 @@
 //! ([`scopes`]), and the Entra sign-in and admin-consent URLs ([`consent`]).
 //!
 //! The sibling of `confluence/`; the provider registers it in
-//! `provider::connectors`.
+//! `provider::oauth_apps::connectors`.
 
 mod consent;
 mod ids;

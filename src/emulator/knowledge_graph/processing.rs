@@ -26,7 +26,7 @@ pub(crate) enum Outcome {
 impl Outcome {
     /// `failed` with probability `fail_rate`.
     pub(crate) fn draw(fail_rate: f64) -> Self {
-        if fail_rate > 0.0 && rand::random::<f64>() < fail_rate {
+        if fail_rate > 0.0 && fastrand::f64() < fail_rate {
             Outcome::Failed
         } else {
             Outcome::Completed

@@ -134,7 +134,7 @@ impl ApplicationGraphsResource {
                 Outcome::NotDone => {
                     refused(&app_id, "set the chat agent's Knowledge Graphs", &e.error)
                 }
-                Outcome::Unknown => {
+                Outcome::Unknown | Outcome::Done { .. } => {
                     texts::write_outcome_unknown("chat agent's list of Knowledge Graphs", &e.error)
                 }
             }
@@ -266,7 +266,7 @@ impl Resource for ApplicationGraphsResource {
                 Outcome::NotDone => {
                     refused(&app_id, "empty the chat agent's Knowledge Graphs", &e.error)
                 }
-                Outcome::Unknown => {
+                Outcome::Unknown | Outcome::Done { .. } => {
                     texts::write_outcome_unknown("chat agent's list of Knowledge Graphs", &e.error)
                 }
             }

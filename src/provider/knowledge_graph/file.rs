@@ -11,9 +11,8 @@
 //! upload: the apply waits (bounded by `processing_timeout`); `failed` is an
 //! error (the file is then tainted, so the next apply uploads it again), a
 //! file still `in_progress` at the bound a warning. An upload whose answer
-//! is lost is never repeated: the files of its name are looked for and
-//! listed, and none is taken into the state (nothing here yet proves which
-//! upload made a file).
+//! is lost is never repeated: the file it made is looked for and taken only
+//! by the adoption rule (`provider::adoption`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -28,6 +27,7 @@ use crate::client::knowledge_graph::{File, FileFilter, Order, Upload};
 use crate::client::{self, Outcome};
 use crate::domain::knowledge_graph::disposition::content_disposition;
 use crate::domain::knowledge_graph::file_types::{check_content_type, content_type_for};
+use crate::provider::adoption::{self, Began, Candidate, Decision, Hint};
 use crate::provider::config::Api;
 use crate::provider::shared::Shared;
 use crate::provider::texts as provider_texts;
@@ -331,32 +331,42 @@ fn status_diagnostics(file: &File, waited: Duration) -> Diagnostics {
 
 // ---- the lost upload ----
 
-/// After an upload whose answer was lost: the files of the same name
-/// Writer now has, newest first, each with why it is not taken. None is
-/// taken: nothing in this build proves which upload made a file.
+/// After an upload whose answer was lost: the file it made, if one
+/// provably is (`provider::adoption`: the same name, created after the
+/// upload began on Writer's clock, the only one), else each file of that
+/// name with why it is not taken. `client` is the upload's: its answers'
+/// `Date` headers give Writer's clock.
 async fn find_lost_upload(
     client: &client::Client,
     name: &str,
-    _began: SystemTime,
-) -> Result<Vec<(String, String)>, client::Error> {
+    began: SystemTime,
+) -> Result<Decision, client::Error> {
     let mut found = Vec::new();
     let mut seen = 0usize;
     client
         .each_file(&FileFilter::default(), Order::Newest, |f| {
             seen += 1;
             if f.name == name {
-                found.push((
-                    f.id,
-                    format!(
-                        "created at {}; nothing proves it is this upload's",
-                        f.created_at
-                    ),
-                ));
+                found.push(f);
             }
             seen < LOOKUP_MAX_FILES
         })
         .await?;
-    Ok(found)
+    let candidates: Vec<Candidate> = found
+        .iter()
+        .map(|f| Candidate {
+            id: f.id.clone(),
+            created_at: f.created_at.clone(),
+            // A file holds nothing else the upload sent that Writer shows.
+            as_sent: f.name == name,
+            hint: Hint::NotShown,
+        })
+        .collect();
+    let began = Began {
+        local: began,
+        writer_ahead_ms: client.writer_ahead_ms(),
+    };
+    Ok(adoption::decide(began, &candidates))
 }
 
 pub(crate) struct FileResource {
@@ -527,13 +537,31 @@ impl Resource for FileResource {
                         texts::write_not_done("upload the file", &e.error).at(source_path()),
                     )
                 }
-                Outcome::Unknown => {
-                    let found = find_lost_upload(&uploading, &name, began).await;
-                    return fail_null(texts::upload_outcome_unknown(
-                        &name,
-                        &e.error,
-                        found.as_deref(),
-                    ));
+                Outcome::Unknown | Outcome::Done { .. } => {
+                    match find_lost_upload(&uploading, &name, began).await {
+                        Ok(Decision::Adopt { id }) => {
+                            tracing::info!(%id, "took the file a lost upload made");
+                            id
+                        }
+                        Ok(Decision::Refuse { found }) => {
+                            let found: Vec<(String, String)> = found
+                                .into_iter()
+                                .map(|(id, why)| (id, why.to_string()))
+                                .collect();
+                            return fail_null(texts::upload_outcome_unknown(
+                                &name,
+                                &e.error,
+                                Ok(&found),
+                            ));
+                        }
+                        Err(lookup) => {
+                            return fail_null(texts::upload_outcome_unknown(
+                                &name,
+                                &e.error,
+                                Err(&lookup),
+                            ))
+                        }
+                    }
                 }
             },
         };
@@ -669,7 +697,9 @@ impl Resource for FileResource {
             Ok(()) => Diagnostics::new(),
             Err(e) => match e.outcome {
                 Outcome::NotDone => texts::write_not_done("delete the file", &e.error),
-                Outcome::Unknown => texts::write_outcome_unknown("file", &e.error),
+                Outcome::Unknown | Outcome::Done { .. } => {
+                    texts::write_outcome_unknown("file", &e.error)
+                }
             }
             .into(),
         }

@@ -565,7 +565,7 @@ impl Resource for GraphResource {
                     Outcome::NotDone => {
                         texts::write_not_done("create the Knowledge Graph", &e.error)
                     }
-                    Outcome::Unknown => {
+                    Outcome::Unknown | Outcome::Done { .. } => {
                         let candidates = graphs_named(&api, &name).await;
                         let ids: Result<Vec<String>, client::Error> =
                             candidates.map(|gs| gs.into_iter().map(|g| g.id).collect());
@@ -661,7 +661,9 @@ impl Resource for GraphResource {
                             None => d,
                         }
                     }
-                    Outcome::Unknown => texts::write_outcome_unknown("Knowledge Graph", &e.error),
+                    Outcome::Unknown | Outcome::Done { .. } => {
+                        texts::write_outcome_unknown("Knowledge Graph", &e.error)
+                    }
                 }
                 .into(),
             );
@@ -728,7 +730,9 @@ impl Resource for GraphResource {
             Ok(()) => Diagnostics::new(),
             Err(e) => match e.outcome {
                 Outcome::NotDone => texts::write_not_done("delete the Knowledge Graph", &e.error),
-                Outcome::Unknown => texts::write_outcome_unknown("Knowledge Graph", &e.error),
+                Outcome::Unknown | Outcome::Done { .. } => {
+                    texts::write_outcome_unknown("Knowledge Graph", &e.error)
+                }
             }
             .into(),
         }

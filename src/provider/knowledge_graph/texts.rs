@@ -272,7 +272,7 @@ pub(crate) fn graph_change_failed(action: &str, graph: &str, e: &client::WriteEr
     let what = format!("{action} the Knowledge Graph `{}`", quote::text(graph));
     match e.outcome {
         client::Outcome::NotDone => write_not_done(&what, &e.error),
-        client::Outcome::Unknown => Diagnostic::error(
+        client::Outcome::Unknown | client::Outcome::Done { .. } => Diagnostic::error(
             format!("Could not tell whether Writer could {what}"),
             format!(
                 "{}\n\nNo complete answer came back. The state keeps the file; run terraform \

@@ -113,7 +113,7 @@ impl Converter {
     fn event(&self, found: Found) -> pb::list_resource::Event {
         let state = invariants::null_write_only(&self.block, found.state);
         let mut problems = invariants::check_known(&self.block, &state, "list");
-        let identity = match self.identity.settled(&Value::Null, &state, "list") {
+        let identity = match self.identity.settled(&Value::Null, None, &state, "list") {
             Ok(id) => self.identity.encode(&id).map_err(|d| vec![d]),
             Err(d) => Err(d),
         };

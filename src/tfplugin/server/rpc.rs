@@ -179,8 +179,9 @@ impl pb::provider_server::Provider for ProviderService {
                 ).into());
             }
             // Only one schema version exists so far: the state decodes as it is.
-            let raw = pb::DynamicValue { msgpack: Vec::new(), json: r.raw_state.unwrap_or_default().json };
-            let state = invariants::null_write_only(&res.schema.block, decode(Some(&raw), &res.ty)?);
+            let raw = r.raw_state.unwrap_or_default().json;
+            let stored = convert::decode_stored(&raw, &res.ty, &r.type_name, convert::Stored::State)?;
+            let state = invariants::null_write_only(&res.schema.block, stored);
             Ok(pb::upgrade_resource_state::Response { upgraded_state: encode(&state, &res.ty)?, diagnostics: Vec::new() })
         }, |diagnostics| pb::upgrade_resource_state::Response { upgraded_state: None, diagnostics }).await
     }
@@ -434,19 +435,27 @@ async fn read(
     r: pb::read_resource::Request,
     cancel: CancellationToken,
 ) -> Result<pb::read_resource::Response, Halt> {
+    let current_state = decode(r.current_state.as_ref(), &res.ty)?;
     let req = ReadRequest {
-        current_state: decode(r.current_state.as_ref(), &res.ty)?,
+        current_state: current_state.clone(),
         private: r.private,
         cancel,
     };
     let out = guarded("ReadResource", res.item.read(req)).await?;
     let new_state = invariants::null_write_only(&res.schema.block, out.new_state);
     let mut breaches = invariants::check_known(&res.schema.block, &new_state, "read");
-    let new_identity = identity::settle(ident, r.current_identity.as_ref(), &new_state, "read")
-        .unwrap_or_else(|d| {
-            breaches.extend(d);
-            None
-        });
+    let stored = Some(&current_state);
+    let new_identity = identity::settle(
+        ident,
+        r.current_identity.as_ref(),
+        stored,
+        &new_state,
+        "read",
+    )
+    .unwrap_or_else(|d| {
+        breaches.extend(d);
+        None
+    });
     let diagnostics = Halt::on_errors(enforce(out.diagnostics, breaches)?)?;
     Ok(pb::read_resource::Response {
         new_state: encode(&new_state, &res.ty)?,
@@ -480,7 +489,7 @@ async fn plan(
     let planned_state =
         invariants::default_plan(block, &prior_state, proposed_new_state.clone(), &config);
     let req = PlanRequest {
-        prior_state,
+        prior_state: prior_state.clone(),
         proposed_new_state,
         config: config.clone(),
         prior_private: r.prior_private,
@@ -491,11 +500,14 @@ async fn plan(
     let diagnostics = Halt::on_errors(out.diagnostics)?;
     let planned = invariants::null_write_only(block, out.planned_state);
     let mut breaches = invariants::check_plan(block, &config, &planned);
-    let planned_identity = identity::plan(ident, create, r.prior_identity.as_ref(), &planned)
-        .unwrap_or_else(|d| {
-            breaches.extend(d);
-            None
-        });
+    let prior_identity = r.prior_identity.as_ref();
+    let planned_identity =
+        identity::plan(ident, create, prior_identity, Some(&prior_state), &planned).unwrap_or_else(
+            |d| {
+                breaches.extend(d);
+                None
+            },
+        );
     let diagnostics = enforce(diagnostics, breaches)?;
     Ok(pb::plan_resource_change::Response {
         planned_state: encode(&planned, &res.ty)?,
@@ -538,14 +550,29 @@ async fn apply(
         true => guarded("ApplyResourceChange (create)", res.item.create(req)).await?,
         false => guarded("ApplyResourceChange (update)", res.item.update(req)).await?,
     };
-    let new_state = invariants::null_write_only(&res.schema.block, out.new_state);
-    let mut breaches = invariants::check_known(&res.schema.block, &new_state, "apply");
-    let new_identity = identity::settle(ident, r.planned_identity.as_ref(), &new_state, "apply")
-        .unwrap_or_else(|d| {
-            breaches.extend(d);
-            None
-        });
-    let diagnostics = enforce(out.diagnostics, breaches)?;
+    let mut new_state = invariants::null_write_only(&res.schema.block, out.new_state);
+    let mut diagnostics = out.diagnostics;
+    let unknown = invariants::check_known(&res.schema.block, &new_state, "apply");
+    if !unknown.is_empty() {
+        // Still an error, but the object the apply made or changed is kept,
+        // with null for what is unknown (as Terraform itself does): stopping
+        // here would leave a created object outside state.
+        new_state = invariants::unknown_as_null(&res.ty, &new_state);
+        diagnostics.extend(unknown.into());
+    }
+    let mut breaches = Vec::new();
+    let new_identity = identity::settle(
+        ident,
+        r.planned_identity.as_ref(),
+        None,
+        &new_state,
+        "apply",
+    )
+    .unwrap_or_else(|d| {
+        breaches.extend(d);
+        None
+    });
+    let diagnostics = enforce(diagnostics, breaches)?;
     Ok(pb::apply_resource_change::Response {
         new_state: encode(&new_state, &res.ty)?,
         private: out.private,
@@ -586,7 +613,7 @@ async fn import(
         return Ok(pb::import_resource_state::Response::stopped(diagnostics));
     }
     // Known now when the import knows it; the read gives it otherwise.
-    let identity = identity::settle(ident, None, &state, "import").unwrap_or(None);
+    let identity = identity::settle(ident, None, None, &state, "import").unwrap_or(None);
     let imported = pb::import_resource_state::ImportedResource {
         type_name: r.type_name,
         state: encode(&state, &res.ty)?,

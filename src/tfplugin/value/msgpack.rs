@@ -8,9 +8,17 @@
 //! objects are maps with every attribute in name order; a value at a
 //! `dynamic` position is `[type spec JSON as bin, value]`, except a null or
 //! unknown of no particular type, which is plain nil / unknown.
+//!
+//! Bytes are written with `rmp::encode`, which picks the smallest form as
+//! go-msgpack does (`write_sint` writes non-negative ints unsigned, as cty's
+//! encoder does). The reader stays our own: it must bound what length
+//! prefixes claim (see [`PREALLOCATED_ELEMENTS`]), charge the decode budget,
+//! name the attribute path on every error, and read bin as text and any
+//! extension as unknown, which `rmp::decode`'s readers do not do together.
 
 use std::collections::BTreeMap;
 
+use rmp::encode::{self as write, ByteBuf};
 use rmp::Marker;
 
 use super::error::ValueError;
@@ -27,9 +35,6 @@ use crate::tfplugin::path::{AttributePath, PathStep};
 /// the bytes left, times the size of a value, at every level) cost hundreds
 /// of MB for a message of a few MB.
 const PREALLOCATED_ELEMENTS: usize = 1024;
-
-/// The compact unknown go-cty writes: fixext1, type 0, payload one zero byte.
-const UNKNOWN: [u8; 3] = [0xd4, 0x00, 0x00];
 
 /// Decode a value against its schema type. The whole input must be one value.
 pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
@@ -48,9 +53,9 @@ pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
 
 /// Encode a value for its schema type, checking that it fits the type.
 pub fn encode_msgpack(value: &Value, ty: &Type) -> Result<Vec<u8>, ValueError> {
-    let mut out = Vec::new();
+    let mut out = ByteBuf::new();
     encode(&mut out, value, ty, &mut AttributePath::root(), 0)?;
-    Ok(out)
+    Ok(out.into_vec())
 }
 
 struct Decoder<'a> {
@@ -415,8 +420,11 @@ fn mismatch(wanted: &str, got: Marker) -> String {
     format!("{wanted} is required, got {got}")
 }
 
+// Writing into a `ByteBuf` cannot fail: its error type is `Infallible`, so
+// every `let Ok(_) = write::…` below is irrefutable, checked by the compiler.
+
 fn encode(
-    out: &mut Vec<u8>,
+    out: &mut ByteBuf,
     value: &Value,
     ty: &Type,
     path: &mut AttributePath,
@@ -426,8 +434,10 @@ fn encode(
         return Err(ValueError::new(path.clone(), "value nests too deeply"));
     }
     match (value, ty) {
-        (Value::Unknown, _) => out.extend_from_slice(&UNKNOWN),
-        (Value::Null, _) => out.push(0xc0),
+        (Value::Unknown, _) => write_unknown(out),
+        (Value::Null, _) => {
+            let Ok(()) = write::write_nil(out);
+        }
         (Value::Dynamic(concrete, inner), Type::Dynamic) => {
             if **concrete == Type::Dynamic {
                 return Err(ValueError::new(
@@ -435,13 +445,17 @@ fn encode(
                     "a dynamic value's type must be concrete",
                 ));
             }
-            out.push(0x92);
-            write_bin(out, &concrete.to_json());
+            let Ok(_) = write::write_array_len(out, 2);
+            let spec = concrete.to_json();
+            len32(spec.len(), path)?;
+            let Ok(()) = write::write_bin(out, &spec);
             encode(out, inner, concrete, path, depth + 1)?;
         }
-        (Value::Bool(b), Type::Bool) => out.push(if *b { 0xc3 } else { 0xc2 }),
-        (Value::Number(n), Type::Number) => write_number(out, n),
-        (Value::String(s), Type::String) => write_str(out, s),
+        (Value::Bool(b), Type::Bool) => {
+            let Ok(()) = write::write_bool(out, *b);
+        }
+        (Value::Number(n), Type::Number) => write_number(out, n, path)?,
+        (Value::String(s), Type::String) => write_str(out, s, path)?,
         (Value::Tuple(items), Type::Tuple(types)) if items.len() != types.len() => {
             return Err(ValueError::tuple_length(types.len(), items.len(), path));
         }
@@ -461,12 +475,12 @@ fn encode(
 /// A list's, set's or tuple's elements, each at its step (set elements
 /// have none).
 fn encode_array(
-    out: &mut Vec<u8>,
+    out: &mut ByteBuf,
     items: Vec<(Option<PathStep>, &Value, &Type)>,
     path: &mut AttributePath,
     depth: usize,
 ) -> Result<(), ValueError> {
-    write_header(out, items.len(), [0x90, 0xdc, 0xdd]);
+    let Ok(_) = write::write_array_len(out, len32(items.len(), path)?);
     for (step, item, item_type) in items {
         let stepped = step.map(|s| path.0.push(s)).is_some();
         encode(out, item, item_type, path, depth + 1)?;
@@ -479,14 +493,14 @@ fn encode_array(
 
 /// A map's entries or an object's attributes, keyed by string.
 fn encode_members(
-    out: &mut Vec<u8>,
+    out: &mut ByteBuf,
     members: Vec<(&String, PathStep, &Value, &Type)>,
     path: &mut AttributePath,
     depth: usize,
 ) -> Result<(), ValueError> {
-    write_header(out, members.len(), [0x80, 0xde, 0xdf]);
+    let Ok(_) = write::write_map_len(out, len32(members.len(), path)?);
     for (key, step, item, item_type) in members {
-        write_str(out, key);
+        write_str(out, key, path)?;
         path.0.push(step);
         encode(out, item, item_type, path, depth + 1)?;
         path.0.pop();
@@ -506,94 +520,40 @@ fn wrong_type(value: &Value, ty: &Type, path: &AttributePath) -> ValueError {
     ValueError::new(path.clone(), message)
 }
 
+/// go-cty's compact unknown: fixext1 of extension type 0, its payload one
+/// zero byte (`d4 00 00`).
+fn write_unknown(out: &mut ByteBuf) {
+    let Ok(_) = write::write_ext_meta(out, 1, 0);
+    out.as_mut_vec().push(0);
+}
+
 /// cty's choice: int if it fits, float64 if exact, else the decimal text.
-fn write_number(out: &mut Vec<u8>, n: &Number) {
+fn write_number(out: &mut ByteBuf, n: &Number, path: &AttributePath) -> Result<(), ValueError> {
     if let Some(i) = n.as_i64() {
-        write_int(out, i);
+        let Ok(_) = write::write_sint(out, i);
     } else if let Some(f) = n.to_exact_f64() {
-        out.push(0xcb);
-        out.extend_from_slice(&f.to_bits().to_be_bytes());
+        let Ok(()) = write::write_f64(out, f);
     } else {
-        write_str(out, &n.to_string());
+        write_str(out, &n.to_string(), path)?;
     }
+    Ok(())
 }
 
-/// The smallest form, non-negative values as unsigned (as go's msgpack does).
-fn write_int(out: &mut Vec<u8>, i: i64) {
-    match i {
-        0..=0x7f => out.push(i as u8),
-        0x80..=0xff => out.extend_from_slice(&[0xcc, i as u8]),
-        0x100..=0xffff => {
-            out.push(0xcd);
-            out.extend_from_slice(&(i as u16).to_be_bytes());
-        }
-        0x1_0000..=0xffff_ffff => {
-            out.push(0xce);
-            out.extend_from_slice(&(i as u32).to_be_bytes());
-        }
-        0x1_0000_0000.. => {
-            out.push(0xcf);
-            out.extend_from_slice(&(i as u64).to_be_bytes());
-        }
-        -32..=-1 => out.push(i as u8),
-        -128..=-33 => out.extend_from_slice(&[0xd0, i as u8]),
-        -32768..=-129 => {
-            out.push(0xd1);
-            out.extend_from_slice(&(i as i16).to_be_bytes());
-        }
-        -2_147_483_648..=-32769 => {
-            out.push(0xd2);
-            out.extend_from_slice(&(i as i32).to_be_bytes());
-        }
-        _ => {
-            out.push(0xd3);
-            out.extend_from_slice(&i.to_be_bytes());
-        }
-    }
+fn write_str(out: &mut ByteBuf, s: &str, path: &AttributePath) -> Result<(), ValueError> {
+    len32(s.len(), path)?;
+    let Ok(()) = write::write_str(out, s);
+    Ok(())
 }
 
-/// A fix/16/32 header: `codes` are the fix base, the 16-bit and 32-bit markers.
-fn write_header(out: &mut Vec<u8>, len: usize, codes: [u8; 3]) {
-    if len < 16 {
-        out.push(codes[0] | len as u8);
-    } else if len <= 0xffff {
-        out.push(codes[1]);
-        out.extend_from_slice(&(len as u16).to_be_bytes());
-    } else {
-        out.push(codes[2]);
-        out.extend_from_slice(&(len as u32).to_be_bytes());
-    }
-}
-
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    let len = s.len();
-    if len < 32 {
-        out.push(0xa0 | len as u8);
-    } else if len <= 0xff {
-        out.extend_from_slice(&[0xd9, len as u8]);
-    } else if len <= 0xffff {
-        out.push(0xda);
-        out.extend_from_slice(&(len as u16).to_be_bytes());
-    } else {
-        out.push(0xdb);
-        out.extend_from_slice(&(len as u32).to_be_bytes());
-    }
-    out.extend_from_slice(s.as_bytes());
-}
-
-/// Binary, as cty writes a dynamic value's type spec (bin8 even when short).
-fn write_bin(out: &mut Vec<u8>, bytes: &[u8]) {
-    let len = bytes.len();
-    if len <= 0xff {
-        out.extend_from_slice(&[0xc4, len as u8]);
-    } else if len <= 0xffff {
-        out.push(0xc5);
-        out.extend_from_slice(&(len as u16).to_be_bytes());
-    } else {
-        out.push(0xc6);
-        out.extend_from_slice(&(len as u32).to_be_bytes());
-    }
-    out.extend_from_slice(bytes);
+/// msgpack lengths are 32-bit and `rmp::encode` casts a longer one with
+/// `as u32`: refused here rather than written with a wrapped length.
+fn len32(len: usize, path: &AttributePath) -> Result<u32, ValueError> {
+    u32::try_from(len).map_err(|_| {
+        ValueError::new(
+            path.clone(),
+            "too long for msgpack (more than 2^32 - 1 bytes or elements)",
+        )
+    })
 }
 
 #[cfg(test)]

@@ -334,6 +334,115 @@ fn decodes_golden_bytes() {
     }
 }
 
+/// Every size class of every header the writer picks, at both edges: the
+/// smallest form that holds the value (msgpack spec, go-msgpack's choice).
+/// Expected bytes are written out here from the spec, not by an encoder.
+fn size_edges() -> Vec<(String, Value, Type, Vec<u8>)> {
+    let text = |len: usize| "x".repeat(len);
+    let strs = |len: usize| Value::list(vec![s(""); len]);
+    let members = |len: usize| Value::map((0..len).map(|i| (format!("{i:05}"), Value::Null)));
+    let member_bytes = |len: usize| -> Vec<u8> {
+        (0..len)
+            .flat_map(|i| [str_bytes(&format!("{i:05}")), hex("c0")].concat())
+            .collect()
+    };
+    // ["object",{"<name>":"string"}] is 24 bytes and the name.
+    let spec = |name_len: usize| Type::object([(text(name_len), Type::String)]);
+    let spec_json = |name_len: usize| format!(r#"["object",{{"{}":"string"}}]"#, text(name_len));
+    let mut cases: Vec<(String, Value, Type, Vec<u8>)> = vec![];
+    for (i, bytes) in [
+        (65535_i64, "cd ff ff"),
+        (4294967295, "ce ff ff ff ff"),
+        (-32768, "d1 80 00"),
+        (-2147483648, "d2 80 00 00 00"),
+        (-2147483649, "d3 ff ff ff ff 7f ff ff ff"),
+    ] {
+        cases.push((
+            format!("int {i}"),
+            n(&i.to_string()),
+            Type::Number,
+            hex(bytes),
+        ));
+    }
+    for (len, header) in [
+        (31, "bf"),
+        (255, "d9 ff"),
+        (256, "da 01 00"),
+        (65535, "da ff ff"),
+        (65536, "db 00 01 00 00"),
+    ] {
+        let bytes = [hex(header), text(len).into_bytes()].concat();
+        cases.push((
+            format!("string of {len}"),
+            s(&text(len)),
+            Type::String,
+            bytes,
+        ));
+    }
+    for (len, header) in [
+        (15, "9f"),
+        (16, "dc 00 10"),
+        (65535, "dc ff ff"),
+        (65536, "dd 00 01 00 00"),
+    ] {
+        let bytes = [hex(header), vec![0xa0; len]].concat();
+        cases.push((
+            format!("list of {len}"),
+            strs(len),
+            Type::list(Type::String),
+            bytes,
+        ));
+    }
+    for (len, header) in [
+        (15, "8f"),
+        (16, "de 00 10"),
+        (65535, "de ff ff"),
+        (65536, "df 00 01 00 00"),
+    ] {
+        let bytes = [hex(header), member_bytes(len)].concat();
+        cases.push((
+            format!("map of {len}"),
+            members(len),
+            Type::map(Type::String),
+            bytes,
+        ));
+    }
+    // The type spec as bin: 255 bytes is bin8, 256 bin16, 65536 bin32.
+    for (name_len, header, name_header) in [
+        (231, "c4 ff", "d9 e7"),
+        (232, "c5 01 00", "d9 e8"),
+        (65512, "c6 00 01 00 00", "da ff e8"),
+    ] {
+        let name = text(name_len);
+        let bytes = [
+            hex("92"),
+            hex(header),
+            spec_json(name_len).into_bytes(),
+            hex("81"),
+            hex(name_header),
+            name.clone().into_bytes(),
+            hex("c0"),
+        ]
+        .concat();
+        let value = Value::dynamic(spec(name_len), Value::object([(name, Value::Null)]));
+        cases.push((
+            format!("type spec of {}", name_len + 24),
+            value,
+            Type::Dynamic,
+            bytes,
+        ));
+    }
+    cases
+}
+
+#[test]
+fn encodes_and_decodes_every_size_class() {
+    for (what, value, ty, bytes) in size_edges() {
+        assert!(encode_msgpack(&value, &ty) == Ok(bytes.clone()), "{what}");
+        assert!(decode_msgpack(&bytes, &ty) == Ok(value), "{what}");
+    }
+}
+
 /// Forms Terraform (or another encoder) may send that we never write.
 #[test]
 fn decodes_other_forms() {
@@ -737,5 +846,22 @@ fn round_trips() {
             .map_err(Clone::clone)
             .and_then(|b| decode_msgpack(b, &ty));
         assert_eq!(back, Ok(value), "{bytes:02x?}");
+    }
+}
+
+/// msgpack lengths are 32-bit: one past that is refused at its path, not
+/// written with a wrapped length (the check itself; a 4 GiB value is not
+/// built here).
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn lengths_past_32_bits_are_refused() {
+    let path = attr("big");
+    assert_eq!(len32(u32::MAX as usize, &path).ok(), Some(u32::MAX));
+    match len32(u32::MAX as usize + 1, &path) {
+        Err(e) => {
+            assert_eq!(e.path, path);
+            assert!(e.message.contains("too long for msgpack"), "{}", e.message);
+        }
+        Ok(n) => panic!("wrapped to {n}"),
     }
 }

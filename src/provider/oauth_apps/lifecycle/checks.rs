@@ -111,6 +111,12 @@ pub(crate) fn client_id_problem(c: &Connector, id: &str) -> Option<Diagnostic> {
     let shown = quote::text(id);
     if let Some((at, what)) = quote::first_unsafe_char(id) {
         Some(texts::control_character(APP.client_id, &shown, at, &what))
+    } else if let Some(spaces) = quote::surrounding_space(id) {
+        Some(texts::bad_text(
+            APP.client_id,
+            &format!("`{shown}` {spaces}, which no client ID has"),
+            "Remove it (trimspace() in HCL).",
+        ))
     } else if id.is_empty() || id.chars().count() > 256 || id.chars().any(char::is_whitespace) {
         Some(texts::bad_text(
             APP.client_id,
@@ -423,6 +429,26 @@ mod tests {
     }
 
     #[test]
+    fn a_client_id_with_a_space_around_it_says_so() {
+        for (value, says) in [
+            (
+                "fake-client-id-0001 ",
+                "`fake-client-id-0001 ` ends with a space",
+            ),
+            (
+                " fake-client-id-0001",
+                "` fake-client-id-0001` starts with a space",
+            ),
+        ] {
+            let diags = check(&[("client_id", Value::string(value))]);
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert_eq!(at(&diags[0]), "client_id");
+            assert!(diags[0].detail.contains(says), "{}", diags[0].detail);
+            assert!(diags[0].detail.contains("Remove it"), "{}", diags[0].detail);
+        }
+    }
+
+    #[test]
     fn quotes_long_values_short() {
         let long_id = format!("fake-client id {}", "x".repeat(100_000));
         let diags = check(&[("client_id", Value::string(&long_id))]);
@@ -598,9 +624,7 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(!diags[0].is_error(), "{diags:?}");
         assert_eq!(at(&diags[0]), "client_secret_wo");
-        assert!(diags[0]
-            .summary
-            .contains("changed in Writer outside Terraform"));
+        assert!(diags[0].summary.contains("set in Writer outside Terraform"));
         // With the secret it just plans the update that restores it.
         assert_eq!(
             plan_check(Some(&drifted), &[], Some(T1)),

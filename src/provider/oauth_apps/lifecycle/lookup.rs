@@ -1,18 +1,21 @@
 //! Finding one app of a connector by ID or by name: shared by import and the
-//! data source, so both answer "none" and "several" the same way; and the
+//! data source, so both answer "none" and "several" the same way; the
 //! resource's read of its own app, patient with a Writer whose reads lag
-//! behind its writes.
+//! behind its writes; and, after a create whose outcome is unknown, the app
+//! that create made, if Writer lists one that provably is
+//! ([`crate::provider::adoption`]'s rule).
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio_util::sync::CancellationToken;
 
-use crate::client::{self, NameMatch, OAuthApp, Versioned};
+use crate::client::{self, CreateApp, ListFilter, NameMatch, OAuthApp, Versioned};
 use crate::tfplugin::diag::Diagnostic;
 
 use super::connector::Connector;
 use super::private::Private;
 use super::texts;
+use crate::provider::adoption::{self, Began, Candidate, Decision, Hint};
 use crate::provider::config::Api;
 
 /// How long after this provider created an app a read still allows for
@@ -86,4 +89,60 @@ pub(crate) async fn find_app(
         return Err(texts::wrong_connector(c, &app.id, &app.connector));
     }
     Ok(app)
+}
+
+/// After a create of `sent` whose outcome is unknown, begun at `began` on
+/// this machine's clock: Writer's apps of that name, and whether one of them
+/// is the app this create made. Writer's clock is read from the `Date` of
+/// the operation's answers (the create's and this lookup's).
+pub(crate) async fn find_created(
+    api: &Api,
+    sent: &CreateApp,
+    began: SystemTime,
+) -> Result<(Decision, Vec<OAuthApp>), client::Error> {
+    let filter = ListFilter {
+        connector: Some(sent.connector.clone()),
+        name: Some(sent.name.clone()),
+    };
+    let mut found = Vec::new();
+    api.client
+        .each_app(&filter, |app| {
+            // A server (or proxy) that ignores the filter is not believed.
+            if filter.matches(&app) {
+                found.push(app);
+            }
+            // Names are unique: a handful is already more than Writer allows.
+            found.len() < 10
+        })
+        .await?;
+    let candidates: Vec<Candidate> = found
+        .iter()
+        .map(|app| Candidate {
+            id: app.id.clone(),
+            created_at: app.created_at.clone(),
+            as_sent: holds_what_was_sent(app, sent),
+            hint: match sent.hint_shows_secret_in(app) {
+                Some(true) => Hint::Matches,
+                Some(false) => Hint::Differs,
+                None => Hint::NotShown,
+            },
+        })
+        .collect();
+    let began = Began {
+        local: began,
+        writer_ahead_ms: api.client.writer_ahead_ms(),
+    };
+    Ok((adoption::decide(began, &candidates), found))
+}
+
+/// Whether `app` has what the create sent: connector, name, client ID,
+/// scopes (as a set) and settings.
+pub(crate) fn holds_what_was_sent(app: &OAuthApp, sent: &CreateApp) -> bool {
+    use std::collections::BTreeSet;
+    let set = |s: &[String]| s.iter().cloned().collect::<BTreeSet<_>>();
+    app.connector == sent.connector
+        && app.name == sent.name
+        && app.client_id == sent.client_id
+        && set(&app.scopes) == set(&sent.scopes)
+        && app.settings == sent.settings
 }

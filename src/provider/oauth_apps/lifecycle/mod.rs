@@ -7,10 +7,13 @@
 //!
 //! What every connector's app shares: the secret stored or write-only, sent
 //! on create and on a new version; drift of the secret seen through
-//! `client_secret_updated_at` kept in private state; updates sent with
-//! If-Match; a 404 removes the app from state; import by ID or `name=`; a
-//! connector's own attributes (its settings) read from and sent to Writer's
-//! `settings` like any other attribute.
+//! `client_secret_updated_at` kept in private state; updates always sent with
+//! If-Match (the app is read first when no ETag is remembered); a 404 removes
+//! the app from state; import by ID or `name=`; a connector's own attributes
+//! (its settings) read from and sent to Writer's `settings` like any other
+//! attribute. An app Writer made is never left outside state: a create whose
+//! answer cannot be used keeps the app's ID in state (tainted), and one whose
+//! outcome is unknown takes in only the app it provably made.
 
 mod checks;
 mod connector;
@@ -23,6 +26,7 @@ mod schema;
 mod texts;
 
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use async_trait::async_trait;
 
@@ -35,12 +39,13 @@ use crate::tfplugin::{
     PlanResponse, ReadRequest, ReadResponse, Resource,
 };
 
+use crate::provider::adoption::Decision;
 use crate::provider::config::Api;
 use crate::provider::shared::Shared;
 pub(crate) use checks::client_id_problem;
 use checks::{check_config, check_secret_plan, Judge};
-use lookup::{find_app, read_app, Lookup};
-use model::scope_set;
+use lookup::{find_app, find_created, holds_what_was_sent, read_app, Lookup};
+use model::{scope_set, APP};
 use private::Private;
 
 pub(crate) use connector::{code_list, no_rule, Connector, Docs, Setting, Settings, Words};
@@ -120,7 +125,62 @@ fn state_from(c: &Connector, app: &OAuthApp, base: &App<Value>) -> App<Value> {
     if !m.callback_url.is_wholly_known() || m.callback_url.is_null() {
         m.callback_url = s(&app.callback_url);
     }
-    with_authorization_url(c, m)
+    let mut m = with_authorization_url(c, m);
+    // Writer's values make no consent URL (a setting Writer holds is not
+    // valid): a state has no unknowns, so there is none.
+    if !m.authorization_url.is_wholly_known() {
+        m.authorization_url = Value::Null;
+    }
+    m
+}
+
+/// The state of an app Writer created (`id`) whose answer cannot be used:
+/// the plan, with the ID, and null for what is not known. Returned with an
+/// error, so that Terraform keeps it tainted: the app is never left in
+/// Writer outside state.
+fn kept_tainted(planned: &App<Value>, id: &str, d: Diagnostic) -> ApplyResponse {
+    let mut state = planned.clone();
+    state.id = Value::String(id.to_string());
+    let mut slots = state.as_mut();
+    for slot in slots.settings.values_mut() {
+        if !slot.is_wholly_known() {
+            **slot = Value::Null;
+        }
+    }
+    for slot in slots.into_array() {
+        if !slot.is_wholly_known() {
+            *slot = Value::Null;
+        }
+    }
+    ApplyResponse {
+        new_state: state.to_value(),
+        private: Private::just_created().encode(),
+        diagnostics: d.into(),
+    }
+}
+
+/// The first attribute in which Writer's new app is not what the create
+/// sent, if any.
+fn unlike_sent(c: &Connector, app: &OAuthApp, sent: &CreateApp) -> Option<&'static str> {
+    if holds_what_was_sent(app, sent) {
+        return None;
+    }
+    let scopes = |s: &[String]| scope_set(s);
+    if app.connector != sent.connector {
+        Some("connector")
+    } else if app.name != sent.name {
+        Some(APP.name)
+    } else if app.client_id != sent.client_id {
+        Some(APP.client_id)
+    } else if scopes(&app.scopes) != scopes(&sent.scopes) {
+        Some(APP.scopes)
+    } else {
+        c.settings
+            .iter()
+            .map(|s| s.name)
+            .find(|name| app.settings.get(*name) != sent.settings.get(*name))
+            .or(Some("settings"))
+    }
 }
 
 /// The new state after Writer accepted a write, and what to remember: the
@@ -155,45 +215,41 @@ fn configured_secret(config: &App<Value>, planned: &App<Value>) -> Option<Secret
 }
 
 /// A create whose outcome is unknown ([`Outcome::Unknown`]: an answer lost,
-/// retries run out on 5xx, an unreadable success): never report "nothing
-/// happened" without looking. The app is looked up by name, in the time the
-/// create kept for it; the one this create sent (same name, client ID and
-/// scopes) is taken into state, so it is neither lost outside Terraform nor
-/// created twice by the next apply.
+/// retries run out on 5xx, an unreadable success without an ID): never
+/// report "nothing happened" without looking. Writer's apps of that name are
+/// looked up, in the time the create kept for it, and one is taken into
+/// state only if it provably came from this create (`adoption`'s rule: it
+/// holds what was sent, was created after the create began by Writer's
+/// clock, and its secret hint is the one sent); otherwise the error names
+/// each app found and how to import it.
 async fn after_lost_create(
     api: &Api,
     c: &Connector,
     sent: &CreateApp,
     planned: &App<Value>,
+    began: SystemTime,
     e: client::Error,
 ) -> ApplyResponse {
     let fail = |d: Diagnostic| ApplyResponse::failed(Value::Null, Vec::new(), d.into());
-    let found = match api.client.find_app_by_name(c.name, &sent.name).await {
+    let (decision, apps) = match find_created(api, sent, began).await {
         Ok(found) => found,
         Err(lookup) => return fail(texts::create_outcome_unknown(c, &e, &sent.name, &lookup)),
     };
-    let app = match found {
-        NameMatch::None => return fail(texts::create_failed_nothing_created(&e, &sent.name)),
-        NameMatch::Several(ids) => {
-            return fail(texts::create_outcome_other_app(c, &e, &sent.name, &ids))
+    let id = match decision {
+        Decision::Adopt { id } => id,
+        Decision::Refuse { found } if found.is_empty() => {
+            return fail(texts::create_failed_nothing_created(&e, &sent.name))
         }
-        NameMatch::One(app) => *app,
+        Decision::Refuse { found } => {
+            return fail(texts::create_outcome_not_adopted(c, &e, &sent.name, &found))
+        }
     };
-    let ours = app.name == sent.name
-        && app.client_id == sent.client_id
-        && scope_set(&app.scopes) == scope_set(&sent.scopes)
-        && app.settings == sent.settings;
-    if !ours {
-        return fail(texts::create_outcome_other_app(
-            c,
-            &e,
-            &sent.name,
-            &[app.id],
-        ));
-    }
+    let Some(app) = apps.into_iter().find(|a| a.id == id) else {
+        return fail(texts::create_outcome_unknown(c, &e, &sent.name, &e));
+    };
     tracing::info!(id = %app.id, "the create's answer was lost; taking the app it made");
-    // The list has no ETag: read the app for it (the next refresh would too).
-    let id = app.id.clone();
+    // The list has no ETag: read the app for it (an update without one
+    // reads it first anyway).
     let found = match api.client.get_app(&id).await {
         Ok(Some(found)) => found,
         _ => Versioned {
@@ -313,6 +369,50 @@ impl OAuthAppResource {
         }
     }
 
+    /// The ETag to send with an update when private state remembers none
+    /// (state from before ETags were kept, an app taken in from a list):
+    /// the app is read now. It must still be the app Terraform last saw
+    /// (the same `updated_at` as in state), or a change made since would be
+    /// overwritten.
+    async fn current_etag(
+        &self,
+        api: &Api,
+        id: &str,
+        prior: &App<Value>,
+    ) -> Result<String, Diagnostic> {
+        let c = self.connector;
+        let found = match api.client.get_app(id).await {
+            Ok(Some(found)) => found,
+            Ok(None) => return Err(texts::gone_before_update(c, id)),
+            Err(e) => {
+                return Err(texts::api_error(
+                    c,
+                    "read the OAuth app before updating it",
+                    &e,
+                ))
+            }
+        };
+        if let Some(seen) = prior.updated_at.as_str() {
+            if seen != found.value.updated_at {
+                return Err(texts::changed_since_read(c, id));
+            }
+        }
+        found.etag.ok_or_else(|| texts::no_etag_for_update(c, id))
+    }
+
+    /// A create refused because its name is taken: the app that has it, if
+    /// Writer shows exactly one, so the words can name it. Terraform tells a
+    /// create nothing of an app it replaces (a `create_before_destroy`
+    /// replacement is planned again at apply with no prior state or private
+    /// state), so whether that app is the one being replaced is not known.
+    async fn name_taken(&self, api: &Api, name: &str, e: &client::Error) -> Diagnostic {
+        let c = self.connector;
+        match api.client.find_app_by_name(c.name, name).await {
+            Ok(NameMatch::One(app)) => texts::name_taken_by(c, e, name, &app.id),
+            _ => texts::write_not_done(c, "create the OAuth app", e),
+        }
+    }
+
     /// What a read found that is not the app this resource manages, as the
     /// diagnostic that keeps the state as it was.
     fn refuse_read(&self, id: &str, app: &OAuthApp) -> Option<Diagnostic> {
@@ -405,16 +505,35 @@ impl Resource for OAuthAppResource {
         // The create leaves time in the operation to look up its app if
         // its outcome is unknown.
         let creating = api.client.keeping(api.lookup_room);
+        let began = SystemTime::now();
         match creating.create_app(&body).await {
             Ok(created) => {
                 tracing::info!(id = %created.value.id, connector = c.name, "created OAuth app");
-                written(c, created, &planned, Private::just_created(), true)
+                let unlike = unlike_sent(c, &created.value, &body);
+                let id = created.value.id.clone();
+                let mut response = written(c, created, &planned, Private::just_created(), true);
+                if let Some(attribute) = unlike {
+                    // The state shows what Writer has; the error taints it.
+                    response
+                        .diagnostics
+                        .push(texts::created_unlike_sent(c, &id, attribute));
+                }
+                response
             }
             Err(e) => match e.outcome {
-                Outcome::Unknown => after_lost_create(&api, c, &body, &planned, e.error).await,
-                Outcome::NotDone => {
-                    fail(texts::write_not_done(c, "create the OAuth app", &e.error).into())
+                Outcome::Done { id } => {
+                    let d = texts::create_answer_unusable(c, &e.error, &id);
+                    kept_tainted(&planned, &id, d)
                 }
+                Outcome::Unknown => {
+                    after_lost_create(&api, c, &body, &planned, began, e.error).await
+                }
+                Outcome::NotDone => match e.error {
+                    client::Error::NameTaken { .. } => {
+                        fail(self.name_taken(&api, &body.name, &e.error).await.into())
+                    }
+                    _ => fail(texts::write_not_done(c, "create the OAuth app", &e.error).into()),
+                },
             },
         }
     }
@@ -432,6 +551,9 @@ impl Resource for OAuthAppResource {
         };
         let current = App::from_value(&request.current_state);
         let id = string_of(&current.id);
+        if !client::can_name_an_app(&id) {
+            return keep(texts::state_without_id(c, &id));
+        }
         let mut private = Private::decode(&request.private);
         let found = match read_app(&api, &id, &private, &request.cancel).await {
             Ok(Some(found)) => found,
@@ -495,17 +617,29 @@ impl Resource for OAuthAppResource {
         }
         let private = Private::decode(&request.planned_private);
         let id = string_of(&prior.id);
+        if !client::can_name_an_app(&id) {
+            return fail(texts::state_without_id(c, &id).into());
+        }
         let secret_sent = secret_changes(&prior, &planned);
-        match api
-            .client
-            .update_app(&id, &patch, private.etag.as_deref())
-            .await
-        {
+        let etag = match &private.etag {
+            Some(etag) => etag.clone(),
+            None => match self.current_etag(&api, &id, &prior).await {
+                Ok(etag) => etag,
+                Err(d) => return fail(d.into()),
+            },
+        };
+        match api.client.update_app(&id, &patch, Some(&etag)).await {
             Ok(updated) => written(c, updated, &planned, private, secret_sent),
             Err(e) => fail(
-                match e.outcome {
-                    Outcome::NotDone => texts::write_not_done(c, "update the OAuth app", &e.error),
-                    Outcome::Unknown => texts::update_outcome_unknown(&e.error),
+                match (e.outcome, &e.error) {
+                    (Outcome::NotDone, client::Error::NotFound { .. }) => {
+                        texts::app_gone_before_update(c, &id)
+                    }
+                    (Outcome::NotDone, _) => {
+                        texts::write_not_done(c, "update the OAuth app", &e.error)
+                    }
+                    (Outcome::Unknown, _) => texts::update_outcome_unknown(&e.error),
+                    (Outcome::Done { .. }, _) => texts::update_answer_unusable(&e.error),
                 }
                 .into(),
             ),
@@ -518,13 +652,18 @@ impl Resource for OAuthAppResource {
             Err(d) => return d.into(),
         };
         let id = string_of(&App::from_value(&request.prior_state).id);
+        // Never "deleted" without asking Writer.
+        if !client::can_name_an_app(&id) {
+            return texts::state_without_id(self.connector, &id).into();
+        }
         match api.client.delete_app(&id).await {
             Ok(()) => Diagnostics::new(),
             Err(e) => match e.outcome {
                 Outcome::NotDone => {
                     texts::write_not_done(self.connector, "delete the OAuth app", &e.error)
                 }
-                Outcome::Unknown => texts::delete_outcome_unknown(&e.error),
+                // A delete's answer is never read, so never `Done`.
+                Outcome::Unknown | Outcome::Done { .. } => texts::delete_outcome_unknown(&e.error),
             }
             .into(),
         }

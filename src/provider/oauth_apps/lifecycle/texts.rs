@@ -11,14 +11,15 @@ use crate::tfplugin::path::AttributePath;
 
 use super::connector::Connector;
 use super::model::APP;
+use crate::provider::adoption::Why;
 use crate::provider::texts::{self as provider_texts, Changed, Object, KEEPS_TRYING};
 
 /// An OAuth app, in the provider-wide messages.
 const OAUTH_APP: Object = Object {
     name: "OAuth app",
     short: "app",
-    key_refused: "The key is valid but lacks the org-admin role, which managing OAuth apps needs \
-                  (reading is allowed). Use an org admin's key",
+    key_refused: "Writer accepted the key but refused it this request (HTTP 403): managing \
+                  OAuth apps needs an org admin's key. Use an org admin's key",
     carried: "client secret",
 };
 
@@ -81,8 +82,9 @@ pub(crate) fn update_outcome_unknown(e: &client::Error) -> Diagnostic {
         format!(
             "{e}\n\nNo complete answer came back, so Writer may have made the change or not. The \
              state keeps the app as it was before this apply. Run terraform plan: it reads the app \
-             from Writer and shows exactly what is still to change (nothing, if the update went \
-             through), then apply again; {KEEPS_TRYING}",
+             from Writer and shows what is still to change (nothing, if the update went through; \
+             a new secret is always sent again, as Terraform cannot read a secret back), then \
+             apply again; {KEEPS_TRYING}",
             e = describe(e)
         ),
     )
@@ -103,6 +105,14 @@ pub(crate) fn delete_outcome_unknown(e: &client::Error) -> Diagnostic {
     )
 }
 
+/// An import block for an app of `c` with import ID `id`.
+fn import_block(c: &Connector, id: &str) -> String {
+    format!(
+        "  import {{\n    to = {}.<name>\n    id = \"{id}\"\n  }}",
+        c.type_name
+    )
+}
+
 /// How to bring an existing app named `name` under Terraform.
 fn import_by_name(c: &Connector, name: &str) -> String {
     let type_name = c.type_name;
@@ -118,9 +128,10 @@ pub(crate) fn create_answer_lost_app_adopted(e: &client::Error, id: &str) -> Dia
     Diagnostic::warning(
         "Writer's answer to the create was lost; the app it made was found",
         format!(
-            "{e}\n\nWriter had created the app before its answer was lost: an app with this name and \
-             client ID exists (id `{id}`), so Terraform took it into state rather than leave it outside. \
-             Nothing else is needed.",
+            "{e}\n\nWriter had created the app before its answer was lost: it lists an app (id `{id}`) \
+             with this configuration's name, client ID, scopes and settings, created after this \
+             create began, whose secret hint (where Writer shows one) is that of the secret sent. \
+             Terraform took it into state rather than leave it outside.",
             e = describe(e),
             id = quote::text(id)
         ),
@@ -165,41 +176,213 @@ pub(crate) fn create_outcome_unknown(
     )
 }
 
-/// After a create whose answer was lost, Writer has an app of that name that
-/// is not the one the create sent.
-pub(crate) fn create_outcome_other_app(
+/// After a create whose outcome is unknown, Writer has apps of that name,
+/// none of which provably came from this create (`found`: each, and why).
+pub(crate) fn create_outcome_not_adopted(
     c: &Connector,
     e: &client::Error,
     name: &str,
-    ids: &[String],
+    found: &[(String, Why)],
 ) -> Diagnostic {
+    let listed: Vec<String> = found
+        .iter()
+        .map(|(id, why)| format!("  - `{}`: {why}", quote::text(id)))
+        .collect();
+    let type_name = c.type_name;
+    let first = found
+        .first()
+        .map_or(String::new(), |(id, _)| quote::text(id));
     Diagnostic::error(
-        "Could not create the OAuth app; another app has its name",
+        "Could not create the OAuth app; an app with its name exists",
         format!(
-            "{e}\n\nAfter the create's answer was lost, Writer has {count} app(s) named `{shown}` \
-             (id {ids}), but not with this configuration's client ID and scopes, so Terraform did not \
-             take it. If it is yours, bring it under Terraform:\n\n{import}\n\nOtherwise choose \
-             another name.",
+            "{e}\n\nThe create's outcome is unknown, and Writer has {count} app(s) named `{shown}` \
+             that Terraform cannot prove this create made, so it took none into state:\n{listed}\n\n\
+             If one is the app this resource should manage, import it by its ID:\n\n  terraform \
+             import {type_name}.<name> {first}\n\nor with an import block (`to = \
+             {type_name}.<name>`, `id = \"{first}\"`). Otherwise delete or rename it in Writer \
+             (Admin > OAuth apps), or choose another name, and apply again.",
             e = describe(e),
-            count = ids.len(),
-            ids = ids.join(", "),
-            import = import_by_name(c, name),
+            count = found.len(),
+            listed = listed.join("\n"),
             shown = quote::text(name)
         ),
     )
     .at(AttributePath::attribute(APP.name))
 }
 
+/// Writer answered a create with an app, but not with what was sent.
+pub(crate) fn created_unlike_sent(c: &Connector, id: &str, attribute: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Writer created the OAuth app with other values than were sent",
+        format!(
+            "Writer created the {product} OAuth app `{id}`, but its `{attribute}` is not the one \
+             this configuration sent. The state holds the app as Writer has it, marked tainted: \
+             the next apply replaces it (deletes it and creates it again). Check the app in Writer \
+             (Admin > OAuth apps) before applying again.",
+            product = c.product(),
+            id = quote::text(id)
+        ),
+    )
+    .at(AttributePath::attribute(attribute))
+}
+
+/// Writer answered that it created the app (`id`), but the answer cannot be
+/// used: the ID is kept in state, tainted.
+pub(crate) fn create_answer_unusable(c: &Connector, e: &client::Error, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Writer created the OAuth app, but its answer cannot be used",
+        format!(
+            "{e}\n\nWriter answered that it created the {product} OAuth app `{id}`. Terraform keeps \
+             its ID in state, with the values it could not read left empty, marked tainted: the \
+             next apply replaces it (deletes it and creates it again). To keep it instead, check it \
+             in Writer (Admin > OAuth apps) and run terraform untaint on this resource.",
+            e = describe(e),
+            product = c.product(),
+            id = quote::text(id)
+        ),
+    )
+}
+
+/// Writer answered that it made an update, but the answer cannot be used.
+pub(crate) fn update_answer_unusable(e: &client::Error) -> Diagnostic {
+    Diagnostic::error(
+        "Writer changed the OAuth app, but its answer cannot be used",
+        format!(
+            "{e}\n\nWriter answered that it made the change. The state keeps the app as it was \
+             before this apply; run terraform plan, which reads the app from Writer again.",
+            e = describe(e)
+        ),
+    )
+}
+
+/// An update found no app to read its ETag from.
+pub(crate) fn gone_before_update(c: &Connector, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "The OAuth app is not in Writer",
+        format!(
+            "Before updating the {product} OAuth app `{id}`, Terraform read it from Writer, which \
+             has no app with this ID (it answered 404), so nothing was changed. Run terraform plan: \
+             it reads Writer again and plans to create the app if it is gone.",
+            product = c.product(),
+            id = quote::text(id)
+        ),
+    )
+}
+
+/// The app read before an update is not the one Terraform last saw.
+pub(crate) fn changed_since_read(c: &Connector, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "The OAuth app changed outside Terraform",
+        format!(
+            "Before updating the {product} OAuth app `{id}`, Terraform read it from Writer: its \
+             updated_at is not the one in state, so someone changed it since Terraform last read \
+             it, and the update was not sent (nothing was overwritten). Run terraform plan again to \
+             see the change, then apply.",
+            product = c.product(),
+            id = quote::text(id)
+        ),
+    )
+}
+
+/// Writer gave no ETag for the app, so no update can be conditional.
+pub(crate) fn no_etag_for_update(c: &Connector, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Writer gave no ETag for the OAuth app",
+        format!(
+            "Updates are sent only with If-Match, so that they never overwrite a change Terraform \
+             has not seen. Writer's answer to reading the {product} OAuth app `{id}` carried no \
+             ETag, so the update was not sent (nothing was changed). Check base_url: the Writer \
+             API sends an ETag with every app.",
+            product = c.product(),
+            id = quote::text(id)
+        ),
+    )
+}
+
+/// A read found no app with the state's ID: Writer answered 404.
 pub(crate) fn app_gone(c: &Connector, id: &str) -> Diagnostic {
     let (id, product) = (quote::text(id), c.product());
     Diagnostic::warning(
         "OAuth app deleted outside Terraform",
         format!(
-            "The {product} OAuth app `{id}` no longer exists in Writer (someone deleted it). It was \
-             removed from the state; the plan creates it again. Knowledge Graph syncs that used it need \
-             the new app."
+            "Writer has no {product} OAuth app `{id}` (it answered 404 to the read): the app was \
+             deleted outside Terraform, or base_url points at another Writer. It was removed from \
+             the state. While the resource is in the configuration, the plan creates a new app, with \
+             a new ID: Knowledge Graph syncs that used the old app need the new one."
         ),
     )
+}
+
+/// An update answered 404: the app the state holds is not in Writer now.
+pub(crate) fn app_gone_before_update(c: &Connector, id: &str) -> Diagnostic {
+    let (id, product, type_name) = (quote::text(id), c.product(), c.type_name);
+    Diagnostic::error(
+        "The OAuth app no longer exists in Writer",
+        format!(
+            "The {product} OAuth app `{id}` no longer exists in Writer: Writer answered the update \
+             with 404 (no OAuth app with this ID), so nothing was changed. It was deleted after \
+             Terraform last read it, or base_url points at another Writer. The state still holds \
+             the app until the next refresh.\n\nIf you still want the app, run terraform plan: it \
+             finds the app gone, drops it from the state and creates it again, with a new ID \
+             (Knowledge Graph syncs that used the old app need the new one). If you no longer want \
+             it, remove the resource from the configuration (or run terraform state rm \
+             {type_name}.<name>)."
+        ),
+    )
+}
+
+/// The state's `id` cannot name an app (empty, `.` or `..`): Writer was not
+/// asked, so nothing is known about the app.
+pub(crate) fn state_without_id(c: &Connector, id: &str) -> Diagnostic {
+    let type_name = c.type_name;
+    let what = if id.is_empty() {
+        "has no ID (`id` is empty)".to_string()
+    } else {
+        format!("has the ID `{}`, which cannot name an app", quote::text(id))
+    };
+    Diagnostic::error(
+        "The state has no ID for this OAuth app",
+        format!(
+            "The state of this {type_name} {what}, so the provider cannot look the app up in \
+             Writer, and did not ask it: whether the app exists is not known. The state keeps it \
+             as it is.\n\nTo fix the state, remove the resource from it and import the app again:\n\n  \
+             terraform state rm {type_name}.<name>\n\nthen an import block with the app's ID or name \
+             (Writer shows both in Admin > OAuth apps):\n\n{}",
+            import_block(c, "<its ID, or name=<its name>>")
+        ),
+    )
+    .at(AttributePath::attribute(APP.id))
+}
+
+/// A create refused with 409, and the one app Writer has under that name
+/// (`holder`). Terraform does not tell a create whether it replaces an app,
+/// so both cases are named: the app this apply replaces (with
+/// `create_before_destroy`, the new one is created first), or an app no
+/// resource manages.
+pub(crate) fn name_taken_by(
+    c: &Connector,
+    e: &client::Error,
+    name: &str,
+    holder: &str,
+) -> Diagnostic {
+    let (shown, holder_shown, product) = (quote::text(name), quote::text(holder), c.product());
+    Diagnostic::error(
+        "An OAuth app with this name already exists",
+        format!(
+            "{e}\n\nWriter already has the {product} OAuth app `{holder_shown}` named \
+             `{shown}`, and Writer requires names to be unique per connector (ignoring case), so \
+             nothing was created.\n\nIf this apply replaces `{holder_shown}` (with \
+             create_before_destroy, Terraform creates the new app before deleting the old one: \
+             after -replace, a taint, or replace_triggered_by), the new app's name is taken by the \
+             app it replaces. Then either change `name`, so the new app can exist beside the old \
+             one until it is deleted, or remove create_before_destroy from this resource's \
+             lifecycle block, so the old app is deleted first.\n\nIf no resource manages \
+             `{holder_shown}`, choose another name, or bring that app under Terraform:\n\n{}",
+            import_block(c, &quote::text(holder)),
+            e = describe(e)
+        ),
+    )
+    .at(AttributePath::attribute(APP.name))
 }
 
 pub(crate) fn no_app_with_id(c: &Connector, id: &str) -> Diagnostic {
@@ -313,13 +496,14 @@ pub(crate) fn version_without_secret(creating: bool) -> Diagnostic {
     .at(AttributePath::attribute(APP.client_secret_wo_version))
 }
 
-/// Plan-time warning: the secret was changed in Writer outside Terraform,
+/// Plan-time warning: the secret was set in Writer outside Terraform,
 /// and this run has no secret to send back.
 pub(crate) fn secret_drift_without_secret() -> Diagnostic {
     Diagnostic::warning(
-        "The client secret was changed in Writer outside Terraform",
-        "Someone set another secret on this OAuth app in Writer, so this plan updates \
-         `client_secret_wo_version` to send the configured secret again. `client_secret_wo` is null \
+        "The client secret was set in Writer outside Terraform",
+        "Writer reports that this OAuth app's secret was set after Terraform last set it (its \
+         client_secret_updated_at changed), so this plan updates `client_secret_wo_version` to \
+         send the configured secret again. `client_secret_wo` is null \
          in this run, so applying this plan would fail: apply it from a run that sets \
          `client_secret_wo` to the app's secret.",
     )
@@ -330,8 +514,8 @@ pub(crate) fn secret_drift_without_secret() -> Diagnostic {
 pub(crate) fn secret_needed_to_apply() -> Diagnostic {
     Diagnostic::error(
         "Sending the client secret needs client_secret_wo",
-        "This change sends the secret to Writer again (its version changed, or it was changed in \
-         Writer outside Terraform), but `client_secret_wo` is null in this run. Nothing was changed. \
+        "This change sends the secret to Writer again (its version changed, or it was set in Writer \
+         outside Terraform), but `client_secret_wo` is null in this run. Nothing was changed. \
          Run the apply with `client_secret_wo` set to the app's secret.",
     )
     .at(AttributePath::attribute(APP.client_secret_wo))
@@ -382,8 +566,8 @@ pub(crate) fn too_many_scopes_from_writer(c: &Connector, id: &str, scopes: usize
         "Writer returned too many scopes",
         format!(
             "Writer reports {} scopes for the OAuth app {}; this provider accepts at most {} ({}), \
-             so it did not read the app. Check the app's scopes in Writer (Admin > OAuth apps) and \
-             base_url: this is not an answer Writer's API gives.",
+             so it did not read the app. Check the app's scopes in Writer (Admin > OAuth apps), and \
+             that base_url points at Writer's API.",
             quote::count(scopes),
             quote::text(id),
             c.max_scopes,
@@ -427,4 +611,99 @@ pub(crate) fn empty_list_name(c: &Connector) -> Diagnostic {
         ),
     )
     .at(AttributePath::attribute(APP.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::Problem;
+    use crate::provider::oauth_apps::connectors::CONFLUENCE;
+
+    fn name_taken() -> client::Error {
+        client::Error::NameTaken {
+            problem: Box::new(Problem {
+                status: 409,
+                ..Problem::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn an_update_answered_404_says_the_app_is_gone_and_what_to_do() {
+        let d = app_gone_before_update(&CONFLUENCE, "app_7");
+        assert!(d.is_error());
+        for says in [
+            "`app_7` no longer exists in Writer",
+            "nothing was changed",
+            "creates it again",
+            "remove the resource from the configuration",
+            "terraform state rm writer_confluence_oauth_app.<name>",
+        ] {
+            assert!(d.detail.contains(says), "{says}: {}", d.detail);
+        }
+        assert!(
+            !d.detail.contains("matches what Writer has"),
+            "{}",
+            d.detail
+        );
+    }
+
+    #[test]
+    fn a_state_without_an_id_does_not_claim_the_app_was_deleted() {
+        let d = state_without_id(&CONFLUENCE, "");
+        assert!(d.is_error());
+        for says in [
+            "has no ID (`id` is empty)",
+            "did not ask it",
+            "terraform state rm",
+            "import {",
+        ] {
+            assert!(d.detail.contains(says), "{says}: {}", d.detail);
+        }
+        assert!(!d.detail.contains("deleted"), "{}", d.detail);
+        let dots = state_without_id(&CONFLUENCE, "..");
+        assert!(dots
+            .detail
+            .contains("has the ID `..`, which cannot name an app"));
+    }
+
+    #[test]
+    fn a_name_taken_names_the_app_and_the_replacement_case_before_import() {
+        let d = name_taken_by(&CONFLUENCE, &name_taken(), "Engineering", "app_7");
+        for says in [
+            "Writer already has the Confluence OAuth app `app_7` named `Engineering`",
+            "If this apply replaces `app_7`",
+            "the app it replaces",
+            "create_before_destroy",
+            "change `name`",
+            "If no resource manages `app_7`",
+            "id = \"app_7\"",
+        ] {
+            assert!(d.detail.contains(says), "{says}: {}", d.detail);
+        }
+        // Import is offered only for an app no resource manages.
+        let import = d.detail.find("import {").unwrap();
+        assert!(d.detail.find("If no resource manages").unwrap() < import);
+        assert_eq!(
+            d.attribute.as_ref().map(|p| p.to_string()).as_deref(),
+            Some("name")
+        );
+    }
+
+    #[test]
+    fn a_secret_set_outside_terraform_is_said_as_writer_reports_it() {
+        let d = secret_drift_without_secret();
+        assert!(
+            d.detail.contains("client_secret_updated_at changed"),
+            "{}",
+            d.detail
+        );
+        assert!(!d.detail.contains("another secret"), "{}", d.detail);
+        let unknown = update_outcome_unknown(&client::Error::Cancelled);
+        assert!(
+            unknown.detail.contains("a new secret is always sent again"),
+            "{}",
+            unknown.detail
+        );
+    }
 }
