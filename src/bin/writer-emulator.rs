@@ -23,6 +23,7 @@ async fn main() -> ExitCode {
     };
     // Before binding: a bad key list, or a state file that is corrupt or in
     // use by another emulator, must not look like a started server.
+    let seeded = emulator::seeded(&options.config.knowledge_graph);
     let prepared = match emulator::prepare(options.config) {
         Ok(prepared) => prepared,
         Err(e) => return fail(e, 2),
@@ -33,6 +34,12 @@ async fn main() -> ExitCode {
     };
     if let Ok(addr) = listener.local_addr() {
         println!("writer-emulator listening on http://{addr}");
+        // Not println!: a reader that stopped after the first line must not
+        // make the emulator panic on a closed pipe.
+        let mut stdout = std::io::stdout();
+        for seeded in &seeded {
+            let _ = writeln!(stdout, "{seeded}");
+        }
         let _ = std::io::stdout().flush();
     }
     cli::init_logging();

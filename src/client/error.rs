@@ -258,21 +258,34 @@ impl Error {
 }
 
 /// Writer's error body, read leniently: a body that is not one (a proxy's
-/// page) still leaves the status to go on.
+/// page) still leaves the status to go on. Writer's published API adds a
+/// top-level `tpe` (any word: `NotFound`, `fail.auth`) and `extras` (an
+/// object, a string or `null`), and per-entry `extras` of any shape: each
+/// field is taken only where it has the shape used, never failing the rest.
 #[derive(Deserialize)]
 struct ErrorBody {
     #[serde(default)]
-    errors: Vec<ErrorItem>,
+    errors: Value,
 }
 
-#[derive(Deserialize)]
-struct ErrorItem {
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    key: Option<String>,
-    #[serde(default)]
-    extras: Option<serde_json::Map<String, Value>>,
+/// One entry of `errors`: what of it has the expected shape.
+struct ErrorItem<'a> {
+    description: Option<&'a str>,
+    key: Option<&'a str>,
+    field: Option<&'a str>,
+}
+
+impl<'a> ErrorItem<'a> {
+    fn of(entry: &'a Value) -> ErrorItem<'a> {
+        ErrorItem {
+            description: entry.get("description").and_then(Value::as_str),
+            key: entry.get("key").and_then(Value::as_str),
+            field: entry
+                .get("extras")
+                .and_then(|x| x.get("field"))
+                .and_then(Value::as_str),
+        }
+    }
 }
 
 /// Keys and field names are identifiers; more than this is not one.
@@ -298,11 +311,15 @@ impl Problem {
         let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) else {
             return Problem::default();
         };
-        let first = parsed.errors.first();
-        let descriptions: Vec<&str> = parsed
+        let entries: Vec<ErrorItem<'_>> = parsed
             .errors
+            .as_array()
+            .map(|a| a.iter().map(ErrorItem::of).collect())
+            .unwrap_or_default();
+        let first = entries.first();
+        let descriptions: Vec<&str> = entries
             .iter()
-            .filter_map(|e| e.description.as_deref())
+            .filter_map(|e| e.description)
             .map(str::trim)
             .filter(|d| !d.is_empty())
             .collect();
@@ -310,12 +327,10 @@ impl Problem {
             .then(|| cleaned(&descriptions.join("; "), MAX_DESCRIPTION_CHARS, redactor));
         Problem {
             key: first
-                .and_then(|e| e.key.as_deref())
+                .and_then(|e| e.key)
                 .map(|k| cleaned(k, MAX_NAME_CHARS, redactor)),
             field: first
-                .and_then(|e| e.extras.as_ref())
-                .and_then(|x| x.get("field"))
-                .and_then(Value::as_str)
+                .and_then(|e| e.field)
                 .map(|f| cleaned(f, MAX_NAME_CHARS, redactor)),
             description,
             ..Problem::default()
@@ -671,6 +686,31 @@ mod tests {
             e.to_string(),
             "Writer is unavailable or failing (HTTP 502); gave up after 4 attempts"
         );
+    }
+
+    #[test]
+    fn writers_published_error_bodies_are_read_loosely() {
+        // `tpe` any word, `extras` an object, a string, null or absent, at
+        // the top and per entry; entries of another shape are skipped.
+        let bodies = [
+            r#"{"tpe":"fail.auth","errors":[{"description":"Graph not found","key":"k","extras":"x"}],"extras":"trace 1"}"#,
+            r#"{"tpe":"NotFound","errors":[{"description":"Graph not found","key":"k","extras":null}],"extras":null}"#,
+            r#"{"tpe":"NotFound","errors":[{"description":"Graph not found","key":"k"}]}"#,
+            r#"{"tpe":7,"errors":[42,{"description":"Graph not found","key":"k","extras":[1,2]}]}"#,
+        ];
+        for body in bodies {
+            let e = answer(404, body);
+            let p = e.problem().unwrap();
+            assert_eq!(p.description.as_deref(), Some("Graph not found"), "{body}");
+            assert_eq!(p.field, None, "{body}");
+        }
+        let e = answer(
+            400,
+            r#"{"errors":[{"description":"bad","extras":{"field":"urls"}}]}"#,
+        );
+        assert_eq!(e.problem().unwrap().field.as_deref(), Some("urls"));
+        let e = answer(400, r#"{"errors":"not a list"}"#);
+        assert_eq!(e.problem().unwrap().description, None);
     }
 
     #[test]

@@ -31,6 +31,7 @@
 mod body;
 mod config;
 mod error;
+pub mod knowledge_graph;
 mod oauth_apps;
 mod pages;
 mod redact;

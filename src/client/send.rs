@@ -73,6 +73,15 @@ impl Deadline {
         }
     }
 
+    /// The same deadline, `more` later: for a call that may take longer
+    /// than others of its operation (an upload, by its size).
+    pub(crate) fn extended(self, more: Duration) -> Deadline {
+        Deadline {
+            limit: self.limit.saturating_add(more),
+            ..self
+        }
+    }
+
     fn elapsed(&self) -> Duration {
         self.started.elapsed()
     }

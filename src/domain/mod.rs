@@ -13,10 +13,15 @@
 //! What one product's side demands (its callback path, its scopes and their
 //! catalogue, its consent URL, its console's words) lives in that connector's
 //! folder: [`confluence`], [`sharepoint`].
+//!
+//! The Knowledge Graph family's rules (web connector URLs, the file types
+//! Writer takes, an upload's `Content-Disposition`, a URL's status in a
+//! person's words) live in [`knowledge_graph`].
 
 mod callback_url;
 pub mod confluence;
 mod finding;
+pub mod knowledge_graph;
 pub mod quote;
 pub mod sharepoint;
 

@@ -21,7 +21,7 @@ use std::time::Duration;
 use super::Config;
 
 /// Every flag, for "did you mean".
-const FLAGS: [&str; 13] = [
+const FLAGS: [&str; 19] = [
     "--listen",
     "--allow-remote",
     "--api-key",
@@ -33,6 +33,12 @@ const FLAGS: [&str; 13] = [
     "--fail-rate",
     "--drop-rate",
     "--rate-limit",
+    "--web-graph",
+    "--chat-agent",
+    "--team-graph",
+    "--processing-ms",
+    "--file-fail-rate",
+    "--max-file-bytes",
     "--help",
     "-h",
 ];
@@ -50,7 +56,8 @@ pub const READ_ONLY_KEY_ENV: &str = "WRITER_EMULATOR_READ_ONLY_KEY";
 const KEY_FILE_MAX_BYTES: u64 = 64 * 1024;
 
 pub const USAGE: &str = "\
-writer-emulator: a local implementation of the Writer OAuth Apps API.
+writer-emulator: a local implementation of the Writer OAuth Apps API and of
+Writer's Knowledge Graph, File and agent-graph API.
 
 Usage: writer-emulator --api-key-file PATH [options]
        WRITER_EMULATOR_API_KEY=KEY writer-emulator [options]
@@ -84,13 +91,33 @@ Options:
   --rate-limit N         answer 429 to requests beyond N per second
   --help                 print this help
 
+Knowledge Graphs (/v1/graphs, /v1/files, /v1/applications/ID/graphs):
+  --web-graph NAME       seed a graph of type web, as AI Studio's Add
+                         Website makes (may be repeated)
+  --chat-agent NAME      seed a no-code chat agent (may be repeated)
+  --team-graph NAME      seed a graph deployed to one team: the API does not
+                         see it (may be repeated)
+  --processing-ms N      a file stays in_progress, and a URL validating, for
+                         N milliseconds [default: 1000]
+  --file-fail-rate F     this fraction (0..1) of uploads (and retries) ends
+                         with status failed
+  --max-file-bytes N     the largest file an upload may carry
+                         [default: 1073741824, 1 GiB]
+  URLs on hosts under unreadable.example end in error (not-found.,
+  not-searchable., invalid-url., unexpected-error.; any other:
+  paywall_or_login_page).
+
 Error messages never repeat the values given to flags.
-The first line on stdout is `writer-emulator listening on http://HOST:PORT`.
+The first line on stdout is `writer-emulator listening on http://HOST:PORT`;
+then one line per seed: `seeded web graph \"NAME\" id=ID`, `seeded chat agent
+\"NAME\" id=ID`, `seeded team graph \"NAME\" id=ID`.
 SIGINT or SIGTERM stops the emulator after requests in flight finish.
 ";
 
 /// What the command line asks for.
 #[derive(Debug)]
+// Parsed once per process: boxing `Options` would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     Run(Options),
     Help,
@@ -225,6 +252,12 @@ pub fn parse(
             "--fail-rate" => "--fail-rate",
             "--drop-rate" => "--drop-rate",
             "--rate-limit" => "--rate-limit",
+            "--web-graph" => "--web-graph",
+            "--chat-agent" => "--chat-agent",
+            "--team-graph" => "--team-graph",
+            "--processing-ms" => "--processing-ms",
+            "--file-fail-rate" => "--file-fail-rate",
+            "--max-file-bytes" => "--max-file-bytes",
             _ => return Err(unknown_flag(flag)),
         };
         let value = flag_value(flag, inline, &mut args)?;
@@ -272,6 +305,31 @@ fn set(options: &mut Options, flag: &'static str, value: String) -> Result<(), C
         }
         "--fail-rate" => config.fail_rate = rate(flag, &value)?,
         "--drop-rate" => config.drop_rate = rate(flag, &value)?,
+        "--web-graph" => config
+            .knowledge_graph
+            .web_graphs
+            .push(seed_name(flag, value)?),
+        "--chat-agent" => config
+            .knowledge_graph
+            .chat_agents
+            .push(seed_name(flag, value)?),
+        "--team-graph" => config
+            .knowledge_graph
+            .team_graphs
+            .push(seed_name(flag, value)?),
+        "--processing-ms" => {
+            config.knowledge_graph.processing_delay =
+                Duration::from_millis(number(flag, &value, "a whole number of milliseconds")?)
+        }
+        "--file-fail-rate" => config.knowledge_graph.file_fail_rate = rate(flag, &value)?,
+        "--max-file-bytes" => {
+            let expected = "a whole number of bytes, at least 1";
+            let bytes: u64 = number(flag, &value, expected)?;
+            if bytes == 0 {
+                return Err(CliError::InvalidValue { flag, expected });
+            }
+            config.knowledge_graph.max_file_bytes = bytes;
+        }
         _ => {
             let expected = "a whole number of requests per second, at least 1";
             let limit: u32 = number(flag, &value, expected)?;
@@ -282,6 +340,17 @@ fn set(options: &mut Options, flag: &'static str, value: String) -> Result<(), C
         }
     }
     Ok(())
+}
+
+/// The name of a seeded graph or agent: 1 to 255 characters, not blank.
+fn seed_name(flag: &'static str, value: String) -> Result<String, CliError> {
+    if value.trim().is_empty() || value.chars().count() > 255 {
+        return Err(CliError::InvalidValue {
+            flag,
+            expected: "a name of 1 to 255 characters",
+        });
+    }
+    Ok(value)
 }
 
 /// Adds the keys in the environment variables, each holding one key.

@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::knowledge_graph::Settings as KnowledgeGraphSettings;
 use super::persist;
 
 /// How an emulator behaves. Keys are kept out of `Debug`.
@@ -25,6 +26,8 @@ pub struct Config {
     pub drop_rate: f64,
     /// Requests allowed per second; more are answered 429.
     pub rate_limit: Option<u32>,
+    /// The Knowledge Graph endpoints: what is seeded, processing, limits.
+    pub knowledge_graph: KnowledgeGraphSettings,
 }
 
 impl fmt::Debug for Config {
@@ -43,6 +46,7 @@ impl fmt::Debug for Config {
             .field("fail_rate", &self.fail_rate)
             .field("drop_rate", &self.drop_rate)
             .field("rate_limit", &self.rate_limit)
+            .field("knowledge_graph", &self.knowledge_graph)
             .finish()
     }
 }
@@ -73,6 +77,8 @@ pub enum EmulatorError {
     },
     /// The address could not be listened on.
     Listen { address: String, reason: String },
+    /// A Knowledge Graph setting that cannot be used (a seed's name, a rate).
+    KnowledgeGraph(String),
 }
 
 impl fmt::Display for EmulatorError {
@@ -124,6 +130,7 @@ impl fmt::Display for EmulatorError {
             EmulatorError::Listen { address, reason } => {
                 write!(f, "cannot listen on {address}: {reason}")
             }
+            EmulatorError::KnowledgeGraph(why) => f.write_str(why),
         }
     }
 }

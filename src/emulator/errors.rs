@@ -115,6 +115,7 @@ pub(crate) fn tpe_for(status: StatusCode) -> &'static str {
         StatusCode::METHOD_NOT_ALLOWED => "MethodNotAllowed",
         StatusCode::CONFLICT => "Conflict",
         StatusCode::PRECONDITION_FAILED => "PreconditionFailed",
+        StatusCode::PAYLOAD_TOO_LARGE => "PayloadTooLarge",
         StatusCode::UNPROCESSABLE_ENTITY => "UnprocessableEntity",
         StatusCode::TOO_MANY_REQUESTS => "TooManyRequests",
         StatusCode::SERVICE_UNAVAILABLE => "ServiceUnavailable",

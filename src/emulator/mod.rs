@@ -25,6 +25,7 @@ mod errors;
 mod families;
 mod faults;
 mod http;
+mod knowledge_graph;
 mod local;
 mod oauth_apps;
 mod persist;
@@ -33,5 +34,6 @@ mod start;
 mod state;
 
 pub use config::{Config, EmulatorError};
+pub use knowledge_graph::{seeded, SeedKind, Seeded, Settings as KnowledgeGraphSettings};
 pub use local::{spawn_local, LocalEmulator};
 pub use start::{check, prepare, run, Prepared};

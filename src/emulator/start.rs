@@ -10,6 +10,7 @@ use super::config::{Config, EmulatorError};
 use super::families;
 use super::faults;
 use super::http;
+use super::knowledge_graph;
 use super::persist;
 use super::server;
 use super::state;
@@ -82,12 +83,15 @@ fn load_families(
     if config.rate_limit == Some(0) {
         return Err(EmulatorError::ZeroRateLimit);
     }
+    if let Some(why) = knowledge_graph::invalid(&config.knowledge_graph) {
+        return Err(EmulatorError::KnowledgeGraph(why));
+    }
     let Some(path) = &config.state_file else {
         let mut state = state::Loading::open(None).map_err(|e| EmulatorError::StateFile {
             path: Default::default(),
             reason: e,
         })?;
-        let families = families::all(&mut state).map_err(|e| EmulatorError::StateFile {
+        let families = families::all(&mut state, config).map_err(|e| EmulatorError::StateFile {
             path: Default::default(),
             reason: e,
         })?;
@@ -112,7 +116,7 @@ fn load_families(
         )),
     })?;
     let mut state = state::Loading::open(Some((path.clone(), &lock))).map_err(state_error)?;
-    let families = families::all(&mut state).map_err(state_error)?;
+    let families = families::all(&mut state, config).map_err(state_error)?;
     state.finish().map_err(state_error)?;
     Ok((families, Some(lock)))
 }

@@ -111,6 +111,13 @@ impl<S: FamilyState> Family<S> {
     pub(crate) fn read<R>(&self, op: impl FnOnce(&S) -> R) -> R {
         op(&self.lock())
     }
+
+    /// Changes the state before anything is served (what the command line
+    /// seeds), without saving it: it is saved with the next change, and made
+    /// again at the next start.
+    pub(crate) fn prepare(&self, op: impl FnOnce(&mut S)) {
+        op(&mut self.lock());
+    }
 }
 
 /// Serializes and writes every family's part; the reason it could not, for

@@ -31,6 +31,10 @@ pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// create included, gives up after this: a stalled Writer costs a user one
 /// `terraform apply` of under a minute, not several limits in a row.
 pub(crate) const DEFAULT_RETRY_TIMEOUT: Duration = Duration::from_secs(50);
+/// How long an apply waits for Writer to finish with what it processes
+/// asynchronously (an uploaded file, a graph's web URLs). Writer publishes
+/// no processing times; a few minutes covers ordinary documents.
+pub(crate) const DEFAULT_PROCESSING_TIMEOUT: Duration = Duration::from_secs(300);
 const MAX_RETRIES_LIMIT: u32 = 20;
 
 pub(crate) fn schema() -> Schema {
@@ -74,7 +78,9 @@ pub(crate) fn schema() -> Schema {
         .attribute(Attribute::optional("request_timeout", Type::String).description(
             "How long one HTTP request may take, from connecting to the last byte of the answer (a \
              stalled or trickling answer ends here, and counts as lost), as a duration such as \
-             `20s` or `1m`. Default `20s`. Never longer than what is left of `retry_timeout`.",
+             `20s` or `1m`. Default `20s`. Never longer than what is left of `retry_timeout`. A \
+             `writer_file` upload may take this plus the file's size at 1 MiB a second (a 256 MiB \
+             file: 256s more), and the upload's `retry_timeout` grows by the same.",
         ))
         .attribute(Attribute::optional("retry_timeout", Type::String).description(
             "How long one operation on a resource (a create, read, update, delete or import) may \
@@ -83,6 +89,15 @@ pub(crate) fn schema() -> Schema {
              the lookup that follows a create whose answer was lost (the create stops \
              `request_timeout` early, at most half of this, to leave time for it), and the read \
              that confirms an update whose answer was lost. An error names the limit it hit.",
+        ))
+        .attribute(Attribute::optional("processing_timeout", Type::String).description(
+            "How long an apply waits for Writer to finish what it does after answering: \
+             processing an uploaded `writer_file`, validating a `writer_knowledge_graph`'s \
+             `web_urls`. A duration such as `5m`; default `5m`. Waiting is asking Writer again \
+             every few seconds, each read bounded by `request_timeout` and `retry_timeout`. A \
+             file or URL still in progress when the wait ends is a warning (a `writer_file` whose \
+             processing failed is an error): the apply is done, and the next plan shows its \
+             status.",
         )),
     )
 }
@@ -98,6 +113,7 @@ pub(crate) struct Settings {
     pub max_retries: u32,
     pub request_timeout: Duration,
     pub retry_timeout: Duration,
+    pub processing_timeout: Duration,
 }
 
 impl Settings {
@@ -150,6 +166,12 @@ impl Settings {
             &mut diags,
         );
         let retry_timeout = duration(config, "retry_timeout", DEFAULT_RETRY_TIMEOUT, &mut diags);
+        let processing_timeout = duration(
+            config,
+            "processing_timeout",
+            DEFAULT_PROCESSING_TIMEOUT,
+            &mut diags,
+        );
         let settings = Settings {
             api_key,
             base_url,
@@ -158,6 +180,7 @@ impl Settings {
             max_retries,
             request_timeout,
             retry_timeout,
+            processing_timeout,
         };
         (settings, diags)
     }
@@ -240,6 +263,8 @@ pub(crate) struct Api {
     /// when its outcome is unknown: one `request_timeout`, at most half of
     /// `retry_timeout`.
     pub lookup_room: Duration,
+    /// How long an apply waits for Writer's asynchronous processing.
+    pub processing_timeout: Duration,
 }
 
 impl Api {
@@ -272,6 +297,7 @@ impl Api {
             client,
             app_url,
             lookup_room: settings.request_timeout.min(settings.retry_timeout / 2),
+            processing_timeout: settings.processing_timeout,
         })
     }
 
@@ -282,6 +308,7 @@ impl Api {
             client: self.client.with_cancel(cancel.clone()).for_operation(),
             app_url: self.app_url.clone(),
             lookup_room: self.lookup_room,
+            processing_timeout: self.processing_timeout,
         }
     }
 }

@@ -13,6 +13,7 @@ mod config;
 mod duration;
 mod env;
 mod family;
+mod knowledge_graph;
 mod oauth_apps;
 mod shared;
 mod texts;
@@ -52,7 +53,11 @@ impl WriterProvider {
     /// whose `family` registers its resources, data sources, list resources
     /// and functions (`family::Family`); add one here.
     fn families(&self) -> impl Iterator<Item = Family> {
-        [oauth_apps::family(&self.shared)].into_iter()
+        [
+            oauth_apps::family(&self.shared),
+            knowledge_graph::family(&self.shared),
+        ]
+        .into_iter()
     }
 }
 

@@ -1,7 +1,8 @@
 //! The Writer API from both ends, over real HTTP on loopback: the client
 //! against the emulator, a scripted proxy and hostile fake Writers
-//! (`client_*`), and the emulator's API, faults, binary and limits
-//! (`emulator_*`). Neither `terraform` nor the provider binary is involved.
+//! (`client_*`), the emulator's API, faults, binary and limits
+//! (`emulator_*`), and Writer's own Python SDK against the emulator binary
+//! (`writer_sdk`). Neither `terraform` nor the provider binary is involved.
 //!
 //! One binary because these share `support`'s emulator, proxy, fake Writer
 //! and log capture, compiled once. Each file is a module named as the file
@@ -24,10 +25,14 @@ mod support;
 mod client_api;
 mod client_faults;
 mod client_hostile;
+mod client_kg_emulator;
+mod client_kg_hostile;
 mod client_retry;
 mod client_stalled;
 mod emulator_api;
 mod emulator_bin;
 mod emulator_faults;
+mod emulator_kg;
 mod emulator_lock;
 mod emulator_stress;
+mod writer_sdk;

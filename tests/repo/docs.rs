@@ -45,6 +45,15 @@ const KEY_ROLES: &str = "\
 | `terraform plan` (and the CI drift check) | a read-only key (an org admin's works too) |
 | `terraform apply`, `terraform destroy` | an org admin's key |";
 
+/// The same for the Knowledge Graph family's pages (`{{kg key roles}}`):
+/// Writer's published API takes the key of an AI Studio API agent, whose
+/// capabilities decide what it may call.
+const KG_KEY_ROLES: &str = "\
+| Command | The Writer API key it needs |
+| --- | --- |
+| `terraform validate` | none |
+| `terraform plan`, `terraform import`, `apply`, `destroy` (and the CI drift check) | an AI Studio API agent's key whose capabilities include Knowledge Graphs (files for `writer_file`, the Applications API for `writer_application_knowledge_graphs`) |";
+
 fn type_name(t: &Type) -> String {
     match t {
         Type::String => "String".into(),
@@ -126,7 +135,9 @@ fn fence(path: &str) -> &'static str {
 
 /// Fills a template's placeholders. `schema` is `None` for guides.
 fn render(template: &str, schema: Option<&Schema>, root: &Path) -> String {
-    let mut out = template.replace("{{key roles}}", KEY_ROLES);
+    let mut out = template
+        .replace("{{key roles}}", KEY_ROLES)
+        .replace("{{kg key roles}}", KG_KEY_ROLES);
     if let Some(schema) = schema {
         out = out.replace("{{description}}", schema.block.description.trim());
         out = out.replace("{{schema}}", schema_markdown(schema).trim_end());
@@ -442,7 +453,9 @@ fn every_page_that_shows_a_command_says_which_key_it_needs() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let unsaid: Vec<String> = rendered_pages(root)
         .into_iter()
-        .filter(|(_, text)| text.contains("terraform ") && !text.contains(KEY_ROLES))
+        .filter(|(_, text)| {
+            text.contains("terraform ") && !text.contains(KEY_ROLES) && !text.contains(KG_KEY_ROLES)
+        })
         .map(|(path, _)| path)
         .collect();
     assert!(unsaid.is_empty(), "no key-role table: {unsaid:?}");

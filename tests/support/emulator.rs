@@ -187,16 +187,28 @@ impl EmulatorProcess {
     }
 
     /// Starts `command` and reads the address it announces on its first line.
-    pub fn from_command(mut command: Command) -> Self {
+    pub fn from_command(command: Command) -> Self {
+        Self::from_command_with_lines(command, 0).0
+    }
+
+    /// [`EmulatorProcess::from_command`], also reading the `more` lines that
+    /// follow the first (the seeded objects: `seeded web graph "NAME" id=ID`).
+    pub fn from_command_with_lines(mut command: Command, more: usize) -> (Self, Vec<String>) {
         let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("writer-emulator starts");
         let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the listening line");
+        let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        stdout.read_line(&mut line).expect("the listening line");
+        let lines = (0..more)
+            .map(|_| {
+                let mut next = String::new();
+                stdout.read_line(&mut next).expect("a line after the first");
+                next.trim_end().to_owned()
+            })
+            .collect();
         let base_url = line
             .trim_end()
             .strip_prefix("writer-emulator listening on ")
@@ -205,7 +217,7 @@ impl EmulatorProcess {
         assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
         let port: u16 = base_url.rsplit(':').next().unwrap().parse().unwrap();
         assert_ne!(port, 0);
-        Self { child, base_url }
+        (Self { child, base_url }, lines)
     }
 
     /// The process ID (for `kill -9`, or its memory in `/proc`).

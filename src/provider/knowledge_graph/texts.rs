@@ -1,0 +1,390 @@
+//! The words of the Knowledge Graph family's resources and data sources:
+//! what only AI Studio can make, what the API cannot see, lookups by name,
+//! the outcome of a create. Writer API errors go through the provider-wide
+//! `texts::api_error` / `write_not_done`, with what only this family knows
+//! added here.
+
+use crate::client;
+use crate::domain::quote;
+use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::path::AttributePath;
+
+use crate::provider::texts::{self as provider_texts, Object, KEEPS_TRYING};
+
+/// The family's words in the provider-wide messages.
+pub(crate) const KNOWLEDGE_GRAPH: Object = Object {
+    name: "Knowledge Graph",
+    short: "graph",
+    key_refused: "The key is valid, but its AI Studio API agent lacks the Knowledge Graph \
+                  capability (Knowledge Graphs and files), which these calls need. Add the \
+                  capability to the agent in AI Studio, or set the key of an agent that has it",
+    carried: "file contents",
+};
+
+/// A Writer API error about a Knowledge Graph object, in the provider-wide
+/// words.
+pub(crate) fn describe(e: &client::Error) -> String {
+    provider_texts::describe(e, &KNOWLEDGE_GRAPH)
+}
+
+/// An API error during a read.
+pub(crate) fn api_error(action: &str, error: &client::Error) -> Diagnostic {
+    provider_texts::api_error(&KNOWLEDGE_GRAPH, action, error)
+}
+
+/// A write Writer did not carry out.
+pub(crate) fn write_not_done(action: &str, error: &client::Error) -> Diagnostic {
+    provider_texts::write_not_done(&KNOWLEDGE_GRAPH, action, error)
+}
+
+/// What a 404 may mean for a graph: Writer's API sees only graphs that all
+/// teams may use.
+pub(crate) const TEAM_HINT: &str = "A Knowledge Graph deployed to one team is invisible to \
+     Writer's API (it sees only graphs with \"All Teams\" access): if the graph exists in AI \
+     Studio, give it All Teams access, or use an API key of that team's AI Studio agent.";
+
+/// The import block for a graph, as a user writes it.
+fn import_block(type_name: &str, id: &str) -> String {
+    format!("  import {{\n    to = {type_name}.<name>\n    id = \"{id}\"\n  }}")
+}
+
+/// A plan that would create a graph with web URLs.
+pub(crate) fn web_graph_only_in_ai_studio() -> Diagnostic {
+    Diagnostic::error(
+        "A web Knowledge Graph can only be made in AI Studio",
+        format!(
+            "Only a Knowledge Graph of type `web` takes web URLs, and only AI Studio makes one: \
+             Writer's API creates `manual` graphs. Make the graph in AI Studio (Knowledge Graphs \
+             > Add Website), then bring it under Terraform with an import block, by its ID or its \
+             name:\n\n{}\n\nFrom then on this configuration manages its `web_urls`. To make a \
+             graph of uploaded files instead, leave `web_urls` out.",
+            import_block("writer_knowledge_graph", "name=<its name in AI Studio>")
+        ),
+    )
+    .at(AttributePath::attribute("web_urls"))
+}
+
+/// `web_urls` on a graph of another type.
+pub(crate) fn urls_need_a_web_graph(id: &str, kind: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Only a web Knowledge Graph takes web URLs",
+        format!(
+            "The Knowledge Graph `{}` is of type `{}`; Writer takes `web_urls` only on a graph of \
+             type `web`, which only AI Studio makes (Add Website). Remove `web_urls` here, or make \
+             a web graph in AI Studio and import it.",
+            quote::text(id),
+            quote::text(kind)
+        ),
+    )
+    .at(AttributePath::attribute("web_urls"))
+}
+
+/// A graph in state that Writer no longer shows.
+pub(crate) fn graph_gone(id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "Knowledge Graph not found in Writer",
+        format!(
+            "Writer has no Knowledge Graph `{}` any more: someone deleted it, or it is now \
+             deployed to one team. It was removed from the state, so the plan creates it again. \
+             {TEAM_HINT}",
+            quote::text(id)
+        ),
+    )
+}
+
+pub(crate) fn no_graph_with_id(id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "No Knowledge Graph with this ID",
+        format!(
+            "Writer has no Knowledge Graph `{}`. Check the ID (AI Studio shows it in the graph's \
+             URL). {TEAM_HINT}",
+            quote::text(id)
+        ),
+    )
+}
+
+pub(crate) fn no_graph_named(name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "No Knowledge Graph with this name",
+        format!(
+            "Writer has no Knowledge Graph named `{}` (names are compared exactly). Check the \
+             name in AI Studio, or import by ID. {TEAM_HINT}",
+            quote::text(name)
+        ),
+    )
+}
+
+/// Writer's graph names need not be unique.
+pub(crate) fn several_graphs_named(name: &str, ids: &[String]) -> Diagnostic {
+    let shown: Vec<String> = ids
+        .iter()
+        .map(|id| format!("`{}`", quote::text(id)))
+        .collect();
+    Diagnostic::error(
+        "Several Knowledge Graphs have this name",
+        format!(
+            "Writer has {} Knowledge Graphs named `{}`: {}. Graph names need not be unique in \
+             Writer, so the name cannot say which one is meant: use the ID of the one you mean.",
+            shown.len(),
+            quote::text(name),
+            shown.join(", ")
+        ),
+    )
+}
+
+pub(crate) fn empty_name_lookup() -> Diagnostic {
+    Diagnostic::error(
+        "Empty name",
+        "`name=` needs the graph's name after it, as AI Studio shows it: `name=Product docs`.",
+    )
+}
+
+/// A create whose answer was lost: Writer may have made the graph. Nothing
+/// is adopted (the API has no idempotency key, so nothing proves which
+/// graph this create made); the graphs of that name are listed for import.
+pub(crate) fn create_outcome_unknown(
+    name: &str,
+    error: &client::Error,
+    candidates: Result<&[String], &client::Error>,
+) -> Diagnostic {
+    let found = match candidates {
+        Ok([]) => "Writer now has no Knowledge Graph of that name, so it was most likely not \
+                   created: apply again."
+            .to_owned(),
+        Ok(ids) => {
+            let shown: Vec<String> = ids
+                .iter()
+                .map(|id| format!("`{}`", quote::text(id)))
+                .collect();
+            format!(
+                "Writer now has Knowledge Graphs of that name: {}. Nothing proves which one, if \
+                 any, this apply made (Writer's API has no idempotency key), so none was taken \
+                 into the state. If one is the graph this apply made, import it instead of \
+                 applying again (which would make another):\n\n{}",
+                shown.join(", "),
+                import_block("writer_knowledge_graph", &ids[0])
+            )
+        }
+        Err(lookup) => format!(
+            "Looking for it failed too ({}). Before applying again, look in AI Studio for a \
+             Knowledge Graph of that name made just now; if there is one, import it.",
+            describe(lookup)
+        ),
+    };
+    Diagnostic::error(
+        "The Knowledge Graph may have been created",
+        format!(
+            "No complete answer came back to the create of the Knowledge Graph `{}` ({}), so \
+             Writer may have made it. {found} {KEEPS_TRYING}",
+            quote::text(name),
+            describe(error)
+        ),
+    )
+}
+
+/// A write whose outcome is unknown (update, delete): the state keeps what
+/// it had; the next plan reads Writer.
+pub(crate) fn write_outcome_unknown(what: &str, error: &client::Error) -> Diagnostic {
+    Diagnostic::error(
+        format!("The {what} may have been changed"),
+        format!(
+            "{}\n\nNo complete answer came back, so Writer may have made the change or not. The \
+             state keeps what it had before this apply. Run terraform plan: it reads Writer and \
+             shows what is still to do, then apply again; {KEEPS_TRYING}",
+            describe(error)
+        ),
+    )
+}
+
+// ---- writer_file ----
+
+fn at_source(d: Diagnostic) -> Diagnostic {
+    d.at(AttributePath::attribute("source"))
+}
+
+/// A source Terraform cannot read when it plans or applies.
+pub(crate) fn unreadable_source(path: &str, reason: &str) -> Diagnostic {
+    at_source(Diagnostic::error(
+        "Cannot read the file to upload",
+        format!(
+            "The source `{}` cannot be read ({}). Check the path: a relative one is relative to \
+             the directory Terraform runs in, so write it as `\"${{path.module}}/...\"`. The file \
+             must exist when Terraform plans: its content's SHA-256 tells a changed file.",
+            quote::text(path),
+            quote::text(reason)
+        ),
+    ))
+}
+
+pub(crate) fn empty_source() -> Diagnostic {
+    at_source(Diagnostic::error(
+        "Empty source",
+        "`source` is the path of the local file to upload, such as \
+         `\"${path.module}/docs/handbook.pdf\"`.",
+    ))
+}
+
+/// The source's content differs from what the plan saw.
+pub(crate) fn source_changed_since_plan(path: &str) -> Diagnostic {
+    at_source(Diagnostic::error(
+        "The file changed after the plan",
+        format!(
+            "The content of `{}` is not what Terraform planned to upload (its SHA-256 differs): \
+             something changed the file between plan and apply. Nothing was uploaded. Run \
+             terraform plan again, then apply.",
+            quote::text(path)
+        ),
+    ))
+}
+
+/// Writer could not process the file.
+pub(crate) fn file_failed(name: &str, id: &str) -> Diagnostic {
+    at_source(Diagnostic::error(
+        "Writer could not process the file",
+        format!(
+            "Writer took the upload of `{}` (ID `{}`) but its processing failed, so Knowledge \
+             Graphs cannot answer from it. The file is kept in the state as tainted: apply \
+             again to upload it again (Writer's failures may be passing). If it fails again, \
+             check that the file opens and its `content_type` is what it holds, or convert it \
+             (e.g. to PDF).",
+            quote::text(name),
+            quote::text(id)
+        ),
+    ))
+}
+
+/// The processing wait ended with the file still in progress.
+pub(crate) fn file_still_processing(name: &str, waited_secs: u64) -> Diagnostic {
+    at_source(Diagnostic::warning(
+        "The file is still being processed",
+        format!(
+            "Writer was still processing `{}` after {waited_secs}s, the provider's \
+             processing_timeout. The upload is done and in the state; the next plan shows its \
+             `status`. Large files take longer: raise processing_timeout in the provider block \
+             to wait longer.",
+            quote::text(name)
+        ),
+    ))
+}
+
+/// Adding the file to a graph, or taking it out, failed.
+pub(crate) fn graph_change_failed(action: &str, graph: &str, e: &client::WriteError) -> Diagnostic {
+    let what = format!("{action} the Knowledge Graph `{}`", quote::text(graph));
+    match e.outcome {
+        client::Outcome::NotDone => write_not_done(&what, &e.error),
+        client::Outcome::Unknown | client::Outcome::Done { .. } => Diagnostic::error(
+            format!("Could not tell whether Writer could {what}"),
+            format!(
+                "{}\n\nNo complete answer came back. The state keeps the file; run terraform \
+                 plan, which reads Writer and shows what is still to do, then apply again; \
+                 {KEEPS_TRYING}",
+                describe(&e.error)
+            ),
+        ),
+    }
+    .at(AttributePath::attribute("graph_ids"))
+}
+
+/// An upload whose answer was lost: the file is taken only when it
+/// provably is this upload's; else what was found, and why not.
+pub(crate) fn upload_outcome_unknown(
+    name: &str,
+    error: &client::Error,
+    found: Result<&[(String, String)], &client::Error>,
+) -> Diagnostic {
+    let found = match found {
+        Ok([]) => "Writer now has no file of that name, so it most likely did not take the \
+                   upload: apply again."
+            .to_owned(),
+        Ok(files) => {
+            let shown: Vec<String> = files
+                .iter()
+                .map(|(id, why)| format!("`{}`: {why}", quote::text(id)))
+                .collect();
+            format!(
+                "Writer has files of that name, none of which is provably this upload's, so \
+                 none was taken into the state:\n- {}\nIf one is this upload's, import it \
+                 (`terraform import` with its ID) instead of applying again, which would upload \
+                 another; otherwise apply again.",
+                shown.join("\n- ")
+            )
+        }
+        Err(lookup) => format!(
+            "Looking for the file failed too ({}). Before applying again, look in AI Studio for \
+             a file of that name uploaded just now; if there is one, import it.",
+            describe(lookup)
+        ),
+    };
+    at_source(Diagnostic::error(
+        "The file may have been uploaded",
+        format!(
+            "No complete answer came back to the upload of `{}` ({}), so Writer may have the \
+             file. An upload is never sent twice blindly. {found} {KEEPS_TRYING}",
+            quote::text(name),
+            describe(error)
+        ),
+    ))
+}
+
+/// A file in state that Writer no longer shows.
+pub(crate) fn file_gone(id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "File not found in Writer",
+        format!(
+            "Writer has no file `{}` any more: someone deleted it. It was removed from the \
+             state, so the plan uploads it again.",
+            quote::text(id)
+        ),
+    )
+}
+
+pub(crate) fn no_file_with_id(id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "No file with this ID",
+        format!(
+            "Writer has no file `{}`. Check the ID: `terraform query` with the `writer_file` \
+             list resource lists the files the API key may see.",
+            quote::text(id)
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_create_adopts_nothing_and_says_how_to_import() {
+        let e = client::Error::Transport {
+            kind: client::TransportKind::Timeout,
+            url: "https://api.writer.com/v1/graphs".into(),
+            attempts: 1,
+            reason: "still incomplete after 20s".into(),
+        };
+        let ids = vec!["g-1".to_string(), "g-2".to_string()];
+        let d = create_outcome_unknown("Handbook", &e, Ok(&ids));
+        assert!(d.detail.contains("`g-1`, `g-2`"), "{}", d.detail);
+        assert!(
+            d.detail.contains("none was taken into the state"),
+            "{}",
+            d.detail
+        );
+        assert!(d.detail.contains("id = \"g-1\""), "{}", d.detail);
+        let d = create_outcome_unknown("Handbook", &e, Ok(&[]));
+        assert!(d.detail.contains("most likely not created"), "{}", d.detail);
+    }
+
+    #[test]
+    fn the_web_graph_refusal_names_ai_studio_and_import() {
+        let d = web_graph_only_in_ai_studio();
+        assert_eq!(
+            d.summary,
+            "A web Knowledge Graph can only be made in AI Studio"
+        );
+        assert!(d.detail.contains("Add Website"));
+        assert!(d.detail.contains("to = writer_knowledge_graph.<name>"));
+        assert!(several_graphs_named("Docs", &["a".into(), "b".into()])
+            .detail
+            .contains("2 Knowledge Graphs named `Docs`: `a`, `b`"));
+    }
+}
