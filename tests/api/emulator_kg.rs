@@ -979,4 +979,12 @@ fn a_256_mib_upload_is_streamed_to_disk_by_the_binary() {
     );
     assert_eq!(status, 200, "{file}");
     assert_eq!(file["status"], "completed");
+    // Its bytes go with it, and a stopped emulator removes its temporary folder.
+    let (status, _) = emulator.call(
+        "DELETE",
+        &format!("/v1/files/{}", body["id"].as_str().unwrap()),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert!(emulator.terminate().success());
 }

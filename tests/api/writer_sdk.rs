@@ -117,4 +117,6 @@ fn writers_python_sdk_drives_graphs_files_and_a_chat_agent() {
         .and_then(|n| n.parse().ok())
         .expect("a count of checks");
     assert!(checks > 100, "only {checks} checks ran:\n{stdout}");
+    // A stopped (not killed) emulator removes its folder of uploaded files.
+    assert!(emulator.terminate().success());
 }
