@@ -27,8 +27,11 @@
 //!   self-managed connector apps (Confluence, SharePoint), the resource, data
 //!   source and list resource, and the functions about the connectors'
 //!   products. Speaks our own contract (`reference/writer-api.openapi.yaml`).
-//! - Knowledge Graphs (`knowledge_graph`, coming): graphs, the files in them
-//!   and a chat agent's graphs, against Writer's published API.
+//! - Knowledge Graphs (`knowledge_graph`): `writer_knowledge_graph` (with a
+//!   web graph's URLs), `writer_file` (a local file uploaded, streamed, into
+//!   graphs) and `writer_application_knowledge_graphs` (a chat agent's
+//!   graphs), the graph data source and list resource, against Writer's
+//!   published API (`api.writer.com`).
 
 pub mod client;
 pub mod domain;
