@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -41,6 +41,8 @@ pub struct PublishedWriter {
     seeded: HashMap<String, String>,
     /// The key file and the script's `TMPDIR`.
     folder: Option<tempfile::TempDir>,
+    /// How it ended, once it has.
+    exited: Option<ExitStatus>,
 }
 
 impl PublishedWriter {
@@ -105,7 +107,50 @@ impl PublishedWriter {
             base_url,
             seeded,
             folder: Some(folder),
+            exited: None,
         }
+    }
+
+    /// What is in the script's `TMPDIR`: the folder of uploads it made
+    /// while it runs, nothing once it has ended.
+    pub fn scratch_entries(&self) -> Vec<PathBuf> {
+        let scratch = self.folder.as_ref().expect("its folder").path().join("tmp");
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&scratch)
+            .expect("the script's TMPDIR")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        entries.sort();
+        entries
+    }
+
+    /// SIGTERM, then its exit status (a bounded wait: a hang fails the test).
+    pub fn terminate(&mut self) -> ExitStatus {
+        if let Some(status) = self.exited {
+            return status;
+        }
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -TERM failed");
+        self.wait_for_exit("SIGTERM")
+    }
+
+    /// Closes its stdin, then its exit status (a bounded wait).
+    pub fn close_stdin_and_wait(&mut self) -> ExitStatus {
+        drop(self.stdin.take());
+        self.wait_for_exit("its stdin closed")
+    }
+
+    fn wait_for_exit(&mut self, after: &str) -> ExitStatus {
+        for _ in 0..200 {
+            if let Some(status) = self.child.try_wait().expect("its status") {
+                self.exited = Some(status);
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("published-writer did not exit within 10 s after {after}");
     }
 
     /// The fake key it takes (`Authorization: Bearer <key>`).
@@ -190,20 +235,22 @@ async fn answer(request: reqwest::RequestBuilder) -> (u16, Value) {
 impl Drop for PublishedWriter {
     fn drop(&mut self) {
         // SIGTERM, then a bounded wait; a kill only if it hangs.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let mut exited = false;
-        for _ in 0..100 {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                exited = true;
-                break;
+        if self.exited.is_none() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status();
+            let mut ended = false;
+            for _ in 0..100 {
+                if matches!(self.child.try_wait(), Ok(Some(_))) {
+                    ended = true;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
             }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        if !exited {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+            if !ended {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+            }
         }
         drop(self.stdin.take());
         if let Some(folder) = self.folder.take() {
