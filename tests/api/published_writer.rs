@@ -91,8 +91,8 @@ fn writers_python_sdk_takes_the_published_writer() {
             processing_ms: "300",
         },
         &[
-            ("WRITER_TEAM_GRAPH_ID", &team),
-            ("WRITER_POLLS_TO_SETTLE", &polls),
+            ("WRITER_TEAM_GRAPH_ID", team.as_str()),
+            ("WRITER_POLLS_TO_SETTLE", polls.as_str()),
             ("WRITER_SDK_MAX_RETRIES", "3"),
         ],
     );

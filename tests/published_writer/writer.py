@@ -138,7 +138,8 @@ class State:
         return graph
 
     def observe_graph(self, graph):
-        """A look at the graph: each URL still validating moves one step on."""
+        """A read of the graph (`GET /v1/graphs/{id}`; a list does not
+        count): each URL still validating moves one step on."""
         for url in graph["urls"]:
             if url["status"]["status"] == "validating":
                 if url["polls"] < self.polls_to_settle:
@@ -185,7 +186,8 @@ class State:
     # ---- files ----
 
     def observe_file(self, f):
-        """A look at the file: one step further in processing."""
+        """A read of the file (`GET /v1/files/{id}`; a list does not count):
+        one step further in processing."""
         if f["status"] == "in_progress":
             if f["polls"] < self.polls_to_settle:
                 f["polls"] += 1
@@ -219,7 +221,7 @@ class State:
 
     # ---- pages ----
 
-    def page(self, items, query, observe):
+    def page(self, items, query, answer):
         """A cursor page of `items` (objects with `id` and `seq`) as the
         published list calls answer: `limit` 1..100 (default 50), `order`
         desc by default, `after` / `before` an ID; `{data, has_more}` only."""
@@ -250,10 +252,7 @@ class State:
             chosen, has_more = earlier[-limit:], len(earlier) > limit
         else:
             chosen, has_more = ordered[:limit], len(ordered) > limit
-        data = []
-        for o in chosen:
-            data.append(observe(o))
-        return {"data": data, "has_more": has_more, "object": "list"}
+        return {"data": [answer(o) for o in chosen], "has_more": has_more, "object": "list"}
 
 
 def settled_url_status(url):
@@ -525,8 +524,6 @@ def route(h, method, segments, query):
             continue
         if any(p is not None and p != s for p, s in zip(pattern, rest)):
             continue
-        if pattern == ["files", None] and rest[1] == "retry" and method != "POST":
-            raise method_not_allowed(["POST"])
         handler = methods.get(method)
         if handler is None:
             raise method_not_allowed(sorted(methods))
@@ -557,11 +554,7 @@ def list_graphs(h, state, query):
     with state.lock:
         visible = [g for g in state.graphs.values() if not g["hidden"]]
 
-        def observe(g):
-            state.observe_graph(g)
-            return state.graph_answer(g, full=True)
-
-        page = state.page(visible, query, observe)
+        page = state.page(visible, query, lambda g: state.graph_answer(g, full=True))
     h.send_json(200, page)
 
 
@@ -700,11 +693,7 @@ def list_files(h, state, query):
                     continue
             chosen.append(f)
 
-        def observe(f):
-            state.observe_file(f)
-            return state.file_answer(f)
-
-        page = state.page(chosen, query, observe)
+        page = state.page(chosen, query, state.file_answer)
     h.send_json(200, page)
 
 
