@@ -406,7 +406,7 @@ async fn the_clients_knowledge_graph_calls_take_the_published_writer() {
         .unwrap();
     assert_eq!(set, [made[2].clone()], "replaced, not added to");
     let refused = c
-        .set_application_graphs(&agent, &[team.clone()])
+        .set_application_graphs(&agent, std::slice::from_ref(&team))
         .await
         .unwrap_err();
     match &refused.error {
@@ -496,9 +496,44 @@ async fn the_client_rides_out_429s_and_does_nothing_twice() {
     .await
     .unwrap();
     assert_eq!(seen, made, "each create made exactly one graph");
+    // Uploads (streamed from disk again after a 429) and attachments: each
+    // done once.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("limited.txt");
+    std::fs::write(&path, "limited\n".repeat(1000)).unwrap();
+    let mut uploaded = Vec::new();
+    for i in 0..3 {
+        let disposition = content_disposition(&format!("limited {i}.txt")).unwrap();
+        let f = c
+            .upload_file(&Upload {
+                path: &path,
+                length: 8000,
+                content_type: "text/plain",
+                content_disposition: &disposition,
+                graph_id: Some(&made[0]),
+            })
+            .await
+            .unwrap();
+        c.add_file_to_graph(&made[1], &f.id).await.unwrap();
+        uploaded.push(f.id);
+    }
+    let mut files = Vec::new();
+    c.each_file(&FileFilter::default(), Order::Oldest, |f| {
+        files.push((f.id, sorted(f.graph_ids)));
+        true
+    })
+    .await
+    .unwrap();
+    let both = sorted(vec![made[0].clone(), made[1].clone()]);
+    let expected: Vec<_> = uploaded
+        .iter()
+        .map(|id| (id.clone(), both.clone()))
+        .collect();
+    assert_eq!(files, expected, "each upload made exactly one file");
     assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "Retry-After was honoured"
+        started.elapsed() >= Duration::from_secs(3),
+        "Retry-After was honoured: {:?}",
+        started.elapsed()
     );
 }
 
