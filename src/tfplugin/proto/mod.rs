@@ -1,15 +1,17 @@
 //! The protobuf types and gRPC services generated from `proto/`. Only
 //! `tfplugin` uses them (and tests, which act as Terraform): everything else
-//! sees hand-written types.
+//! sees hand-written types. The generated Rust is committed in
+//! `proto/generated/` (`cargo run -p writer-protogen` writes it, CI checks it
+//! with `--check`), so that no build compiles a protobuf compiler.
 
 #![allow(clippy::all, clippy::pedantic, missing_docs)]
 
 pub mod tfplugin6 {
-    tonic::include_proto!("tfplugin6");
+    include!("../../../proto/generated/tfplugin6.rs");
 }
 
 pub mod plugin {
-    tonic::include_proto!("plugin");
+    include!("../../../proto/generated/plugin.rs");
 }
 
 #[cfg(test)]
