@@ -25,6 +25,8 @@ mod acceptance_hostile;
 mod acceptance_interrupt;
 mod acceptance_kg_agent;
 mod acceptance_kg_file;
+mod acceptance_kg_file_import;
+mod acceptance_kg_file_query;
 mod acceptance_kg_graph;
 mod acceptance_kg_query;
 mod acceptance_lifecycle;
