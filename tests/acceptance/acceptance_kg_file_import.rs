@@ -4,8 +4,9 @@
 //! file from Writer and records the SHA-256 of its bytes, so the first plan
 //! after it uploads nothing for a local copy with the same content (it only
 //! records `source` and `content_type`, in place, the file's ID kept) and
-//! replaces a file whose local copy differs; then a re-plan is empty. An ID
-//! Writer does not know is a clear error.
+//! replaces a file whose local copy differs (or whose name is not
+//! Writer's); then a re-plan is empty. An ID Writer does not know is a
+//! clear error; a download Writer refuses leaves a warning.
 
 use sha2::{Digest, Sha256};
 
@@ -197,6 +198,51 @@ fn importing_with_import_blocks(tf: Terraform) {
         &handbook,
         &faq,
         "Plan: 2 to import, 1 to add, 1 to change, 1 to destroy.",
+    );
+}
+
+/// A name other than Writer's cannot change in place: the plan after the
+/// import replaces the file until `name` says Writer's name.
+#[test]
+fn a_name_other_than_writers_replaces_the_imported_file() {
+    let emu = EmulatorProcess::start_with_args(&["--api-key", ADMIN, "--processing-ms", "100"]);
+    let id = upload(&emu, "Notes 2024.txt", HANDBOOK);
+    let notes = |name: &str| {
+        header("")
+            + &format!(
+                "resource \"writer_file\" \"notes\" {{\n  source = \"${{path.module}}/notes.txt\"\n{name}}}\n"
+            )
+    };
+    let mut w = Workdir::uninitialized(&notes(""));
+    std::fs::write(w.path().join("notes.txt"), HANDBOOK).unwrap();
+    w.use_emulator(&emu);
+    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    w.terraform(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "writer_file.notes",
+        &id,
+    ])
+    .ok();
+    let plan = w
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .ok()
+        .stdout;
+    let f = flat(&plan);
+    assert!(f.contains("# writer_file.notes must be replaced"), "{plan}");
+    assert!(
+        f.contains("\"Notes 2024.txt\" -> \"notes.txt\" # forces replacement"),
+        "{plan}"
+    );
+    w.write(&notes("  name   = \"Notes 2024.txt\"\n"));
+    let plan = w
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .ok()
+        .stdout;
+    assert!(
+        flat(&plan).contains("# writer_file.notes will be updated in-place"),
+        "Writer's name kept: {plan}"
     );
 }
 
