@@ -1,9 +1,10 @@
 //! Adopting files that exist, with Terraform 1.15 (`terraform query` needs
 //! 1.14): the `writer_file` list resource lists the files the key may see,
-//! filtered by graph, status and type; `-generate-config-out` writes a
-//! resource and an import block per file whose `source` is a placeholder
-//! naming the file; that configuration's plan fails at `source` with the
-//! fix; once each `source` names a local copy, the plan imports the files
+//! filtered by graph, status and type, up to Terraform's `limit`;
+//! `-generate-config-out` writes a resource and an import block per file
+//! whose `source` is a placeholder naming the file; that configuration's
+//! plan fails at `source` with the fix; once each `source` names a local
+//! copy, the plan imports the files
 //! (the same content kept, a different one replaced), and after the apply
 //! a re-plan is empty. The real provider binary, the real `terraform`, the
 //! emulator on loopback.
@@ -70,6 +71,13 @@ fn generated_configuration_names_the_missing_source_then_imports() {
         &[],
     );
     assert!(!pdfs.contains(&handbook) && !pdfs.contains(&faq), "{pdfs}");
+    // Terraform's `limit` stops the listing (oldest first).
+    let one = query(
+        &w,
+        "list \"writer_file\" \"one\" {\n  provider = writer\n  limit    = 1\n}\n",
+        &[],
+    );
+    assert!(one.contains(&handbook) && !one.contains(&faq), "{one}");
     // A wrong filter is named before any listing.
     std::fs::write(
         w.path().join("files.tfquery.hcl"),
