@@ -277,6 +277,12 @@ fn a_file_writer_will_not_give_back_is_imported_with_a_warning() {
         "{out}"
     );
     assert!(out.contains("without comparing"), "{out}");
+    assert!(
+        out.contains("Writer refused the download (HTTP 403)")
+            && out.contains("Knowledge Graph capability")
+            && !out.contains("OAuth"),
+        "in this family's words: {out}"
+    );
     assert_eq!(
         w.state_attribute("writer_file.handbook", "source_sha256"),
         serde_json::Value::Null

@@ -385,6 +385,15 @@ async fn hash_writers_copy(api: &Api, id: &str) -> Result<String, Diagnostic> {
             id,
             "Writer answered that it has no such file to download",
         )),
+        // The client's own words for a 403 speak of OAuth apps.
+        Err(e @ client::Error::Forbidden { .. }) => Err(texts::import_not_compared(
+            id,
+            &format!(
+                "Writer refused the download{}. {}.",
+                e.answer_text(),
+                texts::KNOWLEDGE_GRAPH.key_refused
+            ),
+        )),
         Err(e) => Err(texts::import_not_compared(id, &texts::describe(&e))),
     }
 }
