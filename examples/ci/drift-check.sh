@@ -10,7 +10,10 @@
 #
 # Least privilege: WRITER_API_KEY holds a read-only Writer key (plan only
 # reads) and no Atlassian secret is given (an app that exists is planned
-# without it). Needs terraform and jq on PATH (GitHub's ubuntu runners have
+# without it). For Knowledge Graphs, the key of an AI Studio API agent with
+# the Knowledge Graph capability (Writer has no read-only kind: give CI an
+# agent of its own), and the documents a writer_file uploads (plan hashes
+# them: run it on a checkout of the repository). Needs terraform and jq on PATH (GitHub's ubuntu runners have
 # jq; on the hashicorp/terraform image, `apk add jq`).
 set -u
 

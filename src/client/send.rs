@@ -17,6 +17,12 @@
 //! On a failed write the loop also says whether Writer may have carried it
 //! out ([`Outcome`]): the one place that is decided, from every attempt.
 //! Every answer's `Date` goes to the operation's [`WriterClock`].
+//!
+//! A download's successful body goes to a [`Sink`] as it arrives, never
+//! into memory: the sink sets how many bytes it takes and how much longer
+//! than `request_timeout` they may take to arrive (a rate: each piece is
+//! due by then for the bytes before it); the headers still come within
+//! `request_timeout`.
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
@@ -42,6 +48,21 @@ const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Writer's request ids are short tokens; more is not an id worth showing.
 const MAX_REQUEST_ID_CHARS: usize = 128;
+
+/// Where a successful answer's body goes in place of memory (a download,
+/// hashed as it arrives). Each attempt starts it again.
+pub(crate) trait Sink: Send {
+    /// A new answer begins: forget what an earlier attempt gave.
+    fn restart(&mut self);
+    /// The next piece of the body.
+    fn take(&mut self, chunk: &[u8]);
+    /// The most bytes a body may have; a longer one ends the call with an
+    /// error.
+    fn max_bytes(&self) -> u64;
+    /// How much longer than `request_timeout` a body of `length` bytes may
+    /// take to arrive.
+    fn allowance(&self, length: u64) -> Duration;
+}
 
 /// The end of one operation's time: every call, page and retry of it ends
 /// by then (the provider's `retry_timeout`).
@@ -203,6 +224,7 @@ enum AttemptError {
     TooLarge {
         status: u16,
         request_id: Option<String>,
+        limit: u64,
     },
     /// No complete answer (headers and whole body) within this long.
     TimedOut(Duration),
@@ -288,6 +310,29 @@ impl Sender {
         call: &Call<'_>,
         deadline: Deadline,
     ) -> Result<Answer, WriteError> {
+        self.send_into(call, deadline, None).await
+    }
+
+    /// [`Sender::send`] with a successful answer's body given to `sink` as
+    /// it arrives (the [`Answer`]'s `body` is then empty); a failure's body
+    /// is read as usual.
+    pub(crate) async fn send_streamed(
+        &self,
+        call: &Call<'_>,
+        deadline: Deadline,
+        sink: &mut dyn Sink,
+    ) -> Result<Answer, Error> {
+        self.send_into(call, deadline, Some(sink))
+            .await
+            .map_err(|e| e.error)
+    }
+
+    async fn send_into(
+        &self,
+        call: &Call<'_>,
+        deadline: Deadline,
+        mut sink: Option<&mut dyn Sink>,
+    ) -> Result<Answer, WriteError> {
         let redactor = Redactor::new(std::iter::once(&self.api_key).chain(call.secret));
         let mut after_lost_attempt = false;
         let mut number: u32 = 0;
@@ -295,7 +340,7 @@ impl Sender {
             number += 1;
             // Not sent (out of time, or stopped): only earlier attempts count.
             let (result, took) = self
-                .try_once(call, deadline, &redactor)
+                .try_once(call, deadline, &redactor, sink.as_deref_mut())
                 .await
                 .map_err(|error| write_error(error, after_lost_attempt))?;
             let this = Attempt {
@@ -335,12 +380,21 @@ impl Sender {
         call: &Call<'_>,
         deadline: Deadline,
         redactor: &Redactor,
+        sink: Option<&mut (dyn Sink + '_)>,
     ) -> Result<(Result<Answer, AttemptError>, Duration), Error> {
         let remaining = deadline.remaining();
         if remaining.is_zero() {
             return Err(deadline.out_of_time());
         }
-        let timeout = self.request_timeout.min(remaining);
+        // A streamed body's own bound (its size's allowance) is kept inside
+        // the attempt; this one is its largest.
+        let longest = match &sink {
+            Some(sink) => self
+                .request_timeout
+                .saturating_add(sink.allowance(sink.max_bytes())),
+            None => self.request_timeout,
+        };
+        let timeout = longest.min(remaining);
         if self.is_cancelled() {
             return Err(Error::Cancelled);
         }
@@ -349,7 +403,7 @@ impl Sender {
         // last byte: a stalled or trickling answer ends here (ours, so that
         // it does not rest on how the HTTP stack scopes its own timeouts).
         let bounded = async {
-            tokio::time::timeout(timeout, self.attempt(call, redactor))
+            tokio::time::timeout(timeout, self.attempt(call, redactor, sink))
                 .await
                 .unwrap_or(Err(AttemptError::TimedOut(timeout)))
         };
@@ -411,7 +465,13 @@ impl Sender {
     }
 
     /// One exchange; its time bound is the caller's (`try_once`).
-    async fn attempt(&self, call: &Call<'_>, redactor: &Redactor) -> Result<Answer, AttemptError> {
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        redactor: &Redactor,
+        sink: Option<&mut (dyn Sink + '_)>,
+    ) -> Result<Answer, AttemptError> {
+        let started = Instant::now();
         let mut request = self.http.request(call.method.clone(), call.url.clone());
         for (name, value) in &call.headers {
             request = request.header(name, value);
@@ -421,7 +481,14 @@ impl Sender {
             .attach(request)
             .await
             .map_err(AttemptError::Body)?;
-        let mut response = request.send().await.map_err(AttemptError::Transport)?;
+        let mut response = match &sink {
+            // The headers within `request_timeout`, as for any call.
+            Some(_) => tokio::time::timeout(self.request_timeout, request.send())
+                .await
+                .map_err(|_| AttemptError::TimedOut(self.request_timeout))?,
+            None => request.send().await,
+        }
+        .map_err(AttemptError::Transport)?;
         let status = response.status().as_u16();
         let headers = response.headers();
         let text = |name: &HeaderName| {
@@ -443,11 +510,26 @@ impl Sender {
         let location = text(&reqwest::header::LOCATION).and_then(|l| call.url.join(&l).ok());
         let retry_after = text(&RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(AttemptError::Transport)? {
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(AttemptError::TooLarge { status, request_id });
+        match sink {
+            Some(sink) if (200..300).contains(&status) => {
+                let bound = Bound {
+                    started,
+                    request_timeout: self.request_timeout,
+                };
+                stream_body(&mut response, sink, bound, status, &request_id).await?;
             }
-            body.extend_from_slice(&chunk);
+            _ => {
+                while let Some(chunk) = response.chunk().await.map_err(AttemptError::Transport)? {
+                    if body.len() + chunk.len() > MAX_BODY_BYTES {
+                        return Err(AttemptError::TooLarge {
+                            status,
+                            request_id,
+                            limit: MAX_BODY_BYTES as u64,
+                        });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+            }
         }
         Ok(Answer {
             status,
@@ -478,6 +560,55 @@ impl Sender {
                 out = work => Ok(out),
             },
         }
+    }
+}
+
+/// When a streamed attempt began, and its bound before any allowance.
+struct Bound {
+    started: Instant,
+    request_timeout: Duration,
+}
+
+/// A successful answer's body into `sink`: at most its `max_bytes` (a
+/// declared `Content-Length` above that is refused before reading), and
+/// never slower than the sink's allowance: each piece must arrive within
+/// `request_timeout` of the attempt's start plus the allowance for the
+/// bytes already read, so a stalled or trickling body ends about one
+/// `request_timeout` in, and a whole body takes at most `request_timeout`
+/// plus the allowance for its size.
+async fn stream_body(
+    response: &mut reqwest::Response,
+    sink: &mut dyn Sink,
+    bound: Bound,
+    status: u16,
+    request_id: &Option<String>,
+) -> Result<(), AttemptError> {
+    let max = sink.max_bytes();
+    let too_large = || AttemptError::TooLarge {
+        status,
+        request_id: request_id.clone(),
+        limit: max,
+    };
+    if response.content_length().is_some_and(|n| n > max) {
+        return Err(too_large());
+    }
+    sink.restart();
+    let mut seen = 0u64;
+    loop {
+        let allowed = bound.request_timeout.saturating_add(sink.allowance(seen));
+        let until = tokio::time::Instant::from_std(bound.started + allowed);
+        let next = tokio::time::timeout_at(until, response.chunk())
+            .await
+            .map_err(|_| AttemptError::TimedOut(allowed))?
+            .map_err(AttemptError::Transport)?;
+        let Some(chunk) = next else {
+            return Ok(());
+        };
+        seen += chunk.len() as u64;
+        if seen > max {
+            return Err(too_large());
+        }
+        sink.take(&chunk);
     }
 }
 
@@ -539,13 +670,15 @@ fn classify(
 ) -> Verdict {
     match result {
         Ok(answer) => classify_answer(this, answer, redactor),
-        Err(AttemptError::TooLarge { status, request_id }) => {
-            Verdict::Final(Err(Error::BadResponse {
-                status,
-                reason: format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-                request_id,
-            }))
-        }
+        Err(AttemptError::TooLarge {
+            status,
+            request_id,
+            limit,
+        }) => Verdict::Final(Err(Error::BadResponse {
+            status,
+            reason: format!("the body is larger than {limit} bytes"),
+            request_id,
+        })),
         Err(AttemptError::Transport(e)) => classify_transport(this, &e, deadline),
         Err(AttemptError::TimedOut(after)) => classify_timeout(this, after, deadline),
         Err(AttemptError::Body(e)) => Verdict::Final(Err(e)),

@@ -40,14 +40,20 @@ const MAX_RETRIES_LIMIT: u32 = 20;
 pub(crate) fn schema() -> Schema {
     Schema::new(
         Block::new(
-            "The Writer provider manages Writer's self-managed OAuth apps, which Knowledge Graph \
-             connectors use to sync from Confluence and SharePoint. Every setting can come from the environment, so \
-             an empty `provider \"writer\" {}` block is enough.",
+            "The Writer provider manages Writer's Knowledge Graphs (the graphs, the files in them, \
+             a web graph's URLs and the graphs a chat agent answers from, through Writer's \
+             published API) and Writer's self-managed OAuth apps, which Knowledge Graph \
+             connectors use to sync from Confluence and SharePoint. Every setting can come from \
+             the environment, so an empty `provider \"writer\" {}` block is enough.",
         )
         .attribute(Attribute::optional("api_key", Type::String).sensitive().description(
-            "A Writer API key of an org admin. Defaults to the `WRITER_API_KEY` environment variable. \
-             Needed for plan and apply (reads and writes), not for `terraform validate`. Never shown in \
-             plans, logs or errors.",
+            "A Writer API key. Defaults to the `WRITER_API_KEY` environment variable. Needed for \
+             plan, import and apply (reads and writes), not for `terraform validate`. Never shown \
+             in plans, logs or errors. For the OAuth apps, an org admin's key. For the Knowledge \
+             Graph resources, the key of an AI Studio API agent whose capabilities include \
+             Knowledge Graphs and files (in AI Studio, build an API agent, include those \
+             capabilities, and use one of the agent's API keys); \
+             `writer_application_knowledge_graphs` also needs the Applications API.",
         ))
         .attribute(Attribute::optional("base_url", Type::String).description(
             "The Writer API's base URL. Defaults to the `WRITER_BASE_URL` environment variable, then \
@@ -72,15 +78,20 @@ pub(crate) fn schema() -> Schema {
         .attribute(Attribute::optional("max_retries", Type::Number).description(
             "How many times a request that failed for a passing reason (HTTP 429, 500, 502, 503, 504, \
              or a dropped connection) is retried, with exponential backoff and jitter, honouring \
-             `Retry-After`. Default 4; at most 20; 0 disables retries. Creates are always safe to retry: \
-             each carries an idempotency key.",
+             `Retry-After`. Default 4; at most 20; 0 disables retries. An OAuth app's create is \
+             safe to retry: it carries an idempotency key. Writer's Knowledge Graph API has none, \
+             so a call that makes something there (a graph, an upload, a file added to a graph) \
+             is retried only when it provably did not reach Writer (no connection, a 429); reads, \
+             updates and deletes are retried freely.",
         ))
         .attribute(Attribute::optional("request_timeout", Type::String).description(
             "How long one HTTP request may take, from connecting to the last byte of the answer (a \
              stalled or trickling answer ends here, and counts as lost), as a duration such as \
              `20s` or `1m`. Default `20s`. Never longer than what is left of `retry_timeout`. A \
              `writer_file` upload may take this plus the file's size at 1 MiB a second (a 256 MiB \
-             file: 256s more), and the upload's `retry_timeout` grows by the same.",
+             file: 256s more), and the upload's `retry_timeout` grows by the same; so may the \
+             download that hashes a file on import (its size as Writer declares it, at most \
+             1 GiB).",
         ))
         .attribute(Attribute::optional("retry_timeout", Type::String).description(
             "How long one operation on a resource (a create, read, update, delete or import) may \

@@ -132,6 +132,7 @@ async fn graphs_files_and_an_agents_list_against_the_emulator() {
     let filter = FileFilter {
         graph_id: Some(made[1].clone()),
         status: None,
+        file_types: Vec::new(),
     };
     c.each_file(&filter, Order::Oldest, |f| {
         in_graph.push(f.id);

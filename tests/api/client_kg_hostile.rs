@@ -170,6 +170,7 @@ async fn pages_are_asked_for_after_the_last_items_id() {
     let filter = FileFilter {
         graph_id: Some("g-6".into()),
         status: None,
+        file_types: Vec::new(),
     };
     client(&fake)
         .each_file(&filter, Order::Oldest, |f| {

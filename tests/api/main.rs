@@ -28,6 +28,7 @@ mod support;
 mod client_api;
 mod client_faults;
 mod client_hostile;
+mod client_kg_download;
 mod client_kg_emulator;
 mod client_kg_hostile;
 mod client_retry;

@@ -16,7 +16,9 @@
 //! An upload's time bounds grow with its size: each attempt may take
 //! `request_timeout` plus the file's size at [`UPLOAD_BYTES_PER_SECOND`],
 //! and the operation's bound (`retry_timeout`) grows by the same
-//! ([`upload_allowance`]).
+//! ([`upload_allowance`]). A download is hashed as it arrives, never held
+//! in memory: at most [`MAX_DOWNLOAD_BYTES`], its body within
+//! `request_timeout` plus its size at the same rate.
 
 mod model;
 
@@ -26,11 +28,12 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue, CONTENT_DISPOSITION};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 
 use super::body::Body;
 use super::error::{Error, Problem, WriteError};
 use super::pages::{Page, Walk};
-use super::send::{Answer, Call};
+use super::send::{Answer, Call, Sink};
 use super::transport::{get, quote_id, Client};
 
 pub use model::{
@@ -72,6 +75,43 @@ pub const UPLOAD_BYTES_PER_SECOND: u64 = 1024 * 1024;
 /// [`UPLOAD_BYTES_PER_SECOND`].
 pub fn upload_allowance(length: u64) -> Duration {
     Duration::from_secs_f64(length as f64 / UPLOAD_BYTES_PER_SECOND as f64)
+}
+
+/// The largest file a download reads (1 GiB): one larger ends in an error,
+/// and its time bound at [`UPLOAD_BYTES_PER_SECOND`] is about 17 minutes.
+pub const MAX_DOWNLOAD_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// What a download gave: the bytes' count and SHA-256 (lower-case hex).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Downloaded {
+    pub length: u64,
+    pub sha256: String,
+}
+
+/// A download's body, hashed as it arrives.
+struct Hashing {
+    hasher: Sha256,
+    length: u64,
+}
+
+impl Sink for Hashing {
+    fn restart(&mut self) {
+        self.hasher = Sha256::new();
+        self.length = 0;
+    }
+
+    fn take(&mut self, chunk: &[u8]) {
+        self.hasher.update(chunk);
+        self.length += chunk.len() as u64;
+    }
+
+    fn max_bytes(&self) -> u64 {
+        MAX_DOWNLOAD_BYTES
+    }
+
+    fn allowance(&self, length: u64) -> Duration {
+        upload_allowance(length)
+    }
 }
 
 /// Which end of the list comes first.
@@ -281,6 +321,48 @@ impl Client {
         Ok(Some(written(answer, Some(id))?))
     }
 
+    /// The length and SHA-256 of the file's bytes as Writer gives them back
+    /// (`GET /v1/files/{id}/download`), streamed through the hash (memory
+    /// stays small whatever the size), or `None` when Writer has no file
+    /// with this ID. Bounded: at most [`MAX_DOWNLOAD_BYTES`]; the body may
+    /// take `request_timeout` plus its size at [`UPLOAD_BYTES_PER_SECOND`],
+    /// and must keep up that rate (each piece is due by `request_timeout`
+    /// plus the allowance for the bytes before it: a stalled body ends
+    /// about one `request_timeout` in); the operation's bound grows by the
+    /// allowance for the largest.
+    pub async fn download_file_sha256(&self, id: &str) -> Result<Option<Downloaded>, Error> {
+        let Some(url) = self.v1_url(&["files", id, "download"]) else {
+            return Ok(None);
+        };
+        let mut hashing = Hashing {
+            hasher: Sha256::new(),
+            length: 0,
+        };
+        let deadline = self
+            .deadline()
+            .extended(upload_allowance(MAX_DOWNLOAD_BYTES));
+        let answer = self
+            .sender()
+            .send_streamed(&get(url), deadline, &mut hashing)
+            .await?;
+        if answer.status == 404 {
+            return Ok(None);
+        }
+        if !answer.is_success() {
+            return Err(answer.into_error());
+        }
+        let sha256 = hashing
+            .hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(Some(Downloaded {
+            length: hashing.length,
+            sha256,
+        }))
+    }
+
     /// Deletes the file for good; one that does not exist counts as deleted.
     pub async fn delete_file(&self, id: &str) -> Result<(), WriteError> {
         let Some(url) = self.v1_url(&["files", id]) else {
@@ -303,6 +385,10 @@ impl Client {
         }
         if let Some(status) = &filter.status {
             query.push(("status", status.as_str()));
+        }
+        let types = filter.file_types.join(",");
+        if !filter.file_types.is_empty() {
+            query.push(("file_types", types.as_str()));
         }
         self.each_item(
             &FILES,

@@ -123,6 +123,8 @@ pub struct File {
 pub struct FileFilter {
     pub graph_id: Option<String>,
     pub status: Option<String>,
+    /// Extensions without the dot (`pdf`, `docx`), sent comma-separated.
+    pub file_types: Vec<String>,
 }
 
 /// An application's Knowledge Graphs.

@@ -13,6 +13,15 @@
 //! file still `in_progress` at the bound a warning. An upload whose answer
 //! is lost is never repeated: the file it made is looked for and taken only
 //! by the adoption rule (`provider::adoption`).
+//!
+//! An import has no local file to hash: it downloads the file from Writer
+//! and records the SHA-256 of its bytes (streamed, bounded by the client;
+//! after an import by identity, which sees only the ID, the read that
+//! follows does it),
+//! so that the first plan after it replaces the file when the local copy
+//! differs and uploads nothing when it is the same. A listed file's
+//! `source` (`terraform query`) is a placeholder naming the file, which
+//! fails the plan with the fix until the user sets the local path.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -66,15 +75,19 @@ pub(crate) fn schema() -> Schema {
              After upload the provider waits (up to the provider's `processing_timeout`) for \
              Writer to process the file: `failed` is an error, and the next apply uploads it \
              again; still `in_progress` when the wait ends is a warning, and the next plan \
-             shows its `status`. Import by the file's ID; the first apply after an import \
-             records the source's SHA-256 without uploading again.",
+             shows its `status`. Import by the file's ID: the import downloads the file once \
+             to hash its content, so the plan after it uploads nothing when `source` has the \
+             same content (it only records `source` and `content_type`) and replaces the file \
+             when it differs.",
         )
         .attribute(Attribute::computed("id", Type::String).description("The file's ID in Writer."))
         .attribute(Attribute::required("source", Type::String).description(
             "The path of the local file to upload, e.g. `\"${path.module}/docs/handbook.pdf\"`. \
              It must exist and be readable when Terraform plans: its content's SHA-256 is \
              computed then, so that a changed file is uploaded again. Changing only the path \
-             (same content) changes nothing in Writer.",
+             (same content) changes nothing in Writer. `terraform query` cannot know it: the \
+             configuration it generates says `\"<set the path of your local copy of NAME>\"`, \
+             which fails the plan until you set the path.",
         ))
         .attribute(
             Attribute::optional_computed("name", Type::String).description(
@@ -172,6 +185,31 @@ async fn inspect_source(path: &str) -> Result<Source, Diagnostic> {
     }
 }
 
+/// How the placeholder `source` of a listed file begins and ends.
+const PLACEHOLDER_START: &str = "<set the path of your local copy of ";
+const PLACEHOLDER_END: &str = ">";
+
+/// The `source` a listed file carries into generated configuration: it
+/// names the file, and the plan refuses it with the fix.
+pub(crate) fn source_placeholder(name: &str) -> String {
+    format!("{PLACEHOLDER_START}{name}{PLACEHOLDER_END}")
+}
+
+/// The file's name if `source` is a listed file's placeholder.
+fn placeholder_name(source: &str) -> Option<&str> {
+    source
+        .strip_prefix(PLACEHOLDER_START)?
+        .strip_suffix(PLACEHOLDER_END)
+}
+
+/// The configured source if it is a path (set, and no placeholder).
+fn source_of(config: &Value) -> Option<&str> {
+    config
+        .get("source")
+        .as_str()
+        .filter(|s| placeholder_name(s).is_none())
+}
+
 /// The last part of a path: the default name.
 fn base_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
@@ -186,10 +224,7 @@ fn source_path() -> AttributePath {
 fn effective_name(config: &Value) -> Option<String> {
     match config.get("name") {
         Value::String(s) => Some(s.clone()),
-        Value::Null => config
-            .get("source")
-            .as_str()
-            .map(|s| base_name(s).to_owned()),
+        Value::Null => source_of(config).map(|s| base_name(s).to_owned()),
         _ => None,
     }
 }
@@ -205,7 +240,7 @@ fn effective_content_type(config: &Value) -> Option<Result<String, Diagnostic>> 
             )),
             None => Ok(s.clone()),
         }),
-        Value::Null => config.get("source").as_str().map(|source| {
+        Value::Null => source_of(config).map(|source| {
             content_type_for(base_name(source))
                 .map(str::to_owned)
                 .map_err(|f| provider_texts::finding(f, source_path()))
@@ -219,6 +254,9 @@ pub(crate) fn check_config(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     if config.get("source").as_str().is_some_and(str::is_empty) {
         diags.push(texts::empty_source());
+    }
+    if let Some(name) = config.get("source").as_str().and_then(placeholder_name) {
+        diags.push(texts::source_is_a_placeholder(name));
     }
     if let Some(name) = effective_name(config) {
         if let Err(f) = content_disposition(&name) {
@@ -326,6 +364,37 @@ fn status_diagnostics(file: &File, waited: Duration) -> Diagnostics {
         "failed" => texts::file_failed(&file.name, &file.id).into(),
         "in_progress" => texts::file_still_processing(&file.name, waited.as_secs()).into(),
         _ => Diagnostics::new(),
+    }
+}
+
+// ---- an imported file's content ----
+
+/// The private state of an imported file whose content Writer did not give
+/// back: the reads that follow do not ask again.
+const NOT_COMPARED: &[u8] = b"writer_file: content not compared";
+
+/// The SHA-256 of Writer's copy of the file (a streamed download, bounded by
+/// the client), or the warning that says the plan will not compare.
+async fn hash_writers_copy(api: &Api, id: &str) -> Result<String, Diagnostic> {
+    match api.client.for_operation().download_file_sha256(id).await {
+        Ok(Some(got)) => {
+            tracing::info!(%id, bytes = got.length, "hashed the imported file");
+            Ok(got.sha256)
+        }
+        Ok(None) => Err(texts::import_not_compared(
+            id,
+            "Writer answered that it has no such file to download",
+        )),
+        // The client's own words for a 403 speak of OAuth apps.
+        Err(e @ client::Error::Forbidden { .. }) => Err(texts::import_not_compared(
+            id,
+            &format!(
+                "Writer refused the download{}. {}.",
+                e.answer_text(),
+                texts::KNOWLEDGE_GRAPH.key_refused
+            ),
+        )),
+        Err(e) => Err(texts::import_not_compared(id, &texts::describe(&e))),
     }
 }
 
@@ -438,13 +507,15 @@ impl Resource for FileResource {
         let mut planned = attributes(&request.planned_state);
         let config = &request.config;
         let source = match config.get("source").as_str() {
-            Some(path) if !path.is_empty() => match inspect_source(path).await {
-                Ok(s) => Some(text(&s.sha256)),
-                Err(d) => {
-                    diagnostics.push(d);
-                    None
+            Some(path) if !path.is_empty() && placeholder_name(path).is_none() => {
+                match inspect_source(path).await {
+                    Ok(s) => Some(text(&s.sha256)),
+                    Err(d) => {
+                        diagnostics.push(d);
+                        None
+                    }
                 }
-            },
+            }
             Some(_) => None,
             None => Some(Value::Unknown),
         };
@@ -611,11 +682,33 @@ impl Resource for FileResource {
         };
         let id = string(&request.current_state, "id").unwrap_or_default();
         match api.client.get_file(&id).await {
-            Ok(Some(file)) => ReadResponse {
-                new_state: Value::Object(state_of(&file, &request.current_state)),
-                private: request.private.clone(),
-                diagnostics: Diagnostics::new(),
-            },
+            Ok(Some(file)) => {
+                let mut state = state_of(&file, &request.current_state);
+                let mut private = request.private.clone();
+                let mut diagnostics = Diagnostics::new();
+                // Imported by identity (the import saw only the ID): hash
+                // Writer's copy now, once.
+                let current = &request.current_state;
+                if current.get("source").is_null()
+                    && current.get("source_sha256").is_null()
+                    && private != NOT_COMPARED
+                {
+                    match hash_writers_copy(&api, &file.id).await {
+                        Ok(sha256) => {
+                            state.insert("source_sha256".into(), text(&sha256));
+                        }
+                        Err(d) => {
+                            diagnostics.push(d);
+                            private = NOT_COMPARED.to_vec();
+                        }
+                    }
+                }
+                ReadResponse {
+                    new_state: Value::Object(state),
+                    private,
+                    diagnostics,
+                }
+            }
             Ok(None) => ReadResponse {
                 new_state: Value::Null,
                 private: Vec::new(),
@@ -715,14 +808,28 @@ impl Resource for FileResource {
             Ok(api) => api,
             Err(d) => return fail(d),
         };
-        match api.client.get_file(&request.id).await {
-            Ok(Some(file)) => ImportResponse {
-                state: Value::Object(state_of(&file, &Value::Null)),
-                private: Vec::new(),
-                diagnostics: Diagnostics::new(),
+        let file = match api.client.get_file(&request.id).await {
+            Ok(Some(file)) => file,
+            Ok(None) => return fail(texts::no_file_with_id(&request.id)),
+            Err(e) => return fail(texts::api_error("read the file", &e)),
+        };
+        let mut state = state_of(&file, &Value::Null);
+        // The content's hash, from Writer's copy: the next plan compares
+        // the local file with it.
+        match hash_writers_copy(&api, &file.id).await {
+            Ok(sha256) => {
+                state.insert("source_sha256".into(), text(&sha256));
+                ImportResponse {
+                    state: Value::Object(state),
+                    private: Vec::new(),
+                    diagnostics: Diagnostics::new(),
+                }
+            }
+            Err(d) => ImportResponse {
+                state: Value::Object(state),
+                private: NOT_COMPARED.to_vec(),
+                diagnostics: d.into(),
             },
-            Ok(None) => fail(texts::no_file_with_id(&request.id)),
-            Err(e) => fail(texts::api_error("read the file", &e)),
         }
     }
 }
@@ -806,6 +913,29 @@ mod tests {
             d[0].attribute,
             Some(AttributePath::attribute("content_type"))
         );
+    }
+
+    #[test]
+    fn a_listed_files_placeholder_source_is_one_error_naming_the_file() {
+        let placeholder = source_placeholder("Übersicht <2024>.md");
+        assert_eq!(placeholder_name(&placeholder), Some("Übersicht <2024>.md"));
+        assert_eq!(placeholder_name("docs/handbook.pdf"), None);
+        // With `name` and `content_type` as `terraform query` writes them.
+        let c = config(&[
+            ("source", text(&placeholder)),
+            ("name", text("Übersicht <2024>.md")),
+        ]);
+        let d = check_config(&c).into_vec();
+        assert_eq!(d.len(), 1, "no other finding about the placeholder: {d:?}");
+        assert!(d[0].is_error());
+        assert_eq!(d[0].attribute, Some(source_path()));
+        assert!(
+            d[0].detail.contains("Übersicht <2024>.md"),
+            "{}",
+            d[0].detail
+        );
+        assert!(d[0].detail.contains("path.module"), "{}", d[0].detail);
+        assert!(effective_content_type(&c).is_none());
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The Knowledge Graph family: Writer's published Knowledge Graph API as
 //! Terraform resources, data sources and list resources. `graph` is
 //! `writer_knowledge_graph` (and `data` its data source), `file`
-//! `writer_file`, `application`
-//! `writer_application_knowledge_graphs`; `texts` the family's words;
+//! `writer_file` (and `file_list` its list resource, `list` the graphs'),
+//! `application` `writer_application_knowledge_graphs`; `texts` the
+//! family's words;
 //! `values` the small conversions between Terraform values and the
 //! client's types.
 //!
@@ -12,6 +13,7 @@
 mod application;
 mod data;
 mod file;
+mod file_list;
 mod graph;
 mod list;
 mod texts;
@@ -32,7 +34,10 @@ pub(crate) fn family(shared: &Arc<Shared>) -> Family {
             Arc::new(application::ApplicationGraphsResource::new(shared.clone())),
         ],
         data_sources: vec![Arc::new(data::GraphData::new(shared.clone()))],
-        list_resources: vec![Arc::new(list::GraphList::new(shared.clone()))],
+        list_resources: vec![
+            Arc::new(list::GraphList::new(shared.clone())),
+            Arc::new(file_list::FileList::new(shared.clone())),
+        ],
         functions: Vec::new(),
     }
 }

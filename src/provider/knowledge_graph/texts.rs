@@ -224,6 +224,35 @@ pub(crate) fn empty_source() -> Diagnostic {
     ))
 }
 
+/// A `source` still the placeholder a listed file carries (`terraform
+/// query -generate-config-out` writes it): the local path is the user's to
+/// give.
+pub(crate) fn source_is_a_placeholder(name: &str) -> Diagnostic {
+    at_source(Diagnostic::error(
+        "Set the path of the file's local copy",
+        format!(
+            "`source` is still the placeholder `terraform query` wrote for the file              \"{name}\": Writer keeps a file's content, not the path it was uploaded from. Set              `source` to the path of your local copy of it, such as              `\"${{path.module}}/docs/{name}\"`. The plan then compares that file with the one              in Writer: the same content uploads nothing, a different one replaces the file.              If you have no local copy, download it first (AI Studio, or Writer's API:              `GET /v1/files/<id>/download`).",
+            name = quote::text(name)
+        ),
+    ))
+}
+
+/// An import that could not fetch the file's bytes to compare: the first
+/// plan takes the local file as it is.
+pub(crate) fn import_not_compared(id: &str, why: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "The imported file's content was not compared",
+        format!(
+            "Writer did not give back the content of file `{}`, so the state holds no SHA-256 \
+             of it: the next plan takes your local `source` as the file's content without \
+             comparing the two. Make sure it is the same file; to compare, import again once \
+             the download works. What went wrong: {}",
+            quote::text(id),
+            why
+        ),
+    )
+}
+
 /// The source's content differs from what the plan saw.
 pub(crate) fn source_changed_since_plan(path: &str) -> Diagnostic {
     at_source(Diagnostic::error(
