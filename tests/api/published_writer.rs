@@ -328,10 +328,12 @@ async fn the_clients_knowledge_graph_calls_take_the_published_writer() {
         FileFilter {
             graph_id: Some(made[1].clone()),
             status: None,
+            file_types: Vec::new(),
         },
         FileFilter {
             graph_id: None,
             status: Some("completed".into()),
+            file_types: Vec::new(),
         },
     ] {
         let mut found = Vec::new();
@@ -354,6 +356,7 @@ async fn the_clients_knowledge_graph_calls_take_the_published_writer() {
         &FileFilter {
             graph_id: Some(made[1].clone()),
             status: None,
+            file_types: Vec::new(),
         },
         Order::Oldest,
         |f| {
