@@ -26,6 +26,7 @@ mod acceptance_interrupt;
 mod acceptance_kg_agent;
 mod acceptance_kg_file;
 mod acceptance_kg_graph;
+mod acceptance_kg_heldout;
 mod acceptance_kg_query;
 mod acceptance_lifecycle;
 mod acceptance_limits;
