@@ -1,8 +1,11 @@
 //! The Writer API from both ends, over real HTTP on loopback: the client
 //! against the emulator, a scripted proxy and hostile fake Writers
 //! (`client_*`), the emulator's API, faults, binary and limits
-//! (`emulator_*`), and Writer's own Python SDK against the emulator binary
-//! (`writer_sdk`). Neither `terraform` nor the provider binary is involved.
+//! (`emulator_*`), Writer's own Python SDK against the emulator binary
+//! (`writer_sdk`), and the SDK and the client against a Writer that follows
+//! only the published documentation (`published_writer`, on
+//! `tests/published_writer/writer.py`). Neither `terraform` nor the provider
+//! binary is involved.
 //!
 //! One binary because these share `support`'s emulator, proxy, fake Writer
 //! and log capture, compiled once. Each file is a module named as the file
@@ -35,4 +38,5 @@ mod emulator_faults;
 mod emulator_kg;
 mod emulator_lock;
 mod emulator_stress;
+mod published_writer;
 mod writer_sdk;

@@ -2,6 +2,8 @@
 //! `writer-emulator` binary: graphs, files and a seeded chat agent's graphs,
 //! every answer checked against the types the SDK declares, by
 //! `tests/sdk/writer_sdk_check.py`. Any difference is a bug of the emulator's.
+//! The same machinery ([`python_with_sdk`], [`run_sdk_check`]) runs the same
+//! script against the published Writer (`published_writer`).
 //!
 //! The SDK is installed once into a virtualenv under the target directory
 //! (`target/writer-sdk-venv`) and reused. A missing `python3`, or PyPI out of
@@ -9,6 +11,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use crate::support::emulator::EmulatorProcess;
 use crate::support::ADMIN;
@@ -36,8 +39,14 @@ fn run(command: &mut Command, what: &str) {
     );
 }
 
-/// The virtualenv's python, with `writer-sdk==WRITER_SDK_VERSION` in it.
-fn python_with_sdk() -> PathBuf {
+/// The virtualenv's python, with `writer-sdk==WRITER_SDK_VERSION` in it;
+/// installed once per process (the tests using it run in parallel threads).
+pub(crate) fn python_with_sdk() -> PathBuf {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(install_sdk).clone()
+}
+
+fn install_sdk() -> PathBuf {
     let venv = target_dir().join("writer-sdk-venv");
     let python = venv.join("bin").join("python");
     let marker = venv.join(format!("writer-sdk-{WRITER_SDK_VERSION}.installed"));
@@ -87,14 +96,45 @@ fn writers_python_sdk_drives_graphs_files_and_a_chat_agent() {
     let web_graph = id_of("seeded web graph \"Company website\" id=");
     let agent = id_of("seeded chat agent \"Support agent\" id=");
 
+    run_sdk_check(
+        &python,
+        &SdkTarget {
+            base_url: &emulator.base_url,
+            api_key: ADMIN,
+            web_graph: &web_graph,
+            chat_agent: &agent,
+            processing_ms: PROCESSING_MS,
+        },
+        &[],
+    );
+    // A stopped (not killed) emulator removes its folder of uploaded files.
+    assert!(emulator.terminate().success());
+}
+
+/// The Writer the check script drives, and what is seeded in it.
+pub(crate) struct SdkTarget<'a> {
+    pub base_url: &'a str,
+    pub api_key: &'a str,
+    pub web_graph: &'a str,
+    pub chat_agent: &'a str,
+    /// How long processing may take, in milliseconds (the script's waits
+    /// are bounded by it).
+    pub processing_ms: &'a str,
+}
+
+/// Runs `tests/sdk/writer_sdk_check.py` with `python` against `target`,
+/// `env` added to its environment; fails the test unless every check
+/// passes and more than 100 ran. Returns the script's output.
+pub(crate) fn run_sdk_check(python: &Path, target: &SdkTarget<'_>, env: &[(&str, &str)]) -> String {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/writer_sdk_check.py");
-    let out = Command::new(&python)
+    let out = Command::new(python)
         .arg(&script)
-        .env("WRITER_BASE_URL", &emulator.base_url)
-        .env("WRITER_API_KEY", ADMIN)
-        .env("WRITER_WEB_GRAPH_ID", &web_graph)
-        .env("WRITER_CHAT_AGENT_ID", &agent)
-        .env("WRITER_PROCESSING_MS", PROCESSING_MS)
+        .env("WRITER_BASE_URL", target.base_url)
+        .env("WRITER_API_KEY", target.api_key)
+        .env("WRITER_WEB_GRAPH_ID", target.web_graph)
+        .env("WRITER_CHAT_AGENT_ID", target.chat_agent)
+        .env("WRITER_PROCESSING_MS", target.processing_ms)
+        .envs(env.iter().copied())
         .env_remove("WRITER_ORG_ID")
         .env("NO_PROXY", "127.0.0.1")
         .output()
@@ -117,6 +157,5 @@ fn writers_python_sdk_drives_graphs_files_and_a_chat_agent() {
         .and_then(|n| n.parse().ok())
         .expect("a count of checks");
     assert!(checks > 100, "only {checks} checks ran:\n{stdout}");
-    // A stopped (not killed) emulator removes its folder of uploaded files.
-    assert!(emulator.terminate().success());
+    stdout.into_owned()
 }

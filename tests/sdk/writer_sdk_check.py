@@ -4,10 +4,17 @@ has, with every answer checked against the types the SDK declares (each
 required field present, each value of its declared type, literal or shape).
 Any difference is a bug of the emulator's.
 
-Run by tests/writer_sdk.rs, which starts the emulator with one seeded web
-graph and one seeded chat agent and passes, in the environment:
+Run by tests/api/writer_sdk.rs, which starts the emulator with one seeded
+web graph and one seeded chat agent and passes, in the environment:
 WRITER_BASE_URL, WRITER_API_KEY, WRITER_WEB_GRAPH_ID, WRITER_CHAT_AGENT_ID,
 WRITER_PROCESSING_MS. Prints one line per step and ends with `N checks passed`.
+
+Also run by tests/api/published_writer.rs against the published Writer
+(tests/published_writer/writer.py), which adds: WRITER_SDK_MAX_RETRIES (the
+SDK's own retries, for a server answering 429 now and then; default 0),
+WRITER_TEAM_GRAPH_ID (a graph deployed to one team, which the API must not
+show) and WRITER_POLLS_TO_SETTLE (how many reads a file stays in progress):
+with the last two, the published Writer's own steps run as well.
 """
 
 import datetime
@@ -132,7 +139,7 @@ def main():
     client = writerai.Writer(
         api_key=os.environ["WRITER_API_KEY"],
         base_url=os.environ["WRITER_BASE_URL"],
-        max_retries=0,
+        max_retries=int(os.environ.get("WRITER_SDK_MAX_RETRIES", "0")),
         timeout=30,
         _strict_response_validation=True,
     )
@@ -308,7 +315,62 @@ def main():
         expect_error(404, lambda: client.graphs.retrieve(g.id))
     left = [g.id for g in client.graphs.list()]
     ok(left == [web_graph_id], f"only the seeded web graph is left: {left}")
+    if os.environ.get("WRITER_TEAM_GRAPH_ID"):
+        published_writer_steps(client, web_graph_id)
     print(f"writer-sdk {writerai.__version__}: {CHECKS} checks passed", flush=True)
+
+
+def published_writer_steps(client, web_graph_id):
+    """What the published Writer does that the emulator need not: checked
+    through the SDK, so that the SDK is seen to take it."""
+    team_graph_id = os.environ["WRITER_TEAM_GRAPH_ID"]
+    polls = int(os.environ["WRITER_POLLS_TO_SETTLE"])
+
+    step("published: a graph deployed to one team is invisible")
+    body = expect_error(404, lambda: client.graphs.retrieve(team_graph_id))
+    ok(team_graph_id in str(body), f"{body}")
+    ok(team_graph_id not in [g.id for g in client.graphs.list()], "not listed")
+
+    step("published: pages after and before a cursor")
+    made = [client.graphs.create(name=f"SDK cursor {i}").id for i in range(5)]
+    forwards = client.graphs.list(limit=2, order="asc")
+    ok([g.id for g in forwards.data] == [web_graph_id, made[0]], f"asc: {[g.id for g in forwards.data]}")
+    ok(forwards.has_more, "more than one page of 2")
+    second = forwards.get_next_page()
+    ok([g.id for g in second.data] == made[1:3], f"after {made[0]}: {[g.id for g in second.data]}")
+    backwards = client.graphs.list(limit=2, order="asc", before=made[3])
+    ok([g.id for g in backwards.data] == made[1:3], f"before {made[3]}: {[g.id for g in backwards.data]}")
+    ok(backwards.has_more, "older graphs are before that page")
+    older = backwards.get_next_page()
+    ok([g.id for g in older.data] == [web_graph_id, made[0]], f"the page before: {[g.id for g in older.data]}")
+    for g in made:
+        client.graphs.delete(g)
+
+    step("published: a file stays in progress for a counted number of reads")
+    f = client.files.upload(
+        content=b"counted",
+        content_disposition="attachment; filename=counted.txt",
+        content_type="text/plain",
+    )
+    seen = [client.files.retrieve(f.id).status for _ in range(polls + 1)]
+    ok(seen == ["in_progress"] * polls + ["completed"], f"{seen}")
+    client.files.delete(f.id)
+
+    step("published: URL errors by name, an unknown key refused")
+    client.graphs.update(web_graph_id, urls=[
+        {"url": "https://gone.missing.example/", "type": "single_page"},
+        {"url": "ftp://files.example.com/", "type": "single_page"},
+    ])
+    for _ in range(polls + 1):
+        web = check_model(client.graphs.retrieve(web_graph_id), Graph)
+    ok([u.status.error_type for u in web.urls] == ["not_found", "invalid_url"], f"{web.urls}")
+    client.graphs.update(web_graph_id, urls=[])
+    stranger = writerai.Writer(api_key="test-unknown-key-not-real", base_url=client.base_url, max_retries=3)
+    try:
+        stranger.graphs.list()
+        ok(False, "an unknown key was taken")
+    except writerai.AuthenticationError as error:
+        error_body(error, 401)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@
 //! - [`capture`]: a tracing layer that records every log line, and the check
 //!   that none holds a secret.
 //! - [`fake_writer`]: a scriptable hostile Writer of our own (no rules at all).
+//! - [`published_writer`]: `tests/published_writer/writer.py`, a Writer that
+//!   follows only Writer's published documentation (not our emulator), as a
+//!   process: [`published_writer::PublishedWriter`].
 //! - [`provider`]: the provider in process, configured against a base URL.
 //! - [`plugin_client`]: the provider binary started as Terraform starts it,
 //!   its handshake line read, and gRPC over mutual TLS on either transport.
@@ -64,6 +67,7 @@ pub mod https_site;
 pub mod plugin_client;
 pub mod provider;
 pub mod proxy;
+pub mod published_writer;
 pub mod terraform;
 pub mod wine;
 
