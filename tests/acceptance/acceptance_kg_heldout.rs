@@ -28,6 +28,7 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use crate::support::emulator::EmulatorProcess;
+use crate::support::published_writer::PublishedWriter;
 use crate::support::terraform::{header, Run, Terraform, Workdir};
 use crate::support::ADMIN;
 
@@ -66,6 +67,20 @@ impl Writer for EmulatorProcess {
     }
 }
 
+impl Writer for PublishedWriter {
+    fn base_url(&self) -> String {
+        PublishedWriter::base_url(self)
+    }
+
+    fn api_key(&self) -> String {
+        PublishedWriter::api_key(self).to_owned()
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        PublishedWriter::call(self, method, path, body)
+    }
+}
+
 /// A Writer with the web graph and the chat agent AI Studio would have made.
 struct Seeded {
     writer: Box<dyn Writer>,
@@ -100,6 +115,24 @@ fn emulator() -> Seeded {
         web_graph: seed_id(&lines, "web graph", WEB_GRAPH),
         agent: seed_id(&lines, "chat agent", CHAT_AGENT),
         writer: Box::new(emu),
+    }
+}
+
+/// The published Writer: a file is `in_progress` for two reads, a URL
+/// `validating` for two reads of its graph.
+fn published_writer() -> Seeded {
+    let writer = PublishedWriter::start(&[
+        "--web-graph",
+        WEB_GRAPH,
+        "--chat-agent",
+        CHAT_AGENT,
+        "--polls-to-settle",
+        "2",
+    ]);
+    Seeded {
+        web_graph: writer.seeded(WEB_GRAPH),
+        agent: writer.seeded(CHAT_AGENT),
+        writer: Box::new(writer),
     }
 }
 
@@ -744,4 +777,8 @@ fn on_emulator(tf: Terraform) {
     held_out(tf, emulator());
 }
 
-on_every_terraform!(on_emulator);
+fn on_published_writer(tf: Terraform) {
+    held_out(tf, published_writer());
+}
+
+on_every_terraform!(on_emulator, on_published_writer);
