@@ -219,7 +219,10 @@ async fn the_clients_knowledge_graph_calls_take_the_published_writer() {
         status(&web),
         [
             ("success".to_string(), None),
-            ("error".to_string(), Some("paywall_or_login_page".to_string()))
+            (
+                "error".to_string(),
+                Some("paywall_or_login_page".to_string())
+            )
         ]
     );
     c.update_graph(&web_id, &urls(&[("https://c.example.com/", "single_page")]))
@@ -239,7 +242,10 @@ async fn the_clients_knowledge_graph_calls_take_the_published_writer() {
     assert!(c.get_graph(&web_id).await.unwrap().unwrap().urls.is_empty());
     // Only a web graph takes URLs: Writer's 400, read from its error body.
     let refused = c
-        .update_graph(&made[0], &urls(&[("https://a.example.com/", "single_page")]))
+        .update_graph(
+            &made[0],
+            &urls(&[("https://a.example.com/", "single_page")]),
+        )
         .await
         .unwrap_err();
     match &refused.error {
@@ -270,14 +276,21 @@ async fn the_clients_knowledge_graph_calls_take_the_published_writer() {
         })
         .await
         .unwrap();
-    assert_eq!(uploaded.name, name, "the name Writer parsed from {disposition}");
+    assert_eq!(
+        uploaded.name, name,
+        "the name Writer parsed from {disposition}"
+    );
     assert!(uploaded.graph_ids.is_empty(), "the upload's answer");
     assert_eq!(uploaded.status, "in_progress");
     let file_id = uploaded.id.clone();
     let mut reads = Vec::new();
     loop {
         let f = c.get_file(&file_id).await.unwrap().unwrap();
-        assert_eq!(f.graph_ids, [made[0].clone()], "a later read shows the graph");
+        assert_eq!(
+            f.graph_ids,
+            [made[0].clone()],
+            "a later read shows the graph"
+        );
         assert_eq!(f.created_at, uploaded.created_at);
         reads.push(f.status.clone());
         if f.status != "in_progress" {
@@ -290,7 +303,11 @@ async fn the_clients_knowledge_graph_calls_take_the_published_writer() {
     assert_eq!(reads, expected);
     let (status, bytes) = download(&writer, &file_id).await;
     assert_eq!(status, 200);
-    assert_eq!(bytes, content.as_bytes(), "what Writer keeps is what was sent");
+    assert_eq!(
+        bytes,
+        content.as_bytes(),
+        "what Writer keeps is what was sent"
+    );
 
     // One file in two graphs; listed by graph and status; detached.
     c.add_file_to_graph(&made[1], &file_id).await.unwrap();
@@ -382,10 +399,7 @@ async fn the_clients_knowledge_graph_calls_take_the_published_writer() {
         .set_application_graphs(&agent, &[made[0].clone(), web_id.clone()])
         .await
         .unwrap();
-    assert_eq!(
-        sorted(set),
-        sorted(vec![made[0].clone(), web_id.clone()])
-    );
+    assert_eq!(sorted(set), sorted(vec![made[0].clone(), web_id.clone()]));
     let set = c
         .set_application_graphs(&agent, &[made[2].clone()])
         .await
@@ -467,7 +481,12 @@ async fn the_client_rides_out_429s_and_does_nothing_twice() {
     let started = std::time::Instant::now();
     let mut made = Vec::new();
     for i in 0..4 {
-        made.push(c.create_graph(&named(&format!("Limited {i}"))).await.unwrap().id);
+        made.push(
+            c.create_graph(&named(&format!("Limited {i}")))
+                .await
+                .unwrap()
+                .id,
+        );
     }
     let mut seen = Vec::new();
     c.each_graph(Order::Oldest, |g| {
@@ -497,10 +516,7 @@ async fn a_wrong_key_is_refused_in_writers_words() {
         }
         other => panic!("expected 401, got {other:?}"),
     }
-    assert!(
-        !error.to_string().contains(writer.api_key()),
-        "{error}"
-    );
+    assert!(!error.to_string().contains(writer.api_key()), "{error}");
 }
 
 #[test]
@@ -543,6 +559,10 @@ fn the_published_writer_leaves_nothing_behind() {
             _ => writer.close_stdin_and_wait(),
         };
         assert!(exit.success(), "{how}: {exit}");
-        assert_eq!(writer.scratch_entries(), Vec::<std::path::PathBuf>::new(), "{how}");
+        assert_eq!(
+            writer.scratch_entries(),
+            Vec::<std::path::PathBuf>::new(),
+            "{how}"
+        );
     }
 }

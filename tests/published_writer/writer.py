@@ -893,10 +893,12 @@ def main():
     signal.signal(signal.SIGINT, on_signal)
 
     def watch_stdin():
+        # The raw descriptor, not sys.stdin: a buffered reader's lock held
+        # by this daemon thread would abort the interpreter's shutdown.
         try:
-            while sys.stdin.buffer.read(4096):
+            while os.read(0, 4096):
                 pass
-        except (OSError, ValueError):
+        except OSError:
             pass
         stop.set()
 

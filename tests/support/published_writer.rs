@@ -86,7 +86,12 @@ impl PublishedWriter {
         assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
         let seeds = args
             .iter()
-            .filter(|a| SEED_FLAGS.iter().any(|f| a == f || a.starts_with(&format!("{f}="))))
+            .filter(|a| {
+                let a: &str = a;
+                SEED_FLAGS
+                    .iter()
+                    .any(|f| a == *f || a.starts_with(&format!("{f}=")))
+            })
             .count();
         let mut seeded = HashMap::new();
         for _ in 0..seeds {
@@ -182,7 +187,9 @@ impl PublishedWriter {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
         let url = self.url(path);
         block_on(async {
-            let mut request = http().request(method, &url).bearer_auth(PUBLISHED_WRITER_KEY);
+            let mut request = http()
+                .request(method, &url)
+                .bearer_auth(PUBLISHED_WRITER_KEY);
             if let Some(body) = body {
                 request = request.json(&body);
             }
