@@ -11,13 +11,14 @@
 //! cannot read), and a chat agent's graphs. The scenario, each step checked
 //! in Terraform's plan (`terraform show -json` of the saved plan: exactly
 //! these resources, these actions) and in Writer, read back over HTTP:
-//! apply (the unreadable URL a warning naming it and why); an empty re-plan
-//! (the warning again); drift made in Writer (a file taken out of a graph,
-//! a graph renamed, the agent's list changed) is `plan -detailed-exitcode`
-//! exit 2 naming those three and only those, and the apply of that plan
-//! restores them; a document whose content changed is replaced (the new
-//! upload, then the old file deleted); destroy leaves nothing: no file, no
-//! graph, the agent's list empty. The web graph made in AI Studio is
+//! apply (the unreadable URL a warning naming it and why; Writer holding
+//! each document's bytes as on disk); an empty re-plan (the warning again);
+//! drift made in Writer (a file taken out of a graph, a graph renamed, the
+//! agent's list changed) is `plan -detailed-exitcode` exit 2 naming those
+//! three and only those, and the apply of that plan restores them; a
+//! document whose content changed is replaced (the new upload, then the old
+//! file deleted; Writer holds the new bytes); destroy leaves nothing: no
+//! file, no graph, the agent's list empty. The web graph made in AI Studio is
 //! deleted too: once imported it is Terraform's, as every resource it
 //! manages. At every step Writer holds each document once, and each graph:
 //! no upload or create was repeated blindly.
@@ -32,7 +33,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 
-use crate::support::emulator::EmulatorProcess;
+use crate::support::emulator::{block_on, client, EmulatorProcess};
 use crate::support::published_writer::PublishedWriter;
 use crate::support::terraform::{header, Run, Terraform, Workdir};
 use crate::support::ADMIN;
@@ -472,6 +473,30 @@ fn get(writer: &dyn Writer, path: &str) -> Value {
     body
 }
 
+/// The bytes Writer holds of file `id` (`GET /v1/files/{id}/download`),
+/// a 429 waited out.
+fn download(writer: &dyn Writer, id: &str) -> Vec<u8> {
+    let url = format!("{}/v1/files/{id}/download", writer.base_url());
+    for _ in 0..10 {
+        let (status, bytes) = block_on(async {
+            let answer = client()
+                .get(&url)
+                .bearer_auth(writer.api_key())
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+            let status = answer.status().as_u16();
+            (status, answer.bytes().await.expect("the file's bytes"))
+        });
+        match status {
+            200 => return bytes.to_vec(),
+            429 => std::thread::sleep(std::time::Duration::from_secs(1)),
+            other => panic!("GET {url}: {other}"),
+        }
+    }
+    panic!("GET {url}: 429 every time");
+}
+
 fn agent_graphs(writer: &dyn Writer, agent: &str) -> BTreeSet<String> {
     ids(&get(writer, &format!("/v1/applications/{agent}/graphs"))["graph_ids"])
 }
@@ -628,6 +653,13 @@ fn held_out(tf: Terraform, s: Seeded) {
         "the files output"
     );
     assert_writer_as_configured(&s, &o, &documents, "after the first apply");
+    for doc in ["contract-03.pdf", "notes-03.md", SHARED_DOC] {
+        assert_eq!(
+            download(writer, &o.files[doc]),
+            std::fs::read(w.path().join("docs").join(doc)).unwrap(),
+            "Writer holds {doc} as it is on disk"
+        );
+    }
     let status = w.state_attribute("writer_knowledge_graph.docs_site", "web_url_status");
     assert_eq!(
         status[UNREADABLE_URL],
@@ -745,6 +777,11 @@ fn held_out(tf: Terraform, s: Seeded) {
     let (status, body) = writer.call("GET", &format!("/v1/files/{old}"), None);
     assert_eq!(status, 404, "the old file is deleted: {body}");
     assert_writer_as_configured(&s, &o, &documents, "after the replacement");
+    assert_eq!(
+        download(writer, &new),
+        std::fs::read(w.path().join("docs").join(CHANGED_DOC)).unwrap(),
+        "Writer holds the new content"
+    );
     let p = plan(&w);
     assert_eq!(p.code, 0, "re-plan after the replacement:\n{}", p.text);
     step("replace");
