@@ -11,14 +11,14 @@
 //! cannot read), and a chat agent's graphs. The scenario, each step checked
 //! in Terraform's plan (`terraform show -json` of the saved plan: exactly
 //! these resources, these actions) and in Writer, read back over HTTP:
-//! apply (the unreadable URL a warning naming it and why; Writer holding
-//! each document's bytes as on disk); an empty re-plan (the warning again);
-//! drift made in Writer (a file taken out of a graph, a graph renamed, the
-//! agent's list changed) is `plan -detailed-exitcode` exit 2 naming those
-//! three and only those, and the apply of that plan restores them; a
-//! document whose content changed is replaced (the new upload, then the old
-//! file deleted; Writer holds the new bytes); destroy leaves nothing: no
-//! file, no graph, the agent's list empty. The web graph made in AI Studio is
+//! apply (the unreadable URL a warning naming it and why; Writer holding a
+//! PDF, a Markdown file and a text as on disk); an empty re-plan (the
+//! warning again); drift made in Writer (a file taken out of a graph, a
+//! graph renamed, the agent's list changed) is `plan -detailed-exitcode`
+//! exit 2 naming those three and only those, and the apply of that plan
+//! restores them; a document whose content changed is replaced (the new
+//! upload, then the old file deleted; Writer holds the new bytes); destroy
+//! leaves nothing: no file, no graph, the agent's list empty. The web graph made in AI Studio is
 //! deleted too: once imported it is Terraform's, as every resource it
 //! manages. At every step Writer holds each document once, and each graph:
 //! no upload or create was repeated blindly.
