@@ -12,8 +12,9 @@
 //!   no `first_id`/`last_id`, `desc` by default, error bodies with `tpe`
 //!   and string `extras`, an upload answer showing no graph, 429 with
 //!   `Retry-After`).
-//! - The script itself: standard library only, and gone without a trace
-//!   on SIGTERM or when its stdin closes.
+//! - The script itself: standard library only, gone without a trace on
+//!   SIGTERM or when its stdin closes, and doing what its README says it
+//!   does differently (raw HTTP: pages, shapes, errors, uploads, seams).
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -24,7 +25,10 @@ use terraform_provider_writer::client::knowledge_graph::{
 use terraform_provider_writer::client::{Client, Error};
 use terraform_provider_writer::domain::knowledge_graph::disposition::content_disposition;
 
+use serde_json::{json, Value};
+
 use crate::support::client::client_config;
+use crate::support::emulator::block_on;
 use crate::support::published_writer::{script, PublishedWriter};
 use crate::support::{run_ok, UNKNOWN_KEY};
 use crate::writer_sdk::{python_with_sdk, run_sdk_check, SdkTarget};
@@ -406,7 +410,7 @@ async fn the_clients_knowledge_graph_calls_take_the_published_writer() {
         .unwrap();
     assert_eq!(set, [made[2].clone()], "replaced, not added to");
     let refused = c
-        .set_application_graphs(&agent, &[team.clone()])
+        .set_application_graphs(&agent, std::slice::from_ref(&team))
         .await
         .unwrap_err();
     match &refused.error {
@@ -496,9 +500,44 @@ async fn the_client_rides_out_429s_and_does_nothing_twice() {
     .await
     .unwrap();
     assert_eq!(seen, made, "each create made exactly one graph");
+    // Uploads (streamed from disk again after a 429) and attachments: each
+    // done once.
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("limited.txt");
+    std::fs::write(&path, "limited\n".repeat(1000)).unwrap();
+    let mut uploaded = Vec::new();
+    for i in 0..3 {
+        let disposition = content_disposition(&format!("limited {i}.txt")).unwrap();
+        let f = c
+            .upload_file(&Upload {
+                path: &path,
+                length: 8000,
+                content_type: "text/plain",
+                content_disposition: &disposition,
+                graph_id: Some(&made[0]),
+            })
+            .await
+            .unwrap();
+        c.add_file_to_graph(&made[1], &f.id).await.unwrap();
+        uploaded.push(f.id);
+    }
+    let mut files = Vec::new();
+    c.each_file(&FileFilter::default(), Order::Oldest, |f| {
+        files.push((f.id, sorted(f.graph_ids)));
+        true
+    })
+    .await
+    .unwrap();
+    let both = sorted(vec![made[0].clone(), made[1].clone()]);
+    let expected: Vec<_> = uploaded
+        .iter()
+        .map(|id| (id.clone(), both.clone()))
+        .collect();
+    assert_eq!(files, expected, "each upload made exactly one file");
     assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "Retry-After was honoured"
+        started.elapsed() >= Duration::from_secs(3),
+        "Retry-After was honoured: {:?}",
+        started.elapsed()
     );
 }
 
@@ -565,4 +604,233 @@ fn the_published_writer_leaves_nothing_behind() {
             "{how}"
         );
     }
+}
+
+/// `(status, headers, JSON body)` of one raw request to the published
+/// Writer, with its key unless `key` says otherwise. Blocking.
+fn raw(
+    writer: &PublishedWriter,
+    method: &str,
+    path: &str,
+    key: &str,
+    build: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let url = writer.url(path);
+    block_on(async {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let response = build(http.request(method, &url).bearer_auth(key))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            headers,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+        )
+    })
+}
+
+fn assert_writer_error(body: &Value, tpe: &str) {
+    assert_eq!(body["tpe"], json!(tpe), "{body}");
+    let errors = body["errors"].as_array().expect("errors");
+    assert!(!errors.is_empty(), "{body}");
+    assert!(errors[0]["description"]
+        .as_str()
+        .is_some_and(|d| !d.is_empty()));
+    assert!(errors[0]["key"].is_string(), "{body}");
+    assert!(body.as_object().unwrap().contains_key("extras"), "{body}");
+}
+
+#[test]
+fn the_published_writer_does_what_its_readme_says() {
+    let writer = PublishedWriter::start(&[
+        "--web-graph",
+        "Site",
+        "--chat-agent",
+        "Bot",
+        "--polls-to-settle",
+        "1",
+    ]);
+    let (site, bot) = (writer.seeded("Site"), writer.seeded("Bot"));
+
+    // Creates: UUIDs, `+00:00`, no `type`/`file_status`, an unset
+    // description absent, fields the SDK does not know.
+    let mut made = Vec::new();
+    for i in 0..55 {
+        let (status, g) = writer.call("POST", "/v1/graphs", Some(json!({"name": format!("g{i}")})));
+        assert_eq!(status, 200, "{g}");
+        let id = g["id"].as_str().unwrap();
+        assert_eq!(id.len(), 36, "a UUID: {id}");
+        assert!(g["created_at"].as_str().unwrap().ends_with("+00:00"));
+        for absent in ["type", "file_status", "description"] {
+            assert!(g.get(absent).is_none(), "{absent}: {g}");
+        }
+        assert_eq!(g["object"], json!("graph"));
+        made.push(id.to_owned());
+    }
+
+    // Pages: 50 by default, newest first, `{data, has_more}` only.
+    let (_, page) = writer.call("GET", "/v1/graphs", None);
+    let data = page["data"].as_array().unwrap();
+    assert_eq!(data.len(), 50);
+    assert_eq!(page["has_more"], json!(true));
+    assert!(page.get("first_id").is_none() && page.get("last_id").is_none());
+    assert_eq!(data[0]["id"], json!(made[54]));
+    // A graph without URLs has them null, absent or [].
+    let shapes: HashSet<&str> = data
+        .iter()
+        .map(|g| match g.get("urls") {
+            None => "absent",
+            Some(Value::Null) => "null",
+            Some(Value::Array(a)) if a.is_empty() => "[]",
+            Some(other) => panic!("urls {other}"),
+        })
+        .collect();
+    assert_eq!(shapes, HashSet::from(["absent", "null", "[]"]));
+    for bad in ["0", "101", "x"] {
+        let (status, body) = writer.call("GET", &format!("/v1/graphs?limit={bad}"), None);
+        assert_eq!(status, 400, "limit={bad}: {body}");
+        assert_writer_error(&body, "fail.validation");
+        assert_eq!(body["errors"][0]["extras"]["field"], json!("limit"));
+        assert!(body["extras"].is_string(), "{body}");
+    }
+    // A deleted object's ID still marks its place; an unknown one is a 400.
+    let (status, _) = writer.call("DELETE", &format!("/v1/graphs/{}", made[10]), None);
+    assert_eq!(status, 200);
+    let (_, after) = writer.call(
+        "GET",
+        &format!("/v1/graphs?order=asc&limit=1&after={}", made[10]),
+        None,
+    );
+    assert_eq!(after["data"][0]["id"], json!(made[11]));
+    let (status, _) = writer.call("GET", "/v1/graphs?after=no-such-id", None);
+    assert_eq!(status, 400);
+
+    // Errors: 401 `fail.auth` with string extras; 404 `NotFound` with null.
+    let (status, headers, body) = raw(&writer, "GET", "/v1/graphs", UNKNOWN_KEY, |r| r);
+    assert_eq!(status, 401);
+    assert_writer_error(&body, "fail.auth");
+    assert!(body["extras"].is_string(), "{body}");
+    assert!(
+        headers.contains_key("date"),
+        "a Date header on every answer"
+    );
+    assert!(!headers.contains_key("x-request-id"));
+    let (status, body) = writer.call("GET", &format!("/v1/graphs/{}", made[10]), None);
+    assert_eq!(status, 404);
+    assert_writer_error(&body, "NotFound");
+    assert_eq!(body["extras"], Value::Null);
+
+    // Uploads: chunked, a raw UTF-8 `filename=`, any Content-Type; the
+    // answer shows no graph, a later read does.
+    let content = b"chunked body".to_vec();
+    let (status, _, file) = raw(
+        &writer,
+        "POST",
+        &format!("/v1/files?graphId={}", made[0]),
+        writer.api_key(),
+        |r| {
+            r.header(
+                "content-disposition",
+                reqwest::header::HeaderValue::from_bytes(
+                    "attachment; filename=\"ñandú.txt\"".as_bytes(),
+                )
+                .unwrap(),
+            )
+            .header("content-type", "application/x-anything")
+            .body(reqwest::Body::wrap_stream(futures_util::stream::iter([
+                Ok::<_, std::io::Error>(content.clone()),
+            ])))
+        },
+    );
+    assert_eq!(status, 200, "{file}");
+    assert_eq!(file["name"], json!("ñandú.txt"));
+    assert_eq!(file["size"], json!(content.len()));
+    assert_eq!(file["graph_ids"], json!([]));
+    let id = file["id"].as_str().unwrap().to_owned();
+    let (_, read) = writer.call("GET", &format!("/v1/files/{id}"), None);
+    assert_eq!(read["graph_ids"], json!([made[0]]));
+    // Twice into one graph is a 409; out of a graph it is not in, a 404.
+    let add = json!({"file_id": id});
+    let (status, _) = writer.call(
+        "POST",
+        &format!("/v1/graphs/{}/file", made[1]),
+        Some(add.clone()),
+    );
+    assert_eq!(status, 200);
+    let (status, body) = writer.call("POST", &format!("/v1/graphs/{}/file", made[1]), Some(add));
+    assert_eq!(status, 409, "{body}");
+    let (status, _) = writer.call("DELETE", &format!("/v1/graphs/{}/file/{id}", made[2]), None);
+    assert_eq!(status, 404);
+
+    // `.unprocessable.` fails after the counted read; a retry starts over
+    // and answers `{}`.
+    let (_, failing) = writer.upload("report.unprocessable.pdf", b"%PDF", None);
+    let failing = failing["id"].as_str().unwrap().to_owned();
+    let status_of =
+        |id: &str| writer.call("GET", &format!("/v1/files/{id}"), None).1["status"].clone();
+    assert_eq!(status_of(&failing), json!("in_progress"));
+    assert_eq!(status_of(&failing), json!("failed"));
+    let (status, body) = writer.call(
+        "POST",
+        "/v1/files/retry",
+        Some(json!({"file_ids": [failing]})),
+    );
+    assert_eq!((status, body), (200, json!({})));
+    assert_eq!(status_of(&failing), json!("in_progress"));
+
+    // URLs: only a web graph takes them; errors by host; a settled URL has
+    // no `error_type`.
+    let urls = json!({"urls": [
+        {"url": "https://ok.example.com/", "type": "single_page"},
+        {"url": "https://x.unindexed.example/", "type": "single_page"},
+    ]});
+    let (status, body) = writer.call(
+        "PUT",
+        &format!("/v1/graphs/{}", made[0]),
+        Some(urls.clone()),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["extras"]["field"], json!("urls"));
+    let (status, _) = writer.call("PUT", &format!("/v1/graphs/{site}"), Some(urls));
+    assert_eq!(status, 200);
+    writer.call("GET", &format!("/v1/graphs/{site}"), None);
+    let (_, web) = writer.call("GET", &format!("/v1/graphs/{site}"), None);
+    assert_eq!(web["urls"][0]["status"], json!({"status": "success"}));
+    assert_eq!(
+        web["urls"][1]["status"],
+        json!({"status": "error", "error_type": "not_searchable"})
+    );
+
+    // Sent again, every URL is validated again.
+    let (_, again) = writer.call(
+        "PUT",
+        &format!("/v1/graphs/{site}"),
+        Some(json!({"urls": web["urls"]})),
+    );
+    assert!(
+        again["urls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["status"] == json!({"status": "validating"})),
+        "{again}"
+    );
+    // Deleting a graph leaves its files, out of it, and takes it out of
+    // every agent's list.
+    let (status, _) = writer.call(
+        "PUT",
+        &format!("/v1/applications/{bot}/graphs"),
+        Some(json!({"graph_ids": [made[0], site]})),
+    );
+    assert_eq!(status, 200);
+    writer.call("DELETE", &format!("/v1/graphs/{}", made[0]), None);
+    let (_, read) = writer.call("GET", &format!("/v1/files/{id}"), None);
+    assert_eq!(read["graph_ids"], json!([made[1]]));
+    let (_, agent) = writer.call("GET", &format!("/v1/applications/{bot}/graphs"), None);
+    assert_eq!(agent, json!({"graph_ids": [site]}));
 }
