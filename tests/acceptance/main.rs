@@ -29,6 +29,7 @@ mod acceptance_kg_file_import;
 mod acceptance_kg_file_query;
 mod acceptance_kg_graph;
 mod acceptance_kg_guide;
+mod acceptance_kg_heldout;
 mod acceptance_kg_query;
 mod acceptance_lifecycle;
 mod acceptance_limits;
