@@ -115,6 +115,10 @@ pub enum Error {
     InvalidConfig { reason: String },
     /// A file to send could not be read; nothing was sent.
     Unreadable { path: String, reason: String },
+    /// A call about an object named by an ID no URL path can carry (empty,
+    /// `.` or `..`): nothing has such an ID, and nothing was sent
+    /// ([`super::can_name`]).
+    UnusableId { id: String },
 }
 
 /// What a failed write left in Writer, decided once, by the send loop that
@@ -207,7 +211,8 @@ impl Error {
             | Error::OutOfTime { .. }
             | Error::Cancelled
             | Error::InvalidConfig { .. }
-            | Error::Unreadable { .. } => None,
+            | Error::Unreadable { .. }
+            | Error::UnusableId { .. } => None,
         }
     }
 
@@ -546,6 +551,14 @@ impl fmt::Display for Error {
             Error::Unreadable { path, reason } => {
                 write!(f, "cannot read {path} to send it: {reason}")
             }
+            Error::UnusableId { id } if id.is_empty() => f.write_str(
+                "the ID is empty, and nothing in Writer has an empty ID, so nothing was sent",
+            ),
+            Error::UnusableId { id } => write!(
+                f,
+                "`{id}` cannot be an ID in a URL path, and nothing in Writer has it, so nothing \
+                 was sent"
+            ),
             _ => write!(f, "{}{}", self.headline(), self.answer_text()),
         }
     }

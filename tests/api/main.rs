@@ -29,6 +29,7 @@ mod client_kg_emulator;
 mod client_kg_hostile;
 mod client_retry;
 mod client_stalled;
+mod client_unusable_ids;
 mod emulator_api;
 mod emulator_bin;
 mod emulator_faults;

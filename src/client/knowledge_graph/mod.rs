@@ -28,7 +28,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use super::body::Body;
-use super::error::{Error, Problem, WriteError};
+use super::error::{Error, WriteError};
 use super::pages::{Page, Walk};
 use super::send::{Answer, Call};
 use super::transport::{get, quote_id, Client};
@@ -107,22 +107,6 @@ pub struct Upload<'a> {
 }
 
 impl Client {
-    /// `<base>/v1/<segments...>`, each segment one encoded path segment, or
-    /// `None` when a segment is an ID no URL path can carry (empty, `.`,
-    /// `..`): nothing has such an ID.
-    fn v1_url(&self, segments: &[&str]) -> Option<url::Url> {
-        if segments
-            .iter()
-            .any(|s| s.is_empty() || *s == "." || *s == "..")
-        {
-            return None;
-        }
-        let mut all = Vec::with_capacity(segments.len() + 1);
-        all.push("v1");
-        all.extend_from_slice(segments);
-        Some(self.url(&all))
-    }
-
     // ---- graphs ----
 
     /// Creates a graph (Writer makes it `manual`). Sent once: without an
@@ -144,7 +128,7 @@ impl Client {
     /// The graph, or `None` when Writer has none with this ID (or hides it:
     /// a graph deployed to one team is invisible to the API).
     pub async fn get_graph(&self, id: &str) -> Result<Option<Graph>, Error> {
-        let Some(url) = self.v1_url(&["graphs", id]) else {
+        let Ok(url) = self.v1_url(&["graphs", id]) else {
             return Ok(None);
         };
         let answer = self.sender().send(&get(url), self.deadline()).await?;
@@ -157,9 +141,7 @@ impl Client {
     /// Changes the fields set (`PUT`: absent fields are unchanged, `urls`
     /// replaces the whole list). Safe to repeat.
     pub async fn update_graph(&self, id: &str, fields: &GraphFields) -> Result<Graph, WriteError> {
-        let url = self
-            .v1_url(&["graphs", id])
-            .ok_or_else(|| WriteError::not_done(not_found("no Knowledge Graph with this ID")))?;
+        let url = self.v1_url(&["graphs", id]).map_err(WriteError::not_done)?;
         let body = fields.body();
         let answer = self
             .sender()
@@ -173,9 +155,7 @@ impl Client {
 
     /// Deletes the graph; one that does not exist counts as deleted.
     pub async fn delete_graph(&self, id: &str) -> Result<(), WriteError> {
-        let Some(url) = self.v1_url(&["graphs", id]) else {
-            return Ok(());
-        };
+        let url = self.v1_url(&["graphs", id]).map_err(WriteError::not_done)?;
         self.delete(url).await
     }
 
@@ -202,7 +182,7 @@ impl Client {
     pub async fn add_file_to_graph(&self, graph_id: &str, file_id: &str) -> Result<(), WriteError> {
         let url = self
             .v1_url(&["graphs", graph_id, "file"])
-            .ok_or_else(|| WriteError::not_done(not_found("no Knowledge Graph with this ID")))?;
+            .map_err(WriteError::not_done)?;
         let body = serde_json::to_vec(&FileRef { file_id }).unwrap_or_default();
         let answer = self
             .sender()
@@ -225,9 +205,9 @@ impl Client {
         graph_id: &str,
         file_id: &str,
     ) -> Result<(), WriteError> {
-        let Some(url) = self.v1_url(&["graphs", graph_id, "file", file_id]) else {
-            return Ok(());
-        };
+        let url = self
+            .v1_url(&["graphs", graph_id, "file", file_id])
+            .map_err(WriteError::not_done)?;
         self.delete(url).await
     }
 
@@ -271,7 +251,7 @@ impl Client {
 
     /// The file, or `None` when Writer has none with this ID.
     pub async fn get_file(&self, id: &str) -> Result<Option<File>, Error> {
-        let Some(url) = self.v1_url(&["files", id]) else {
+        let Ok(url) = self.v1_url(&["files", id]) else {
             return Ok(None);
         };
         let answer = self.sender().send(&get(url), self.deadline()).await?;
@@ -283,9 +263,7 @@ impl Client {
 
     /// Deletes the file for good; one that does not exist counts as deleted.
     pub async fn delete_file(&self, id: &str) -> Result<(), WriteError> {
-        let Some(url) = self.v1_url(&["files", id]) else {
-            return Ok(());
-        };
+        let url = self.v1_url(&["files", id]).map_err(WriteError::not_done)?;
         self.delete(url).await
     }
 
@@ -318,7 +296,7 @@ impl Client {
     /// The graphs a no-code chat agent answers from, or `None` when Writer
     /// knows no such application (or it is not a chat agent).
     pub async fn get_application_graphs(&self, app_id: &str) -> Result<Option<Vec<String>>, Error> {
-        let Some(url) = self.v1_url(&["applications", app_id, "graphs"]) else {
+        let Ok(url) = self.v1_url(&["applications", app_id, "graphs"]) else {
             return Ok(None);
         };
         let answer = self.sender().send(&get(url), self.deadline()).await?;
@@ -338,7 +316,7 @@ impl Client {
     ) -> Result<Vec<String>, WriteError> {
         let url = self
             .v1_url(&["applications", app_id, "graphs"])
-            .ok_or_else(|| WriteError::not_done(not_found("no application with this ID")))?;
+            .map_err(WriteError::not_done)?;
         let body = serde_json::to_vec(&ApplicationGraphs {
             graph_ids: graph_ids.to_vec(),
         })
@@ -483,16 +461,6 @@ impl MaybeListed for ApplicationGraphs {
     }
 }
 
-fn not_found(what: &str) -> Error {
-    Error::NotFound {
-        problem: Box::new(Problem {
-            status: 404,
-            description: Some(what.to_owned()),
-            ..Problem::default()
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,7 +477,7 @@ mod tests {
     #[test]
     fn urls_keep_a_path_prefix_and_encode_ids() {
         let c = client("https://gw.example/writer/");
-        let at = |s: &[&str]| c.v1_url(s).map(|u| u.to_string());
+        let at = |s: &[&str]| c.v1_url(s).ok().map(|u| u.to_string());
         assert_eq!(
             at(&["graphs"]).as_deref(),
             Some("https://gw.example/writer/v1/graphs")

@@ -218,6 +218,12 @@ impl Resource for ApplicationGraphsResource {
             Err(d) => return keep(d),
         };
         let app_id = string(&request.current_state, "application_id").unwrap_or_default();
+        if !client::can_name(&app_id) {
+            return keep(texts::state_without_id(
+                &texts::CHAT_AGENT_IN_STATE,
+                &app_id,
+            ));
+        }
         match api.client.get_application_graphs(&app_id).await {
             Ok(Some(ids)) => ReadResponse {
                 new_state: state(&app_id, &ids),
@@ -258,6 +264,10 @@ impl Resource for ApplicationGraphsResource {
             Err(d) => return d.into(),
         };
         let app_id = string(&request.prior_state, "application_id").unwrap_or_default();
+        // Never "emptied" without asking Writer.
+        if !client::can_name(&app_id) {
+            return texts::state_without_id(&texts::CHAT_AGENT_IN_STATE, &app_id).into();
+        }
         match api.client.set_application_graphs(&app_id, &[]).await {
             Ok(_) => Diagnostics::new(),
             // An agent that is gone answers from no graph: nothing to empty.

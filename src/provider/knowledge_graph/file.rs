@@ -610,6 +610,9 @@ impl Resource for FileResource {
             Err(d) => return keep(d),
         };
         let id = string(&request.current_state, "id").unwrap_or_default();
+        if !client::can_name(&id) {
+            return keep(texts::state_without_id(&texts::FILE_IN_STATE, &id));
+        }
         match api.client.get_file(&id).await {
             Ok(Some(file)) => ReadResponse {
                 new_state: Value::Object(state_of(&file, &request.current_state)),
@@ -693,6 +696,10 @@ impl Resource for FileResource {
             Err(d) => return d.into(),
         };
         let id = string(&request.prior_state, "id").unwrap_or_default();
+        // Never "deleted" without asking Writer.
+        if !client::can_name(&id) {
+            return texts::state_without_id(&texts::FILE_IN_STATE, &id).into();
+        }
         match api.client.delete_file(&id).await {
             Ok(()) => Diagnostics::new(),
             Err(e) => match e.outcome {

@@ -604,6 +604,9 @@ impl Resource for GraphResource {
             Err(d) => return keep(d),
         };
         let id = string(&request.current_state, "id").unwrap_or_default();
+        if !client::can_name(&id) {
+            return keep(texts::state_without_id(&texts::GRAPH_IN_STATE, &id));
+        }
         let graph = match api.client.get_graph(&id).await {
             Ok(Some(g)) => g,
             Ok(None) => {
@@ -642,6 +645,9 @@ impl Resource for GraphResource {
         }
         let (prior, planned) = (&request.prior_state, &request.planned_state);
         let id = string(prior, "id").unwrap_or_default();
+        if !client::can_name(&id) {
+            return fail(texts::state_without_id(&texts::GRAPH_IN_STATE, &id).into());
+        }
         let changed = |name: &str| prior.get(name) != planned.get(name);
         let urls_sent = changed("web_urls");
         let fields = GraphFields {
@@ -726,6 +732,10 @@ impl Resource for GraphResource {
             Err(d) => return d.into(),
         };
         let id = string(&request.prior_state, "id").unwrap_or_default();
+        // Never "deleted" without asking Writer.
+        if !client::can_name(&id) {
+            return texts::state_without_id(&texts::GRAPH_IN_STATE, &id).into();
+        }
         match api.client.delete_graph(&id).await {
             Ok(()) => Diagnostics::new(),
             Err(e) => match e.outcome {

@@ -9,7 +9,7 @@ use crate::domain::quote;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::path::AttributePath;
 
-use crate::provider::texts::{self as provider_texts, Object, KEEPS_TRYING};
+use crate::provider::texts::{self as provider_texts, Object, Refind, KEEPS_TRYING};
 
 /// The family's words in the provider-wide messages.
 pub(crate) const KNOWLEDGE_GRAPH: Object = Object {
@@ -20,6 +20,48 @@ pub(crate) const KNOWLEDGE_GRAPH: Object = Object {
                   capability to the agent in AI Studio, or set the key of an agent that has it",
     carried: "file contents",
 };
+
+/// The family's other objects, in the same words but their names.
+const FILE: Object = Object {
+    name: "file",
+    short: "file",
+    ..KNOWLEDGE_GRAPH
+};
+const CHAT_AGENT: Object = Object {
+    name: "chat agent",
+    short: "chat agent",
+    ..KNOWLEDGE_GRAPH
+};
+
+/// How each of the family's resources finds its object again, for a state
+/// whose ID names nothing ([`state_without_id`]).
+pub(crate) const GRAPH_IN_STATE: Refind<'static> = Refind {
+    object: &KNOWLEDGE_GRAPH,
+    type_name: "writer_knowledge_graph",
+    attribute: "id",
+    import_id: "<its ID, or name=<its name>>",
+    how: "by the graph's ID or name (AI Studio shows the ID in the graph's URL)",
+};
+pub(crate) const FILE_IN_STATE: Refind<'static> = Refind {
+    object: &FILE,
+    type_name: "writer_file",
+    attribute: "id",
+    import_id: "<its ID>",
+    how: "by the file's ID (terraform query with the `writer_file` list resource lists them)",
+};
+pub(crate) const CHAT_AGENT_IN_STATE: Refind<'static> = Refind {
+    object: &CHAT_AGENT,
+    type_name: "writer_application_knowledge_graphs",
+    attribute: "application_id",
+    import_id: "<the chat agent's ID>",
+    how: "by the chat agent's ID (AI Studio shows it in the agent's URL)",
+};
+
+/// A state whose ID names nothing: Writer was not asked; the provider-wide
+/// words.
+pub(crate) fn state_without_id(r: &Refind<'_>, id: &str) -> Diagnostic {
+    provider_texts::state_without_id(r, id)
+}
 
 /// A Writer API error about a Knowledge Graph object, in the provider-wide
 /// words.
