@@ -128,35 +128,18 @@ impl Client {
     /// The graph, or `None` when Writer has none with this ID (or hides it:
     /// a graph deployed to one team is invisible to the API).
     pub async fn get_graph(&self, id: &str) -> Result<Option<Graph>, Error> {
-        let Ok(url) = self.v1_url(&["graphs", id]) else {
-            return Ok(None);
-        };
-        let answer = self.sender().send(&get(url), self.deadline()).await?;
-        if answer.status == 404 {
-            return Ok(None);
-        }
-        Ok(Some(written(answer, Some(id))?))
+        self.read(&["graphs", id], Some(id)).await
     }
 
     /// Changes the fields set (`PUT`: absent fields are unchanged, `urls`
     /// replaces the whole list). Safe to repeat.
     pub async fn update_graph(&self, id: &str, fields: &GraphFields) -> Result<Graph, WriteError> {
-        let url = self.v1_url(&["graphs", id]).map_err(WriteError::not_done)?;
-        let body = fields.body();
-        let answer = self
-            .sender()
-            .send_write(
-                &write(Method::PUT, url, Body::Json(&body), true),
-                self.deadline(),
-            )
-            .await?;
-        written(answer, Some(id))
+        self.put(&["graphs", id], &fields.body(), Some(id)).await
     }
 
     /// Deletes the graph; one that does not exist counts as deleted.
     pub async fn delete_graph(&self, id: &str) -> Result<(), WriteError> {
-        let url = self.v1_url(&["graphs", id]).map_err(WriteError::not_done)?;
-        self.delete(url).await
+        self.delete(&["graphs", id]).await
     }
 
     /// Calls `keep_going` with every graph, page by page, until it returns
@@ -205,10 +188,7 @@ impl Client {
         graph_id: &str,
         file_id: &str,
     ) -> Result<(), WriteError> {
-        let url = self
-            .v1_url(&["graphs", graph_id, "file", file_id])
-            .map_err(WriteError::not_done)?;
-        self.delete(url).await
+        self.delete(&["graphs", graph_id, "file", file_id]).await
     }
 
     // ---- files ----
@@ -251,20 +231,12 @@ impl Client {
 
     /// The file, or `None` when Writer has none with this ID.
     pub async fn get_file(&self, id: &str) -> Result<Option<File>, Error> {
-        let Ok(url) = self.v1_url(&["files", id]) else {
-            return Ok(None);
-        };
-        let answer = self.sender().send(&get(url), self.deadline()).await?;
-        if answer.status == 404 {
-            return Ok(None);
-        }
-        Ok(Some(written(answer, Some(id))?))
+        self.read(&["files", id], Some(id)).await
     }
 
     /// Deletes the file for good; one that does not exist counts as deleted.
     pub async fn delete_file(&self, id: &str) -> Result<(), WriteError> {
-        let url = self.v1_url(&["files", id]).map_err(WriteError::not_done)?;
-        self.delete(url).await
+        self.delete(&["files", id]).await
     }
 
     /// Calls `keep_going` with every file matching `filter`, page by page.
@@ -296,15 +268,9 @@ impl Client {
     /// The graphs a no-code chat agent answers from, or `None` when Writer
     /// knows no such application (or it is not a chat agent).
     pub async fn get_application_graphs(&self, app_id: &str) -> Result<Option<Vec<String>>, Error> {
-        let Ok(url) = self.v1_url(&["applications", app_id, "graphs"]) else {
-            return Ok(None);
-        };
-        let answer = self.sender().send(&get(url), self.deadline()).await?;
-        if answer.status == 404 {
-            return Ok(None);
-        }
-        let graphs: ApplicationGraphs = written(answer, None)?;
-        Ok(Some(graphs.graph_ids))
+        let graphs: Option<ApplicationGraphs> =
+            self.read(&["applications", app_id, "graphs"], None).await?;
+        Ok(graphs.map(|g| g.graph_ids))
     }
 
     /// Replaces the application's whole list of graphs (`[]` empties it).
@@ -314,27 +280,60 @@ impl Client {
         app_id: &str,
         graph_ids: &[String],
     ) -> Result<Vec<String>, WriteError> {
-        let url = self
-            .v1_url(&["applications", app_id, "graphs"])
-            .map_err(WriteError::not_done)?;
         let body = serde_json::to_vec(&ApplicationGraphs {
             graph_ids: graph_ids.to_vec(),
         })
         .unwrap_or_default();
-        let answer = self
-            .sender()
-            .send_write(
-                &write(Method::PUT, url, Body::Json(&body), true),
-                self.deadline(),
-            )
+        let graphs: ApplicationGraphs = self
+            .put(&["applications", app_id, "graphs"], &body, None)
             .await?;
-        let graphs: ApplicationGraphs = written(answer, None)?;
         Ok(graphs.graph_ids)
     }
 
-    // ---- shared ----
+    // ---- shared: the shape of every call about one object ----
 
-    async fn delete(&self, url: url::Url) -> Result<(), WriteError> {
+    /// The object at `/v1/<segments>`, or `None` when Writer has none (404)
+    /// or a segment is an ID that names nothing (not asked). An answer about
+    /// another object than `asked` is refused.
+    async fn read<T: DeserializeOwned + MaybeListed>(
+        &self,
+        segments: &[&str],
+        asked: Option<&str>,
+    ) -> Result<Option<T>, Error> {
+        let Ok(url) = self.v1_url(segments) else {
+            return Ok(None);
+        };
+        let answer = self.sender().send(&get(url), self.deadline()).await?;
+        if answer.status == 404 {
+            return Ok(None);
+        }
+        Ok(Some(written(answer, asked)?))
+    }
+
+    /// `PUT` of the JSON `body` at `/v1/<segments>`: Writer replaces what it
+    /// names (absent fields unchanged, lists whole), so it is safe to
+    /// repeat. The answer, about `asked` if given.
+    async fn put<T: DeserializeOwned + MaybeListed>(
+        &self,
+        segments: &[&str],
+        body: &[u8],
+        asked: Option<&str>,
+    ) -> Result<T, WriteError> {
+        let url = self.v1_url(segments).map_err(WriteError::not_done)?;
+        let answer = self
+            .sender()
+            .send_write(
+                &write(Method::PUT, url, Body::Json(body), true),
+                self.deadline(),
+            )
+            .await?;
+        written(answer, asked)
+    }
+
+    /// `DELETE` at `/v1/<segments>`, safe to repeat; what is already gone
+    /// (404) counts as deleted. An ID that names nothing is an error.
+    async fn delete(&self, segments: &[&str]) -> Result<(), WriteError> {
+        let url = self.v1_url(segments).map_err(WriteError::not_done)?;
         let answer = self
             .sender()
             .send_write(
