@@ -27,6 +27,7 @@ mod client_faults;
 mod client_hostile;
 mod client_kg_emulator;
 mod client_kg_hostile;
+mod client_kg_null_lists;
 mod client_retry;
 mod client_stalled;
 mod client_unusable_ids;

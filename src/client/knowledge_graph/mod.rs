@@ -53,6 +53,7 @@ const GRAPHS: Walk<'static> = Walk {
     max_bytes: MAX_WALK_BYTES,
     longer_than: "any organization's Knowledge Graphs",
     items: "graphs",
+    null_data_is_empty: true,
 };
 
 const FILES: Walk<'static> = Walk {
@@ -61,6 +62,7 @@ const FILES: Walk<'static> = Walk {
     max_bytes: MAX_WALK_BYTES,
     longer_than: "any organization's files",
     items: "files",
+    null_data_is_empty: true,
 };
 
 /// The slowest upload the time bounds allow for: 1 MiB a second. A file's

@@ -38,6 +38,7 @@ const APPS: Walk<'static> = Walk {
     max_bytes: MAX_LIST_BYTES,
     longer_than: "any organization's OAuth apps",
     items: "apps",
+    null_data_is_empty: false,
 };
 
 impl Client {
