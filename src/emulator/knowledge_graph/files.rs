@@ -85,9 +85,14 @@ impl FileDir {
     /// Makes the folder if it is missing (not its parents: a state file's
     /// folder that is gone is an error, as for the state file itself).
     fn ensure(&self) -> io::Result<()> {
-        let mut builder = std::fs::DirBuilder::new();
+        let builder = std::fs::DirBuilder::new();
+        // Only the owner may read the uploads (no mode to set elsewhere).
         #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        let builder = {
+            let mut builder = builder;
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder
+        };
         match builder.create(&self.path) {
             Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
             _ => Ok(()),
