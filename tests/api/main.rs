@@ -35,6 +35,7 @@ mod emulator_api;
 mod emulator_bin;
 mod emulator_faults;
 mod emulator_kg;
+mod emulator_leftovers;
 mod emulator_lock;
 mod emulator_stress;
 mod writer_sdk;
