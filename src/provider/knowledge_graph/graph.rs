@@ -613,7 +613,8 @@ impl Resource for GraphResource {
                 return ReadResponse {
                     new_state: Value::Null,
                     private: Vec::new(),
-                    diagnostics: texts::graph_gone(&id).into(),
+                    diagnostics: texts::graph_gone(&id, request.current_state.get("name").as_str())
+                        .into(),
                 }
             }
             Err(e) => return keep(texts::api_error("read the Knowledge Graph", &e)),

@@ -121,15 +121,31 @@ pub(crate) fn urls_need_a_web_graph(id: &str, kind: &str) -> Diagnostic {
     .at(AttributePath::attribute("web_urls"))
 }
 
-/// A graph in state that Writer no longer shows.
-pub(crate) fn graph_gone(id: &str) -> Diagnostic {
+/// A graph in state that Writer's API no longer shows (404). Writer cannot
+/// tell a deleted graph from one deployed to one team (both are "not
+/// found"), so the graph leaves the state (the plan shows its create, as for
+/// any deleted object), and the warning says both, and how to tell them
+/// apart before an apply makes a second graph of that name.
+pub(crate) fn graph_gone(id: &str, name: Option<&str>) -> Diagnostic {
+    let named = match name {
+        Some(name) => format!("`{}` (ID `{}`)", quote::text(name), quote::text(id)),
+        None => format!("`{}`", quote::text(id)),
+    };
+    let look_for = match name {
+        Some(name) => format!("`{}`", quote::text(name)),
+        None => "the graph".to_owned(),
+    };
     Diagnostic::warning(
-        "Knowledge Graph not found in Writer",
+        "Knowledge Graph not found in Writer: deleted, or deployed to one team",
         format!(
-            "Writer has no Knowledge Graph `{}` any more: someone deleted it, or it is now \
-             deployed to one team. It was removed from the state, so the plan creates it again. \
-             {TEAM_HINT}",
-            quote::text(id)
+            "Writer's API no longer shows the Knowledge Graph {named}. Either someone deleted \
+             it, or it is now deployed to one team: Writer's API sees only graphs with \"All \
+             Teams\" access and answers about any other as not found. It was removed from the \
+             state, so this plan creates the graph again.\n\nBefore applying, look for \
+             {look_for} in AI Studio (Knowledge Graphs). If it is there, applying would make a \
+             second graph: give it All Teams access instead (or use an API key of that team's \
+             AI Studio agent), then run terraform plan again, which finds it and creates \
+             nothing. If it is not there, apply to create it again."
         ),
     )
 }
