@@ -702,35 +702,22 @@ impl Resource for FileResource {
         }
         match api.client.delete_file(&id).await {
             Ok(()) => Diagnostics::new(),
-            Err(e) => match e.outcome {
-                Outcome::NotDone => texts::write_not_done("delete the file", &e.error),
-                Outcome::Unknown | Outcome::Done { .. } => {
-                    texts::write_outcome_unknown("file", &e.error)
-                }
-            }
-            .into(),
+            Err(e) => texts::write_failed("delete the file", "file", &e).into(),
         }
     }
 
     async fn import(&self, request: ImportRequest) -> ImportResponse {
-        let fail = |d: Diagnostic| ImportResponse {
-            state: Value::Null,
-            private: Vec::new(),
-            diagnostics: d.into(),
-        };
-        let api = match self.shared.api(&request.cancel) {
-            Ok(api) => api,
-            Err(d) => return fail(d),
-        };
-        match api.client.get_file(&request.id).await {
-            Ok(Some(file)) => ImportResponse {
-                state: Value::Object(state_of(&file, &Value::Null)),
-                private: Vec::new(),
-                diagnostics: Diagnostics::new(),
-            },
-            Ok(None) => fail(texts::no_file_with_id(&request.id)),
-            Err(e) => fail(texts::api_error("read the file", &e)),
-        }
+        let id = request.id.as_str();
+        texts::imported(
+            async {
+                let api = self.shared.api(&request.cancel)?;
+                let file = texts::found(api.client.get_file(id).await, "read the file", || {
+                    texts::no_file_with_id(id)
+                })?;
+                Ok::<_, Diagnostic>(Value::Object(state_of(&file, &Value::Null)))
+            }
+            .await,
+        )
     }
 }
 

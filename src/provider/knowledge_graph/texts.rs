@@ -6,8 +6,10 @@
 
 use crate::client;
 use crate::domain::quote;
-use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::path::AttributePath;
+use crate::tfplugin::value::Value;
+use crate::tfplugin::ImportResponse;
 
 use crate::provider::texts::{self as provider_texts, Object, Refind, KEEPS_TRYING};
 
@@ -252,6 +254,50 @@ pub(crate) fn write_outcome_unknown(what: &str, error: &client::Error) -> Diagno
             describe(error)
         ),
     )
+}
+
+// ---- outcomes of calls, as diagnostics: one place for the family ----
+
+/// A write that failed, by what the client decided of its outcome: Writer
+/// did not carry it out (`write_not_done`, naming the `action`), or may
+/// have (`write_outcome_unknown`, about the `what`).
+pub(crate) fn write_failed(action: &str, what: &str, e: &client::WriteError) -> Diagnostic {
+    match e.outcome {
+        client::Outcome::NotDone => write_not_done(action, &e.error),
+        client::Outcome::Unknown | client::Outcome::Done { .. } => {
+            write_outcome_unknown(what, &e.error)
+        }
+    }
+}
+
+/// A read by ID: the object, `missing` when Writer has none, or the read's
+/// error (`action`: "read the file").
+pub(crate) fn found<T>(
+    read: Result<Option<T>, client::Error>,
+    action: &str,
+    missing: impl FnOnce() -> Diagnostic,
+) -> Result<T, Diagnostic> {
+    match read {
+        Ok(Some(object)) => Ok(object),
+        Ok(None) => Err(missing()),
+        Err(e) => Err(api_error(action, &e)),
+    }
+}
+
+/// An import's answer: the state of the object found, or why there is none.
+pub(crate) fn imported(state: Result<Value, Diagnostic>) -> ImportResponse {
+    match state {
+        Ok(state) => ImportResponse {
+            state,
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        },
+        Err(d) => ImportResponse {
+            state: Value::Null,
+            private: Vec::new(),
+            diagnostics: d.into(),
+        },
+    }
 }
 
 // ---- writer_file ----
