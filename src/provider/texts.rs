@@ -163,6 +163,16 @@ pub(crate) fn client_setup_failed(e: &client::Error) -> Diagnostic {
 pub(crate) fn describe(e: &client::Error, object: &Object) -> String {
     use client::Error as E;
     match e {
+        E::NotFound { .. } => format!(
+            "Writer has no {} with this ID{}",
+            object.name,
+            e.answer_text()
+        ),
+        E::NameTaken { .. } => format!(
+            "Writer already has another {} with this name{}",
+            object.name,
+            e.answer_text()
+        ),
         E::PreconditionFailed { .. } => format!(
             "the {} was changed outside Terraform since it was last read; refresh and plan \
              again{}",
@@ -472,6 +482,25 @@ mod tests {
             d.detail.starts_with(&describe_thing(&stale)),
             "{}",
             d.detail
+        );
+        let problem = |status| {
+            Box::new(Problem {
+                status,
+                description: Some("said Writer".into()),
+                ..Problem::default()
+            })
+        };
+        assert_eq!(
+            describe_thing(&client::Error::NotFound {
+                problem: problem(404)
+            }),
+            "Writer has no made-up thing with this ID (HTTP 404): said Writer"
+        );
+        assert_eq!(
+            describe_thing(&client::Error::NameTaken {
+                problem: problem(409)
+            }),
+            "Writer already has another made-up thing with this name (HTTP 409): said Writer"
         );
         assert_eq!(
             describe_thing(&client::Error::Cancelled),

@@ -37,5 +37,6 @@ mod emulator_faults;
 mod emulator_kg;
 mod emulator_leftovers;
 mod emulator_lock;
+mod emulator_not_found;
 mod emulator_stress;
 mod writer_sdk;
