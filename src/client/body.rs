@@ -21,9 +21,8 @@ pub(crate) enum Body<'a> {
     /// The first `length` bytes of the file at `path`, sent as they are
     /// with `Content-Type: content_type` and `Content-Length: length`. A
     /// file shorter than `length` when read fails the attempt (the server
-    /// never takes a cut-off file for a whole one). For uploads (the
-    /// Knowledge Graph family's files, coming).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// never takes a cut-off file for a whole one). The Knowledge Graph
+    /// family's uploads (`Client::upload_file`, in `knowledge_graph`).
     File {
         path: &'a Path,
         length: u64,

@@ -54,13 +54,16 @@ pub enum TransportKind {
 pub enum Error {
     /// 401: the API key is missing, unknown or revoked.
     Unauthorized { problem: Box<Problem> },
-    /// 403: the key may read but not change OAuth apps.
+    /// 403: the key may not make this call (an OAuth app's change needs an
+    /// org admin's key; a Knowledge Graph call, an agent with that
+    /// capability).
     Forbidden { problem: Box<Problem> },
     /// 404 where "gone" is not an answer (an update).
     NotFound { problem: Box<Problem> },
-    /// 409: another app of the connector has this name (ignoring case).
+    /// 409: a conflict with what Writer has (for an OAuth app: another app
+    /// of the connector has this name, ignoring case).
     NameTaken { problem: Box<Problem> },
-    /// 412: the app changed since the ETag given as `If-Match` was read.
+    /// 412: the object changed since the ETag given as `If-Match` was read.
     PreconditionFailed { problem: Box<Problem> },
     /// 400: a field was refused. `field` is `problem.field`, here so callers
     /// can match on it.
@@ -115,6 +118,10 @@ pub enum Error {
     InvalidConfig { reason: String },
     /// A file to send could not be read; nothing was sent.
     Unreadable { path: String, reason: String },
+    /// A call about an object named by an ID no URL path can carry (empty,
+    /// `.` or `..`): nothing has such an ID, and nothing was sent
+    /// ([`super::can_name`]).
+    UnusableId { id: String },
 }
 
 /// What a failed write left in Writer, decided once, by the send loop that
@@ -207,7 +214,8 @@ impl Error {
             | Error::OutOfTime { .. }
             | Error::Cancelled
             | Error::InvalidConfig { .. }
-            | Error::Unreadable { .. } => None,
+            | Error::Unreadable { .. }
+            | Error::UnusableId { .. } => None,
         }
     }
 
@@ -435,24 +443,23 @@ fn gave_up(attempts: u32) -> String {
 }
 
 impl Error {
-    /// The headline of an error that carries Writer's answer.
+    /// The headline of an error that carries Writer's answer, in words of
+    /// no family: the caller, who knows what the call was about, adds that
+    /// (the provider's `texts::describe` names the object).
     fn headline(&self) -> String {
         match self {
             Error::Unauthorized { .. } => {
                 "Writer rejected the API key: it is missing, unknown or revoked".to_string()
             }
-            Error::Forbidden { .. } => {
-                "the API key is not allowed to do this: changing OAuth apps needs an org admin's key"
-                    .to_string()
-            }
-            Error::NotFound { .. } => "Writer has no OAuth app with this ID".to_string(),
+            Error::Forbidden { .. } => "the API key is not allowed to do this".to_string(),
+            Error::NotFound { .. } => "Writer has nothing with this ID".to_string(),
             Error::NameTaken { .. } => {
-                "another OAuth app of this connector already has this name (names are unique, \
-                 ignoring case)"
+                "Writer refused the request as a conflict with what it has (such as another \
+                 object with this name)"
                     .to_string()
             }
             Error::PreconditionFailed { .. } => {
-                "the app was changed since it was last read".to_string()
+                "the object was changed since it was last read".to_string()
             }
             Error::Validation { field: Some(f), .. } => format!("Writer refused the value of {f}"),
             Error::Validation { field: None, .. } => "Writer refused the request".to_string(),
@@ -546,6 +553,14 @@ impl fmt::Display for Error {
             Error::Unreadable { path, reason } => {
                 write!(f, "cannot read {path} to send it: {reason}")
             }
+            Error::UnusableId { id } if id.is_empty() => f.write_str(
+                "the ID is empty, and nothing in Writer has an empty ID, so nothing was sent",
+            ),
+            Error::UnusableId { id } => write!(
+                f,
+                "`{id}` cannot be an ID in a URL path, and nothing in Writer has it, so nothing \
+                 was sent"
+            ),
             _ => write!(f, "{}{}", self.headline(), self.answer_text()),
         }
     }
@@ -660,7 +675,7 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            "the app was changed since it was last read (HTTP 412): stale; request id req_42"
+            "the object was changed since it was last read (HTTP 412): stale; request id req_42"
         );
         let e = answer(
             409,
@@ -668,7 +683,25 @@ mod tests {
         );
         assert!(e
             .to_string()
-            .starts_with("another OAuth app of this connector already has this name"));
+            .starts_with("Writer refused the request as a conflict with what it has"));
+    }
+
+    #[test]
+    fn headlines_name_no_family() {
+        // The client serves every family: what a call was about is the
+        // caller's to say.
+        for status in [400, 401, 403, 404, 409, 412, 422, 429, 500, 418] {
+            let text = answer(status, "{}").to_string();
+            for family_word in ["OAuth", "app", "graph", "Graph", "file", "connector"] {
+                assert!(!text.contains(family_word), "{status}: {text}");
+            }
+        }
+        assert!(answer(404, "{}")
+            .to_string()
+            .starts_with("Writer has nothing with this ID (HTTP 404)"));
+        assert!(answer(403, "{}")
+            .to_string()
+            .starts_with("the API key is not allowed to do this (HTTP 403)"));
     }
 
     #[test]

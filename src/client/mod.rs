@@ -45,9 +45,8 @@ mod transport_log;
 pub use config::{is_loopback, ClientConfig};
 pub use error::{Error, Outcome, Problem, TransportKind, WriteError};
 pub use oauth_apps::{
-    can_name_an_app, CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, MAX_LISTED_APPS,
-    MAX_LIST_PAGES,
+    CreateApp, ListFilter, NameMatch, OAuthApp, UpdateApp, MAX_LISTED_APPS, MAX_LIST_PAGES,
 };
 pub use secret::Secret;
-pub use transport::{Client, Versioned};
+pub use transport::{can_name, Client, Versioned};
 pub use transport_log::TRANSPORT_LOG_TARGETS;

@@ -13,12 +13,22 @@ use super::send::Answer;
 use super::transport::{get, Client};
 
 /// One page of a list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub(crate) struct Page<T> {
     pub data: Vec<T>,
     pub has_more: bool,
-    #[serde(default)]
     pub last_id: Option<String>,
+}
+
+/// A page as it came: `data` may be `null` or absent, which only a walk
+/// that allows it ([`Walk::null_data_is_empty`]) reads as an empty page.
+#[derive(Debug, Deserialize)]
+struct Sent<T> {
+    /// Absent reads as `None` too (serde's rule for an `Option`).
+    data: Option<Vec<T>>,
+    has_more: bool,
+    #[serde(default)]
+    last_id: Option<String>,
 }
 
 impl<T> Page<T> {
@@ -41,6 +51,11 @@ pub(crate) struct Walk<'a> {
     pub longer_than: &'a str,
     /// The items, plural ("apps").
     pub items: &'a str,
+    /// Whether a page whose `data` is `null` or absent is an empty page
+    /// (Writer's published API, whose docs allow null or absent lists) or
+    /// an answer that breaks the contract (our own OAuth Apps contract,
+    /// where `data` is always a list).
+    pub null_data_is_empty: bool,
 }
 
 impl Client {
@@ -76,7 +91,23 @@ impl Client {
                     &format!("its pages hold more than {} bytes", walk.max_bytes),
                 ));
             }
-            let page: Page<T> = answer.json()?;
+            let sent: Sent<T> = answer.json()?;
+            let data = match sent.data {
+                Some(data) => data,
+                None if walk.null_data_is_empty => Vec::new(),
+                None => {
+                    return Err(Error::BadResponse {
+                        status: answer.status,
+                        reason: "the page's `data` is null or absent, not a list".to_owned(),
+                        request_id: answer.request_id.clone(),
+                    })
+                }
+            };
+            let page = Page {
+                data,
+                has_more: sent.has_more,
+                last_id: sent.last_id,
+            };
             let next = cursor(&page);
             for item in page.data {
                 items += 1;
@@ -132,14 +163,21 @@ mod tests {
 
     #[test]
     fn a_page_decodes_whatever_it_holds() {
-        let page: Page<String> = serde_json::from_str(
+        let page: Sent<String> = serde_json::from_str(
             r#"{"data": [], "has_more": false, "first_id": null, "last_id": null}"#,
         )
         .unwrap();
-        assert!(page.data.is_empty() && !page.has_more && page.last_id().is_none());
-        let page: Page<u32> =
+        assert!(page.data == Some(vec![]) && !page.has_more && page.last_id.is_none());
+        let page: Sent<u32> =
             serde_json::from_str(r#"{"data": [1, 2], "has_more": true, "last_id": "b"}"#).unwrap();
-        assert_eq!(page.last_id(), Some("b".into()));
-        assert_eq!(page.data, vec![1, 2]);
+        assert_eq!(page.last_id.as_deref(), Some("b"));
+        assert_eq!(page.data, Some(vec![1, 2]));
+        for nothing in [
+            r#"{"data": null, "has_more": false}"#,
+            r#"{"has_more": false}"#,
+        ] {
+            let page: Sent<u32> = serde_json::from_str(nothing).unwrap();
+            assert_eq!(page.data, None, "{nothing}");
+        }
     }
 }

@@ -188,6 +188,22 @@ impl Client {
         self.inner.page_size
     }
 
+    /// `<base>/v1/<segments...>`, each segment one encoded path segment,
+    /// or [`Error::UnusableId`] when a segment is an ID no URL path can carry
+    /// ([`can_name`]): every family's calls about an object build their URL
+    /// here, so none is sent about an ID that names nothing.
+    pub(crate) fn v1_url(&self, segments: &[&str]) -> Result<url::Url, Error> {
+        if let Some(id) = segments.iter().find(|s| !can_name(s)) {
+            return Err(Error::UnusableId {
+                id: (*id).to_owned(),
+            });
+        }
+        let mut all = Vec::with_capacity(segments.len() + 1);
+        all.push("v1");
+        all.extend_from_slice(segments);
+        Ok(self.url(&all))
+    }
+
     /// `<base>/<segments...>`, keeping any path prefix of the base URL.
     pub(crate) fn url(&self, segments: &[&str]) -> url::Url {
         let mut url = self.inner.base_url.clone();
@@ -216,6 +232,16 @@ fn check_base_url(base: &url::Url) -> Result<url::Url, &'static str> {
     url.path_segments_mut()
         .map_err(|()| "the base URL cannot have a path")?;
     Ok(url)
+}
+
+/// Whether `id` can name an object of Writer's (an app, a graph, a file,
+/// an application) in a URL path: not empty, `.` or `..`, which a path
+/// cannot carry as one segment (`..` would climb it). Nothing has such an
+/// ID: a call about one is not sent ([`Client::v1_url`]); a read answers
+/// that there is no such object, and a write fails with
+/// [`Error::UnusableId`], never reporting done what was not asked.
+pub fn can_name(id: &str) -> bool {
+    !(id.is_empty() || id == "." || id == "..")
 }
 
 /// A read of `url`.
@@ -306,6 +332,27 @@ mod tests {
             .unwrap();
             assert_eq!(c.url(&["v1", "x", "y"]).as_str(), expected, "{base}");
         }
+    }
+
+    #[test]
+    fn ids_that_name_nothing_are_never_sent() {
+        let c = client();
+        for id in ["", ".", ".."] {
+            assert!(!can_name(id), "{id:?}");
+            let e = c.v1_url(&["graphs", id, "file"]).unwrap_err();
+            assert!(
+                matches!(&e, Error::UnusableId { id: got } if got == id),
+                "{e:?}"
+            );
+            assert!(e.to_string().contains("nothing was sent"), "{e}");
+        }
+        for id in ["...", " ", "a/..", "g-1"] {
+            assert!(can_name(id), "{id:?}");
+        }
+        assert_eq!(
+            c.v1_url(&["files", "a/../b?c#d"]).unwrap().as_str(),
+            "https://api.writer.com/v1/files/a%2F..%2Fb%3Fc%23d"
+        );
     }
 
     fn client() -> Client {

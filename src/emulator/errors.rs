@@ -65,11 +65,10 @@ impl ApiError {
         Self::one(StatusCode::BAD_REQUEST, item)
     }
 
-    pub(crate) fn not_found() -> Self {
-        Self::one(
-            StatusCode::NOT_FOUND,
-            ErrorItem::new("oauth_app.not_found", "no OAuth app with this id"),
-        )
+    /// A 404 in the family's words: its key (`oauth_app.not_found`) and
+    /// what it has none of.
+    pub(crate) fn not_found(key: &'static str, description: impl Into<String>) -> Self {
+        Self::one(StatusCode::NOT_FOUND, ErrorItem::new(key, description))
     }
 
     pub(crate) fn internal(description: &str) -> Self {

@@ -96,7 +96,11 @@ pub(crate) fn header_text<'h>(
         .transpose()
 }
 
-/// Ids are opaque: one that cannot even be decoded names nothing.
-pub(crate) fn path_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    path.map(|Path(id)| id).map_err(|_| ApiError::not_found())
+/// Ids are opaque: one that cannot even be decoded names nothing, and is
+/// answered with the family's `missing` (its 404).
+pub(crate) fn path_id(
+    path: Result<Path<String>, PathRejection>,
+    missing: fn() -> ApiError,
+) -> Result<String, ApiError> {
+    path.map(|Path(id)| id).map_err(|_| missing())
 }

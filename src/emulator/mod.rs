@@ -15,7 +15,8 @@
 //! request ids, faults and auth to the families' routes; each family of the
 //! API is a module of its own (`oauth_apps/`: its routes, store and rules),
 //! listed once in `families`; `state` holds each family's state and its part
-//! of the state file (`persist`); `errors` is the one error body;
+//! of the state file (`persist`); `errors` is the one error body; `pages`
+//! the cursor pages every family's lists share;
 //! [`spawn_local`] starts one in this process on a loopback port, for tests.
 
 mod auth;
@@ -28,6 +29,7 @@ mod http;
 mod knowledge_graph;
 mod local;
 mod oauth_apps;
+mod pages;
 mod persist;
 mod server;
 mod start;

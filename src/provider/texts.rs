@@ -163,6 +163,16 @@ pub(crate) fn client_setup_failed(e: &client::Error) -> Diagnostic {
 pub(crate) fn describe(e: &client::Error, object: &Object) -> String {
     use client::Error as E;
     match e {
+        E::NotFound { .. } => format!(
+            "Writer has no {} with this ID{}",
+            object.name,
+            e.answer_text()
+        ),
+        E::NameTaken { .. } => format!(
+            "Writer already has another {} with this name{}",
+            object.name,
+            e.answer_text()
+        ),
         E::PreconditionFailed { .. } => format!(
             "the {} was changed outside Terraform since it was last read; refresh and plan \
              again{}",
@@ -279,6 +289,49 @@ fn failed(object: &Object, action: &str, error: &client::Error, changed: Changed
     }
 }
 
+/// How a resource's object is found again for an import: the object's
+/// words, the resource's type, its ID attribute, what an import block's
+/// `id` may be, and where the user finds it.
+pub(crate) struct Refind<'a> {
+    pub object: &'a Object,
+    pub type_name: &'a str,
+    /// The attribute that holds the ID in state (`id`, `application_id`).
+    pub attribute: &'a str,
+    /// The import block's `id`, as a placeholder: `<its ID, or name=<its name>>`.
+    pub import_id: &'a str,
+    /// How the import names it, and where Writer shows that: "by the app's
+    /// ID or name, both shown in Writer's Admin > OAuth apps".
+    pub how: &'a str,
+}
+
+/// A state whose ID attribute names nothing (empty, `.` or `..`, see
+/// [`client::can_name`]): Writer was not asked, so the provider cannot say
+/// whether the object exists, and never says it was read, changed or
+/// deleted. The one wording for every resource.
+pub(crate) fn state_without_id(r: &Refind<'_>, id: &str) -> Diagnostic {
+    let (type_name, attribute, short) = (r.type_name, r.attribute, r.object.short);
+    let what = if id.is_empty() {
+        format!("has no ID (`{attribute}` is empty)")
+    } else {
+        format!(
+            "has the ID `{}`, which no {short} can have",
+            quote::text(id)
+        )
+    };
+    Diagnostic::error(
+        format!("The state has no ID for this {}", r.object.name),
+        format!(
+            "The state of this {type_name} {what}, so the provider cannot look the {short} up in \
+             Writer, and did not ask it: whether the {short} exists is not known. The state keeps \
+             it as it is.\n\nTo fix the state, remove the resource from it and import the {short} \
+             again:\n\n  terraform state rm {type_name}.<name>\n\nthen an import block, {}:\n\n  \
+             import {{\n    to = {type_name}.<name>\n    id = \"{}\"\n  }}",
+            r.how, r.import_id
+        ),
+    )
+    .at(AttributePath::attribute(attribute))
+}
+
 /// The settings that bound how long the provider keeps trying.
 pub(crate) const KEEPS_TRYING: &str = "max_retries, request_timeout and retry_timeout in the \
      provider block control how long the provider keeps trying.";
@@ -376,6 +429,40 @@ mod tests {
     }
 
     #[test]
+    fn a_state_without_an_id_says_writer_was_not_asked() {
+        let r = Refind {
+            object: &THING,
+            type_name: "writer_thing",
+            attribute: "thing_id",
+            import_id: "<its ID>",
+            how: "by the thing's ID, which the console shows",
+        };
+        let d = state_without_id(&r, "");
+        assert!(d.is_error());
+        assert_eq!(d.summary, "The state has no ID for this made-up thing");
+        assert_eq!(d.attribute, Some(AttributePath::attribute("thing_id")));
+        for says in [
+            "The state of this writer_thing has no ID (`thing_id` is empty)",
+            "did not ask it: whether the thing exists is not known",
+            "terraform state rm writer_thing.<name>",
+            "then an import block, by the thing's ID, which the console shows:",
+            "import {\n    to = writer_thing.<name>\n    id = \"<its ID>\"",
+        ] {
+            assert!(d.detail.contains(says), "{says}: {}", d.detail);
+        }
+        for never in ["deleted", "removed", "gone"] {
+            assert!(!d.detail.contains(never), "{never}: {}", d.detail);
+        }
+        let dots = state_without_id(&r, "..");
+        assert!(
+            dots.detail
+                .contains("has the ID `..`, which no thing can have"),
+            "{}",
+            dots.detail
+        );
+    }
+
+    #[test]
     fn adds_what_an_error_means_for_terraform() {
         let stale = client::Error::PreconditionFailed {
             problem: Box::new(Problem {
@@ -395,6 +482,25 @@ mod tests {
             d.detail.starts_with(&describe_thing(&stale)),
             "{}",
             d.detail
+        );
+        let problem = |status| {
+            Box::new(Problem {
+                status,
+                description: Some("said Writer".into()),
+                ..Problem::default()
+            })
+        };
+        assert_eq!(
+            describe_thing(&client::Error::NotFound {
+                problem: problem(404)
+            }),
+            "Writer has no made-up thing with this ID (HTTP 404): said Writer"
+        );
+        assert_eq!(
+            describe_thing(&client::Error::NameTaken {
+                problem: problem(409)
+            }),
+            "Writer already has another made-up thing with this name (HTTP 409): said Writer"
         );
         assert_eq!(
             describe_thing(&client::Error::Cancelled),

@@ -53,34 +53,9 @@ fn generated_configuration_imports_every_graph_and_changes_nothing() {
         assert!(run.stdout.contains(id.as_str()), "{id}:\n{}", run.stdout);
     }
     // Only the `all` block: the example's named one finds nothing here.
-    std::fs::write(
-        w.path().join("graphs.tfquery.hcl"),
-        "list \"writer_knowledge_graph\" \"all\" {\n  provider = writer\n}\n",
-    )
-    .unwrap();
-    w.terraform(&["query", "-no-color", "-generate-config-out=generated.tf"])
-        .ok();
-    let generated = w.read("generated.tf");
-    assert_eq!(
-        generated
-            .matches("resource \"writer_knowledge_graph\"")
-            .count(),
-        3,
-        "{generated}"
-    );
+    let generated = w.adopt_all("writer_knowledge_graph", "graphs.tfquery.hcl", 3);
     assert!(
         generated.contains("https://docs.example.com/old"),
         "{generated}"
     );
-    let run = w.terraform(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
-    assert_eq!(run.status, 2, "{}", run.all());
-    assert!(
-        run.stdout
-            .contains("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy."),
-        "{}",
-        run.stdout
-    );
-    w.apply();
-    let (code, plan) = w.plan_exit_code();
-    assert_eq!(code, 0, "imported, nothing left to do:\n{plan}");
 }

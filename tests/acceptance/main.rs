@@ -31,6 +31,7 @@ mod acceptance_kg_graph;
 mod acceptance_kg_guide;
 mod acceptance_kg_heldout;
 mod acceptance_kg_query;
+mod acceptance_kg_state;
 mod acceptance_lifecycle;
 mod acceptance_limits;
 mod acceptance_localhost;

@@ -91,7 +91,7 @@ async fn missing_ids() {
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
     assert!(err
         .to_string()
-        .starts_with("Writer has no OAuth app with this ID (HTTP 404)"));
+        .starts_with("Writer has nothing with this ID (HTTP 404): no OAuth app with this id"));
 }
 
 #[tokio::test]
@@ -167,10 +167,7 @@ async fn bad_keys_are_named() {
     assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
     let text = err.to_string();
     assert!(
-        text.starts_with(
-            "the API key is not allowed to do this: changing OAuth apps needs an org admin's key \
-             (HTTP 403)"
-        ),
+        text.starts_with("the API key is not allowed to do this (HTTP 403)"),
         "{text}"
     );
     assert!(!text.contains(READ_ONLY) && !text.contains(&secret(2)));
@@ -209,7 +206,7 @@ async fn stale_etag_and_taken_name_are_distinct() {
     );
     let stale_text = stale.to_string();
     assert!(
-        stale_text.starts_with("the app was changed since it was last read (HTTP 412): "),
+        stale_text.starts_with("the object was changed since it was last read (HTTP 412): "),
         "{stale_text}"
     );
     assert!(stale_text.contains("; request id req_"), "{stale_text}");
@@ -234,8 +231,8 @@ async fn stale_etag_and_taken_name_are_distinct() {
     let taken_text = taken.to_string();
     assert!(
         taken_text.starts_with(
-            "another OAuth app of this connector already has this name (names are unique, \
-             ignoring case) (HTTP 409): "
+            "Writer refused the request as a conflict with what it has (such as another object \
+             with this name) (HTTP 409): "
         ),
         "{taken_text}"
     );

@@ -141,7 +141,7 @@ async fn a_412_after_a_lost_attempt_is_an_error_when_someone_else_changed_the_ap
     assert!(matches!(err, Error::PreconditionFailed { .. }), "{err:?}");
     assert!(err
         .to_string()
-        .starts_with("the app was changed since it was last read (HTTP 412): "));
+        .starts_with("the object was changed since it was last read (HTTP 412): "));
     assert_eq!(proxy.count("PATCH"), 2);
     assert_eq!(
         proxy.count("GET"),

@@ -22,6 +22,7 @@ mod support;
 mod plugin_endpoints;
 mod plugin_handshake;
 mod provider_create_outcome;
+mod provider_kg_state_ids;
 mod provider_stop;
 mod provider_write_outcome;
 mod trust_property;

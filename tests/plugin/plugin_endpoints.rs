@@ -1,5 +1,5 @@
 //! The plugin's endpoints, through the real provider binary started as
-//! Terraform starts it (`support::plugin_client`), on both transports: no
+//! Terraform starts it (`support::plugin_client::start_plugin_with`), on both transports: no
 //! one can borrow them (`--debug` never serves TCP, which every local user
 //! can reach, because Terraform reattaches to a debugged provider without
 //! TLS) and no one can hold them (connections that do not finish their TLS
@@ -13,8 +13,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::plugin_client::{
-    assert_is_the_writer_schema, channel, get_schema, parse_handshake, terraform_environment,
-    terraform_like_identity, Address, Handshake,
+    assert_is_the_writer_schema, channel, get_schema, start_plugin_with, terraform_like_identity,
+    Address,
 };
 use terraform_provider_writer::tfplugin::{HANDSHAKE_DEADLINE, MAX_HANDSHAKES_IN_FLIGHT};
 
@@ -209,33 +209,6 @@ fn terraform_attaches_to_debug_mode_on_the_private_socket() {
     );
 }
 
-/// The provider started as Terraform starts it, on `transport` (`None`: the
-/// unix socket), with Terraform's client certificate.
-fn start(
-    client_cert_pem: &str,
-    transport: Option<&str>,
-) -> (Process, Handshake, tempfile::TempDir) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"));
-    terraform_environment(&mut command, client_cert_pem);
-    match transport {
-        Some(t) => command.env("PLUGIN_TRANSPORT", t),
-        None => command.env_remove("PLUGIN_TRANSPORT"),
-    };
-    let mut child = command
-        .env("TMPDIR", tmp.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the provider binary starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("a handshake line");
-    (Process(child), parse_handshake(&line), tmp)
-}
-
 /// A connection that never says a word.
 enum Idle {
     Tcp(std::net::TcpStream),
@@ -287,8 +260,8 @@ async fn idle_connections_are_closed_and_bounded(transport: Option<&str>) {
         "a few seconds: {HANDSHAKE_DEADLINE:?}"
     );
     let id = terraform_like_identity();
-    let (process, handshake, _tmp) = start(&id.pem, transport);
-    let pid = process.0.id();
+    let plugin = start_plugin_with(&id.pem, None, transport);
+    let (pid, handshake) = (plugin.child.id(), &plugin.handshake);
     let before = open_descriptors(pid);
 
     let opened = Instant::now();
@@ -322,7 +295,7 @@ async fn idle_connections_are_closed_and_bounded(transport: Option<&str>) {
         "{after} descriptors after, {before} before"
     );
 
-    let channel = channel(&handshake, Some(&id))
+    let channel = channel(handshake, Some(&id))
         .await
         .expect("Terraform still connects");
     let schema = get_schema(channel).await.expect("and is served");

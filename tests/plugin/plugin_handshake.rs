@@ -6,95 +6,18 @@
 //! exact certificate cannot call anything on either.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::support::plugin_client::{
-    assert_is_the_writer_schema, channel, get_schema, parse_handshake, terraform_environment,
-    terraform_like_identity, Address, Handshake,
+    assert_is_the_writer_schema, channel, get_schema, start_plugin_with, terraform_environment,
+    terraform_like_identity, Plugin,
 };
 use terraform_provider_writer::tfplugin::proto::plugin as gp;
 
-/// The provider process and what its handshake line said.
-struct Plugin {
-    child: Child,
-    handshake: Handshake,
-    _tmp: tempfile::TempDir,
-}
-
-impl Plugin {
-    /// The socket's path (a plugin started on the unix socket).
-    fn socket(&self) -> &PathBuf {
-        match &self.handshake.address {
-            Address::Unix(path) => path,
-            other => panic!("not a unix socket: {other:?}"),
-        }
-    }
-}
-
-impl Drop for Plugin {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start_plugin(client_cert_pem: &str) -> Plugin {
     start_plugin_with(client_cert_pem, None, None)
-}
-
-/// Starts the plugin, through `sh` with `umask` set first when one is given
-/// (the umask is process-wide: the test process keeps its own), with
-/// `PLUGIN_TRANSPORT=transport` when one is given.
-fn start_plugin_with(
-    client_cert_pem: &str,
-    umask: Option<&str>,
-    transport: Option<&str>,
-) -> Plugin {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let binary = crate::support::provider_binary();
-    let mut command = match umask {
-        Some(umask) => {
-            let mut sh = Command::new("sh");
-            sh.args(["-c", &format!("umask {umask} && exec \"$0\"")])
-                .arg(binary);
-            sh
-        }
-        None => Command::new(binary),
-    };
-    terraform_environment(&mut command, client_cert_pem);
-    match transport {
-        Some(t) => command.env("PLUGIN_TRANSPORT", t),
-        None => command.env_remove("PLUGIN_TRANSPORT"),
-    };
-    let mut child = command
-        .env("TMPDIR", tmp.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the provider binary starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("a handshake line");
-    let handshake = parse_handshake(&line);
-    match (&handshake.address, transport) {
-        (Address::Unix(socket), None | Some("unix")) => assert!(
-            socket.starts_with(tmp.path()),
-            "socket in TMPDIR: {socket:?}"
-        ),
-        (Address::Tcp(addr), Some("tcp")) => {
-            assert!(addr.ip().is_loopback(), "TCP on loopback only: {line:?}")
-        }
-        (address, _) => panic!("{transport:?} asked, {address:?} announced"),
-    }
-    Plugin {
-        child,
-        handshake,
-        _tmp: tmp,
-    }
 }
 
 fn wait_exit(child: &mut Child) -> Option<std::process::ExitStatus> {

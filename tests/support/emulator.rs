@@ -325,8 +325,35 @@ impl EmulatorProcess {
     }
 }
 
+/// How long a dropped [`EmulatorProcess`] has to end after SIGTERM before
+/// it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(3);
+
 impl Drop for EmulatorProcess {
+    /// SIGTERM, so that the emulator ends as it does for a person (its
+    /// temporary uploads folder removed), then SIGKILL if it has not ended
+    /// within [`STOP_GRACE`] (a test failing half way leaves no process).
     fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            // `kill`, as in `terminate` (the packaging checks compile this
+            // file too, without libc). The child is not yet waited for, so
+            // its pid is still its own.
+            let sent = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+            let until = std::time::Instant::now() + STOP_GRACE;
+            while std::time::Instant::now() < until {
+                match self.child.try_wait() {
+                    Ok(None) if sent.as_ref().is_ok_and(|s| s.success()) => {
+                        std::thread::sleep(Duration::from_millis(10))
+                    }
+                    Ok(None) => break,
+                    _ => return,
+                }
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

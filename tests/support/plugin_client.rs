@@ -1,14 +1,15 @@
 //! A client of the provider binary as Terraform is one, written once for the
-//! handshake tests (the debug binary, on the unix socket and on TCP) and the
-//! Windows test (the `.exe` under Wine, on TCP): the environment Terraform
-//! sets, a P-521 self-signed CA client certificate like Terraform's, the
+//! handshake and endpoint tests (the debug binary, on the unix socket and on
+//! TCP, started by [`start_plugin_with`]) and the Windows test (the `.exe`
+//! under Wine, on TCP): the environment Terraform sets, a P-521 self-signed CA client certificate like Terraform's, the
 //! handshake line read and checked, and a tonic client speaking gRPC over
 //! mutual TLS to the announced address, trusting exactly the announced
 //! certificate (as go-plugin does).
 
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -30,6 +31,88 @@ pub fn terraform_environment(command: &mut Command, client_cert_pem: &str) {
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
         .env("PLUGIN_CLIENT_CERT", client_cert_pem)
         .env_remove("TF_LOG");
+}
+
+/// The provider binary started as Terraform starts it, and what its
+/// handshake line said; killed when dropped. Its `TMPDIR` (where the unix
+/// socket is) is its own.
+pub struct Plugin {
+    pub child: Child,
+    pub handshake: Handshake,
+    pub tmp: tempfile::TempDir,
+}
+
+impl Plugin {
+    /// The socket's path (a plugin started on the unix socket).
+    pub fn socket(&self) -> &PathBuf {
+        match &self.handshake.address {
+            Address::Unix(path) => path,
+            other => panic!("not a unix socket: {other:?}"),
+        }
+    }
+}
+
+impl Drop for Plugin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the debug provider binary as Terraform does, with its client
+/// certificate: through `sh` with `umask` set first when one is given (the
+/// umask is process-wide: the test process keeps its own), with
+/// `PLUGIN_TRANSPORT=transport` when one is given. Fails the test unless the
+/// handshake announces the transport asked for: a unix socket in its own
+/// `TMPDIR`, or TCP on loopback.
+pub fn start_plugin_with(
+    client_cert_pem: &str,
+    umask: Option<&str>,
+    transport: Option<&str>,
+) -> Plugin {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let binary = super::provider_binary();
+    let mut command = match umask {
+        Some(umask) => {
+            let mut sh = Command::new("sh");
+            sh.args(["-c", &format!("umask {umask} && exec \"$0\"")])
+                .arg(binary);
+            sh
+        }
+        None => Command::new(binary),
+    };
+    terraform_environment(&mut command, client_cert_pem);
+    match transport {
+        Some(t) => command.env("PLUGIN_TRANSPORT", t),
+        None => command.env_remove("PLUGIN_TRANSPORT"),
+    };
+    let mut child = command
+        .env("TMPDIR", tmp.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the provider binary starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("a handshake line");
+    let handshake = parse_handshake(&line);
+    match (&handshake.address, transport) {
+        (Address::Unix(socket), None | Some("unix")) => assert!(
+            socket.starts_with(tmp.path()),
+            "socket in TMPDIR: {socket:?}"
+        ),
+        (Address::Tcp(addr), Some("tcp")) => {
+            assert!(addr.ip().is_loopback(), "TCP on loopback only: {line:?}")
+        }
+        (address, _) => panic!("{transport:?} asked, {address:?} announced"),
+    }
+    Plugin {
+        child,
+        handshake,
+        tmp,
+    }
 }
 
 /// A certificate shaped like the one Terraform makes for each plugin: P-521,

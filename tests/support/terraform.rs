@@ -480,6 +480,39 @@ impl Workdir {
         .ok()
     }
 
+    /// Adopts every object of the list resource `type_name` the way a user
+    /// does (Terraform 1.14+): a query file `query_file` with one `all`
+    /// block, `terraform query -generate-config-out=generated.tf`, then the
+    /// generated configuration must hold `count` resources of that type,
+    /// plan as `count` imports and nothing else (`-detailed-exitcode` 2),
+    /// apply, and then plan no change. The generated configuration, for the
+    /// caller's own checks.
+    pub fn adopt_all(&self, type_name: &str, query_file: &str, count: usize) -> String {
+        std::fs::write(
+            self.dir.path().join(query_file),
+            format!("list \"{type_name}\" \"all\" {{\n  provider = writer\n}}\n"),
+        )
+        .expect("query file");
+        self.terraform(&["query", "-no-color", "-generate-config-out=generated.tf"])
+            .ok();
+        let generated = self.read("generated.tf");
+        assert_eq!(
+            generated
+                .matches(&format!("resource \"{type_name}\""))
+                .count(),
+            count,
+            "{generated}"
+        );
+        let run = self.terraform(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+        assert_eq!(run.status, 2, "{}", run.all());
+        let imports = format!("Plan: {count} to import, 0 to add, 0 to change, 0 to destroy.");
+        assert!(run.stdout.contains(&imports), "{}", run.stdout);
+        self.apply();
+        let (code, plan) = self.plan_exit_code();
+        assert_eq!(code, 0, "imported, nothing left to do:\n{plan}");
+        generated
+    }
+
     /// An attribute of a resource in the state, via `terraform show -json`.
     pub fn state_attribute(&self, address: &str, attribute: &str) -> serde_json::Value {
         let show = self.terraform(&["show", "-json", "-no-color"]).ok();

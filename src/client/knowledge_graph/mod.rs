@@ -31,7 +31,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use super::body::Body;
-use super::error::{Error, Problem, WriteError};
+use super::error::{Error, WriteError};
 use super::pages::{Page, Walk};
 use super::send::{Answer, Call, Sink};
 use super::transport::{get, quote_id, Client};
@@ -56,6 +56,7 @@ const GRAPHS: Walk<'static> = Walk {
     max_bytes: MAX_WALK_BYTES,
     longer_than: "any organization's Knowledge Graphs",
     items: "graphs",
+    null_data_is_empty: true,
 };
 
 const FILES: Walk<'static> = Walk {
@@ -64,6 +65,7 @@ const FILES: Walk<'static> = Walk {
     max_bytes: MAX_WALK_BYTES,
     longer_than: "any organization's files",
     items: "files",
+    null_data_is_empty: true,
 };
 
 /// The slowest upload the time bounds allow for: 1 MiB a second. A file's
@@ -147,22 +149,6 @@ pub struct Upload<'a> {
 }
 
 impl Client {
-    /// `<base>/v1/<segments...>`, each segment one encoded path segment, or
-    /// `None` when a segment is an ID no URL path can carry (empty, `.`,
-    /// `..`): nothing has such an ID.
-    fn v1_url(&self, segments: &[&str]) -> Option<url::Url> {
-        if segments
-            .iter()
-            .any(|s| s.is_empty() || *s == "." || *s == "..")
-        {
-            return None;
-        }
-        let mut all = Vec::with_capacity(segments.len() + 1);
-        all.push("v1");
-        all.extend_from_slice(segments);
-        Some(self.url(&all))
-    }
-
     // ---- graphs ----
 
     /// Creates a graph (Writer makes it `manual`). Sent once: without an
@@ -184,39 +170,18 @@ impl Client {
     /// The graph, or `None` when Writer has none with this ID (or hides it:
     /// a graph deployed to one team is invisible to the API).
     pub async fn get_graph(&self, id: &str) -> Result<Option<Graph>, Error> {
-        let Some(url) = self.v1_url(&["graphs", id]) else {
-            return Ok(None);
-        };
-        let answer = self.sender().send(&get(url), self.deadline()).await?;
-        if answer.status == 404 {
-            return Ok(None);
-        }
-        Ok(Some(written(answer, Some(id))?))
+        self.read(&["graphs", id], Some(id)).await
     }
 
     /// Changes the fields set (`PUT`: absent fields are unchanged, `urls`
     /// replaces the whole list). Safe to repeat.
     pub async fn update_graph(&self, id: &str, fields: &GraphFields) -> Result<Graph, WriteError> {
-        let url = self
-            .v1_url(&["graphs", id])
-            .ok_or_else(|| WriteError::not_done(not_found("no Knowledge Graph with this ID")))?;
-        let body = fields.body();
-        let answer = self
-            .sender()
-            .send_write(
-                &write(Method::PUT, url, Body::Json(&body), true),
-                self.deadline(),
-            )
-            .await?;
-        written(answer, Some(id))
+        self.put(&["graphs", id], &fields.body(), Some(id)).await
     }
 
     /// Deletes the graph; one that does not exist counts as deleted.
     pub async fn delete_graph(&self, id: &str) -> Result<(), WriteError> {
-        let Some(url) = self.v1_url(&["graphs", id]) else {
-            return Ok(());
-        };
-        self.delete(url).await
+        self.delete(&["graphs", id]).await
     }
 
     /// Calls `keep_going` with every graph, page by page, until it returns
@@ -242,7 +207,7 @@ impl Client {
     pub async fn add_file_to_graph(&self, graph_id: &str, file_id: &str) -> Result<(), WriteError> {
         let url = self
             .v1_url(&["graphs", graph_id, "file"])
-            .ok_or_else(|| WriteError::not_done(not_found("no Knowledge Graph with this ID")))?;
+            .map_err(WriteError::not_done)?;
         let body = serde_json::to_vec(&FileRef { file_id }).unwrap_or_default();
         let answer = self
             .sender()
@@ -265,10 +230,7 @@ impl Client {
         graph_id: &str,
         file_id: &str,
     ) -> Result<(), WriteError> {
-        let Some(url) = self.v1_url(&["graphs", graph_id, "file", file_id]) else {
-            return Ok(());
-        };
-        self.delete(url).await
+        self.delete(&["graphs", graph_id, "file", file_id]).await
     }
 
     // ---- files ----
@@ -311,14 +273,7 @@ impl Client {
 
     /// The file, or `None` when Writer has none with this ID.
     pub async fn get_file(&self, id: &str) -> Result<Option<File>, Error> {
-        let Some(url) = self.v1_url(&["files", id]) else {
-            return Ok(None);
-        };
-        let answer = self.sender().send(&get(url), self.deadline()).await?;
-        if answer.status == 404 {
-            return Ok(None);
-        }
-        Ok(Some(written(answer, Some(id))?))
+        self.read(&["files", id], Some(id)).await
     }
 
     /// The length and SHA-256 of the file's bytes as Writer gives them back
@@ -331,7 +286,7 @@ impl Client {
     /// about one `request_timeout` in); the operation's bound grows by the
     /// allowance for the largest.
     pub async fn download_file_sha256(&self, id: &str) -> Result<Option<Downloaded>, Error> {
-        let Some(url) = self.v1_url(&["files", id, "download"]) else {
+        let Ok(url) = self.v1_url(&["files", id, "download"]) else {
             return Ok(None);
         };
         let mut hashing = Hashing {
@@ -365,10 +320,7 @@ impl Client {
 
     /// Deletes the file for good; one that does not exist counts as deleted.
     pub async fn delete_file(&self, id: &str) -> Result<(), WriteError> {
-        let Some(url) = self.v1_url(&["files", id]) else {
-            return Ok(());
-        };
-        self.delete(url).await
+        self.delete(&["files", id]).await
     }
 
     /// Calls `keep_going` with every file matching `filter`, page by page.
@@ -404,15 +356,9 @@ impl Client {
     /// The graphs a no-code chat agent answers from, or `None` when Writer
     /// knows no such application (or it is not a chat agent).
     pub async fn get_application_graphs(&self, app_id: &str) -> Result<Option<Vec<String>>, Error> {
-        let Some(url) = self.v1_url(&["applications", app_id, "graphs"]) else {
-            return Ok(None);
-        };
-        let answer = self.sender().send(&get(url), self.deadline()).await?;
-        if answer.status == 404 {
-            return Ok(None);
-        }
-        let graphs: ApplicationGraphs = written(answer, None)?;
-        Ok(Some(graphs.graph_ids))
+        let graphs: Option<ApplicationGraphs> =
+            self.read(&["applications", app_id, "graphs"], None).await?;
+        Ok(graphs.map(|g| g.graph_ids))
     }
 
     /// Replaces the application's whole list of graphs (`[]` empties it).
@@ -422,27 +368,60 @@ impl Client {
         app_id: &str,
         graph_ids: &[String],
     ) -> Result<Vec<String>, WriteError> {
-        let url = self
-            .v1_url(&["applications", app_id, "graphs"])
-            .ok_or_else(|| WriteError::not_done(not_found("no application with this ID")))?;
         let body = serde_json::to_vec(&ApplicationGraphs {
             graph_ids: graph_ids.to_vec(),
         })
         .unwrap_or_default();
-        let answer = self
-            .sender()
-            .send_write(
-                &write(Method::PUT, url, Body::Json(&body), true),
-                self.deadline(),
-            )
+        let graphs: ApplicationGraphs = self
+            .put(&["applications", app_id, "graphs"], &body, None)
             .await?;
-        let graphs: ApplicationGraphs = written(answer, None)?;
         Ok(graphs.graph_ids)
     }
 
-    // ---- shared ----
+    // ---- shared: the shape of every call about one object ----
 
-    async fn delete(&self, url: url::Url) -> Result<(), WriteError> {
+    /// The object at `/v1/<segments>`, or `None` when Writer has none (404)
+    /// or a segment is an ID that names nothing (not asked). An answer about
+    /// another object than `asked` is refused.
+    async fn read<T: DeserializeOwned + MaybeListed>(
+        &self,
+        segments: &[&str],
+        asked: Option<&str>,
+    ) -> Result<Option<T>, Error> {
+        let Ok(url) = self.v1_url(segments) else {
+            return Ok(None);
+        };
+        let answer = self.sender().send(&get(url), self.deadline()).await?;
+        if answer.status == 404 {
+            return Ok(None);
+        }
+        Ok(Some(written(answer, asked)?))
+    }
+
+    /// `PUT` of the JSON `body` at `/v1/<segments>`: Writer replaces what it
+    /// names (absent fields unchanged, lists whole), so it is safe to
+    /// repeat. The answer, about `asked` if given.
+    async fn put<T: DeserializeOwned + MaybeListed>(
+        &self,
+        segments: &[&str],
+        body: &[u8],
+        asked: Option<&str>,
+    ) -> Result<T, WriteError> {
+        let url = self.v1_url(segments).map_err(WriteError::not_done)?;
+        let answer = self
+            .sender()
+            .send_write(
+                &write(Method::PUT, url, Body::Json(body), true),
+                self.deadline(),
+            )
+            .await?;
+        written(answer, asked)
+    }
+
+    /// `DELETE` at `/v1/<segments>`, safe to repeat; what is already gone
+    /// (404) counts as deleted. An ID that names nothing is an error.
+    async fn delete(&self, segments: &[&str]) -> Result<(), WriteError> {
+        let url = self.v1_url(segments).map_err(WriteError::not_done)?;
         let answer = self
             .sender()
             .send_write(
@@ -569,16 +548,6 @@ impl MaybeListed for ApplicationGraphs {
     }
 }
 
-fn not_found(what: &str) -> Error {
-    Error::NotFound {
-        problem: Box::new(Problem {
-            status: 404,
-            description: Some(what.to_owned()),
-            ..Problem::default()
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,7 +564,7 @@ mod tests {
     #[test]
     fn urls_keep_a_path_prefix_and_encode_ids() {
         let c = client("https://gw.example/writer/");
-        let at = |s: &[&str]| c.v1_url(s).map(|u| u.to_string());
+        let at = |s: &[&str]| c.v1_url(s).ok().map(|u| u.to_string());
         assert_eq!(
             at(&["graphs"]).as_deref(),
             Some("https://gw.example/writer/v1/graphs")

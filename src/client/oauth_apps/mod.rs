@@ -38,6 +38,7 @@ const APPS: Walk<'static> = Walk {
     max_bytes: MAX_LIST_BYTES,
     longer_than: "any organization's OAuth apps",
     items: "apps",
+    null_data_is_empty: false,
 };
 
 impl Client {
@@ -73,7 +74,8 @@ impl Client {
         id: &str,
         deadline: Deadline,
     ) -> Result<Option<Versioned<OAuthApp>>, Error> {
-        let Some(url) = self.app_url(id) else {
+        // An ID that names nothing: there is no such app.
+        let Ok(url) = self.app_url(id) else {
             return Ok(None);
         };
         let answer = self.sender().send(&get(url), deadline).await?;
@@ -168,9 +170,7 @@ impl Client {
         if_match: Option<&str>,
     ) -> Result<Versioned<OAuthApp>, WriteError> {
         let not_done = WriteError::not_done;
-        let Some(url) = self.app_url(id) else {
-            return Err(not_done(no_such_app()));
-        };
+        let url = self.app_url(id).map_err(not_done)?;
         let body = patch.body();
         let mut headers = Vec::new();
         if let Some(etag) = if_match {
@@ -212,11 +212,10 @@ impl Client {
     }
 
     /// Deletes the app; one that does not exist counts as deleted (also when
-    /// our own earlier attempt deleted it and its answer was lost).
+    /// our own earlier attempt deleted it and its answer was lost). An ID
+    /// that names nothing is an error: never "deleted" without asking.
     pub async fn delete_app(&self, id: &str) -> Result<(), WriteError> {
-        let Some(url) = self.app_url(id) else {
-            return Ok(());
-        };
+        let url = self.app_url(id).map_err(WriteError::not_done)?;
         let call = Call {
             method: Method::DELETE,
             url,
@@ -234,28 +233,16 @@ impl Client {
         }
     }
 
-    /// `<base>/v1/oauth-apps/<id>`, or `None` for an ID no URL path can
+    /// `<base>/v1/oauth-apps/<id>`, or the error for an ID no URL path can
     /// carry (empty, `.`, `..`): no app has such an ID.
-    fn app_url(&self, id: &str) -> Option<url::Url> {
-        if !can_name_an_app(id) {
-            return None;
-        }
-        let mut url = self.apps_url();
-        url.path_segments_mut().ok()?.push(id);
-        Some(url)
+    fn app_url(&self, id: &str) -> Result<url::Url, Error> {
+        self.v1_url(&["oauth-apps", id])
     }
 
     /// `<base>/v1/oauth-apps`.
     fn apps_url(&self) -> url::Url {
         self.url(&["v1", "oauth-apps"])
     }
-}
-
-/// Whether `id` can name an app in a URL path: not empty, `.` or `..`.
-/// Calls about any other ID (a read, update or delete) are not sent: the
-/// client answers for Writer that it has no such app.
-pub fn can_name_an_app(id: &str) -> bool {
-    !(id.is_empty() || id == "." || id == "..")
 }
 
 /// The app of a successful answer to a call about the app `asked` (a read
@@ -439,7 +426,7 @@ mod tests {
     #[test]
     fn ids_are_one_encoded_path_segment() {
         let c = client("https://api.writer.com");
-        let at = |id| c.app_url(id).map(|u| u.to_string());
+        let at = |id| c.app_url(id).ok().map(|u| u.to_string());
         assert_eq!(
             at("3f2c").as_deref(),
             Some("https://api.writer.com/v1/oauth-apps/3f2c")

@@ -1,11 +1,13 @@
 //! The bytes of uploaded files, and the upload's headers. A file is streamed
 //! from the request to disk (never held in memory, whatever its size, up to
 //! the `--max-file-bytes` limit), under a folder beside the state file
-//! (`<state file>.files/`) or, without one, a temporary folder removed when
-//! the emulator stops. Its name comes from `Content-Disposition` (RFC 6266,
-//! with RFC 5987's `filename*=UTF-8''...` for any Unicode name), its type
-//! from `Content-Type`, which must be one Writer takes, or `text/plain` for
-//! any file, as Writer's own SDK sends.
+//! (`<state file>.files/`) or, without one, a temporary folder made by the
+//! first upload and removed when the emulator stops (one that takes no
+//! upload makes none, so even a killed one leaves no empty folder). Its name
+//! comes from `Content-Disposition` (RFC 6266, with RFC 5987's
+//! `filename*=UTF-8''...` for any Unicode name), its type from
+//! `Content-Type`, which must be one Writer takes, or `text/plain` for any
+//! file, as Writer's own SDK sends.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -45,28 +47,36 @@ const TEMP_PREFIX: &str = ".upload-";
 
 /// Where the files' bytes are, one file per ID.
 pub(crate) struct FileDir {
-    path: PathBuf,
-    /// Keeps a temporary folder alive (and removes it on drop).
-    _temp: Option<tempfile::TempDir>,
+    /// `<state file>.files/`, or `None`: a temporary folder, made by the
+    /// first upload (an emulator that takes none leaves no folder behind,
+    /// however it ends).
+    beside: Option<PathBuf>,
+    /// The temporary folder once made; removed on drop.
+    temp: std::sync::Mutex<Option<tempfile::TempDir>>,
 }
 
 impl FileDir {
-    /// `<state file>.files/` (made by the first upload, mode 0700), or a new
-    /// temporary folder.
-    pub(crate) fn open(state_file: Option<&Path>) -> io::Result<Self> {
-        let Some(state_file) = state_file else {
-            let temp = tempfile::Builder::new()
-                .prefix("writer-emulator-files-")
-                .tempdir()?;
-            return Ok(Self {
-                path: temp.path().to_owned(),
-                _temp: Some(temp),
-            });
-        };
-        Ok(Self {
-            path: beside(state_file),
-            _temp: None,
-        })
+    /// `<state file>.files/` (made by the first upload, mode 0700), or a
+    /// temporary folder (made by the first upload too).
+    pub(crate) fn open(state_file: Option<&Path>) -> Self {
+        Self {
+            beside: state_file.map(beside),
+            temp: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The folder, if it has been made (or is the one beside the state
+    /// file): `None` means no file was ever stored.
+    fn folder(&self) -> Option<PathBuf> {
+        match &self.beside {
+            Some(path) => Some(path.clone()),
+            None => self.temp_folder().as_ref().map(|t| t.path().to_owned()),
+        }
+    }
+
+    fn temp_folder(&self) -> std::sync::MutexGuard<'_, Option<tempfile::TempDir>> {
+        // A panic while holding it left an `Option`, still usable.
+        self.temp.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Removes what a killed emulator left half uploaded beside `state_file`
@@ -83,32 +93,53 @@ impl FileDir {
     }
 
     /// Makes the folder if it is missing (not its parents: a state file's
-    /// folder that is gone is an error, as for the state file itself).
-    fn ensure(&self) -> io::Result<()> {
-        let mut builder = std::fs::DirBuilder::new();
+    /// folder that is gone is an error, as for the state file itself), and
+    /// says where it is.
+    fn ensure(&self) -> io::Result<PathBuf> {
+        let Some(path) = &self.beside else {
+            let mut temp = self.temp_folder();
+            if temp.is_none() {
+                *temp = Some(
+                    tempfile::Builder::new()
+                        .prefix("writer-emulator-files-")
+                        .tempdir()?,
+                );
+            }
+            return Ok(temp
+                .as_ref()
+                .map(|t| t.path().to_owned())
+                .unwrap_or_default());
+        };
+        let builder = std::fs::DirBuilder::new();
+        // Only the owner may read the uploads (no mode to set elsewhere).
         #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        match builder.create(&self.path) {
+        let builder = {
+            let mut builder = builder;
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder
+        };
+        match builder.create(path) {
             Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
-            _ => Ok(()),
+            _ => Ok(path.clone()),
         }
     }
 
-    pub(crate) fn path_of(&self, id: &str) -> PathBuf {
-        self.path.join(id)
+    /// Where the file `id` is, if any file was ever stored.
+    fn path_of(&self, id: &str) -> Option<PathBuf> {
+        self.folder().map(|folder| folder.join(id))
     }
 
     /// Streams `body` to a new file named `id`; its size. Beyond `limit`
     /// bytes the upload is refused (413) and nothing is kept.
     pub(crate) async fn receive(&self, id: &str, body: Body, limit: u64) -> Result<u64, ApiError> {
-        self.ensure().map_err(|e| storage_error(&e))?;
-        let temp = self.path.join(format!(
+        let folder = self.ensure().map_err(|e| storage_error(&e))?;
+        let temp = folder.join(format!(
             "{TEMP_PREFIX}{}.tmp",
             uuid::Uuid::new_v4().simple()
         ));
         let result = write_stream(&temp, body, limit).await;
         let result = match result {
-            Ok(size) => tokio::fs::rename(&temp, self.path_of(id))
+            Ok(size) => tokio::fs::rename(&temp, folder.join(id))
                 .await
                 .map(|()| size)
                 .map_err(|e| storage_error(&e)),
@@ -122,7 +153,10 @@ impl FileDir {
 
     /// The file's bytes as a response body, read from disk as it is sent.
     pub(crate) async fn send(&self, id: &str) -> io::Result<Body> {
-        let file = tokio::fs::File::open(self.path_of(id)).await?;
+        let path = self
+            .path_of(id)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
+        let file = tokio::fs::File::open(path).await?;
         let stream = futures_util::stream::unfold(Some(file), |file| async move {
             let mut file = file?;
             let mut buf = vec![0u8; READ_CHUNK];
@@ -140,7 +174,9 @@ impl FileDir {
 
     /// Removes a file's bytes (a file already gone is fine).
     pub(crate) async fn remove(&self, id: &str) {
-        let _ = tokio::fs::remove_file(self.path_of(id)).await;
+        if let Some(path) = self.path_of(id) {
+            let _ = tokio::fs::remove_file(path).await;
+        }
     }
 }
 

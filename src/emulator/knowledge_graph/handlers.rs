@@ -107,10 +107,7 @@ type Id = Result<Path<String>, PathRejection>;
 type Ids = Result<Path<(String, String)>, PathRejection>;
 
 fn not_found() -> ApiError {
-    ApiError::one(
-        axum::http::StatusCode::NOT_FOUND,
-        ErrorItem::new("route.not_found", "no such object"),
-    )
+    ApiError::not_found("route.not_found", "no such object")
 }
 
 /// IDs are opaque: one that cannot even be decoded names nothing.

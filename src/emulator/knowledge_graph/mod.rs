@@ -146,8 +146,7 @@ pub(crate) fn router(
     if let Some(path) = state_file {
         FileDir::remove_leftovers(path);
     }
-    let files = FileDir::open(state_file)
-        .map_err(|e| format!("cannot make a folder for uploaded files: {e}"))?;
+    let files = FileDir::open(state_file);
     family.prepare(|store| seed(store, settings));
     Ok(handlers::router(Arc::new(Kg::new(
         family,

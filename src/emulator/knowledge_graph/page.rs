@@ -1,30 +1,16 @@
-//! Writer's cursor pages for graphs and files: `limit` 1..100 (default 50),
-//! `order` `asc`/`desc` by creation (default `desc`), `after` = the ID of the
-//! last item of the previous page, `before` = the ID of the first; answers
-//! `{data, has_more, first_id, last_id}`. The file list's filters
-//! (`graph_id`, `status`, `file_types`) are parsed here too. Query
-//! parameters Writer does not define are ignored, as its API does. Pure.
+//! The list queries of graphs and files: the emulator's cursor pages
+//! (`crate::emulator::pages`, shared with the OAuth apps) and the file
+//! list's filters (`graph_id`, `status`, `file_types`). Query parameters
+//! Writer does not define are ignored, as its API does. Pure.
 
 use serde_json::{json, Value};
 
 use super::processing::FileStatus;
 use crate::emulator::errors::{ApiError, ErrorItem};
+use crate::emulator::pages::{self, Paging};
 
-const DEFAULT_LIMIT: usize = 50;
-const MAX_LIMIT: usize = 100;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Cursor {
-    Before(String),
-    After(String),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ListQuery {
-    pub(crate) limit: usize,
-    pub(crate) descending: bool,
-    pub(crate) cursor: Option<Cursor>,
-}
+/// What a cursor that names no item of the list must be.
+const UNKNOWN_CURSOR: &str = "the ID of an existing item of this list";
 
 /// What `GET /v1/files` can be narrowed to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,56 +27,15 @@ fn bad(param: &str, key: &'static str, description: String) -> ApiError {
 
 /// Parses a list query; the file filters only when `files` (elsewhere they
 /// are unknown parameters, ignored).
-pub(crate) fn parse(raw: Option<&str>, files: bool) -> Result<(ListQuery, FileFilter), ApiError> {
-    let mut query = ListQuery {
-        limit: DEFAULT_LIMIT,
-        descending: true,
-        cursor: None,
-    };
+pub(crate) fn parse(raw: Option<&str>, files: bool) -> Result<(Paging, FileFilter), ApiError> {
+    let mut paging = Paging::default();
     let mut filter = FileFilter::default();
     for (param, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
         let value = value.into_owned();
+        if paging.take(&param, value.clone())? {
+            continue;
+        }
         match &*param {
-            "limit" => {
-                query.limit = Some(&value)
-                    .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| {
-                        bad(
-                            "limit",
-                            "list.limit.invalid",
-                            format!("limit must be an integer from 1 to {MAX_LIMIT}"),
-                        )
-                    })?;
-            }
-            "order" => {
-                query.descending = match value.as_str() {
-                    "asc" => false,
-                    "desc" => true,
-                    _ => {
-                        return Err(bad(
-                            "order",
-                            "list.order.invalid",
-                            "order must be asc or desc".to_owned(),
-                        ))
-                    }
-                }
-            }
-            "after" | "before" => {
-                if query.cursor.is_some() {
-                    return Err(bad(
-                        &param,
-                        "list.cursor.conflict",
-                        "give before or after, not both".to_owned(),
-                    ));
-                }
-                query.cursor = Some(if param == "after" {
-                    Cursor::After(value)
-                } else {
-                    Cursor::Before(value)
-                });
-            }
             "graph_id" if files => filter.graph_id = Some(value),
             "status" if files => {
                 filter.status = Some(FileStatus::parse(&value).ok_or_else(|| {
@@ -113,7 +58,7 @@ pub(crate) fn parse(raw: Option<&str>, files: bool) -> Result<(ListQuery, FileFi
             _ => {}
         }
     }
-    Ok((query, filter))
+    Ok((paging, filter))
 }
 
 /// One page of `items` (in creation order, ascending `seq`).
@@ -133,56 +78,15 @@ impl<T> Page<'_, T> {
     }
 }
 
-/// The page `query` asks for; `seq_of` finds a cursor's place (among all
-/// items, filtered out or not).
+/// The page `paging` asks for of `items` (in creation order); `seq_of`
+/// finds a cursor's place (among all items, filtered out or not).
 pub(crate) fn page<'a, T>(
     items: &[&'a T],
     seq: impl Fn(&T) -> u64,
     seq_of: impl Fn(&str) -> Option<u64>,
-    query: &ListQuery,
+    paging: &Paging,
 ) -> Result<Page<'a, T>, ApiError> {
-    let mut ordered: Vec<&'a T> = items.to_vec();
-    if query.descending {
-        ordered.reverse();
-    }
-    let cursor = |id: &str, param: &str| {
-        seq_of(id).ok_or_else(|| {
-            bad(
-                param,
-                "list.cursor.not_found",
-                format!("{param} must be the ID of an existing item of this list"),
-            )
-        })
-    };
-    // "Comes before `b` in the requested order".
-    let precedes = |a: u64, b: u64| if query.descending { a > b } else { a < b };
-    let (data, has_more) = match &query.cursor {
-        None => {
-            let more = ordered.len() > query.limit;
-            ordered.truncate(query.limit);
-            (ordered, more)
-        }
-        Some(Cursor::After(id)) => {
-            let at = cursor(id, "after")?;
-            let mut rest: Vec<&'a T> = ordered
-                .into_iter()
-                .filter(|t| precedes(at, seq(t)))
-                .collect();
-            let more = rest.len() > query.limit;
-            rest.truncate(query.limit);
-            (rest, more)
-        }
-        Some(Cursor::Before(id)) => {
-            let at = cursor(id, "before")?;
-            let earlier: Vec<&'a T> = ordered
-                .into_iter()
-                .filter(|t| precedes(seq(t), at))
-                .collect();
-            let more = earlier.len() > query.limit;
-            let start = earlier.len().saturating_sub(query.limit);
-            (earlier[start..].to_vec(), more)
-        }
-    };
+    let (data, has_more) = pages::page(items, seq, seq_of, paging, UNKNOWN_CURSOR)?;
     Ok(Page { data, has_more })
 }
 

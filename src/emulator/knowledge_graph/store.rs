@@ -12,9 +12,10 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::page::{self, ListQuery};
+use super::page;
 use super::processing::{self, Outcome};
 use crate::emulator::errors::{ApiError, ErrorItem};
+use crate::emulator::pages::Paging;
 use crate::emulator::persist::Part;
 use crate::emulator::state::{bad_part, FamilyState};
 
@@ -422,7 +423,7 @@ impl KgStore {
 
     pub(crate) fn list_graphs(
         &self,
-        query: &ListQuery,
+        query: &Paging,
         now_ms: i64,
         delay_ms: i64,
     ) -> Result<Value, ApiError> {
@@ -517,7 +518,7 @@ impl KgStore {
 
     pub(crate) fn list_files(
         &self,
-        query: &ListQuery,
+        query: &Paging,
         filter: &page::FileFilter,
         now_ms: i64,
         delay_ms: i64,

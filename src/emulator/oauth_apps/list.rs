@@ -1,37 +1,24 @@
-//! The list endpoint's query (`connector`, `name`, `limit`, `order`,
-//! `before`, `after`) and cursor pagination over the stored apps. Pure.
+//! The list endpoint's query (`connector`, `name`, and the emulator's
+//! cursor pages: `limit`, `order`, `before`, `after`, in
+//! `crate::emulator::pages`) over the stored apps. Our contract is strict:
+//! an unknown or repeated parameter is refused. Pure.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::super::errors::{ApiError, ErrorItem};
+use super::super::pages::{self, Paging};
 use super::model::{name_key, AppView, Connector, StoredApp};
 
-const DEFAULT_LIMIT: usize = 50;
-const MAX_LIMIT: usize = 100;
 const PARAMETERS: [&str; 6] = ["connector", "name", "limit", "order", "before", "after"];
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Order {
-    Asc,
-    Desc,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Cursor {
-    Before(String),
-    After(String),
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ListQuery {
     connector: Option<Connector>,
     /// Already folded with [`name_key`].
     name: Option<String>,
-    limit: usize,
-    order: Order,
-    cursor: Option<Cursor>,
+    paging: Paging,
 }
 
 /// One page of apps, sharing them with the store: taken under the store's
@@ -76,9 +63,7 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<ListQuery, ApiError> {
     let mut query = ListQuery {
         connector: None,
         name: None,
-        limit: DEFAULT_LIMIT,
-        order: Order::Desc,
-        cursor: None,
+        paging: Paging::default(),
     };
     let mut seen: Vec<String> = Vec::new();
     for (param, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
@@ -117,21 +102,8 @@ impl ListQuery {
         match param {
             "connector" => self.connector = Some(parse_connector(&value)?),
             "name" => self.name = Some(name_key(&value)),
-            "limit" => self.limit = parse_limit(&value)?,
-            "order" => self.order = parse_order(&value)?,
-            cursor => {
-                if self.cursor.is_some() {
-                    return Err(param_error(
-                        "list.cursor.conflict",
-                        cursor,
-                        "give before or after, not both".to_owned(),
-                    ));
-                }
-                self.cursor = Some(if cursor == "before" {
-                    Cursor::Before(value)
-                } else {
-                    Cursor::After(value)
-                });
+            paging => {
+                self.paging.take(paging, value)?;
             }
         }
         Ok(())
@@ -149,89 +121,23 @@ fn parse_connector(value: &str) -> Result<Connector, ApiError> {
     })
 }
 
-fn parse_limit(value: &str) -> Result<usize, ApiError> {
-    // Digits only: `parse` alone would also take "+5".
-    Some(value)
-        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|n| (1..=MAX_LIMIT).contains(n))
-        .ok_or_else(|| {
-            param_error(
-                "list.limit.invalid",
-                "limit",
-                format!("limit must be an integer from 1 to {MAX_LIMIT}"),
-            )
-        })
-}
-
-fn parse_order(value: &str) -> Result<Order, ApiError> {
-    match value {
-        "asc" => Ok(Order::Asc),
-        "desc" => Ok(Order::Desc),
-        _ => Err(param_error(
-            "list.order.invalid",
-            "order",
-            "order must be asc or desc".to_owned(),
-        )),
-    }
-}
-
 /// One page, as the list response object.
 /// `apps` must be in creation order (ascending `seq`).
 pub(crate) fn page(apps: &[Arc<StoredApp>], query: &ListQuery) -> Result<Page, ApiError> {
-    let mut ordered: Vec<&Arc<StoredApp>> = apps
+    let shown: Vec<&Arc<StoredApp>> = apps
         .iter()
         .filter(|a| query.connector.is_none_or(|c| a.connector == c))
         .filter(|a| query.name.as_ref().is_none_or(|n| name_key(&a.name) == *n))
         .collect();
-    if query.order == Order::Desc {
-        ordered.reverse();
-    }
-    let cursor_seq = |id: &str, param: &str| {
-        apps.iter()
-            .find(|a| a.id == id)
-            .map(|a| a.seq)
-            .ok_or_else(|| {
-                param_error(
-                    "list.cursor.not_found",
-                    param,
-                    format!("{param} must be the id of an existing OAuth app"),
-                )
-            })
-    };
-    // "Comes before the cursor in the requested order".
-    let precedes = |seq: u64, cursor: u64| match query.order {
-        Order::Asc => seq < cursor,
-        Order::Desc => seq > cursor,
-    };
-    let (data, has_more): (Vec<&Arc<StoredApp>>, bool) = match &query.cursor {
-        None => {
-            let more = ordered.len() > query.limit;
-            ordered.truncate(query.limit);
-            (ordered, more)
-        }
-        Some(Cursor::After(id)) => {
-            let cursor = cursor_seq(id, "after")?;
-            let mut rest: Vec<&Arc<StoredApp>> = ordered
-                .into_iter()
-                .filter(|a| precedes(cursor, a.seq))
-                .collect();
-            let more = rest.len() > query.limit;
-            rest.truncate(query.limit);
-            (rest, more)
-        }
-        Some(Cursor::Before(id)) => {
-            let cursor = cursor_seq(id, "before")?;
-            let earlier: Vec<&Arc<StoredApp>> = ordered
-                .into_iter()
-                .filter(|a| precedes(a.seq, cursor))
-                .collect();
-            let more = earlier.len() > query.limit;
-            // The page right before the cursor: its last `limit` entries.
-            let start = earlier.len().saturating_sub(query.limit);
-            (earlier[start..].to_vec(), more)
-        }
-    };
+    // A cursor may be any app, shown or not.
+    let seq_of = |id: &str| apps.iter().find(|a| a.id == id).map(|a| a.seq);
+    let (data, has_more) = pages::page(
+        &shown,
+        |a| a.seq,
+        seq_of,
+        &query.paging,
+        "the id of an existing OAuth app",
+    )?;
     Ok(Page {
         data: data.into_iter().cloned().collect(),
         has_more,

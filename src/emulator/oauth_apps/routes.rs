@@ -23,7 +23,7 @@ use super::super::http::{body_bytes, header_text, path_id};
 use super::super::state::Family;
 use super::list::parse_query;
 use super::model::StoredApp;
-use super::store::Store;
+use super::store::{app_not_found, Store};
 use super::validate::{parse_update, read_create};
 
 /// Request bodies are a few hundred bytes; anything far larger is a mistake.
@@ -96,7 +96,7 @@ async fn read(
     State(shared): State<Arc<Shared>>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let id = path_id(path)?;
+    let id = path_id(path, app_not_found)?;
     let app = shared.read(|store| store.get(&id))?;
     Ok(app_response(StatusCode::OK, &app, false))
 }
@@ -107,7 +107,7 @@ async fn update(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let id = path_id(path)?;
+    let id = path_id(path, app_not_found)?;
     let if_match = header_text(&headers, &header::IF_MATCH, "If-Match")?.map(str::to_owned);
     let body = body_bytes(body, MAX_BODY_BYTES).await?;
     // The connector never changes, so the body can be checked against it
@@ -124,7 +124,7 @@ async fn delete(
     State(shared): State<Arc<Shared>>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let id = path_id(path)?;
+    let id = path_id(path, app_not_found)?;
     shared.mutate(|store| store.delete(&id)).await??;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -25,6 +25,11 @@ use super::validate::{CreateInput, CreateRequest, UpdateInput};
 /// Keys longer than this are refused, as the contract says.
 const IDEMPOTENCY_KEY_MAX_CHARS: usize = 255;
 
+/// The family's 404: no app has this ID.
+pub(crate) fn app_not_found() -> ApiError {
+    ApiError::not_found("oauth_app.not_found", "no OAuth app with this id")
+}
+
 /// How a create was answered.
 pub(crate) struct CreateOutcome {
     pub(crate) result: Result<Arc<StoredApp>, ApiError>,
@@ -99,15 +104,13 @@ impl Store {
     }
 
     pub(crate) fn get(&self, id: &str) -> Result<Arc<StoredApp>, ApiError> {
-        self.find(id).cloned().ok_or_else(ApiError::not_found)
+        self.find(id).cloned().ok_or_else(app_not_found)
     }
 
     /// The connector of an app, which decides how an update body is checked.
     /// It never changes, so it can be read before the update itself.
     pub(crate) fn connector_of(&self, id: &str) -> Result<Connector, ApiError> {
-        self.find(id)
-            .map(|a| a.connector)
-            .ok_or_else(ApiError::not_found)
+        self.find(id).map(|a| a.connector).ok_or_else(app_not_found)
     }
 
     /// One page of the list; it shares the apps, so the caller serializes it
@@ -243,7 +246,7 @@ impl Store {
         let before = self.apps.len();
         self.apps.retain(|a| a.id != id);
         if self.apps.len() == before {
-            return Err(ApiError::not_found());
+            return Err(app_not_found());
         }
         self.revision += 1;
         Ok(())

@@ -119,6 +119,16 @@ fn refused(app_id: &str, action: &str, e: &client::Error) -> Diagnostic {
     }
 }
 
+/// A failed write of the list: refused (`refused`), or perhaps done.
+fn write_failed(app_id: &str, action: &str, e: &client::WriteError) -> Diagnostic {
+    match e.outcome {
+        Outcome::NotDone => refused(app_id, action, &e.error),
+        Outcome::Unknown | Outcome::Done { .. } => {
+            texts::write_failed(action, "chat agent's list of Knowledge Graphs", e)
+        }
+    }
+}
+
 impl ApplicationGraphsResource {
     /// Sets the list; the state Writer answered with, or the diagnostics.
     async fn set(
@@ -130,15 +140,9 @@ impl ApplicationGraphsResource {
         let app_id = string(&request.planned_state, "application_id").unwrap_or_default();
         match api.client.set_application_graphs(&app_id, graph_ids).await {
             Ok(set) => Ok(state(&app_id, &set)),
-            Err(e) => Err(match e.outcome {
-                Outcome::NotDone => {
-                    refused(&app_id, "set the chat agent's Knowledge Graphs", &e.error)
-                }
-                Outcome::Unknown | Outcome::Done { .. } => {
-                    texts::write_outcome_unknown("chat agent's list of Knowledge Graphs", &e.error)
-                }
+            Err(e) => {
+                Err(write_failed(&app_id, "set the chat agent's Knowledge Graphs", &e).into())
             }
-            .into()),
         }
     }
 }
@@ -218,6 +222,12 @@ impl Resource for ApplicationGraphsResource {
             Err(d) => return keep(d),
         };
         let app_id = string(&request.current_state, "application_id").unwrap_or_default();
+        if !client::can_name(&app_id) {
+            return keep(texts::state_without_id(
+                &texts::CHAT_AGENT_IN_STATE,
+                &app_id,
+            ));
+        }
         match api.client.get_application_graphs(&app_id).await {
             Ok(Some(ids)) => ReadResponse {
                 new_state: state(&app_id, &ids),
@@ -258,43 +268,31 @@ impl Resource for ApplicationGraphsResource {
             Err(d) => return d.into(),
         };
         let app_id = string(&request.prior_state, "application_id").unwrap_or_default();
+        // Never "emptied" without asking Writer.
+        if !client::can_name(&app_id) {
+            return texts::state_without_id(&texts::CHAT_AGENT_IN_STATE, &app_id).into();
+        }
         match api.client.set_application_graphs(&app_id, &[]).await {
             Ok(_) => Diagnostics::new(),
             // An agent that is gone answers from no graph: nothing to empty.
             Err(e) if matches!(e.error, client::Error::NotFound { .. }) => Diagnostics::new(),
-            Err(e) => match e.outcome {
-                Outcome::NotDone => {
-                    refused(&app_id, "empty the chat agent's Knowledge Graphs", &e.error)
-                }
-                Outcome::Unknown | Outcome::Done { .. } => {
-                    texts::write_outcome_unknown("chat agent's list of Knowledge Graphs", &e.error)
-                }
-            }
-            .into(),
+            Err(e) => write_failed(&app_id, "empty the chat agent's Knowledge Graphs", &e).into(),
         }
     }
 
     async fn import(&self, request: ImportRequest) -> ImportResponse {
-        let fail = |d: Diagnostic| ImportResponse {
-            state: Value::Null,
-            private: Vec::new(),
-            diagnostics: d.into(),
-        };
-        let api = match self.shared.api(&request.cancel) {
-            Ok(api) => api,
-            Err(d) => return fail(d),
-        };
-        match api.client.get_application_graphs(&request.id).await {
-            Ok(Some(ids)) => ImportResponse {
-                state: state(&request.id, &ids),
-                private: Vec::new(),
-                diagnostics: Diagnostics::new(),
-            },
-            Ok(None) => fail(not_a_chat_agent(&request.id)),
-            Err(e) => fail(texts::api_error(
-                "read the chat agent's Knowledge Graphs",
-                &e,
-            )),
-        }
+        let id = request.id.as_str();
+        texts::imported(
+            async {
+                let api = self.shared.api(&request.cancel)?;
+                let ids = texts::found(
+                    api.client.get_application_graphs(id).await,
+                    "read the chat agent's Knowledge Graphs",
+                    || not_a_chat_agent(id),
+                )?;
+                Ok::<_, Diagnostic>(state(id, &ids))
+            }
+            .await,
+        )
     }
 }

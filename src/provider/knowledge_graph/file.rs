@@ -681,6 +681,9 @@ impl Resource for FileResource {
             Err(d) => return keep(d),
         };
         let id = string(&request.current_state, "id").unwrap_or_default();
+        if !client::can_name(&id) {
+            return keep(texts::state_without_id(&texts::FILE_IN_STATE, &id));
+        }
         match api.client.get_file(&id).await {
             Ok(Some(file)) => {
                 let mut state = state_of(&file, &request.current_state);
@@ -786,15 +789,13 @@ impl Resource for FileResource {
             Err(d) => return d.into(),
         };
         let id = string(&request.prior_state, "id").unwrap_or_default();
+        // Never "deleted" without asking Writer.
+        if !client::can_name(&id) {
+            return texts::state_without_id(&texts::FILE_IN_STATE, &id).into();
+        }
         match api.client.delete_file(&id).await {
             Ok(()) => Diagnostics::new(),
-            Err(e) => match e.outcome {
-                Outcome::NotDone => texts::write_not_done("delete the file", &e.error),
-                Outcome::Unknown | Outcome::Done { .. } => {
-                    texts::write_outcome_unknown("file", &e.error)
-                }
-            }
-            .into(),
+            Err(e) => texts::write_failed("delete the file", "file", &e).into(),
         }
     }
 
@@ -808,10 +809,14 @@ impl Resource for FileResource {
             Ok(api) => api,
             Err(d) => return fail(d),
         };
-        let file = match api.client.get_file(&request.id).await {
-            Ok(Some(file)) => file,
-            Ok(None) => return fail(texts::no_file_with_id(&request.id)),
-            Err(e) => return fail(texts::api_error("read the file", &e)),
+        let found = texts::found(
+            api.client.get_file(&request.id).await,
+            "read the file",
+            || texts::no_file_with_id(&request.id),
+        );
+        let file = match found {
+            Ok(file) => file,
+            Err(d) => return fail(d),
         };
         let mut state = state_of(&file, &Value::Null);
         // The content's hash, from Writer's copy: the next plan compares

@@ -472,11 +472,11 @@ pub(crate) async fn find_graph(api: &Api, lookup: &str) -> Result<Graph, Diagnos
                 )),
             }
         }
-        None => match api.client.get_graph(lookup).await {
-            Ok(Some(g)) => Ok(g),
-            Ok(None) => Err(texts::no_graph_with_id(lookup)),
-            Err(e) => Err(texts::api_error("read the Knowledge Graph", &e)),
-        },
+        None => texts::found(
+            api.client.get_graph(lookup).await,
+            "read the Knowledge Graph",
+            || texts::no_graph_with_id(lookup),
+        ),
     }
 }
 
@@ -604,13 +604,17 @@ impl Resource for GraphResource {
             Err(d) => return keep(d),
         };
         let id = string(&request.current_state, "id").unwrap_or_default();
+        if !client::can_name(&id) {
+            return keep(texts::state_without_id(&texts::GRAPH_IN_STATE, &id));
+        }
         let graph = match api.client.get_graph(&id).await {
             Ok(Some(g)) => g,
             Ok(None) => {
                 return ReadResponse {
                     new_state: Value::Null,
                     private: Vec::new(),
-                    diagnostics: texts::graph_gone(&id).into(),
+                    diagnostics: texts::graph_gone(&id, request.current_state.get("name").as_str())
+                        .into(),
                 }
             }
             Err(e) => return keep(texts::api_error("read the Knowledge Graph", &e)),
@@ -642,6 +646,9 @@ impl Resource for GraphResource {
         }
         let (prior, planned) = (&request.prior_state, &request.planned_state);
         let id = string(prior, "id").unwrap_or_default();
+        if !client::can_name(&id) {
+            return fail(texts::state_without_id(&texts::GRAPH_IN_STATE, &id).into());
+        }
         let changed = |name: &str| prior.get(name) != planned.get(name);
         let urls_sent = changed("web_urls");
         let fields = GraphFields {
@@ -652,21 +659,12 @@ impl Resource for GraphResource {
             urls: urls_sent.then(|| new_urls(planned.get("web_urls"))),
         };
         if let Err(e) = api.client.update_graph(&id, &fields).await {
-            return fail(
-                match e.outcome {
-                    Outcome::NotDone => {
-                        let d = texts::write_not_done("update the Knowledge Graph", &e.error);
-                        match &fields.urls {
-                            Some(_) => d.at(AttributePath::attribute("web_urls")),
-                            None => d,
-                        }
-                    }
-                    Outcome::Unknown | Outcome::Done { .. } => {
-                        texts::write_outcome_unknown("Knowledge Graph", &e.error)
-                    }
-                }
-                .into(),
-            );
+            let d = texts::write_failed("update the Knowledge Graph", "Knowledge Graph", &e);
+            // Refused with URLs sent: the URLs are the likely cause.
+            return fail(match (&e.outcome, &fields.urls) {
+                (Outcome::NotDone, Some(_)) => d.at(AttributePath::attribute("web_urls")).into(),
+                _ => d.into(),
+            });
         }
         let (graph, mut diagnostics) = if urls_sent && !new_urls(planned.get("web_urls")).is_empty()
         {
@@ -726,38 +724,28 @@ impl Resource for GraphResource {
             Err(d) => return d.into(),
         };
         let id = string(&request.prior_state, "id").unwrap_or_default();
+        // Never "deleted" without asking Writer.
+        if !client::can_name(&id) {
+            return texts::state_without_id(&texts::GRAPH_IN_STATE, &id).into();
+        }
         match api.client.delete_graph(&id).await {
             Ok(()) => Diagnostics::new(),
-            Err(e) => match e.outcome {
-                Outcome::NotDone => texts::write_not_done("delete the Knowledge Graph", &e.error),
-                Outcome::Unknown | Outcome::Done { .. } => {
-                    texts::write_outcome_unknown("Knowledge Graph", &e.error)
-                }
+            Err(e) => {
+                texts::write_failed("delete the Knowledge Graph", "Knowledge Graph", &e).into()
             }
-            .into(),
         }
     }
 
     async fn import(&self, request: ImportRequest) -> ImportResponse {
-        let fail = |d: Diagnostic| ImportResponse {
-            state: Value::Null,
-            private: Vec::new(),
-            diagnostics: d.into(),
-        };
-        let api = match self.shared.api(&request.cancel) {
-            Ok(api) => api,
-            Err(d) => return fail(d),
-        };
-        let graph = match find_graph(&api, &request.id).await {
-            Ok(g) => g,
-            Err(d) => return fail(d),
-        };
-        // The whole graph: the read that follows keeps these forms.
-        ImportResponse {
-            state: Value::Object(state_of(&graph, &Value::Null)),
-            private: Vec::new(),
-            diagnostics: Diagnostics::new(),
-        }
+        texts::imported(
+            async {
+                let api = self.shared.api(&request.cancel)?;
+                let graph = find_graph(&api, &request.id).await?;
+                // The whole graph: the read that follows keeps these forms.
+                Ok::<_, Diagnostic>(Value::Object(state_of(&graph, &Value::Null)))
+            }
+            .await,
+        )
     }
 }
 

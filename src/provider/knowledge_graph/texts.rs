@@ -6,10 +6,12 @@
 
 use crate::client;
 use crate::domain::quote;
-use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::path::AttributePath;
+use crate::tfplugin::value::Value;
+use crate::tfplugin::ImportResponse;
 
-use crate::provider::texts::{self as provider_texts, Object, KEEPS_TRYING};
+use crate::provider::texts::{self as provider_texts, Object, Refind, KEEPS_TRYING};
 
 /// The family's words in the provider-wide messages.
 pub(crate) const KNOWLEDGE_GRAPH: Object = Object {
@@ -20,6 +22,48 @@ pub(crate) const KNOWLEDGE_GRAPH: Object = Object {
                   capability to the agent in AI Studio, or set the key of an agent that has it",
     carried: "file contents",
 };
+
+/// The family's other objects, in the same words but their names.
+const FILE: Object = Object {
+    name: "file",
+    short: "file",
+    ..KNOWLEDGE_GRAPH
+};
+const CHAT_AGENT: Object = Object {
+    name: "chat agent",
+    short: "chat agent",
+    ..KNOWLEDGE_GRAPH
+};
+
+/// How each of the family's resources finds its object again, for a state
+/// whose ID names nothing ([`state_without_id`]).
+pub(crate) const GRAPH_IN_STATE: Refind<'static> = Refind {
+    object: &KNOWLEDGE_GRAPH,
+    type_name: "writer_knowledge_graph",
+    attribute: "id",
+    import_id: "<its ID, or name=<its name>>",
+    how: "by the graph's ID or name (AI Studio shows the ID in the graph's URL)",
+};
+pub(crate) const FILE_IN_STATE: Refind<'static> = Refind {
+    object: &FILE,
+    type_name: "writer_file",
+    attribute: "id",
+    import_id: "<its ID>",
+    how: "by the file's ID (terraform query with the `writer_file` list resource lists them)",
+};
+pub(crate) const CHAT_AGENT_IN_STATE: Refind<'static> = Refind {
+    object: &CHAT_AGENT,
+    type_name: "writer_application_knowledge_graphs",
+    attribute: "application_id",
+    import_id: "<the chat agent's ID>",
+    how: "by the chat agent's ID (AI Studio shows it in the agent's URL)",
+};
+
+/// A state whose ID names nothing: Writer was not asked; the provider-wide
+/// words.
+pub(crate) fn state_without_id(r: &Refind<'_>, id: &str) -> Diagnostic {
+    provider_texts::state_without_id(r, id)
+}
 
 /// A Writer API error about a Knowledge Graph object, in the provider-wide
 /// words.
@@ -79,15 +123,31 @@ pub(crate) fn urls_need_a_web_graph(id: &str, kind: &str) -> Diagnostic {
     .at(AttributePath::attribute("web_urls"))
 }
 
-/// A graph in state that Writer no longer shows.
-pub(crate) fn graph_gone(id: &str) -> Diagnostic {
+/// A graph in state that Writer's API no longer shows (404). Writer cannot
+/// tell a deleted graph from one deployed to one team (both are "not
+/// found"), so the graph leaves the state (the plan shows its create, as for
+/// any deleted object), and the warning says both, and how to tell them
+/// apart before an apply makes a second graph of that name.
+pub(crate) fn graph_gone(id: &str, name: Option<&str>) -> Diagnostic {
+    let named = match name {
+        Some(name) => format!("`{}` (ID `{}`)", quote::text(name), quote::text(id)),
+        None => format!("`{}`", quote::text(id)),
+    };
+    let look_for = match name {
+        Some(name) => format!("`{}`", quote::text(name)),
+        None => "the graph".to_owned(),
+    };
     Diagnostic::warning(
-        "Knowledge Graph not found in Writer",
+        "Knowledge Graph not found in Writer: deleted, or deployed to one team",
         format!(
-            "Writer has no Knowledge Graph `{}` any more: someone deleted it, or it is now \
-             deployed to one team. It was removed from the state, so the plan creates it again. \
-             {TEAM_HINT}",
-            quote::text(id)
+            "Writer's API no longer shows the Knowledge Graph {named}. Either someone deleted \
+             it, or it is now deployed to one team: Writer's API sees only graphs with \"All \
+             Teams\" access and answers about any other as not found. It was removed from the \
+             state, so this plan creates the graph again.\n\nBefore applying, look for \
+             {look_for} in AI Studio (Knowledge Graphs). If it is there, applying would make a \
+             second graph: give it All Teams access instead (or use an API key of that team's \
+             AI Studio agent), then run terraform plan again, which finds it and creates \
+             nothing. If it is not there, apply to create it again."
         ),
     )
 }
@@ -194,6 +254,50 @@ pub(crate) fn write_outcome_unknown(what: &str, error: &client::Error) -> Diagno
             describe(error)
         ),
     )
+}
+
+// ---- outcomes of calls, as diagnostics: one place for the family ----
+
+/// A write that failed, by what the client decided of its outcome: Writer
+/// did not carry it out (`write_not_done`, naming the `action`), or may
+/// have (`write_outcome_unknown`, about the `what`).
+pub(crate) fn write_failed(action: &str, what: &str, e: &client::WriteError) -> Diagnostic {
+    match e.outcome {
+        client::Outcome::NotDone => write_not_done(action, &e.error),
+        client::Outcome::Unknown | client::Outcome::Done { .. } => {
+            write_outcome_unknown(what, &e.error)
+        }
+    }
+}
+
+/// A read by ID: the object, `missing` when Writer has none, or the read's
+/// error (`action`: "read the file").
+pub(crate) fn found<T>(
+    read: Result<Option<T>, client::Error>,
+    action: &str,
+    missing: impl FnOnce() -> Diagnostic,
+) -> Result<T, Diagnostic> {
+    match read {
+        Ok(Some(object)) => Ok(object),
+        Ok(None) => Err(missing()),
+        Err(e) => Err(api_error(action, &e)),
+    }
+}
+
+/// An import's answer: the state of the object found, or why there is none.
+pub(crate) fn imported(state: Result<Value, Diagnostic>) -> ImportResponse {
+    match state {
+        Ok(state) => ImportResponse {
+            state,
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        },
+        Err(d) => ImportResponse {
+            state: Value::Null,
+            private: Vec::new(),
+            diagnostics: d.into(),
+        },
+    }
 }
 
 // ---- writer_file ----

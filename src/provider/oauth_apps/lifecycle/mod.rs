@@ -551,7 +551,7 @@ impl Resource for OAuthAppResource {
         };
         let current = App::from_value(&request.current_state);
         let id = string_of(&current.id);
-        if !client::can_name_an_app(&id) {
+        if !client::can_name(&id) {
             return keep(texts::state_without_id(c, &id));
         }
         let mut private = Private::decode(&request.private);
@@ -617,7 +617,7 @@ impl Resource for OAuthAppResource {
         }
         let private = Private::decode(&request.planned_private);
         let id = string_of(&prior.id);
-        if !client::can_name_an_app(&id) {
+        if !client::can_name(&id) {
             return fail(texts::state_without_id(c, &id).into());
         }
         let secret_sent = secret_changes(&prior, &planned);
@@ -653,7 +653,7 @@ impl Resource for OAuthAppResource {
         };
         let id = string_of(&App::from_value(&request.prior_state).id);
         // Never "deleted" without asking Writer.
-        if !client::can_name_an_app(&id) {
+        if !client::can_name(&id) {
             return texts::state_without_id(self.connector, &id).into();
         }
         match api.client.delete_app(&id).await {

@@ -332,26 +332,18 @@ pub(crate) fn app_gone_before_update(c: &Connector, id: &str) -> Diagnostic {
 }
 
 /// The state's `id` cannot name an app (empty, `.` or `..`): Writer was not
-/// asked, so nothing is known about the app.
+/// asked, so nothing is known about the app. The provider-wide words.
 pub(crate) fn state_without_id(c: &Connector, id: &str) -> Diagnostic {
-    let type_name = c.type_name;
-    let what = if id.is_empty() {
-        "has no ID (`id` is empty)".to_string()
-    } else {
-        format!("has the ID `{}`, which cannot name an app", quote::text(id))
-    };
-    Diagnostic::error(
-        "The state has no ID for this OAuth app",
-        format!(
-            "The state of this {type_name} {what}, so the provider cannot look the app up in \
-             Writer, and did not ask it: whether the app exists is not known. The state keeps it \
-             as it is.\n\nTo fix the state, remove the resource from it and import the app again:\n\n  \
-             terraform state rm {type_name}.<name>\n\nthen an import block with the app's ID or name \
-             (Writer shows both in Admin > OAuth apps):\n\n{}",
-            import_block(c, "<its ID, or name=<its name>>")
-        ),
+    provider_texts::state_without_id(
+        &provider_texts::Refind {
+            object: &OAUTH_APP,
+            type_name: c.type_name,
+            attribute: APP.id,
+            import_id: "<its ID, or name=<its name>>",
+            how: "by the app's ID or name (Writer shows both in Admin > OAuth apps)",
+        },
+        id,
     )
-    .at(AttributePath::attribute(APP.id))
 }
 
 /// A create refused with 409, and the one app Writer has under that name
@@ -664,7 +656,7 @@ mod tests {
         let dots = state_without_id(&CONFLUENCE, "..");
         assert!(dots
             .detail
-            .contains("has the ID `..`, which cannot name an app"));
+            .contains("has the ID `..`, which no app can have"));
     }
 
     #[test]
