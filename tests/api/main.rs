@@ -35,4 +35,5 @@ mod emulator_faults;
 mod emulator_kg;
 mod emulator_lock;
 mod emulator_stress;
+mod emulator_upload_faults;
 mod writer_sdk;
