@@ -27,6 +27,7 @@ mod acceptance_kg_agent;
 mod acceptance_kg_file;
 mod acceptance_kg_graph;
 mod acceptance_kg_query;
+mod acceptance_kg_upload;
 mod acceptance_lifecycle;
 mod acceptance_limits;
 mod acceptance_localhost;
