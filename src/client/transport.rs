@@ -171,6 +171,14 @@ impl Client {
         self.changed(|inner| inner.operation = Some(deadline))
     }
 
+    /// This client within the same operation, ending `more` later: for
+    /// what follows a call that was allowed longer than others (the lookup
+    /// after an upload, whose bound grows with the file's size).
+    pub fn extended(&self, more: Duration) -> Client {
+        let deadline = self.deadline().extended(more);
+        self.changed(|inner| inner.operation = Some(deadline))
+    }
+
     /// The deadline of a call starting now.
     pub(crate) fn deadline(&self) -> Deadline {
         self.inner

@@ -21,7 +21,7 @@ use std::time::Duration;
 use super::Config;
 
 /// Every flag, for "did you mean".
-const FLAGS: [&str; 19] = [
+const FLAGS: [&str; 23] = [
     "--listen",
     "--allow-remote",
     "--api-key",
@@ -39,6 +39,10 @@ const FLAGS: [&str; 19] = [
     "--processing-ms",
     "--file-fail-rate",
     "--max-file-bytes",
+    "--drop-upload-answers",
+    "--cut-uploads",
+    "--upload-bytes-per-second",
+    "--stall-uploads-after",
     "--help",
     "-h",
 ];
@@ -103,6 +107,16 @@ Knowledge Graphs (/v1/graphs, /v1/files, /v1/applications/ID/graphs):
                          with status failed
   --max-file-bytes N     the largest file an upload may carry
                          [default: 1073741824, 1 GiB]
+  --drop-upload-answers N
+                         store the first N uploads, then close each one's
+                         connection without answering
+  --cut-uploads N        close the connection of the first N uploads before
+                         anything is stored, without answering
+  --upload-bytes-per-second N
+                         read each upload's body at most N bytes a second
+  --stall-uploads-after N
+                         stop reading each upload's body for 60 seconds
+                         after its first N bytes
   URLs on hosts under unreadable.example end in error (not-found.,
   not-searchable., invalid-url., unexpected-error.; any other:
   paywall_or_login_page).
@@ -258,6 +272,10 @@ pub fn parse(
             "--processing-ms" => "--processing-ms",
             "--file-fail-rate" => "--file-fail-rate",
             "--max-file-bytes" => "--max-file-bytes",
+            "--drop-upload-answers" => "--drop-upload-answers",
+            "--cut-uploads" => "--cut-uploads",
+            "--upload-bytes-per-second" => "--upload-bytes-per-second",
+            "--stall-uploads-after" => "--stall-uploads-after",
             _ => return Err(unknown_flag(flag)),
         };
         let value = flag_value(flag, inline, &mut args)?;
@@ -329,6 +347,26 @@ fn set(options: &mut Options, flag: &'static str, value: String) -> Result<(), C
                 return Err(CliError::InvalidValue { flag, expected });
             }
             config.knowledge_graph.max_file_bytes = bytes;
+        }
+        "--drop-upload-answers" => {
+            config.knowledge_graph.upload_faults.drop_answers =
+                number(flag, &value, "a whole number of uploads")?
+        }
+        "--cut-uploads" => {
+            config.knowledge_graph.upload_faults.cut =
+                number(flag, &value, "a whole number of uploads")?
+        }
+        "--upload-bytes-per-second" => {
+            let expected = "a whole number of bytes a second, at least 1";
+            let rate: u64 = number(flag, &value, expected)?;
+            if rate == 0 {
+                return Err(CliError::InvalidValue { flag, expected });
+            }
+            config.knowledge_graph.upload_faults.bytes_per_second = Some(rate);
+        }
+        "--stall-uploads-after" => {
+            config.knowledge_graph.upload_faults.stall_after =
+                Some(number(flag, &value, "a whole number of bytes")?)
         }
         _ => {
             let expected = "a whole number of requests per second, at least 1";
@@ -554,6 +592,33 @@ mod tests {
         assert_eq!(o.config.fail_rate, 0.5);
         assert_eq!(o.config.drop_rate, 1.0);
         assert_eq!(o.config.rate_limit, Some(10));
+    }
+
+    #[test]
+    fn upload_faults() {
+        let o = options(&[
+            "--api-key",
+            "k",
+            "--drop-upload-answers",
+            "2",
+            "--cut-uploads=1",
+            "--upload-bytes-per-second",
+            "1048576",
+            "--stall-uploads-after",
+            "4096",
+        ]);
+        let faults = &o.config.knowledge_graph.upload_faults;
+        assert_eq!(faults.drop_answers, 2);
+        assert_eq!(faults.cut, 1);
+        assert_eq!(faults.bytes_per_second, Some(1_048_576));
+        assert_eq!(faults.stall_after, Some(4096));
+        for flag in FLAGS.iter().filter(|f| f.starts_with("--")) {
+            assert!(USAGE.contains(flag), "{flag} in the usage text");
+        }
+        assert!(matches!(
+            parse_str(&["--api-key", "k", "--upload-bytes-per-second", "0"]),
+            Err(CliError::InvalidValue { .. })
+        ));
     }
 
     #[test]

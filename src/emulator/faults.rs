@@ -2,7 +2,9 @@
 //! real service has: latency, a per-second rate limit (429 with
 //! `Retry-After`) and 503s answered before the request does anything.
 //! (Dropped connections happen in the server loop, after the request was
-//! performed: see `server`.)
+//! performed: see `server`. Faults aimed at uploads alone, a lost answer, a
+//! cut, a slow or stalled link, are the Knowledge Graph family's:
+//! `knowledge_graph::settings::UploadFaults`.)
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -36,6 +36,8 @@ mod start;
 mod state;
 
 pub use config::{Config, EmulatorError};
-pub use knowledge_graph::{seeded, SeedKind, Seeded, Settings as KnowledgeGraphSettings};
+pub use knowledge_graph::{
+    seeded, SeedKind, Seeded, Settings as KnowledgeGraphSettings, UploadFaults,
+};
 pub use local::{spawn_local, LocalEmulator};
 pub use start::{check, prepare, run, Prepared};

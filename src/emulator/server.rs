@@ -2,7 +2,8 @@
 //! `axum::serve`) for two reasons: a "dropped" request must end in a closed
 //! connection with no response, which hyper does when the service returns an
 //! error; and shutdown must let requests in flight finish, connection by
-//! connection.
+//! connection. A handler asks for the same on its own answer by marking it
+//! with [`LoseAnswer`] (a fault aimed at one kind of request).
 
 use std::fmt;
 use std::future::Future;
@@ -27,8 +28,19 @@ struct DroppedOnPurpose;
 
 impl fmt::Display for DroppedOnPurpose {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("response dropped on purpose (--drop-rate)")
+        f.write_str("response dropped on purpose (an injected fault)")
     }
+}
+
+/// In a response's extensions: the connection is closed instead of
+/// answering (whatever the handler did stays done).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LoseAnswer;
+
+/// `response`, marked to be lost rather than sent.
+pub(crate) fn lose(mut response: axum::response::Response) -> axum::response::Response {
+    response.extensions_mut().insert(LoseAnswer);
+    response
 }
 
 impl std::error::Error for DroppedOnPurpose {}
@@ -85,7 +97,9 @@ async fn connection(
             };
             // Decided after the request was performed: the change is made,
             // the client just never hears about it.
-            if drop_rate > 0.0 && fastrand::f64() < drop_rate {
+            if response.extensions().get::<LoseAnswer>().is_some()
+                || (drop_rate > 0.0 && fastrand::f64() < drop_rate)
+            {
                 return Err(DroppedOnPurpose);
             }
             Ok::<_, DroppedOnPurpose>(response)

@@ -32,6 +32,7 @@ mod acceptance_kg_guide;
 mod acceptance_kg_heldout;
 mod acceptance_kg_query;
 mod acceptance_kg_state;
+mod acceptance_kg_upload;
 mod acceptance_lifecycle;
 mod acceptance_limits;
 mod acceptance_localhost;

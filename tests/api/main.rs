@@ -43,5 +43,6 @@ mod emulator_leftovers;
 mod emulator_lock;
 mod emulator_not_found;
 mod emulator_stress;
+mod emulator_upload_faults;
 mod published_writer;
 mod writer_sdk;

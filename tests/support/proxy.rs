@@ -17,6 +17,10 @@ pub enum Act {
     /// Pass it to the emulator (which acts on it), then close the connection
     /// without answering: the answer is lost.
     ForwardThenDrop,
+    /// Pass it to the emulator twice, as a gateway that repeats a request
+    /// on its own would (both act), then close the connection without
+    /// answering.
+    ForwardTwiceThenDrop,
     /// Close the connection without passing it on.
     Close,
     /// Answer itself.
@@ -150,32 +154,18 @@ async fn handle(
         nth
     };
     let act = script(&method, request.uri().path(), nth);
-    let forward_request = |request: hyper::Request<hyper::body::Incoming>| async move {
-        let (parts, body) = request.into_parts();
-        let body = axum::body::to_bytes(axum::body::Body::new(body), usize::MAX)
-            .await
-            .unwrap();
-        let url = upstream.join(&path_and_query).unwrap();
-        let mut out = forward.request(parts.method, url).body(body);
-        for (name, value) in parts.headers.iter() {
-            if name != hyper::header::HOST {
-                out = out.header(name, value);
-            }
-        }
-        let answer = out.send().await.unwrap();
-        let mut response = hyper::Response::builder().status(answer.status());
-        for (name, value) in answer.headers() {
-            response = response.header(name, value);
-        }
-        let bytes = answer.bytes().await.unwrap();
-        response.body(axum::body::Body::from(bytes)).unwrap()
+    let times = match act {
+        Act::Forward | Act::ForwardThenDrop => 1,
+        Act::ForwardTwiceThenDrop => 2,
+        _ => 0,
     };
+    let mut answer = None;
+    if times > 0 {
+        answer = Some(forward_times(request, times, &forward, &upstream, &path_and_query).await);
+    }
     match act {
-        Act::Forward => Ok(forward_request(request).await),
-        Act::ForwardThenDrop => {
-            forward_request(request).await;
-            Err(Dropped)
-        }
+        Act::Forward => Ok(answer.expect("forwarded")),
+        Act::ForwardThenDrop | Act::ForwardTwiceThenDrop => Err(Dropped),
         Act::Close => Err(Dropped),
         Act::Reply {
             status,
@@ -195,4 +185,39 @@ async fn handle(
             Err(Dropped)
         }
     }
+}
+
+/// Sends `request` to the emulator `times` times (its body read whole: the
+/// proxy is for small requests); the last answer.
+async fn forward_times(
+    request: hyper::Request<hyper::body::Incoming>,
+    times: usize,
+    forward: &reqwest::Client,
+    upstream: &url::Url,
+    path_and_query: &str,
+) -> hyper::Response<axum::body::Body> {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(axum::body::Body::new(body), usize::MAX)
+        .await
+        .unwrap();
+    let mut last = None;
+    for _ in 0..times {
+        let url = upstream.join(path_and_query).unwrap();
+        let mut out = forward
+            .request(parts.method.clone(), url)
+            .body(body.clone());
+        for (name, value) in parts.headers.iter() {
+            if name != hyper::header::HOST {
+                out = out.header(name, value);
+            }
+        }
+        let answer = out.send().await.unwrap();
+        let mut response = hyper::Response::builder().status(answer.status());
+        for (name, value) in answer.headers() {
+            response = response.header(name, value);
+        }
+        let bytes = answer.bytes().await.unwrap();
+        last = Some(response.body(axum::body::Body::from(bytes)).unwrap());
+    }
+    last.expect("at least once")
 }

@@ -116,6 +116,30 @@ impl Sink for Hashing {
     }
 }
 
+/// The time bounds of one upload: the ordinary ones, and what its size
+/// adds to each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UploadBounds {
+    /// The provider's `request_timeout`: any one request.
+    pub request_timeout: Duration,
+    /// The provider's `retry_timeout`: one operation, all its calls.
+    pub retry_timeout: Duration,
+    /// [`upload_allowance`] of the file's size, added to both.
+    pub allowance: Duration,
+}
+
+impl UploadBounds {
+    /// How long one attempt of the upload may take.
+    pub fn per_request(&self) -> Duration {
+        self.request_timeout.saturating_add(self.allowance)
+    }
+
+    /// How long the upload's operation may take.
+    pub fn per_operation(&self) -> Duration {
+        self.retry_timeout.saturating_add(self.allowance)
+    }
+}
+
 /// Which end of the list comes first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Order {
@@ -248,9 +272,10 @@ impl Client {
         if let Some(graph) = upload.graph_id {
             url.query_pairs_mut().append_pair("graphId", graph);
         }
-        let allowance = upload_allowance(upload.length);
+        let bounds = self.upload_bounds(upload.length);
+        let allowance = bounds.allowance;
         let mut sender = self.sender().clone();
-        sender.request_timeout = sender.request_timeout.saturating_add(allowance);
+        sender.request_timeout = bounds.per_request();
         let headers: Vec<(HeaderName, HeaderValue)> = vec![(CONTENT_DISPOSITION, disposition)];
         let call = Call {
             method: Method::POST,
@@ -269,6 +294,17 @@ impl Client {
             .send_write(&call, self.deadline().extended(allowance))
             .await?;
         written(answer, None)
+    }
+
+    /// The time bounds [`Client::upload_file`] gives an upload of `length`
+    /// bytes with this client's settings.
+    pub fn upload_bounds(&self, length: u64) -> UploadBounds {
+        let sender = self.sender();
+        UploadBounds {
+            request_timeout: sender.request_timeout,
+            retry_timeout: sender.policy.max_elapsed,
+            allowance: upload_allowance(length),
+        }
     }
 
     /// The file, or `None` when Writer has none with this ID.

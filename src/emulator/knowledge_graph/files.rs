@@ -11,12 +11,14 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, StatusCode};
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::settings::{UploadFaults, STALL};
 use crate::emulator::errors::{ApiError, ErrorItem};
 
 /// The media types Writer's upload takes (its API reference's list).
@@ -130,14 +132,22 @@ impl FileDir {
     }
 
     /// Streams `body` to a new file named `id`; its size. Beyond `limit`
-    /// bytes the upload is refused (413) and nothing is kept.
-    pub(crate) async fn receive(&self, id: &str, body: Body, limit: u64) -> Result<u64, ApiError> {
+    /// bytes the upload is refused (413) and nothing is kept. `pace` may
+    /// slow or stall the reading (`--upload-bytes-per-second`,
+    /// `--stall-uploads-after`).
+    pub(crate) async fn receive(
+        &self,
+        id: &str,
+        body: Body,
+        limit: u64,
+        pace: &UploadFaults,
+    ) -> Result<u64, ApiError> {
         let folder = self.ensure().map_err(|e| storage_error(&e))?;
         let temp = folder.join(format!(
             "{TEMP_PREFIX}{}.tmp",
             uuid::Uuid::new_v4().simple()
         ));
-        let result = write_stream(&temp, body, limit).await;
+        let result = write_stream(&temp, body, limit, pace).await;
         let result = match result {
             Ok(size) => tokio::fs::rename(&temp, folder.join(id))
                 .await
@@ -204,14 +214,28 @@ fn too_large(limit: u64) -> ApiError {
     )
 }
 
-async fn write_stream(path: &Path, body: Body, limit: u64) -> Result<u64, ApiError> {
+async fn write_stream(
+    path: &Path,
+    body: Body,
+    limit: u64,
+    pace: &UploadFaults,
+) -> Result<u64, ApiError> {
     let file = tokio::fs::File::create(path)
         .await
         .map_err(|e| storage_error(&e))?;
     let mut out = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);
     let mut size: u64 = 0;
     let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
+    let started = tokio::time::Instant::now();
+    let mut stalled = false;
+    loop {
+        if !stalled && pace.stall_after.is_some_and(|after| size >= after) {
+            stalled = true;
+            tokio::time::sleep(STALL).await;
+        }
+        let Some(chunk) = stream.next().await else {
+            break;
+        };
         let chunk = chunk.map_err(|_| {
             ApiError::bad_request(ErrorItem::new(
                 "request.body_unreadable",
@@ -223,6 +247,12 @@ async fn write_stream(path: &Path, body: Body, limit: u64) -> Result<u64, ApiErr
             return Err(too_large(limit));
         }
         out.write_all(&chunk).await.map_err(|e| storage_error(&e))?;
+        if let Some(rate) = pace.bytes_per_second.filter(|r| *r > 0) {
+            // No faster than `rate` from the start: what was read so far
+            // takes at least size / rate, however large the pieces.
+            let due = started + Duration::from_secs_f64(size as f64 / rate as f64);
+            tokio::time::sleep_until(due).await;
+        }
     }
     out.flush().await.map_err(|e| storage_error(&e))?;
     if size == 0 {

@@ -2,6 +2,7 @@
 //! (streaming an upload to disk) before it takes the state lock once for one
 //! `KgStore` operation; the answer is built from what that operation returns.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -21,6 +22,7 @@ use super::processing::Outcome;
 use super::settings::Settings;
 use super::store::{GraphChange, KgStore, StoredFile, UrlType, MAX_TEXT_CHARS};
 use crate::emulator::errors::{ApiError, ErrorItem};
+use crate::emulator::server::lose;
 use crate::emulator::state::Family;
 
 /// JSON bodies of this family are small; anything far larger is a mistake.
@@ -32,14 +34,25 @@ pub(crate) struct Kg {
     family: Arc<Family<KgStore>>,
     files: FileDir,
     settings: Settings,
+    /// Uploads still to be cut off before they are stored.
+    cuts_left: AtomicU32,
+    /// Uploads still to be stored and left unanswered.
+    drops_left: AtomicU32,
 }
 
 impl Kg {
     pub(crate) fn new(family: Arc<Family<KgStore>>, files: FileDir, settings: Settings) -> Self {
+        let faults = &settings.upload_faults;
+        let (cuts_left, drops_left) = (
+            AtomicU32::new(faults.cut),
+            AtomicU32::new(faults.drop_answers),
+        );
         Self {
             family,
             files,
             settings,
+            cuts_left,
+            drops_left,
         }
     }
 
@@ -333,23 +346,50 @@ async fn remove_file_from_graph(
 
 // -------------------------------------------------------------- files --
 
+/// Takes one from `left` if any is left: whether this request gets the fault.
+fn take_one(left: &AtomicU32) -> bool {
+    left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+}
+
 async fn upload(
     State(kg): State<Arc<Kg>>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    if take_one(&kg.cuts_left) {
+        tracing::info!("upload cut off before it was stored (--cut-uploads)");
+        return Ok(lose(().into_response()));
+    }
+    let stored = store_upload(&kg, query, &headers, body).await?;
+    if take_one(&kg.drops_left) {
+        tracing::info!("upload stored, its answer lost (--drop-upload-answers)");
+        return Ok(lose(stored.into_response()));
+    }
+    Ok(stored.into_response())
+}
+
+async fn store_upload(
+    kg: &Kg,
+    query: Option<String>,
+    headers: &HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
     let limit = kg.settings.max_file_bytes;
     let graph_id = url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
         .find(|(k, _)| k == "graphId")
         .map(|(_, v)| v.into_owned());
-    let (name, content_type) = upload_headers(&headers, limit)?;
+    let (name, content_type) = upload_headers(headers, limit)?;
     // Checked before the bytes are read, and again when the file is recorded.
     if let Some(graph_id) = &graph_id {
         kg.read(|store, _, _| store.upload_graph(graph_id))?;
     }
     let id = uuid::Uuid::new_v4().to_string();
-    let size = kg.files.receive(&id, body, limit).await?;
+    let size = kg
+        .files
+        .receive(&id, body, limit, &kg.settings.upload_faults)
+        .await?;
     let now = Now::get();
     let file = StoredFile {
         id: id.clone(),

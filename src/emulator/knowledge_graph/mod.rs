@@ -31,7 +31,7 @@ mod store;
 
 use files::FileDir;
 use handlers::Kg;
-pub use settings::Settings;
+pub use settings::{Settings, UploadFaults};
 use store::KgStore;
 
 /// What a seed flag makes.

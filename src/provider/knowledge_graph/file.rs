@@ -403,8 +403,8 @@ async fn hash_writers_copy(api: &Api, id: &str) -> Result<String, Diagnostic> {
 /// After an upload whose answer was lost: the file it made, if one
 /// provably is (`provider::adoption`: the same name, created after the
 /// upload began on Writer's clock, the only one), else each file of that
-/// name with why it is not taken. `client` is the upload's: its answers'
-/// `Date` headers give Writer's clock.
+/// name with why it is not taken. `client` is of the upload's operation
+/// (the same Writer clock, read from its answers' `Date` headers).
 async fn find_lost_upload(
     client: &client::Client,
     name: &str,
@@ -599,7 +599,9 @@ impl Resource for FileResource {
             graph_id: first.map(String::as_str),
         };
         let began = SystemTime::now();
+        let bounds = api.client.upload_bounds(source.length);
         let uploading = api.client.keeping(api.lookup_room);
+        let mut diagnostics = Diagnostics::new();
         let uploaded_id = match uploading.upload_file(&upload).await {
             Ok(f) => f.id,
             Err(e) => match e.outcome {
@@ -609,9 +611,15 @@ impl Resource for FileResource {
                     )
                 }
                 Outcome::Unknown | Outcome::Done { .. } => {
-                    match find_lost_upload(&uploading, &name, began).await {
+                    // With the room kept for it, and the time the upload's
+                    // size added to the operation (the same Writer clock).
+                    let looking = api.client.extended(bounds.allowance);
+                    // A bound the upload reached after sending began.
+                    let time = texts::upload_time_ran_out(&e.error, source.length, &bounds);
+                    match find_lost_upload(&looking, &name, began).await {
                         Ok(Decision::Adopt { id }) => {
                             tracing::info!(%id, "took the file a lost upload made");
+                            diagnostics.push(texts::lost_upload_adopted(&name, &id, &e.error));
                             id
                         }
                         Ok(Decision::Refuse { found }) => {
@@ -622,6 +630,7 @@ impl Resource for FileResource {
                             return fail_null(texts::upload_outcome_unknown(
                                 &name,
                                 &e.error,
+                                time,
                                 Ok(&found),
                             ));
                         }
@@ -629,6 +638,7 @@ impl Resource for FileResource {
                             return fail_null(texts::upload_outcome_unknown(
                                 &name,
                                 &e.error,
+                                time,
                                 Err(&lookup),
                             ))
                         }
@@ -644,7 +654,6 @@ impl Resource for FileResource {
         state.insert("name".into(), text(&name));
         state.insert("content_type".into(), text(&content_type));
         let rest: Vec<&String> = graphs.iter().skip(1).collect();
-        let mut diagnostics = Diagnostics::new();
         if let Err(d) = Self::change_graphs(&api, &uploaded_id, &rest, &[]).await {
             diagnostics.push(d);
         }

@@ -4,7 +4,10 @@
 //! `texts::api_error` / `write_not_done`, with what only this family knows
 //! added here.
 
+use std::time::Duration;
+
 use crate::client;
+use crate::client::knowledge_graph::{UploadBounds, UPLOAD_BYTES_PER_SECOND};
 use crate::domain::quote;
 use crate::tfplugin::diag::{Diagnostic, Diagnostics};
 use crate::tfplugin::path::AttributePath;
@@ -418,11 +421,82 @@ pub(crate) fn graph_change_failed(action: &str, graph: &str, e: &client::WriteEr
     .at(AttributePath::attribute("graph_ids"))
 }
 
+/// `3.0 MiB`
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// `4s`, `2.5s`
+fn secs(d: Duration) -> String {
+    let tenths = (d.as_secs_f64() * 10.0).round() / 10.0;
+    format!("{tenths}s")
+}
+
+/// How an upload's time ran out, as a paragraph for its error: the bound
+/// it hit, what that bound is made of (a setting, and the file's size at
+/// the slowest rate allowed), and the setting to raise. `None` when the
+/// upload did not end by running out of time.
+pub(crate) fn upload_time_ran_out(
+    error: &client::Error,
+    length: u64,
+    bounds: &UploadBounds,
+) -> Option<String> {
+    let rate = format!(
+        "{} MiB a second",
+        UPLOAD_BYTES_PER_SECOND as f64 / (1024.0 * 1024.0)
+    );
+    let (setting, base, bound) = match error {
+        client::Error::Transport {
+            kind: client::TransportKind::Timeout,
+            ..
+        } => (
+            "request_timeout",
+            bounds.request_timeout,
+            bounds.per_request(),
+        ),
+        client::Error::OutOfTime { .. } => (
+            "retry_timeout",
+            bounds.retry_timeout,
+            bounds.per_operation(),
+        ),
+        _ => return None,
+    };
+    Some(format!(
+        "The upload was cut at its time bound: {setting} ({}) plus the time its size ({}) \
+         takes at {rate} ({}), {} in all. Writer took the bytes more slowly than that, or \
+         stopped taking them. If the link to Writer is slow but moving, raise {setting} in \
+         the provider block: an upload gets all of it on top of the time its size takes.",
+        secs(base),
+        mib(length),
+        secs(bounds.allowance),
+        secs(bound)
+    ))
+}
+
+/// An upload's answer was lost, and the file it made was found and taken
+/// into the state.
+pub(crate) fn lost_upload_adopted(name: &str, id: &str, error: &client::Error) -> Diagnostic {
+    at_source(Diagnostic::warning(
+        "Writer's answer to the upload was lost; the file it made was found",
+        format!(
+            "No complete answer came back to the upload of `{}` ({}). The upload was not sent \
+             again: Writer lists one file of that name (ID `{}`) created after this upload \
+             began by Writer's clock, and no other, so it is this upload's and was taken into \
+             the state.",
+            quote::text(name),
+            describe(error),
+            quote::text(id)
+        ),
+    ))
+}
+
 /// An upload whose answer was lost: the file is taken only when it
-/// provably is this upload's; else what was found, and why not.
+/// provably is this upload's; else what was found, and why not, and how to
+/// import one. `time`: how the upload's time ran out, if it did.
 pub(crate) fn upload_outcome_unknown(
     name: &str,
     error: &client::Error,
+    time: Option<String>,
     found: Result<&[(String, String)], &client::Error>,
 ) -> Diagnostic {
     let found = match found {
@@ -432,14 +506,18 @@ pub(crate) fn upload_outcome_unknown(
         Ok(files) => {
             let shown: Vec<String> = files
                 .iter()
-                .map(|(id, why)| format!("`{}`: {why}", quote::text(id)))
+                .map(|(id, why)| format!("- `{}`: {why}", quote::text(id)))
                 .collect();
+            let first = quote::text(&files[0].0);
             format!(
-                "Writer has files of that name, none of which is provably this upload's, so \
-                 none was taken into the state:\n- {}\nIf one is this upload's, import it \
-                 (`terraform import` with its ID) instead of applying again, which would upload \
-                 another; otherwise apply again.",
-                shown.join("\n- ")
+                "Writer has {} file(s) of that name, none of which is provably this upload's, \
+                 so none was taken into the state:\n{}\n\nIf one is the file this resource \
+                 should manage, import it by its ID instead of applying again (which would \
+                 upload another):\n\n  terraform import writer_file.<name> {first}\n\nor \
+                 with an import block (`to = writer_file.<name>`, `id = \"{first}\"`). \
+                 Otherwise apply again.",
+                files.len(),
+                shown.join("\n")
             )
         }
         Err(lookup) => format!(
@@ -448,11 +526,18 @@ pub(crate) fn upload_outcome_unknown(
             describe(lookup)
         ),
     };
+    let (summary, time) = match time {
+        Some(time) => (
+            "The upload did not finish within its time bound",
+            format!("\n\n{time}"),
+        ),
+        None => ("The file may have been uploaded", String::new()),
+    };
     at_source(Diagnostic::error(
-        "The file may have been uploaded",
+        summary,
         format!(
             "No complete answer came back to the upload of `{}` ({}), so Writer may have the \
-             file. An upload is never sent twice blindly. {found} {KEEPS_TRYING}",
+             file. An upload is never sent twice blindly.{time}\n\n{found} {KEEPS_TRYING}",
             quote::text(name),
             describe(error)
         ),
@@ -505,6 +590,106 @@ mod tests {
         assert!(d.detail.contains("id = \"g-1\""), "{}", d.detail);
         let d = create_outcome_unknown("Handbook", &e, Ok(&[]));
         assert!(d.detail.contains("most likely not created"), "{}", d.detail);
+    }
+
+    fn bounds() -> UploadBounds {
+        UploadBounds {
+            request_timeout: Duration::from_secs(1),
+            retry_timeout: Duration::from_secs(3),
+            allowance: Duration::from_secs(3),
+        }
+    }
+
+    #[test]
+    fn a_cut_upload_names_its_bound_and_the_setting_to_raise() {
+        let timed_out = client::Error::Transport {
+            kind: client::TransportKind::Timeout,
+            url: "https://api.writer.com/v1/files".into(),
+            attempts: 1,
+            reason: "still incomplete after 4s".into(),
+        };
+        let words = upload_time_ran_out(&timed_out, 3 * 1024 * 1024, &bounds()).unwrap();
+        assert!(
+            words.contains("request_timeout (1s) plus the time its size (3.0 MiB) takes at 1 MiB a second (3s), 4s in all"),
+            "{words}"
+        );
+        assert!(words.contains("raise request_timeout"), "{words}");
+        let out_of_time = client::Error::OutOfTime {
+            limit: Duration::from_secs(6),
+        };
+        let words = upload_time_ran_out(&out_of_time, 3 * 1024 * 1024, &bounds()).unwrap();
+        assert!(words.contains("retry_timeout (3s)"), "{words}");
+        assert!(words.contains("6s in all"), "{words}");
+        assert!(words.contains("raise retry_timeout"), "{words}");
+        let refused = client::Error::Unavailable {
+            attempts: 1,
+            problem: Box::default(),
+        };
+        assert_eq!(upload_time_ran_out(&refused, 1, &bounds()), None);
+        let d = upload_outcome_unknown(
+            "big.txt",
+            &timed_out,
+            upload_time_ran_out(&timed_out, 3 * 1024 * 1024, &bounds()),
+            Ok(&[]),
+        );
+        assert_eq!(d.summary, "The upload did not finish within its time bound");
+        assert!(d.detail.contains("`big.txt`"), "{}", d.detail);
+        assert!(d.detail.contains("raise request_timeout"), "{}", d.detail);
+    }
+
+    #[test]
+    fn a_refused_lost_upload_lists_each_file_and_the_import() {
+        let e = client::Error::Transport {
+            kind: client::TransportKind::Closed,
+            url: "https://api.writer.com/v1/files".into(),
+            attempts: 1,
+            reason: "connection closed".into(),
+        };
+        let found = vec![
+            ("f-1".to_string(), "why one".to_string()),
+            ("f-2".to_string(), "why two".to_string()),
+        ];
+        let d = upload_outcome_unknown("a.txt", &e, None, Ok(&found));
+        assert_eq!(d.summary, "The file may have been uploaded");
+        assert!(
+            d.detail.contains("- `f-1`: why one\n- `f-2`: why two"),
+            "{}",
+            d.detail
+        );
+        assert!(
+            d.detail.contains("terraform import writer_file.<name> f-1"),
+            "{}",
+            d.detail
+        );
+    }
+
+    #[test]
+    fn the_provider_block_says_how_an_uploads_bound_grows() {
+        let schema = crate::provider::config::schema();
+        let described = |name: &str| {
+            schema
+                .block
+                .attributes
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| a.description.clone())
+                .unwrap_or_default()
+        };
+        let rate = UPLOAD_BYTES_PER_SECOND / (1024 * 1024);
+        let request = described("request_timeout");
+        assert!(
+            request.contains(&format!("plus the file's size at {rate} MiB a second")),
+            "{request}"
+        );
+        let example = crate::client::knowledge_graph::upload_allowance(256 * 1024 * 1024);
+        assert!(
+            request.contains(&format!("a 256 MiB file: {}s more", example.as_secs())),
+            "{request}"
+        );
+        assert!(
+            request.contains("the upload's `retry_timeout` grows by the same"),
+            "{request}"
+        );
     }
 
     #[test]
