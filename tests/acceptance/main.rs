@@ -36,6 +36,7 @@ mod acceptance_kg_upload;
 mod acceptance_lifecycle;
 mod acceptance_limits;
 mod acceptance_localhost;
+mod acceptance_mirror;
 mod acceptance_optional_secret;
 mod acceptance_query;
 mod acceptance_schema_cache;

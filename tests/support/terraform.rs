@@ -127,39 +127,47 @@ fn install_terraform_1_15() -> PathBuf {
     binary
 }
 
-/// Where the provider is installed for every test of this process, and the
-/// CLI configuration that points Terraform at it.
+/// Where the provider is installed for every test, and the CLI configuration
+/// that points Terraform at it: `target/tfacc-mirror/`, the same for every
+/// run of this build (its content follows from the build alone), so that no
+/// run leaves a folder behind in the system's temporary directory. Written
+/// by rename, so that two test processes setting it up at once agree.
 struct Install {
-    _root: tempfile::TempDir,
     cli_config: PathBuf,
+}
+
+/// The CLI configuration every test's Terraform gets (`TF_CLI_CONFIG_FILE`).
+pub fn cli_config() -> &'static Path {
+    &install().cli_config
 }
 
 fn install() -> &'static Install {
     static INSTALL: OnceLock<Install> = OnceLock::new();
     INSTALL.get_or_init(|| {
-        let root = tempfile::Builder::new()
-            .prefix("tfacc-mirror")
-            .tempdir()
-            .expect("a temporary directory");
-        let dir = provider_dir(&root.path().join("mirror"));
+        let root = std::path::absolute(super::target_dir().join("tfacc-mirror"))
+            .expect("the target directory's absolute path");
+        let dir = provider_dir(&root.join("mirror"));
         std::fs::create_dir_all(&dir).expect("mirror directory");
         let binary = super::provider_binary();
         let installed = dir.join(format!("terraform-provider-writer_v{PROVIDER_VERSION}"));
         // A link, not a copy: the debug binary is large, and it is what cargo just built.
-        std::os::unix::fs::symlink(binary, &installed).expect("provider link in the mirror");
-        let cli_config = root.path().join("terraformrc");
-        std::fs::write(
-            &cli_config,
-            format!(
-                "disable_checkpoint = true\nprovider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{PROVIDER_ADDRESS}\"]\n  }}\n}}\n",
-                root.path().join("mirror").display()
-            ),
-        )
-        .expect("CLI configuration");
-        Install {
-            _root: root,
-            cli_config,
+        if std::fs::read_link(&installed).ok().as_deref() != Some(binary) {
+            let link = dir.join(format!(".link-{}", std::process::id()));
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink(binary, &link).expect("provider link in the mirror");
+            std::fs::rename(&link, &installed).expect("provider link in the mirror");
         }
+        let cli_config = root.join("terraformrc");
+        let text = format!(
+            "disable_checkpoint = true\nprovider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{PROVIDER_ADDRESS}\"]\n  }}\n}}\n",
+            root.join("mirror").display()
+        );
+        if std::fs::read_to_string(&cli_config).ok().as_deref() != Some(text.as_str()) {
+            let temp = root.join(format!(".terraformrc-{}", std::process::id()));
+            std::fs::write(&temp, text).expect("CLI configuration");
+            std::fs::rename(&temp, &cli_config).expect("CLI configuration");
+        }
+        Install { cli_config }
     })
 }
 
