@@ -3,7 +3,12 @@
 //! lost, and no log line at any level holds the API key or a client secret.
 //!
 //! Each test captures every tracing event and span of the test's thread, on
-//! a current-thread runtime, so all its tasks are seen.
+//! a current-thread runtime, so all its tasks are seen, and counts them. Each
+//! runs in a process of its own: in two of five full runs at six test
+//! threads, the rate-limit test counted 10 fewer answer lines than waits
+//! (never alone, never in the provider, which has one subscriber). The
+//! likely cause is tracing's process-wide callsite and level caches, which
+//! other tests' subscribers coming and going rebuild at the same moment.
 
 use std::collections::BTreeSet;
 
@@ -14,6 +19,18 @@ use crate::support::*;
 use futures_util::stream::{self, StreamExt};
 use terraform_provider_writer::client::{Client, ListFilter, Secret, UpdateApp};
 use terraform_provider_writer::emulator::Config;
+
+/// Runs `body` on a current-thread runtime, in a child process running this
+/// test alone (see the module comment); passes when that run passes.
+fn alone(test: &str, body: impl std::future::Future<Output = ()>) {
+    if in_a_process_of_its_own(module_path!(), test) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(body);
+    }
+}
 
 fn faulty(fail_rate: f64, drop_rate: f64) -> Config {
     Config {
@@ -39,8 +56,15 @@ fn waits(lines: &[Line]) -> Vec<&Line> {
         .collect()
 }
 
-#[tokio::test]
-async fn two_hundred_creates_under_faults_make_exactly_two_hundred_apps() {
+#[test]
+fn two_hundred_creates_under_faults_make_exactly_two_hundred_apps() {
+    alone(
+        "two_hundred_creates_under_faults_make_exactly_two_hundred_apps",
+        two_hundred_creates_under_faults_make_exactly_two_hundred_apps_here(),
+    );
+}
+
+async fn two_hundred_creates_under_faults_make_exactly_two_hundred_apps_here() {
     let capture = Capture::default();
     let _guard = capture.install();
     let emu = Emulator::start(faulty(0.3, 0.2)).await;
@@ -95,8 +119,15 @@ async fn two_hundred_creates_under_faults_make_exactly_two_hundred_apps() {
     assert_no_secret_in(&lines, &secrets);
 }
 
-#[tokio::test]
-async fn updates_and_deletes_converge_when_answers_are_lost() {
+#[test]
+fn updates_and_deletes_converge_when_answers_are_lost() {
+    alone(
+        "updates_and_deletes_converge_when_answers_are_lost",
+        updates_and_deletes_converge_when_answers_are_lost_here(),
+    );
+}
+
+async fn updates_and_deletes_converge_when_answers_are_lost_here() {
     let capture = Capture::default();
     let _guard = capture.install();
     let emu = Emulator::start(faulty(0.2, 0.3)).await;
@@ -182,8 +213,15 @@ async fn updates_and_deletes_converge_when_answers_are_lost() {
     assert_no_secret_in(&lines, &secrets);
 }
 
-#[tokio::test]
-async fn a_rate_limited_burst_completes_waiting_as_told() {
+#[test]
+fn a_rate_limited_burst_completes_waiting_as_told() {
+    alone(
+        "a_rate_limited_burst_completes_waiting_as_told",
+        a_rate_limited_burst_completes_waiting_as_told_here(),
+    );
+}
+
+async fn a_rate_limited_burst_completes_waiting_as_told_here() {
     let capture = Capture::default();
     let _guard = capture.install();
     let emu = Emulator::start(Config {
