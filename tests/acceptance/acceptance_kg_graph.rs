@@ -5,7 +5,8 @@
 //! Terraform 1.11 and 1.15: create, an empty re-plan, a rename, drift made
 //! in Writer (`plan -detailed-exitcode` exit 2) and its repair, a web graph
 //! made "in AI Studio" (seeded) imported by `name=` with its URLs managed, an
-//! unreadable URL a warning on apply and on the next plan, destroy.
+//! unreadable URL a warning on apply and on the next plan, destroy; and an
+//! imported web graph kept by `prevent_destroy` and let go by `removed`.
 
 use serde_json::json;
 
@@ -389,3 +390,51 @@ fn import_by_an_ambiguous_name_lists_the_ids() {
 }
 
 on_every_terraform!(lifecycle);
+
+/// What the resource page says of an imported web graph, which Writer's API
+/// cannot make again: `prevent_destroy` keeps it from a destroy, and a
+/// `removed` block with `destroy = false` lets it go from the state while it
+/// stays in Writer.
+#[test]
+fn an_imported_web_graph_is_kept_by_prevent_destroy_and_let_go_by_removed() {
+    let mut command = EmulatorProcess::command();
+    command.args(["--api-key", ADMIN, "--web-graph", "Docs site"]);
+    let (emu, lines) = EmulatorProcess::from_command_with_lines(command, 1);
+    let web_id = seeded_id(&lines[0]);
+    let kept = format!(
+        "import {{\n  to = writer_knowledge_graph.docs\n  id = \"{web_id}\"\n}}\n\nresource \"writer_knowledge_graph\" \"docs\" {{\n  name = \"Docs site\"\n  lifecycle {{\n    prevent_destroy = true\n  }}\n}}\n"
+    );
+    let mut w = Workdir::uninitialized_with(Terraform::OnPath, &(header("") + &kept));
+    w.use_emulator(&emu);
+    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    w.apply();
+    assert_eq!(
+        w.state_attribute("writer_knowledge_graph.docs", "id"),
+        web_id.as_str()
+    );
+
+    let destroy = w.terraform(&["destroy", "-input=false", "-no-color", "-auto-approve"]);
+    assert_ne!(destroy.status, 0, "{}", destroy.all());
+    assert!(
+        flat(&destroy.all()).contains("prevent_destroy"),
+        "{}",
+        destroy.all()
+    );
+    let (status, g) = emu.call("GET", &format!("/v1/graphs/{web_id}"), None);
+    assert_eq!(status, 200, "the web graph survived the destroy: {g}");
+
+    w.write(
+        &(header("")
+            + "removed {\n  from = writer_knowledge_graph.docs\n  lifecycle {\n    destroy = false\n  }\n}\n"),
+    );
+    w.apply();
+    let state = w.terraform(&["state", "list"]).ok();
+    assert!(
+        !state.stdout.contains("writer_knowledge_graph.docs"),
+        "{}",
+        state.all()
+    );
+    let (status, g) = emu.call("GET", &format!("/v1/graphs/{web_id}"), None);
+    assert_eq!(status, 200, "the web graph stays in Writer: {g}");
+    assert_eq!(g["type"], "web");
+}
