@@ -7,14 +7,14 @@
 //! so idle sockets cannot pile up descriptors in the plugin).
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::plugin_client::{
-    assert_is_the_writer_schema, channel, get_schema, start_plugin_with, terraform_like_identity,
-    Address,
+    assert_is_the_writer_schema, channel, debug_command, get_schema, reattach_value,
+    start_plugin_with, terraform_like_identity, Address,
 };
 use terraform_provider_writer::tfplugin::{HANDSHAKE_DEADLINE, MAX_HANDSHAKES_IN_FLIGHT};
 
@@ -79,33 +79,16 @@ fn open_descriptors(pid: u32) -> usize {
 fn debug_asked_for_tcp_serves_the_private_socket_and_says_why() {
     use std::os::unix::fs::PermissionsExt as _;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"))
-        .arg("--debug")
+    let mut child = debug_command(tmp.path())
         .env("PLUGIN_TRANSPORT", "tcp")
-        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
-        .env_remove("PLUGIN_CLIENT_CERT")
-        .env_remove("TF_LOG")
-        .env("TMPDIR", tmp.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("runs");
     let pid = child.id();
-    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let json = reattach_value(&mut child);
     let mut stderr = child.stderr.take().expect("stderr");
     let process = Process(child);
-    let line = stdout
-        .lines()
-        .map_while(Result::ok)
-        .find(|l| l.contains("TF_REATTACH_PROVIDERS="))
-        .expect("a TF_REATTACH_PROVIDERS line");
-    let json = line
-        .split_once('\'')
-        .and_then(|(_, rest)| rest.rsplit_once('\''))
-        .map(|(j, _)| j)
-        .expect("quoted");
-    let reattach: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    let reattach: serde_json::Value = serde_json::from_str(&json).expect("JSON");
     let provider = &reattach["registry.terraform.io/writer/writer"];
     assert_eq!(provider["Addr"]["Network"], "unix", "{provider}");
     let socket = PathBuf::from(provider["Addr"]["String"].as_str().expect("a path"));
@@ -156,32 +139,14 @@ fn terraform_attaches_to_debug_mode_on_the_private_socket() {
     use crate::support::terraform::{header, required_scopes, Workdir};
     let emulator = EmulatorProcess::start(&[]);
     let tmp = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-writer"))
-        .arg("--debug")
+    let mut child = debug_command(tmp.path())
         .env("PLUGIN_TRANSPORT", "tcp")
         .env("WRITER_API_KEY", crate::support::ADMIN)
         .env("WRITER_BASE_URL", &emulator.base_url)
-        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
-        .env_remove("PLUGIN_CLIENT_CERT")
-        .env_remove("TF_LOG")
-        .env("TMPDIR", tmp.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
         .spawn()
         .expect("runs");
-    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let reattach = reattach_value(&mut child);
     let mut debugged = Process(child);
-    let line = stdout
-        .lines()
-        .map_while(Result::ok)
-        .find(|l| l.contains("TF_REATTACH_PROVIDERS="))
-        .expect("a TF_REATTACH_PROVIDERS line");
-    let reattach = line
-        .split_once('\'')
-        .and_then(|(_, rest)| rest.rsplit_once('\''))
-        .map(|(j, _)| j.to_string())
-        .expect("quoted");
 
     let config = header("")
         + &format!(

@@ -5,9 +5,8 @@
 //! (`PLUGIN_TRANSPORT=tcp`, the Windows transport); clients without that
 //! exact certificate cannot call anything on either.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use crate::support::plugin_client::{
@@ -253,30 +252,14 @@ fn version_flag_prints_the_cargo_version_and_exits() {
 /// Starts `--debug` (with `PLUGIN_TRANSPORT=transport` when given); the
 /// process, and the provider's entry of the `TF_REATTACH_PROVIDERS` value it prints.
 fn start_debug(tmp: &Path, transport: Option<&str>) -> (Child, serde_json::Value) {
-    let mut command = Command::new(crate::support::provider_binary());
+    let mut command = crate::support::plugin_client::debug_command(tmp);
     match transport {
         Some(t) => command.env("PLUGIN_TRANSPORT", t),
         None => command.env_remove("PLUGIN_TRANSPORT"),
     };
-    let mut child = command
-        .arg("--debug")
-        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
-        .env("TMPDIR", tmp)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("runs");
-    let reader = BufReader::new(child.stdout.take().expect("stdout"));
-    let line = reader
-        .lines()
-        .map_while(Result::ok)
-        .find(|l| l.contains("TF_REATTACH_PROVIDERS="))
-        .expect("a TF_REATTACH_PROVIDERS line");
-    let json = line
-        .split_once('\'')
-        .and_then(|(_, rest)| rest.rsplit_once('\''))
-        .map(|(j, _)| j);
-    let v: serde_json::Value = serde_json::from_str(json.expect("quoted")).expect("JSON");
+    let mut child = command.spawn().expect("runs");
+    let reattach = crate::support::plugin_client::reattach_value(&mut child);
+    let v: serde_json::Value = serde_json::from_str(&reattach).expect("JSON");
     (child, v["registry.terraform.io/writer/writer"].clone())
 }
 

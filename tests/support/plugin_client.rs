@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
@@ -305,4 +305,37 @@ pub fn assert_is_the_writer_schema(schema: &pb::get_provider_schema::Response) {
         .data_source_schemas
         .contains_key("writer_confluence_oauth_app"));
     assert!(schema.provider.is_some());
+}
+
+/// The provider in debug mode (`--debug`) as a person starts it by hand: no
+/// Terraform handshake variables and no `TF_LOG`, its socket folder under
+/// `tmp`, stdin closed, stdout piped for the reattach line, stderr dropped.
+/// The caller adds what else it needs before spawning it.
+pub fn debug_command(tmp: &Path) -> Command {
+    let mut command = Command::new(super::provider_binary());
+    command
+        .arg("--debug")
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .env_remove("TF_LOG")
+        .env("TMPDIR", tmp)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    command
+}
+
+/// The `TF_REATTACH_PROVIDERS` value a debug-mode `child` prints on its
+/// stdout: the text between the quotes of that line.
+pub fn reattach_value(child: &mut Child) -> String {
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let line = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.contains("TF_REATTACH_PROVIDERS="))
+        .expect("a TF_REATTACH_PROVIDERS line");
+    line.split_once('\'')
+        .and_then(|(_, rest)| rest.rsplit_once('\''))
+        .map(|(j, _)| j.to_string())
+        .expect("quoted")
 }
