@@ -20,18 +20,6 @@ use futures_util::stream::{self, StreamExt};
 use terraform_provider_writer::client::{Client, ListFilter, Secret, UpdateApp};
 use terraform_provider_writer::emulator::Config;
 
-/// Runs `body` on a current-thread runtime, in a child process running this
-/// test alone (see the module comment); passes when that run passes.
-fn alone(test: &str, body: impl std::future::Future<Output = ()>) {
-    if in_a_process_of_its_own(module_path!(), test) {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime")
-            .block_on(body);
-    }
-}
-
 fn faulty(fail_rate: f64, drop_rate: f64) -> Config {
     Config {
         fail_rate,
@@ -58,7 +46,8 @@ fn waits(lines: &[Line]) -> Vec<&Line> {
 
 #[test]
 fn two_hundred_creates_under_faults_make_exactly_two_hundred_apps() {
-    alone(
+    alone_on_a_runtime(
+        module_path!(),
         "two_hundred_creates_under_faults_make_exactly_two_hundred_apps",
         two_hundred_creates_under_faults_make_exactly_two_hundred_apps_here(),
     );
@@ -121,7 +110,8 @@ async fn two_hundred_creates_under_faults_make_exactly_two_hundred_apps_here() {
 
 #[test]
 fn updates_and_deletes_converge_when_answers_are_lost() {
-    alone(
+    alone_on_a_runtime(
+        module_path!(),
         "updates_and_deletes_converge_when_answers_are_lost",
         updates_and_deletes_converge_when_answers_are_lost_here(),
     );
@@ -215,7 +205,8 @@ async fn updates_and_deletes_converge_when_answers_are_lost_here() {
 
 #[test]
 fn a_rate_limited_burst_completes_waiting_as_told() {
-    alone(
+    alone_on_a_runtime(
+        module_path!(),
         "a_rate_limited_burst_completes_waiting_as_told",
         a_rate_limited_burst_completes_waiting_as_told_here(),
     );

@@ -278,16 +278,11 @@ fn peak_rss_kib() -> u64 {
 /// its own, and passes when that run passes.
 #[test]
 fn a_100_mb_answer_is_refused_in_bounded_memory() {
-    if crate::support::in_a_process_of_its_own(
+    crate::support::alone_on_a_runtime(
         module_path!(),
         "a_100_mb_answer_is_refused_in_bounded_memory",
-    ) {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime")
-            .block_on(a_100_mb_answer_is_refused_in_bounded_memory_here());
-    }
+        a_100_mb_answer_is_refused_in_bounded_memory_here(),
+    );
 }
 
 async fn a_100_mb_answer_is_refused_in_bounded_memory_here() {

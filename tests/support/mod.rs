@@ -162,6 +162,20 @@ pub fn output_text(out: &std::process::Output) -> String {
     )
 }
 
+/// [`in_a_process_of_its_own`] for an async test: in the child process,
+/// runs `body` on a current-thread runtime (where a thread's log capture
+/// sees every task of the test); in the test binary's own run, passes when
+/// the child passes.
+pub fn alone_on_a_runtime(module: &str, test: &str, body: impl std::future::Future<Output = ()>) {
+    if in_a_process_of_its_own(module, test) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(body);
+    }
+}
+
 /// The environment variable telling a test binary started by
 /// [`in_a_process_of_its_own`] which test it runs for its parent.
 const ALONE_ENV: &str = "WRITER_TEST_ALONE";
