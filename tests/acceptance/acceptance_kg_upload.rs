@@ -256,19 +256,32 @@ fn lost_answer_the_file_it_made_is_taken(tf: Terraform) {
     assert_eq!(code, 0, "the file taken is the one configured:\n{plan}");
 }
 
-/// (b) A file of that name made by hand before the apply, and an upload cut
-/// off before Writer stored anything: the hand-made file is not taken; the
-/// error lists it, why not, and the import line; nothing is duplicated.
-fn a_file_made_by_hand_before_is_not_taken(tf: Terraform) {
+/// A file of the configured name made by hand in Writer, then the emulator
+/// started again on the same state with `fault` aimed at the next upload,
+/// and an apply clearly after the hand-made file was created: the place
+/// (keep it while the emulator runs), the emulator, the hand-made file's ID,
+/// the workdir, and the apply with its log.
+fn apply_after_a_file_made_by_hand(
+    tf: Terraform,
+    fault: &str,
+) -> (Place, EmulatorProcess, String, Workdir, Run, String) {
     let place = Place::new();
     let first = place.emulator(&[]);
     let by_hand = upload_by_hand(&first.base_url);
     let made = Instant::now();
     assert!(first.terminate().success());
-    let emu = place.emulator(&["--cut-uploads", "1"]);
+    let emu = place.emulator(&[fault, "1"]);
     let w = workdir(tf, &emu.base_url, "", b"Leave: 30 days a year.\n");
     std::thread::sleep(MADE_CLEARLY_BEFORE.saturating_sub(made.elapsed()));
     let (run, log) = apply(&w);
+    (place, emu, by_hand, w, run, log)
+}
+
+/// (b) A file of that name made by hand before the apply, and an upload cut
+/// off before Writer stored anything: the hand-made file is not taken; the
+/// error lists it, why not, and the import line; nothing is duplicated.
+fn a_file_made_by_hand_before_is_not_taken(tf: Terraform) {
+    let (_place, emu, by_hand, w, run, log) = apply_after_a_file_made_by_hand(tf, "--cut-uploads");
     assert_ne!(run.status, 0, "{}", run.all());
     let error = diagnostic(&run, "error", "The file may have been uploaded");
     let detail = error["detail"].as_str().unwrap();
@@ -291,15 +304,8 @@ fn a_file_made_by_hand_before_is_not_taken(tf: Terraform) {
 /// The same hand-made file, and an upload that reached Writer before its
 /// answer was lost: the upload's own file is taken, never the older one.
 fn an_older_file_of_the_same_name_is_passed_over(tf: Terraform) {
-    let place = Place::new();
-    let first = place.emulator(&[]);
-    let by_hand = upload_by_hand(&first.base_url);
-    let made = Instant::now();
-    assert!(first.terminate().success());
-    let emu = place.emulator(&["--drop-upload-answers", "1"]);
-    let w = workdir(tf, &emu.base_url, "", b"Leave: 30 days a year.\n");
-    std::thread::sleep(MADE_CLEARLY_BEFORE.saturating_sub(made.elapsed()));
-    let (run, log) = apply(&w);
+    let (_place, emu, by_hand, w, run, log) =
+        apply_after_a_file_made_by_hand(tf, "--drop-upload-answers");
     assert_eq!(run.status, 0, "{}", run.all());
     diagnostic(
         &run,
