@@ -175,6 +175,18 @@ pub struct ReadResponse {
     pub diagnostics: Diagnostics,
 }
 
+impl ReadRequest {
+    /// The answer of a read that could not learn anything: the state and
+    /// private data as they were, with why.
+    pub fn unchanged(&self, diagnostics: impl Into<Diagnostics>) -> ReadResponse {
+        ReadResponse {
+            new_state: self.current_state.clone(),
+            private: self.private.clone(),
+            diagnostics: diagnostics.into(),
+        }
+    }
+}
+
 pub struct ImportRequest {
     /// What the user typed after the resource address in `terraform import`,
     /// or the `id` of an `import` block.

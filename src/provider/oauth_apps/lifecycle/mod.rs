@@ -540,11 +540,7 @@ impl Resource for OAuthAppResource {
 
     async fn read(&self, request: ReadRequest) -> ReadResponse {
         let c = self.connector;
-        let keep = |d: Diagnostic| ReadResponse {
-            new_state: request.current_state.clone(),
-            private: request.private.clone(),
-            diagnostics: d.into(),
-        };
+        let keep = |d: Diagnostic| request.unchanged(d);
         let api = match self.shared.api(&request.cancel) {
             Ok(api) => api,
             Err(d) => return keep(d),
