@@ -805,11 +805,7 @@ impl Resource for FileResource {
     }
 
     async fn import(&self, request: ImportRequest) -> ImportResponse {
-        let fail = |d: Diagnostic| ImportResponse {
-            state: Value::Null,
-            private: Vec::new(),
-            diagnostics: d.into(),
-        };
+        let fail = |d: Diagnostic| texts::imported(Err(d));
         let api = match self.shared.api(&request.cancel) {
             Ok(api) => api,
             Err(d) => return fail(d),
@@ -829,11 +825,7 @@ impl Resource for FileResource {
         match hash_writers_copy(&api, &file.id).await {
             Ok(sha256) => {
                 state.insert("source_sha256".into(), text(&sha256));
-                ImportResponse {
-                    state: Value::Object(state),
-                    private: Vec::new(),
-                    diagnostics: Diagnostics::new(),
-                }
+                texts::imported(Ok(Value::Object(state)))
             }
             Err(d) => ImportResponse {
                 state: Value::Object(state),
