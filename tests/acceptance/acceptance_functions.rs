@@ -129,9 +129,7 @@ fn the_function_gives_the_resources_authorization_url(t: Terraform) {
         "{}resource \"writer_confluence_oauth_app\" \"eng\" {{\n  name = \"Functions\"\n  client_id = \"fake-client-id-0001\"\n  client_secret_wo = \"fake-secret-0001\"\n  client_secret_wo_version = 1\n  scopes = [\"search:confluence\", \"read:space:confluence\", \"read:page:confluence\", \"read:blogpost:confluence\"]\n}}\n",
         header("")
     );
-    let mut w = Workdir::uninitialized_with(t, &body);
-    w.use_emulator(&emu);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    let w = Workdir::on_emulator(t, &emu, &body, &[]);
     w.apply();
     let run = w
         .console(

@@ -53,9 +53,7 @@ fn agent_lifecycle(tf: Terraform) {
         ids
     };
 
-    let mut w = Workdir::uninitialized_with(tf, &config(&agent));
-    w.use_emulator(&emu);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    let w = Workdir::on_emulator(tf, &emu, &config(&agent), &[]);
     w.apply();
     let handbook = w
         .terraform(&["output", "-raw", "handbook"])

@@ -43,9 +43,7 @@ fn generated_configuration_names_the_missing_source_then_imports() {
     );
     assert_eq!(status, 200, "{body}");
 
-    let mut w = Workdir::uninitialized_with(Terraform::V1_15, &header(""));
-    w.use_emulator(&emu);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    let w = Workdir::on_emulator(Terraform::V1_15, &emu, &header(""), &[]);
 
     // The example lists (its second block filters by a graph that is not
     // here: nothing).

@@ -231,9 +231,7 @@ fn lifecycle(tf: Terraform) {
             "resource \"writer_knowledge_graph\" \"handbook\" {{\n  name = \"{name}\"\n  description = \"Policies and how-tos\"\n}}\n\noutput \"id\" {{\n  value = writer_knowledge_graph.handbook.id\n}}\n"
         )
     };
-    let mut w = Workdir::uninitialized_with(tf, &(header("") + &manual("Handbook")));
-    w.use_emulator(&emu);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    let w = Workdir::on_emulator(tf, &emu, &(header("") + &manual("Handbook")), &[]);
     w.apply();
     let id = w
         .terraform(&["output", "-raw", "id"])
@@ -404,9 +402,7 @@ fn an_imported_web_graph_is_kept_by_prevent_destroy_and_let_go_by_removed() {
     let kept = format!(
         "import {{\n  to = writer_knowledge_graph.docs\n  id = \"{web_id}\"\n}}\n\nresource \"writer_knowledge_graph\" \"docs\" {{\n  name = \"Docs site\"\n  lifecycle {{\n    prevent_destroy = true\n  }}\n}}\n"
     );
-    let mut w = Workdir::uninitialized_with(Terraform::OnPath, &(header("") + &kept));
-    w.use_emulator(&emu);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    let w = Workdir::on_emulator(Terraform::OnPath, &emu, &(header("") + &kept), &[]);
     w.apply();
     assert_eq!(
         w.state_attribute("writer_knowledge_graph.docs", "id"),

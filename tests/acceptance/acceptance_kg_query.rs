@@ -42,9 +42,7 @@ fn generated_configuration_imports_every_graph_and_changes_nothing() {
         assert_eq!(status, 200, "{body}");
         ids.push(body["id"].as_str().unwrap().to_owned());
     }
-    let mut w = Workdir::uninitialized_with(Terraform::V1_15, &header(""));
-    w.use_emulator(&emu);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    let w = Workdir::on_emulator(Terraform::V1_15, &emu, &header(""), &[]);
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/list-resources/writer_knowledge_graph/list-resource.tfquery.hcl");
     std::fs::copy(example, w.path().join("graphs.tfquery.hcl")).unwrap();

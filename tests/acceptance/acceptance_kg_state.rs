@@ -25,9 +25,7 @@ fn flat(out: &str) -> String {
 
 /// A workdir with the graph applied; its ID.
 fn applied(tf: Terraform, emu: &EmulatorProcess) -> (Workdir, String) {
-    let mut w = Workdir::uninitialized_with(tf, &(header("") + CONFIG));
-    w.use_emulator(emu);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
+    let w = Workdir::on_emulator(tf, emu, &(header("") + CONFIG), &[]);
     w.apply();
     let id = w
         .terraform(&["output", "-raw", "id"])

@@ -28,10 +28,7 @@ fn app(name: &str, lifecycle: &str) -> String {
 }
 
 fn workdir(tf: Terraform, emu: &EmulatorProcess, main_tf: &str) -> Workdir {
-    let mut w = Workdir::uninitialized_with(tf, main_tf);
-    w.use_emulator(emu);
-    w.terraform(&["init", "-input=false", "-no-color"]).ok();
-    w
+    Workdir::on_emulator(tf, emu, main_tf, &[])
 }
 
 /// The summary and detail of every error `run` showed, one a line.
