@@ -215,8 +215,10 @@ fn a_rate_limited_burst_completes_waiting_as_told() {
 async fn a_rate_limited_burst_completes_waiting_as_told_here() {
     let capture = Capture::default();
     let _guard = capture.install();
+    // 40 reads, 20 at a time, against 10 requests a second: about half of
+    // each second's requests are turned away, and the burst lasts ~4 s.
     let emu = Emulator::start(Config {
-        rate_limit: Some(5),
+        rate_limit: Some(10),
         ..emulator::config()
     })
     .await;
@@ -227,13 +229,13 @@ async fn a_rate_limited_burst_completes_waiting_as_told_here() {
         .unwrap()
         .value;
 
-    let results: Vec<_> = stream::iter(0..100)
+    let results: Vec<_> = stream::iter(0..40)
         .map(|_| {
             let client = client.clone();
             let id = app.id.clone();
             async move { client.get_app(&id).await }
         })
-        .buffer_unordered(10)
+        .buffer_unordered(20)
         .collect()
         .await;
     for result in results {
