@@ -42,6 +42,7 @@ mod acceptance_query;
 mod acceptance_schema_cache;
 mod acceptance_sharepoint;
 mod acceptance_stalled;
+mod acceptance_state_reading;
 mod acceptance_trust;
 mod acceptance_validate;
 mod acceptance_words;

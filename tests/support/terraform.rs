@@ -520,19 +520,47 @@ impl Workdir {
         generated
     }
 
-    /// An attribute of a resource in the state, via `terraform show -json`.
+    /// An attribute of a resource in the state: what `terraform show -json`
+    /// prints under `values`, read from the state file the local backend
+    /// keeps in the working directory (`terraform.tfstate`, as Terraform
+    /// wrote it) instead of starting Terraform and the provider for each
+    /// read. Null when there is no state, no such resource or no such
+    /// attribute. `address` as Terraform writes it (`module.m.writer_file.f["a"]`).
     pub fn state_attribute(&self, address: &str, attribute: &str) -> serde_json::Value {
-        let show = self.terraform(&["show", "-json", "-no-color"]).ok();
-        let doc: serde_json::Value = serde_json::from_str(&show.stdout).expect("show -json");
-        let resources = doc["values"]["root_module"]["resources"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        resources
-            .iter()
-            .find(|r| r["address"] == address)
-            .map(|r| r["values"][attribute].clone())
-            .unwrap_or(serde_json::Value::Null)
+        let path = self.path().join("terraform.tfstate");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return serde_json::Value::Null;
+        };
+        let doc: serde_json::Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+        for resource in doc["resources"].as_array().into_iter().flatten() {
+            let mut base = String::new();
+            if let Some(module) = resource["module"].as_str() {
+                base.push_str(module);
+                base.push('.');
+            }
+            if resource["mode"] == "data" {
+                base.push_str("data.");
+            }
+            base.push_str(&format!(
+                "{}.{}",
+                resource["type"].as_str().unwrap_or_default(),
+                resource["name"].as_str().unwrap_or_default()
+            ));
+            for instance in resource["instances"].as_array().into_iter().flatten() {
+                if instance.get("deposed").is_some() {
+                    continue;
+                }
+                let this = match instance.get("index_key") {
+                    None => base.clone(),
+                    Some(key) => format!("{base}[{key}]"),
+                };
+                if this == address {
+                    return instance["attributes"][attribute].clone();
+                }
+            }
+        }
+        serde_json::Value::Null
     }
 }
 
