@@ -8,5 +8,6 @@
 //! regenerated with `UPDATE_DOCS=1 cargo test --test repo docs::`.
 
 mod architecture;
+mod build_profile;
 mod docs;
 mod links;
