@@ -246,43 +246,43 @@ fn unknown_connector() -> ErrorItem {
     .with("allowed", json!(allowed))
 }
 
-fn length_error(key: &'static str, field: &str, what: &str, max: usize, got: usize) -> ErrorItem {
-    ErrorItem::field(
-        key,
-        field,
-        format!("{field} must be 1 to {max} characters{what} (got {got})"),
-    )
-    .with("min", json!(1))
-    .with("max", json!(max))
+/// Whether `len`, the length of `field` in characters (`how` says how it was
+/// counted, for the message), is 1 to `max`; if not, the error saying so.
+fn length_within(
+    len: usize,
+    max: usize,
+    (key, field, how): (&'static str, &str, &str),
+    errors: &mut Vec<ErrorItem>,
+) -> bool {
+    if (1..=max).contains(&len) {
+        return true;
+    }
+    errors.push(
+        ErrorItem::field(
+            key,
+            field,
+            format!("{field} must be 1 to {max} characters{how} (got {len})"),
+        )
+        .with("min", json!(1))
+        .with("max", json!(max)),
+    );
+    false
 }
 
 fn name(value: Value, errors: &mut Vec<ErrorItem>) -> Option<String> {
     let name = string(value, "name", errors)?;
-    let len = name.trim().chars().count();
-    if !(1..=NAME_MAX_CHARS).contains(&len) {
-        errors.push(length_error(
-            "oauth_app.name.invalid_length",
-            "name",
-            " after trimming surrounding whitespace",
-            NAME_MAX_CHARS,
-            len,
-        ));
-        return None;
-    }
-    Some(name)
+    let field = (
+        "oauth_app.name.invalid_length",
+        "name",
+        " after trimming surrounding whitespace",
+    );
+    length_within(name.trim().chars().count(), NAME_MAX_CHARS, field, errors).then_some(name)
 }
 
 fn client_id(value: Value, errors: &mut Vec<ErrorItem>) -> Option<String> {
     let id = string(value, "client_id", errors)?;
-    let len = id.chars().count();
-    if !(1..=CLIENT_ID_MAX_CHARS).contains(&len) {
-        errors.push(length_error(
-            "oauth_app.client_id.invalid_length",
-            "client_id",
-            "",
-            CLIENT_ID_MAX_CHARS,
-            len,
-        ));
+    let field = ("oauth_app.client_id.invalid_length", "client_id", "");
+    if !length_within(id.chars().count(), CLIENT_ID_MAX_CHARS, field, errors) {
         return None;
     }
     if id.chars().any(char::is_whitespace) {
@@ -298,18 +298,13 @@ fn client_id(value: Value, errors: &mut Vec<ErrorItem>) -> Option<String> {
 
 fn client_secret(value: Value, errors: &mut Vec<ErrorItem>) -> Option<Secret> {
     let secret = string(value, "client_secret", errors)?;
+    let field = (
+        "oauth_app.client_secret.invalid_length",
+        "client_secret",
+        "",
+    );
     let len = secret.chars().count();
-    if !(1..=CLIENT_SECRET_MAX_CHARS).contains(&len) {
-        errors.push(length_error(
-            "oauth_app.client_secret.invalid_length",
-            "client_secret",
-            "",
-            CLIENT_SECRET_MAX_CHARS,
-            len,
-        ));
-        return None;
-    }
-    Some(Secret::new(secret))
+    length_within(len, CLIENT_SECRET_MAX_CHARS, field, errors).then(|| Secret::new(secret))
 }
 
 fn scopes(
