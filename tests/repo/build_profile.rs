@@ -1,11 +1,13 @@
-//! The dev profile's `opt-level = 0` list in `Cargo.toml` (`[profile.dev.package]`) is exactly the
-//! crates that only run inside the build (proc macros, the crates they and
-//! build scripts use): compiled without optimisation they build in about
-//! half the time, and nothing of them runs in the provider, the emulator or
-//! a test. A crate that reaches the programs must stay optimised (the
-//! `package."*"` setting); a new build-only crate belongs in the list. The
-//! crates come from `cargo metadata` for this machine's platform, from the
-//! root package only (not `packaging/` or `tools/protogen`).
+//! The dev profile's `opt-level = 0` list in `Cargo.toml`
+//! (`[profile.dev.package]`) is exactly the crates that only run inside the
+//! build (proc macros, the crates they and build scripts use): compiled
+//! without optimisation they build in about half the time, and nothing of
+//! them runs in the provider, the emulator or a test. A crate that reaches
+//! the programs must stay optimised (the `package."*"` setting); a new
+//! build-only crate belongs in the list. The crates come from
+//! `cargo metadata` for this machine's platform, from the root package only
+//! (not `packaging/` or `tools/protogen`; `cargo metadata` may download what
+//! those members use, which `cargo test` did not need).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -44,7 +46,7 @@ fn runtime_and_build_only() -> (BTreeSet<String>, BTreeSet<String>) {
         .expect("rustc's host triple");
     let out = Command::new(env!("CARGO"))
         .current_dir(root)
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .args(["metadata", "--format-version", "1", "--locked"])
         .args(["--filter-platform", &host])
         .output()
         .expect("cargo metadata");
