@@ -29,7 +29,14 @@ fn the_provider_mirror_lies_under_target_and_links_the_build() {
     let installed = terraform::provider_dir(&mirror)
         .join(format!("terraform-provider-writer_v{}", PROVIDER_VERSION));
     assert_eq!(std::fs::read_link(&installed).unwrap(), provider_binary());
-    // And Terraform installs the provider from it.
+    // And Terraform installs the provider from it: what `init` put in the
+    // working directory is this build's binary.
     let w = Workdir::new("terraform {\n  required_providers {\n    writer = { source = \"writer/writer\" }\n  }\n}\n");
-    assert!(w.path().join(".terraform").is_dir());
+    let in_workdir = terraform::provider_dir(&w.path().join(".terraform").join("providers"))
+        .join(format!("terraform-provider-writer_v{}", PROVIDER_VERSION));
+    assert_eq!(
+        std::fs::canonicalize(&in_workdir)
+            .unwrap_or_else(|e| panic!("{}: {e}", in_workdir.display())),
+        std::fs::canonicalize(provider_binary()).unwrap()
+    );
 }
