@@ -55,14 +55,8 @@ fn agent_lifecycle(tf: Terraform) {
 
     let w = Workdir::on_emulator(tf, &emu, &config(&agent), &[]);
     w.apply();
-    let handbook = w
-        .terraform(&["output", "-raw", "handbook"])
-        .ok()
-        .stdout
-        .trim()
-        .to_owned();
-    let docs_type = w.terraform(&["output", "-raw", "docs_type"]).ok().stdout;
-    assert_eq!(docs_type.trim(), "web");
+    let handbook = w.output("handbook");
+    assert_eq!(w.output("docs_type"), "web");
     let mut expected = vec![handbook.clone(), web_id.clone()];
     expected.sort();
     assert_eq!(graphs(&emu), expected);

@@ -96,14 +96,6 @@ fn files_config(handbook_graphs: &str) -> String {
         )
 }
 
-fn output(w: &Workdir, name: &str) -> String {
-    w.terraform(&["output", "-raw", name])
-        .ok()
-        .stdout
-        .trim()
-        .to_owned()
-}
-
 fn graph_ids(file: &serde_json::Value) -> Vec<String> {
     let mut ids: Vec<String> = file["graph_ids"]
         .as_array()
@@ -125,9 +117,9 @@ fn file_lifecycle(tf: Terraform) {
     w.use_emulator(&emu);
     w.terraform(&["init", "-input=false", "-no-color"]).ok();
     w.apply();
-    let (a, b) = (output(&w, "a"), output(&w, "b"));
-    let handbook = output(&w, "handbook");
-    let guide = output(&w, "guide");
+    let (a, b) = (w.output("a"), w.output("b"));
+    let handbook = w.output("handbook");
+    let guide = w.output("guide");
     let get = |id: &str| emu.call("GET", &format!("/v1/files/{id}"), None);
     let (status, body) = get(&handbook);
     assert_eq!(status, 200, "{body}");
@@ -166,7 +158,7 @@ fn file_lifecycle(tf: Terraform) {
         .stdout;
     assert!(plan.contains("1 to change, 0 to destroy"), "{plan}");
     w.apply();
-    assert_eq!(output(&w, "handbook"), handbook);
+    assert_eq!(w.output("handbook"), handbook);
     assert_eq!(graph_ids(&get(&handbook).1), both);
 
     // A new content replaces the file: the new one first, in both graphs.
@@ -181,7 +173,7 @@ fn file_lifecycle(tf: Terraform) {
     );
     assert!(plan.contains("source_sha256"), "{plan}");
     w.apply();
-    let replaced = output(&w, "handbook");
+    let replaced = w.output("handbook");
     assert_ne!(replaced, handbook);
     assert_eq!(get(&handbook).0, 404, "the old upload is deleted");
     let (status, body) = get(&replaced);

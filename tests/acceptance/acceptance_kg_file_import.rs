@@ -108,19 +108,12 @@ fn same_kept_different_replaced(
     );
     assert!(f.contains(totals), "{totals}:\n{plan}");
     w.apply();
-    let out = |name: &str| {
-        w.terraform(&["output", "-raw", name])
-            .ok()
-            .stdout
-            .trim()
-            .to_owned()
-    };
     assert_eq!(
-        out("handbook"),
+        w.output("handbook"),
         handbook,
         "the same file, not uploaded again"
     );
-    let replaced = out("faq");
+    let replaced = w.output("faq");
     assert_ne!(replaced, faq);
     assert_eq!(
         emu.call("GET", &format!("/v1/files/{faq}"), None).0,

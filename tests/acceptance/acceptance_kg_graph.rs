@@ -233,12 +233,7 @@ fn lifecycle(tf: Terraform) {
     };
     let w = Workdir::on_emulator(tf, &emu, &(header("") + &manual("Handbook")), &[]);
     w.apply();
-    let id = w
-        .terraform(&["output", "-raw", "id"])
-        .ok()
-        .stdout
-        .trim()
-        .to_owned();
+    let id = w.output("id");
     let (status, g) = emu.call("GET", &format!("/v1/graphs/{id}"), None);
     assert_eq!(status, 200, "{g}");
     assert_eq!(g["name"], "Handbook");

@@ -27,12 +27,7 @@ fn flat(out: &str) -> String {
 fn applied(tf: Terraform, emu: &EmulatorProcess) -> (Workdir, String) {
     let w = Workdir::on_emulator(tf, emu, &(header("") + CONFIG), &[]);
     w.apply();
-    let id = w
-        .terraform(&["output", "-raw", "id"])
-        .ok()
-        .stdout
-        .trim()
-        .to_owned();
+    let id = w.output("id");
     (w, id)
 }
 

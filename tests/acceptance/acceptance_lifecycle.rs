@@ -47,14 +47,6 @@ fn transport() -> Vec<(&'static str, &'static str)> {
     }
 }
 
-fn output_id(w: &Workdir) -> String {
-    w.terraform(&["output", "-raw", "id"])
-        .ok()
-        .stdout
-        .trim()
-        .to_string()
-}
-
 fn create_replan_update_replan(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
     let w = Workdir::on_emulator(
@@ -64,7 +56,7 @@ fn create_replan_update_replan(tf: Terraform) {
         &transport(),
     );
     w.apply();
-    let id = output_id(&w);
+    let id = w.output("id");
     let created = emu.get_app(&id);
     assert_eq!(created["name"], "Engineering");
     assert_eq!(created["client_secret_hint"], "…0001");
@@ -90,7 +82,7 @@ fn create_replan_update_replan(tf: Terraform) {
     let updated = emu.get_app(&id);
     assert_eq!(updated["name"], "Engineering Wiki");
     assert_eq!(updated["scopes"].as_array().map(|a| a.len()), Some(4));
-    assert_eq!(output_id(&w), id, "updated in place, same ID");
+    assert_eq!(w.output("id"), id, "updated in place, same ID");
     let (code, plan) = w.plan_exit_code();
     assert_eq!(code, 0, "re-plan after update must be empty:\n{plan}");
 
@@ -119,7 +111,7 @@ fn write_only_secret_never_stored_rotates_on_version_and_is_not_resent(tf: Terra
     let mut w = Workdir::on_emulator(tf, &emu, &config(&body("Secrets", 1)), &transport());
     w.set_env("TF_VAR_atlassian_client_secret", SECRET);
     w.apply();
-    let id = output_id(&w);
+    let id = w.output("id");
     let state = w.read("terraform.tfstate");
     assert!(
         !state.contains(SECRET),
@@ -189,7 +181,7 @@ fn changes_made_outside_terraform_are_detected_and_restored(tf: Terraform) {
         &transport(),
     );
     w.apply();
-    let id = output_id(&w);
+    let id = w.output("id");
     let path = format!("/v1/oauth-apps/{id}");
 
     // Renamed in the UI.
@@ -248,7 +240,7 @@ fn changes_made_outside_terraform_are_detected_and_restored(tf: Terraform) {
         "the warning says what happened:\n{plan}"
     );
     w.apply();
-    let new_id = output_id(&w);
+    let new_id = w.output("id");
     assert_ne!(new_id, id);
     assert_eq!(emu.get_app(&new_id)["name"], "Drift");
     assert_eq!(w.plan_exit_code().0, 0);
@@ -263,7 +255,7 @@ fn stored_secret_drift_is_restored_too(tf: Terraform) {
         &transport(),
     );
     w.apply();
-    let id = output_id(&w);
+    let id = w.output("id");
     assert!(
         w.read("terraform.tfstate").contains(SECRET),
         "this form is kept in state, by design"
@@ -302,7 +294,7 @@ fn import_by_id_and_by_name_then_plan_shows_only_the_secret(tf: Terraform) {
     );
     assert!(plan.contains("+ client_secret_wo_version = 1"), "{plan}");
     w.apply();
-    assert_eq!(output_id(&w), id);
+    assert_eq!(w.output("id"), id);
     assert_eq!(
         w.plan_exit_code().0,
         0,
@@ -363,14 +355,8 @@ fn data_source_by_id_and_by_name_and_its_errors(tf: Terraform) {
     );
     let w = Workdir::on_emulator(tf, &emu, &config(&body), &transport());
     w.apply();
-    assert_eq!(
-        w.terraform(&["output", "-raw", "hint"]).ok().stdout.trim(),
-        "…0001"
-    );
-    assert_eq!(
-        w.terraform(&["output", "-raw", "same"]).ok().stdout.trim(),
-        "true"
-    );
+    assert_eq!(w.output("hint"), "…0001");
+    assert_eq!(w.output("same"), "true");
 
     w.write(&config(
         "data \"writer_confluence_oauth_app\" \"x\" {\n  name = \"No Such App\"\n}\n",

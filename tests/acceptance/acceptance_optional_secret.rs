@@ -133,8 +133,8 @@ fn a_new_version_needs_the_secret_an_unchanged_one_does_not(t: Terraform) {
         &[],
     );
     apply_with_secret(&w);
-    let id = w.terraform(&["output", "-raw", "id"]).ok().stdout;
-    let set_at = emu.get_app(id.trim())["client_secret_updated_at"].clone();
+    let id = w.output("id");
+    let set_at = emu.get_app(&id)["client_secret_updated_at"].clone();
 
     // The ephemeral secret left unset, version unchanged: a clean plan.
     let (code, plan) = w.plan_exit_code();
@@ -161,7 +161,7 @@ fn a_new_version_needs_the_secret_an_unchanged_one_does_not(t: Terraform) {
         "{d}"
     );
     assert_eq!(
-        emu.get_app(id.trim())["client_secret_updated_at"],
+        emu.get_app(&id)["client_secret_updated_at"],
         set_at,
         "nothing was sent"
     );
@@ -172,8 +172,8 @@ fn a_drift_job_with_a_read_only_key_and_no_secret(t: Terraform) {
     let main_tf = OPTIONAL_SECRET.to_string() + &app("Drift job", &wo_var(1));
     let mut w = Workdir::on_emulator(t, &emu, &main_tf, &[]);
     apply_with_secret(&w);
-    let id = w.terraform(&["output", "-raw", "id"]).ok().stdout;
-    let path = format!("/v1/oauth-apps/{}", id.trim());
+    let id = w.output("id");
+    let path = format!("/v1/oauth-apps/{id}");
 
     // The CI job: a read-only key, no Atlassian secret.
     w.set_env("WRITER_API_KEY", READ_ONLY_KEY);
@@ -215,11 +215,11 @@ fn a_drift_job_with_a_read_only_key_and_no_secret(t: Terraform) {
         "{}",
         run.all()
     );
-    assert_eq!(emu.get_app(id.trim())["client_secret_hint"], "…hand");
+    assert_eq!(emu.get_app(&id)["client_secret_hint"], "…hand");
 
     // With the secret, the apply restores it and plans are clean again.
     apply_with_secret(&w);
-    assert_eq!(emu.get_app(id.trim())["client_secret_hint"], "…0001");
+    assert_eq!(emu.get_app(&id)["client_secret_hint"], "…0001");
     w.set_env("WRITER_API_KEY", READ_ONLY_KEY);
     assert_eq!(w.plan_exit_code().0, 0);
 }

@@ -86,14 +86,6 @@ fn sorted(scopes: &serde_json::Value) -> Vec<String> {
     v
 }
 
-fn output(w: &Workdir, name: &str) -> String {
-    w.terraform(&["output", "-raw", name])
-        .ok()
-        .stdout
-        .trim()
-        .to_string()
-}
-
 fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terraform) {
     let emu = EmulatorProcess::start(&[]);
     let w = Workdir::on_emulator(
@@ -105,7 +97,7 @@ fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terrafo
     let applied = w.apply();
     assert!(!applied.all().contains(ENTRA_SECRET), "{}", applied.all());
 
-    let single = emu.get_app(&output(&w, "single"));
+    let single = emu.get_app(&w.output("single"));
     assert_eq!(single["connector"], "sharepoint");
     assert_eq!(single["settings"], json!({"tenant_id": TENANT}));
     assert_eq!(
@@ -118,13 +110,13 @@ fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terrafo
         "https://app.writer.com/connector/sharepoint"
     );
     assert_eq!(single["client_secret_hint"], "…0001");
-    let chosen = emu.get_app(&output(&w, "chosen_sites"));
+    let chosen = emu.get_app(&w.output("chosen_sites"));
     assert_eq!(chosen["settings"], json!({}), "multitenant: no tenant");
     assert_eq!(sorted(&chosen["scopes"]), ["Sites.Selected", "User.Read"]);
-    let wiki = emu.get_app(&output(&w, "wiki"));
+    let wiki = emu.get_app(&w.output("wiki"));
     assert_eq!(wiki["connector"], "confluence");
     assert_eq!(wiki["settings"], json!({}));
-    assert_eq!(output(&w, "looked_up_tenant"), TENANT);
+    assert_eq!(w.output("looked_up_tenant"), TENANT);
     let consent = w.state_attribute("writer_sharepoint_oauth_app.single", "authorization_url");
     assert!(
         consent
@@ -147,8 +139,8 @@ fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terrafo
     assert_eq!(code, 0, "the second plan shows no change:\n{plan}");
 
     // Changed in Writer: the tenant removed, a permission added, a rename.
-    let single_id = output(&w, "single");
-    let chosen_id = output(&w, "chosen_sites");
+    let single_id = w.output("single");
+    let chosen_id = w.output("chosen_sites");
     let patch = |id: &str, body: serde_json::Value| {
         let (status, answer) = emu.call("PATCH", &format!("/v1/oauth-apps/{id}"), Some(body));
         assert_eq!(status, 200, "{answer}");
@@ -227,7 +219,7 @@ fn held_out_configuration_applies_detects_drift_imports_and_destroys(tf: Terrafo
     );
     assert_eq!(i.plan_exit_code().0, 0);
 
-    let wiki_id = output(&w, "wiki");
+    let wiki_id = w.output("wiki");
     w.terraform(&["destroy", "-input=false", "-no-color", "-auto-approve"])
         .ok();
     for id in [single_id, chosen_id, wiki_id] {
@@ -281,7 +273,7 @@ fn trace_logs_hold_no_secret_for_sharepoint_apps(tf: Terraform) {
         assert!(!all.contains(SECRET), "the Confluence secret leaked");
         assert!(!all.contains(crate::support::ADMIN), "the API key leaked");
     }
-    let single = emu.get_app(&output(&w, "single"));
+    let single = emu.get_app(&w.output("single"));
     assert_eq!(
         single["client_secret_hint"], "…0002",
         "the rotation was sent"

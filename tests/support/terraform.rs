@@ -459,6 +459,15 @@ impl Workdir {
         Self::against(terraform, &emulator.base_url, main_tf, env)
     }
 
+    /// `terraform output -raw NAME`, trimmed: an output's value as a script reads it.
+    pub fn output(&self, name: &str) -> String {
+        self.terraform(&["output", "-raw", name])
+            .ok()
+            .stdout
+            .trim()
+            .to_owned()
+    }
+
     /// `terraform plan -detailed-exitcode`: 0 no changes, 2 changes.
     pub fn plan_exit_code(&self) -> (i32, String) {
         let run = self.terraform(&["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
