@@ -158,17 +158,8 @@ fn one_upload(log: &str) -> UploadSeen {
 }
 
 /// The IDs of the files Writer lists under `NAME`.
-fn files_named(base_url: &str) -> Vec<String> {
-    let (status, body) = block_on(async {
-        let answer = client()
-            .get(format!("{base_url}/v1/files?limit=100"))
-            .bearer_auth(ADMIN)
-            .send()
-            .await
-            .unwrap();
-        let status = answer.status().as_u16();
-        (status, answer.json::<Value>().await.unwrap())
-    });
+fn files_named(emu: &EmulatorProcess) -> Vec<String> {
+    let (status, body) = emu.call("GET", "/v1/files?limit=100", None);
     assert_eq!(status, 200, "{body}");
     body["data"]
         .as_array()
@@ -245,7 +236,7 @@ fn lost_answer_the_file_it_made_is_taken(tf: Terraform) {
         warning["detail"].as_str().unwrap().contains(&id),
         "{warning}"
     );
-    assert_eq!(files_named(&emu.base_url), vec![id.clone()]);
+    assert_eq!(files_named(&emu), vec![id.clone()]);
     assert!(!one_upload(&log).answered, "the answer was lost");
     assert_eq!(
         w.state_attribute("writer_file.f", "status"),
@@ -293,7 +284,7 @@ fn a_file_made_by_hand_before_is_not_taken(tf: Terraform) {
     ] {
         assert!(detail.contains(&says), "{says:?} in:\n{detail}");
     }
-    assert_eq!(files_named(&emu.base_url), vec![by_hand], "nothing added");
+    assert_eq!(files_named(&emu), vec![by_hand], "nothing added");
     assert!(!one_upload(&log).answered);
     assert!(
         files_in_state(&w).is_empty(),
@@ -316,7 +307,7 @@ fn an_older_file_of_the_same_name_is_passed_over(tf: Terraform) {
     let id = id.as_str().expect("an ID in the state").to_owned();
     assert_ne!(id, by_hand, "the file made by hand is not taken");
     let mut expected = vec![id, by_hand];
-    let mut found = files_named(&emu.base_url);
+    let mut found = files_named(&emu);
     expected.sort();
     found.sort();
     assert_eq!(found, expected, "the hand-made file and the upload's own");
@@ -345,7 +336,7 @@ fn two_files_that_could_be_the_uploads_are_both_refused(tf: Terraform) {
     assert_ne!(run.status, 0, "{}", run.all());
     let error = diagnostic(&run, "error", "The file may have been uploaded");
     let detail = error["detail"].as_str().unwrap();
-    let both = files_named(&emu.base_url);
+    let both = files_named(&emu);
     assert_eq!(both.len(), 2, "the gateway's two uploads: {both:?}");
     for id in &both {
         let says = format!("`{id}`: more than one object could be this create's, so none is taken");
@@ -397,7 +388,7 @@ fn a_slow_but_moving_upload_completes_within_its_scaled_bound(tf: Terraform) {
     assert!(upload.elapsed_ms < 4_000, "{upload:?}");
     let id = w.state_attribute("writer_file.f", "id");
     let id = id.as_str().expect("an ID in the state").to_owned();
-    assert_eq!(files_named(&emu.base_url), vec![id]);
+    assert_eq!(files_named(&emu), vec![id]);
 }
 
 /// Writer stops reading the upload after 1 MiB: the upload is cut at its
@@ -428,7 +419,7 @@ fn a_stalled_upload_is_cut_at_its_bound(tf: Terraform) {
     ] {
         assert!(detail.contains(&says), "{says:?} in:\n{detail}");
     }
-    assert!(files_named(&emu.base_url).is_empty());
+    assert!(files_named(&emu).is_empty());
     assert!(files_in_state(&w).is_empty());
 }
 
