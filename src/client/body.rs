@@ -62,9 +62,7 @@ fn file_pieces(
             }
         }
     });
-    futures_util::stream::unfold(received, |mut received| async move {
-        received.recv().await.map(|piece| (piece, received))
-    })
+    tokio_stream::wrappers::ReceiverStream::new(received)
 }
 
 /// The body of a call.
