@@ -199,6 +199,47 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_file_shorter_than_its_length_fails_the_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shrunk.txt");
+        std::fs::write(&path, b"ten bytes!").unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/v1/files", listener.local_addr().unwrap());
+        // The server reads what comes and never answers: only the client's
+        // own failure can end the request.
+        let server = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut got = Vec::new();
+            let _ = stream.read_to_end(&mut got).await;
+            got
+        });
+        let content_type = HeaderValue::from_static("text/plain");
+        let body = Body::File {
+            path: &path,
+            length: 20,
+            content_type: &content_type,
+        };
+        let request = body
+            .attach(reqwest::Client::new().post(&url))
+            .await
+            .unwrap();
+        let sent = tokio::time::timeout(std::time::Duration::from_secs(10), request.send())
+            .await
+            .expect("the request ends by itself");
+        assert!(
+            sent.is_err(),
+            "a cut-off file is never sent as whole: {sent:?}"
+        );
+        // Whatever reached the server (perhaps nothing) is no whole body.
+        let got = server.await.unwrap();
+        let body = match got.windows(4).position(|w| w == b"\r\n\r\n") {
+            Some(end) => &got[end + 4..],
+            None => &[][..],
+        };
+        assert!(body.len() < 20, "{}", String::from_utf8_lossy(&got));
+    }
+
+    #[tokio::test]
     async fn a_missing_file_fails_before_anything_is_sent() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("gone.pdf");
